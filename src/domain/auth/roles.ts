@@ -1,0 +1,25 @@
+// Roles and what each may do: the one place permissions are decided.
+export const ROLES = ['admin', 'support', 'author'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Admin — everything, including components, groups and users',
+  support: 'Support — open, update and resolve incidents',
+  author: 'Author — write post-incident reviews',
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export type Permission = 'incidents:write' | 'components:write' | 'components:status';
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  admin: ['incidents:write', 'components:write', 'components:status'],
+  support: ['incidents:write', 'components:status'],
+  author: [],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}

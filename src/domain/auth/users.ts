@@ -1,0 +1,119 @@
+// Users, their credentials, API tokens and the one-time first-admin setup link.
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { apiTokens, oneTimeTokens, users } from '../../../db/schema.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { ConflictError, InputError, parseInput } from '../errors.ts';
+import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { ROLES, type Role } from './roles.ts';
+import type { SessionUser } from './sessions.ts';
+import { generateToken, hashToken } from './tokens.ts';
+
+export const API_TOKEN_PREFIX = 'candor_';
+const SETUP_LINK_LIFETIME_MS = 24 * 3_600_000;
+
+export const newUserSchema = z.object({
+  email: z.string({ error: 'is required' }).trim().toLowerCase().email('must be an email address'),
+  name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100),
+  role: z.enum(ROLES, { error: () => `must be one of ${ROLES.join(', ')}` }),
+  password: z
+    .string({ error: 'is required' })
+    .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(256, 'must be at most 256 characters'),
+});
+
+export async function countUsers(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)` }).from(users);
+  return Number(row.n);
+}
+
+export async function createUser(db: DbOrTx, input: unknown, now = Date.now()): Promise<SessionUser> {
+  const data = parseInput(newUserSchema, input);
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, data.email));
+  if (existing) throw new ConflictError(`A user with the email ${data.email} already exists.`);
+  const passwordHash = await hashPassword(data.password);
+  const [row] = await db
+    .insert(users)
+    .values({ email: data.email, name: data.name, role: data.role, passwordHash, createdAt: now })
+    .returning();
+  return { id: row.id, email: row.email, name: row.name, role: row.role as Role };
+}
+
+/** Returns the user for a correct email and password, or null; both failures look the same. */
+export async function authenticateUser(db: DbOrTx, email: string, password: string): Promise<SessionUser | null> {
+  const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
+  if (!row) {
+    await dummyVerify(password);
+    return null;
+  }
+  if (!(await verifyPassword(row.passwordHash, password)) || row.disabledAt !== null) return null;
+  return { id: row.id, email: row.email, name: row.name, role: row.role as Role };
+}
+
+export async function createApiToken(db: DbOrTx, userId: number, name: string, now = Date.now()): Promise<string> {
+  const trimmed = name.trim();
+  if (!trimmed) throw new InputError('name: is required (say what the token is for)');
+  const token = API_TOKEN_PREFIX + generateToken();
+  await db.insert(apiTokens).values({ userId, name: trimmed.slice(0, 100), tokenHash: hashToken(token), createdAt: now });
+  return token;
+}
+
+export async function authenticateApiToken(db: DbOrTx, token: string, now = Date.now()): Promise<SessionUser | null> {
+  if (!token.startsWith(API_TOKEN_PREFIX)) return null;
+  const [row] = await db
+    .select({ tokenId: apiTokens.id, id: users.id, email: users.email, name: users.name, role: users.role })
+    .from(apiTokens)
+    .innerJoin(users, eq(apiTokens.userId, users.id))
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), isNull(users.disabledAt)));
+  if (!row) return null;
+  await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
+  return { id: row.id, email: row.email, name: row.name, role: row.role as Role };
+}
+
+export async function listApiTokens(db: DbOrTx, userId: number) {
+  return db
+    .select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+}
+
+export async function revokeApiToken(db: DbOrTx, userId: number, tokenId: number, now = Date.now()): Promise<void> {
+  await db
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)));
+}
+
+/**
+ * While no user exists, issues a fresh one-time link to create the first admin (earlier unused
+ * links stop working). Returns null once any user exists.
+ */
+export async function issueSetupToken(db: Db, now = Date.now()): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    if ((await countUsers(tx)) > 0) return null;
+    await tx.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, 'setup'), isNull(oneTimeTokens.usedAt)));
+    const token = generateToken();
+    await tx.insert(oneTimeTokens).values({ tokenHash: hashToken(token), purpose: 'setup', expiresAt: now + SETUP_LINK_LIFETIME_MS, createdAt: now });
+    return token;
+  });
+}
+
+export async function isSetupTokenValid(db: DbOrTx, token: string, now = Date.now()): Promise<boolean> {
+  const [row] = await db
+    .select()
+    .from(oneTimeTokens)
+    .where(and(eq(oneTimeTokens.tokenHash, hashToken(token)), eq(oneTimeTokens.purpose, 'setup')));
+  return !!row && row.usedAt === null && row.expiresAt > now && (await countUsers(db)) === 0;
+}
+
+/** Creates the first admin with a valid setup token; the token is spent in the same transaction. */
+export async function completeSetup(db: Db, token: string, input: unknown, now = Date.now()): Promise<SessionUser> {
+  const data = parseInput(newUserSchema.omit({ role: true }), input);
+  return db.transaction(async (tx) => {
+    if (!(await isSetupTokenValid(tx, token, now))) {
+      throw new InputError('This setup link has expired or was already used. Restart Candor to get a new one, or use `npm run candor -- user create`.');
+    }
+    await tx.update(oneTimeTokens).set({ usedAt: now }).where(eq(oneTimeTokens.tokenHash, hashToken(token)));
+    return createUser(tx, { ...data, role: 'admin' }, now);
+  });
+}

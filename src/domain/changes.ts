@@ -1,0 +1,10 @@
+// Announces a change on the shared change feed (table change_events). Called inside the same
+// transaction as the change, so every instance sees the announcement exactly when the data.
+import { changeEvents } from '../../db/schema.ts';
+import type { DbOrTx } from '../db/client.ts';
+
+export type ChangeKind = 'incident' | 'component' | 'structure';
+
+export async function recordChange(tx: DbOrTx, kind: ChangeKind, subject: string): Promise<void> {
+  await tx.insert(changeEvents).values({ kind, subject });
+}

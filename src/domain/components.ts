@@ -1,0 +1,173 @@
+// Components, their groups and their state changes.
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { componentGroups, components, componentStatusChanges } from '../../db/schema.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { recordChange } from './changes.ts';
+import { NotFoundError, parseInput } from './errors.ts';
+import { COMPONENT_STATES, type ComponentState } from './status.ts';
+
+export type Component = typeof components.$inferSelect;
+export type ComponentGroup = typeof componentGroups.$inferSelect;
+
+export const componentStateSchema = z.enum(COMPONENT_STATES, {
+  error: () => `must be one of ${COMPONENT_STATES.join(', ')}`,
+});
+
+const nameSchema = z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters');
+const descriptionSchema = z.string().trim().max(500, 'must be at most 500 characters').default('');
+const positionSchema = z.coerce.number().int('must be a whole number').min(0).max(10_000).default(0);
+
+export const groupInputSchema = z.object({ name: nameSchema, description: descriptionSchema, position: positionSchema });
+
+export const componentInputSchema = z.object({
+  name: nameSchema,
+  description: descriptionSchema,
+  position: positionSchema,
+  groupId: z.coerce.number().int().positive().nullable().default(null),
+  showUptime: z.boolean().default(true),
+});
+
+export async function listGroups(db: DbOrTx): Promise<ComponentGroup[]> {
+  return db.select().from(componentGroups).orderBy(asc(componentGroups.position), asc(componentGroups.id));
+}
+
+export async function listComponents(db: DbOrTx): Promise<Component[]> {
+  return db.select().from(components).orderBy(asc(components.position), asc(components.id));
+}
+
+export async function getComponent(db: DbOrTx, id: number): Promise<Component> {
+  const [row] = await db.select().from(components).where(eq(components.id, id));
+  if (!row) throw new NotFoundError(`No component with id ${id}.`);
+  return row;
+}
+
+async function assertGroupExists(db: DbOrTx, groupId: number | null): Promise<void> {
+  if (groupId === null) return;
+  const [row] = await db.select({ id: componentGroups.id }).from(componentGroups).where(eq(componentGroups.id, groupId));
+  if (!row) throw new NotFoundError(`No component group with id ${groupId}.`);
+}
+
+export async function createGroup(db: Db, input: unknown, now = Date.now()): Promise<ComponentGroup> {
+  const data = parseInput(groupInputSchema, input);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(componentGroups).values({ ...data, createdAt: now }).returning();
+    await recordChange(tx, 'structure', `group:${row.id}`);
+    return row;
+  });
+}
+
+export async function updateGroup(db: Db, id: number, input: unknown): Promise<ComponentGroup> {
+  const data = parseInput(groupInputSchema, input);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(componentGroups).set(data).where(eq(componentGroups.id, id)).returning();
+    if (!row) throw new NotFoundError(`No component group with id ${id}.`);
+    await recordChange(tx, 'structure', `group:${id}`);
+    return row;
+  });
+}
+
+/** Deleting a group keeps its components; they become ungrouped. */
+export async function deleteGroup(db: Db, id: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(components).set({ groupId: null }).where(eq(components.groupId, id));
+    const deleted = await tx.delete(componentGroups).where(eq(componentGroups.id, id)).returning();
+    if (deleted.length === 0) throw new NotFoundError(`No component group with id ${id}.`);
+    await recordChange(tx, 'structure', `group:${id}`);
+  });
+}
+
+export async function createComponent(
+  db: Db,
+  input: unknown,
+  options: { now?: number; status?: ComponentState } = {},
+): Promise<Component> {
+  const data = parseInput(componentInputSchema, input);
+  const now = options.now ?? Date.now();
+  const status = options.status ?? 'operational';
+  return db.transaction(async (tx) => {
+    await assertGroupExists(tx, data.groupId);
+    const [row] = await tx
+      .insert(components)
+      .values({ ...data, status, createdAt: now, updatedAt: now })
+      .returning();
+    // The first history row marks when the component began to exist, for uptime.
+    await tx.insert(componentStatusChanges).values({ componentId: row.id, status, changedAt: now });
+    await recordChange(tx, 'structure', `component:${row.id}`);
+    return row;
+  });
+}
+
+export async function updateComponent(db: Db, id: number, input: unknown, now = Date.now()): Promise<Component> {
+  const data = parseInput(componentInputSchema, input);
+  return db.transaction(async (tx) => {
+    await assertGroupExists(tx, data.groupId);
+    const [row] = await tx
+      .update(components)
+      .set({ ...data, updatedAt: now })
+      .where(eq(components.id, id))
+      .returning();
+    if (!row) throw new NotFoundError(`No component with id ${id}.`);
+    await recordChange(tx, 'structure', `component:${id}`);
+    return row;
+  });
+}
+
+export async function deleteComponent(db: Db, id: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    const deleted = await tx.delete(components).where(eq(components.id, id)).returning();
+    if (deleted.length === 0) throw new NotFoundError(`No component with id ${id}.`);
+    await recordChange(tx, 'structure', `component:${id}`);
+  });
+}
+
+export interface ComponentChange {
+  componentId: number;
+  name: string;
+  oldStatus: ComponentState;
+  newStatus: ComponentState;
+}
+
+/**
+ * Sets several components' states inside the caller's transaction, appending to their history.
+ * Unknown ids are rejected before anything is written.
+ */
+export async function applyComponentStates(
+  tx: DbOrTx,
+  states: Map<number, ComponentState>,
+  at: number,
+  incidentId: number | null = null,
+): Promise<ComponentChange[]> {
+  if (states.size === 0) return [];
+  const ids = [...states.keys()];
+  const rows = await tx.select().from(components).where(inArray(components.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length) {
+    throw new NotFoundError(`No component with id ${missing.join(', ')}.`);
+  }
+  const changes: ComponentChange[] = [];
+  for (const [id, newStatus] of states) {
+    const row = byId.get(id)!;
+    const oldStatus = row.status as ComponentState;
+    changes.push({ componentId: id, name: row.name, oldStatus, newStatus });
+    if (oldStatus === newStatus) continue;
+    await tx.update(components).set({ status: newStatus, updatedAt: at }).where(eq(components.id, id));
+    await tx.insert(componentStatusChanges).values({ componentId: id, status: newStatus, changedAt: at, incidentId });
+    await recordChange(tx, 'component', `component:${id}`);
+  }
+  return changes;
+}
+
+export async function setComponentStatus(db: Db, id: number, status: unknown, now = Date.now()): Promise<Component> {
+  const state = parseInput(componentStateSchema, status);
+  return db.transaction(async (tx) => {
+    await applyComponentStates(tx, new Map([[id, state]]), now);
+    return getComponent(tx, id);
+  });
+}
+
+export async function countComponents(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)` }).from(components);
+  return Number(row.n);
+}

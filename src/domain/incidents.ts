@@ -1,0 +1,218 @@
+// Incidents and their updates: the one path used by the admin forms, the API and the demo seed.
+import { desc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { components, incidents, incidentUpdateComponents, incidentUpdates } from '../../db/schema.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { recordChange } from './changes.ts';
+import { applyComponentStates, componentStateSchema } from './components.ts';
+import { NotFoundError, parseInput } from './errors.ts';
+import {
+  INCIDENT_IMPACTS,
+  INCIDENT_STATUSES,
+  type ComponentState,
+  type IncidentImpact,
+  type IncidentStatus,
+} from './status.ts';
+
+export type Incident = typeof incidents.$inferSelect;
+export type IncidentUpdate = typeof incidentUpdates.$inferSelect;
+
+export interface AffectedComponent {
+  componentId: number;
+  name: string;
+  oldStatus: ComponentState;
+  newStatus: ComponentState;
+}
+
+export interface IncidentUpdateView extends IncidentUpdate {
+  status: IncidentStatus;
+  affected: AffectedComponent[];
+}
+
+export interface IncidentView extends Incident {
+  impact: IncidentImpact;
+  status: IncidentStatus;
+  /** Newest first. */
+  updates: IncidentUpdateView[];
+}
+
+export interface Author {
+  id: number | null;
+  name: string;
+}
+
+const componentsMapSchema = z
+  .record(z.string().regex(/^\d+$/, 'component ids are whole numbers'), componentStateSchema)
+  .default({});
+
+const messageSchema = z
+  .string({ error: 'is required' })
+  .trim()
+  .min(1, 'is required: say what customers see and when the next update will come')
+  .max(20_000, 'must be at most 20,000 characters');
+
+const timeSchema = z.coerce.date({ error: 'must be a date and time' }).transform((d) => d.getTime());
+
+export const createIncidentSchema = z.object({
+  title: z.string({ error: 'is required' }).trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  impact: z.enum(INCIDENT_IMPACTS, { error: () => `must be one of ${INCIDENT_IMPACTS.join(', ')}` }),
+  status: z
+    .enum(INCIDENT_STATUSES, { error: () => `must be one of ${INCIDENT_STATUSES.join(', ')}` })
+    .default('investigating'),
+  message: messageSchema,
+  components: componentsMapSchema,
+  startedAt: timeSchema.optional(),
+});
+
+export const postUpdateSchema = z.object({
+  status: z.enum(INCIDENT_STATUSES, { error: () => `must be one of ${INCIDENT_STATUSES.join(', ')}` }),
+  message: messageSchema,
+  components: componentsMapSchema,
+  impact: z.enum(INCIDENT_IMPACTS, { error: () => `must be one of ${INCIDENT_IMPACTS.join(', ')}` }).optional(),
+  displayAt: timeSchema.optional(),
+});
+
+function toStateMap(record: Record<string, ComponentState>): Map<number, ComponentState> {
+  return new Map(Object.entries(record).map(([id, state]) => [Number(id), state]));
+}
+
+async function insertUpdate(
+  tx: DbOrTx,
+  incidentId: number,
+  status: IncidentStatus,
+  message: string,
+  states: Map<number, ComponentState>,
+  at: number,
+  displayAt: number,
+  author: Author,
+): Promise<void> {
+  const changes = await applyComponentStates(tx, states, at, incidentId);
+  const [update] = await tx
+    .insert(incidentUpdates)
+    .values({ incidentId, status, body: message, createdAt: at, displayAt, authorId: author.id, authorName: author.name })
+    .returning();
+  if (changes.length) {
+    await tx.insert(incidentUpdateComponents).values(
+      changes.map((c) => ({ updateId: update.id, componentId: c.componentId, oldStatus: c.oldStatus, newStatus: c.newStatus })),
+    );
+  }
+}
+
+export async function createIncident(db: Db, input: unknown, author: Author, now = Date.now()): Promise<IncidentView> {
+  const data = parseInput(createIncidentSchema, input);
+  const startedAt = data.startedAt ?? now;
+  const id = await db.transaction(async (tx) => {
+    const [incident] = await tx
+      .insert(incidents)
+      .values({
+        title: data.title,
+        impact: data.impact,
+        status: data.status,
+        startedAt,
+        resolvedAt: data.status === 'resolved' ? now : null,
+        createdAt: now,
+        updatedAt: now,
+        createdBy: author.id,
+      })
+      .returning();
+    await insertUpdate(tx, incident.id, data.status, data.message, toStateMap(data.components), now, startedAt, author);
+    await recordChange(tx, 'incident', `incident:${incident.id}`);
+    return incident.id;
+  });
+  return getIncident(db, id);
+}
+
+/** Posts an update. Resolving sets the end time; a new update on a resolved incident reopens it. */
+export async function postIncidentUpdate(
+  db: Db,
+  incidentId: number,
+  input: unknown,
+  author: Author,
+  now = Date.now(),
+): Promise<IncidentView> {
+  const data = parseInput(postUpdateSchema, input);
+  await db.transaction(async (tx) => {
+    const [incident] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
+    if (!incident) throw new NotFoundError(`No incident with id ${incidentId}.`);
+    const displayAt = data.displayAt ?? now;
+    await insertUpdate(tx, incidentId, data.status, data.message, toStateMap(data.components), now, displayAt, author);
+    await tx
+      .update(incidents)
+      .set({
+        status: data.status,
+        impact: data.impact ?? incident.impact,
+        resolvedAt: data.status === 'resolved' ? (incident.resolvedAt ?? displayAt) : null,
+        updatedAt: now,
+      })
+      .where(eq(incidents.id, incidentId));
+    await recordChange(tx, 'incident', `incident:${incidentId}`);
+  });
+  return getIncident(db, incidentId);
+}
+
+/** Loads incidents with their updates (newest first) and affected components, in one round of queries. */
+export async function loadIncidentViews(db: DbOrTx, rows: Incident[]): Promise<IncidentView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const updates = await db
+    .select()
+    .from(incidentUpdates)
+    .where(inArray(incidentUpdates.incidentId, ids))
+    .orderBy(desc(incidentUpdates.displayAt), desc(incidentUpdates.id));
+  const affectedRows = updates.length
+    ? await db
+        .select()
+        .from(incidentUpdateComponents)
+        .where(inArray(incidentUpdateComponents.updateId, updates.map((u) => u.id)))
+    : [];
+  const componentNames = await componentNameMap(db, affectedRows.map((a) => a.componentId));
+  const affectedByUpdate = new Map<number, AffectedComponent[]>();
+  for (const a of affectedRows) {
+    const list = affectedByUpdate.get(a.updateId) ?? [];
+    list.push({
+      componentId: a.componentId,
+      name: componentNames.get(a.componentId) ?? `Component ${a.componentId}`,
+      oldStatus: a.oldStatus as ComponentState,
+      newStatus: a.newStatus as ComponentState,
+    });
+    affectedByUpdate.set(a.updateId, list);
+  }
+  const updatesByIncident = new Map<number, IncidentUpdateView[]>();
+  for (const u of updates) {
+    const list = updatesByIncident.get(u.incidentId) ?? [];
+    list.push({ ...u, status: u.status as IncidentStatus, affected: affectedByUpdate.get(u.id) ?? [] });
+    updatesByIncident.set(u.incidentId, list);
+  }
+  return rows.map((r) => ({
+    ...r,
+    impact: r.impact as IncidentImpact,
+    status: r.status as IncidentStatus,
+    updates: updatesByIncident.get(r.id) ?? [],
+  }));
+}
+
+async function componentNameMap(db: DbOrTx, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: components.id, name: components.name })
+    .from(components)
+    .where(inArray(components.id, [...new Set(ids)]));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+export async function getIncident(db: DbOrTx, id: number): Promise<IncidentView> {
+  const [row] = await db.select().from(incidents).where(eq(incidents.id, id));
+  if (!row) throw new NotFoundError(`No incident with id ${id}.`);
+  const [view] = await loadIncidentViews(db, [row]);
+  return view;
+}
+
+/** Components touched by any update of the incident, with their latest state in it. */
+export function affectedComponentsOf(incident: IncidentView): AffectedComponent[] {
+  const seen = new Map<number, AffectedComponent>();
+  for (const update of incident.updates) {
+    // updates are newest first, so the first sighting carries the latest state
+    for (const a of update.affected) if (!seen.has(a.componentId)) seen.set(a.componentId, a);
+  }
+  return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

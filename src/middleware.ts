@@ -1,0 +1,50 @@
+// Who is asking: a bearer token for /api/v1, a session cookie for /admin. Public pages never
+// look at either, which is what lets the front server cache them for everyone.
+import { defineMiddleware } from 'astro:middleware';
+import { getDb } from './db/client.ts';
+import { SESSION_COOKIE, validateSessionToken } from './domain/auth/sessions.ts';
+import { authenticateApiToken } from './domain/auth/users.ts';
+import { apiError } from './web/api.ts';
+import { clearSessionCookie, setSessionCookie } from './web/session-cookie.ts';
+
+const OPEN_ADMIN_PATHS = new Set(['/admin/login', '/admin/setup']);
+
+export const onRequest = defineMiddleware(async (ctx, next) => {
+  ctx.locals.user = null;
+  ctx.locals.sessionId = null;
+  const path = ctx.url.pathname;
+
+  if (path.startsWith('/api/v1/')) {
+    const header = ctx.request.headers.get('authorization') ?? '';
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+    const user = token ? await authenticateApiToken(getDb(), token) : null;
+    if (!user) {
+      return apiError(401, 'unauthorized', token
+        ? 'The API token is unknown or revoked.'
+        : 'Send an API token in the header "Authorization: Bearer <token>"; create one with `npm run candor -- token create`.');
+    }
+    ctx.locals.user = user;
+    return next();
+  }
+
+  if (path === '/admin' || path.startsWith('/admin/')) {
+    const token = ctx.cookies.get(SESSION_COOKIE)?.value;
+    if (token) {
+      const validated = await validateSessionToken(getDb(), token);
+      if (validated) {
+        ctx.locals.user = validated.user;
+        ctx.locals.sessionId = validated.session.id;
+        if (validated.renewed) setSessionCookie(ctx.cookies, ctx.url, token, validated.session.expiresAt);
+      } else {
+        clearSessionCookie(ctx.cookies, ctx.url);
+      }
+    }
+    if (!ctx.locals.user && !OPEN_ADMIN_PATHS.has(path)) {
+      return ctx.redirect(`/admin/login?next=${encodeURIComponent(path + ctx.url.search)}`);
+    }
+    const response = await next();
+    response.headers.set('cache-control', 'no-store');
+    return response;
+  }
+  return next();
+});

@@ -1,0 +1,122 @@
+// The public read path's cache: rendered pages kept as bytes (plain and gzip), served with a
+// strong ETag, 304 on revalidation and CDN-friendly Cache-Control. The whole cache is dropped
+// whenever the change feed reports a change; concurrent misses for one page render it once.
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import type { CapturedPage } from './capture.ts';
+
+/** Short browser/CDN freshness, long stale-if-error: during an origin outage a CDN keeps serving. */
+export const PUBLIC_CACHE_CONTROL = 'public, max-age=5, s-maxage=10, stale-while-revalidate=30, stale-if-error=86400';
+/** Even without changes a page is re-rendered this often: relative times and the day rollover. */
+const MAX_ENTRY_AGE_MS = 60_000;
+const MAX_ENTRIES = 500;
+
+interface Entry {
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+  gzip: Buffer | null;
+  etag: string;
+  storedAt: number;
+}
+
+export function isPublicPath(method: string | undefined, pathname: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  return !(pathname === '/admin' || pathname.startsWith('/admin/') || pathname.startsWith('/api/v1/') || pathname === '/events');
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+}
+
+function acceptsGzip(req: IncomingMessage): boolean {
+  const header = req.headers['accept-encoding'];
+  return typeof header === 'string' && /\bgzip\b/.test(header);
+}
+
+export class PageCache {
+  #entries = new Map<string, Entry>();
+  #inflight = new Map<string, Promise<{ entry: Entry | null; page: CapturedPage }>>();
+  #generation = 0;
+  hits = 0;
+  misses = 0;
+
+  invalidate(): void {
+    this.#generation++;
+    this.#entries.clear();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  async serve(req: IncomingMessage, res: ServerResponse, render: () => Promise<CapturedPage>): Promise<void> {
+    const key = req.url ?? '/';
+    let entry = this.#entries.get(key);
+    if (entry && Date.now() - entry.storedAt > MAX_ENTRY_AGE_MS) {
+      this.#entries.delete(key);
+      entry = undefined;
+    }
+    if (entry) {
+      this.hits++;
+      return this.#write(req, res, entry);
+    }
+    this.misses++;
+    const result = await this.#fill(key, render);
+    if (result.entry) return this.#write(req, res, result.entry);
+    // Not cacheable (an error page, a redirect, a cookie): pass it through untouched.
+    res.writeHead(result.page.status, result.page.headers);
+    res.end(req.method === 'HEAD' ? undefined : result.page.body);
+  }
+
+  #fill(key: string, render: () => Promise<CapturedPage>) {
+    let pending = this.#inflight.get(key);
+    if (!pending) {
+      const generation = this.#generation;
+      pending = render()
+        .then((page) => {
+          const cacheable = page.status === 200 && !page.headers['set-cookie'];
+          const entry = cacheable ? this.#toEntry(page) : null;
+          // A change may have landed while rendering: then serve it once but do not keep it.
+          if (entry && generation === this.#generation) this.#store(key, entry);
+          return { entry, page };
+        })
+        .finally(() => this.#inflight.delete(key));
+      this.#inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  #toEntry(page: CapturedPage): Entry {
+    const etag = `"${createHash('sha1').update(page.body).digest('base64url')}"`;
+    const compressible = /^(text\/|application\/(json|xml|atom|rss|javascript)|image\/svg)/.test(String(page.headers['content-type'] ?? ''));
+    const headers: OutgoingHttpHeaders = { ...page.headers, etag, 'cache-control': PUBLIC_CACHE_CONTROL };
+    delete headers['content-length'];
+    delete headers['transfer-encoding'];
+    if (compressible) headers.vary = 'Accept-Encoding';
+    return { headers, body: page.body, gzip: compressible && page.body.length > 1024 ? gzipSync(page.body) : null, etag, storedAt: Date.now() };
+  }
+
+  #store(key: string, entry: Entry): void {
+    if (this.#entries.size >= MAX_ENTRIES) {
+      // Map iteration order is insertion order: drop the oldest.
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    this.#entries.set(key, entry);
+  }
+
+  #write(req: IncomingMessage, res: ServerResponse, entry: Entry): void {
+    if (etagMatches(req.headers['if-none-match'], entry.etag)) {
+      res.writeHead(304, { etag: entry.etag, 'cache-control': PUBLIC_CACHE_CONTROL, ...(entry.headers.vary ? { vary: entry.headers.vary } : {}) });
+      res.end();
+      return;
+    }
+    const gzip = entry.gzip && acceptsGzip(req);
+    const body = gzip ? entry.gzip! : entry.body;
+    res.writeHead(200, { ...entry.headers, ...(gzip ? { 'content-encoding': 'gzip' } : {}), 'content-length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+}

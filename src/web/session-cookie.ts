@@ -1,0 +1,15 @@
+// The session cookie: HttpOnly, SameSite=Lax, Secure whenever the site is reached over HTTPS.
+import type { AstroCookies } from 'astro';
+import { SESSION_COOKIE } from '../domain/auth/sessions.ts';
+
+function secure(url: URL): boolean {
+  return url.protocol === 'https:' || process.env.CANDOR_SECURE_COOKIES === '1';
+}
+
+export function setSessionCookie(cookies: AstroCookies, url: URL, token: string, expiresAt: number): void {
+  cookies.set(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: secure(url), expires: new Date(expiresAt) });
+}
+
+export function clearSessionCookie(cookies: AstroCookies, url: URL): void {
+  cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure: secure(url), maxAge: 0 });
+}
