@@ -8,7 +8,9 @@ export default defineConfig({
   output: 'server',
   adapter: node({ mode: 'middleware' }),
   build: { inlineStylesheets: 'always' },
-  security: { checkOrigin: true },
+  // Astro's origin check would also reject bearer-token API calls sent without a JSON content
+  // type; src/middleware.ts checks the origin of cookie-authenticated writes instead.
+  security: { checkOrigin: false },
   devToolbar: { enabled: false },
   vite: { build: { sourcemap: false } },
 });

@@ -8,6 +8,18 @@ import { apiError } from './web/api.ts';
 import { clearSessionCookie, setSessionCookie } from './web/session-cookie.ts';
 
 const OPEN_ADMIN_PATHS = new Set(['/admin/login', '/admin/setup']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Cookie-authenticated writes must come from our own pages (CSRF). Browsers send Origin on
+ * every POST and Sec-Fetch-Site on every request; either one proves the source.
+ */
+function isSameOrigin(request: Request, url: URL): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site) return site === 'same-origin' || site === 'none';
+  const origin = request.headers.get('origin');
+  return origin !== null && origin === url.origin;
+}
 
 export const onRequest = defineMiddleware(async (ctx, next) => {
   ctx.locals.user = null;
@@ -28,6 +40,12 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
   }
 
   if (path === '/admin' || path.startsWith('/admin/')) {
+    if (!SAFE_METHODS.has(ctx.request.method) && !isSameOrigin(ctx.request, ctx.url)) {
+      return new Response('This form was sent from another site, so it was refused. Reload the page and try again.', {
+        status: 403,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+    }
     const token = ctx.cookies.get(SESSION_COOKIE)?.value;
     if (token) {
       const validated = await validateSessionToken(getDb(), token);

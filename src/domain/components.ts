@@ -4,15 +4,13 @@ import { z } from 'zod';
 import { componentGroups, components, componentStatusChanges } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { recordChange } from './changes.ts';
-import { NotFoundError, parseInput } from './errors.ts';
+import { NotFoundError, oneOf, parseInput } from './errors.ts';
 import { COMPONENT_STATES, type ComponentState } from './status.ts';
 
 export type Component = typeof components.$inferSelect;
 export type ComponentGroup = typeof componentGroups.$inferSelect;
 
-export const componentStateSchema = z.enum(COMPONENT_STATES, {
-  error: () => `must be one of ${COMPONENT_STATES.join(', ')}`,
-});
+export const componentStateSchema = oneOf(COMPONENT_STATES);
 
 const nameSchema = z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters');
 const descriptionSchema = z.string().trim().max(500, 'must be at most 500 characters').default('');
@@ -159,8 +157,10 @@ export async function applyComponentStates(
   return changes;
 }
 
-export async function setComponentStatus(db: Db, id: number, status: unknown, now = Date.now()): Promise<Component> {
-  const state = parseInput(componentStateSchema, status);
+export const componentStatusInputSchema = z.strictObject({ status: componentStateSchema });
+
+export async function setComponentStatus(db: Db, id: number, input: unknown, now = Date.now()): Promise<Component> {
+  const state = parseInput(componentStatusInputSchema, input).status;
   return db.transaction(async (tx) => {
     await applyComponentStates(tx, new Map([[id, state]]), now);
     return getComponent(tx, id);

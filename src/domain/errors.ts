@@ -1,5 +1,5 @@
 // Errors a caller can act on. Routes turn them into 4xx responses carrying the message.
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export class InputError extends Error {
   readonly status: number = 400;
@@ -36,4 +36,11 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.ou
     return `${where}: ${issue.message}`;
   });
   throw new InputError(details.join('; '), details);
+}
+
+/** An enumeration whose errors say what is missing or list the accepted values. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) => (issue.input === undefined ? 'is required' : `must be one of ${values.join(', ')} (got ${JSON.stringify(issue.input)})`),
+  });
 }

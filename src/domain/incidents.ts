@@ -5,7 +5,7 @@ import { components, incidents, incidentUpdateComponents, incidentUpdates } from
 import type { Db, DbOrTx } from '../db/client.ts';
 import { recordChange } from './changes.ts';
 import { applyComponentStates, componentStateSchema } from './components.ts';
-import { NotFoundError, parseInput } from './errors.ts';
+import { NotFoundError, oneOf, parseInput } from './errors.ts';
 import {
   INCIDENT_IMPACTS,
   INCIDENT_STATUSES,
@@ -55,20 +55,18 @@ const timeSchema = z.coerce.date({ error: 'must be a date and time' }).transform
 
 export const createIncidentSchema = z.object({
   title: z.string({ error: 'is required' }).trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
-  impact: z.enum(INCIDENT_IMPACTS, { error: () => `must be one of ${INCIDENT_IMPACTS.join(', ')}` }),
-  status: z
-    .enum(INCIDENT_STATUSES, { error: () => `must be one of ${INCIDENT_STATUSES.join(', ')}` })
-    .default('investigating'),
+  impact: oneOf(INCIDENT_IMPACTS),
+  status: oneOf(INCIDENT_STATUSES).default('investigating'),
   message: messageSchema,
   components: componentsMapSchema,
   startedAt: timeSchema.optional(),
 });
 
 export const postUpdateSchema = z.object({
-  status: z.enum(INCIDENT_STATUSES, { error: () => `must be one of ${INCIDENT_STATUSES.join(', ')}` }),
+  status: oneOf(INCIDENT_STATUSES),
   message: messageSchema,
   components: componentsMapSchema,
-  impact: z.enum(INCIDENT_IMPACTS, { error: () => `must be one of ${INCIDENT_IMPACTS.join(', ')}` }).optional(),
+  impact: oneOf(INCIDENT_IMPACTS).optional(),
   displayAt: timeSchema.optional(),
 });
 

@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { apiTokens, oneTimeTokens, users } from '../../../db/schema.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { ConflictError, InputError, parseInput } from '../errors.ts';
+import { ConflictError, InputError, oneOf, parseInput } from '../errors.ts';
 import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { ROLES, type Role } from './roles.ts';
 import type { SessionUser } from './sessions.ts';
@@ -15,7 +15,7 @@ const SETUP_LINK_LIFETIME_MS = 24 * 3_600_000;
 export const newUserSchema = z.object({
   email: z.string({ error: 'is required' }).trim().toLowerCase().email('must be an email address'),
   name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100),
-  role: z.enum(ROLES, { error: () => `must be one of ${ROLES.join(', ')}` }),
+  role: oneOf(ROLES),
   password: z
     .string({ error: 'is required' })
     .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)

@@ -1,0 +1,75 @@
+// Candor's command line, for setup and automation without a browser:
+//   npm run candor -- user create --email a@example.com --name "Ada" --role admin [--password P] [--token NAME]
+//   npm run candor -- token create --email a@example.com [--name NAME]
+//   npm run candor -- migrate
+// A password not given is generated and printed once. Output is one "key: value" per line.
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { users } from '../../db/schema.ts';
+import { closeDb, getDb } from '../db/client.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { createApiToken, createUser } from '../domain/auth/users.ts';
+import { InputError } from '../domain/errors.ts';
+
+const USAGE = `Usage:
+  npm run candor -- user create --email EMAIL --name NAME --role admin|support|author [--password PASSWORD] [--token TOKEN_NAME]
+  npm run candor -- token create --email EMAIL [--name TOKEN_NAME]
+  npm run candor -- migrate`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+      token: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals.join(' ');
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  await migrateDatabase();
+  const db = getDb();
+  switch (command) {
+    case 'migrate':
+      console.log('migrated: yes');
+      return 0;
+    case 'user create': {
+      const generated = values.password === undefined;
+      const password = values.password ?? randomBytes(15).toString('base64url');
+      const user = await createUser(db, { email: values.email, name: values.name, role: values.role, password });
+      console.log(`user: ${user.id}\nemail: ${user.email}\nrole: ${user.role}`);
+      if (generated) console.log(`password: ${password}`);
+      if (values.token !== undefined) console.log(`token: ${await createApiToken(db, user.id, values.token || 'cli')}`);
+      return 0;
+    }
+    case 'token create': {
+      if (!values.email) throw new InputError('--email is required: whose token is it?');
+      const [user] = await db.select().from(users).where(eq(users.email, values.email.trim().toLowerCase()));
+      if (!user) throw new InputError(`No user with the email ${values.email}.`);
+      console.log(`token: ${await createApiToken(db, user.id, values.name ?? 'cli')}`);
+      return 0;
+    }
+    default:
+      console.error(`Unknown command "${command}".\n${USAGE}`);
+      return 2;
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof InputError || (error as Error).name === 'TypeError') {
+    console.error(`error: ${(error as Error).message}`);
+    process.exitCode = 2;
+  } else throw error;
+} finally {
+  closeDb();
+}
