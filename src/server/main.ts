@@ -86,7 +86,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   });
   server.keepAliveTimeout = 65_000;
 
-  const port = options.port ?? (Number(process.env.PORT) || 4321);
+  const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 4321);
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

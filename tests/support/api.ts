@@ -1,0 +1,24 @@
+// Creating a user and token through the real CLI, and calling the API like an automation would.
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export function createUserWithToken(dbFile: string, role = 'support', email = `${role}-${Date.now()}@example.com`): { token: string; password: string; email: string } {
+  const out = execFileSync(process.execPath, ['src/cli/candor.ts', 'user', 'create', '--email', email, '--name', `Test ${role}`, '--role', role, '--token', 'tests'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `file:${dbFile}` },
+    encoding: 'utf8',
+  });
+  return { token: /token: (\S+)/.exec(out)![1], password: /password: (\S+)/.exec(out)![1], email };
+}
+
+export async function api(base: string, token: string | null, method: string, path: string, body?: unknown) {
+  const response = await fetch(base + path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}

@@ -1,0 +1,37 @@
+// `npm test`: builds Candor, runs vitest with a JSON report, and prints "N passed, N failed" from
+// that report as the last line (CI reads it). Exits non-zero when anything failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
+const report = join(root, '.vitest-report.json');
+
+const build = spawnSync(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], { cwd: root, stdio: 'inherit', env });
+if (build.status !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+rmSync(report, { force: true });
+const vitest = join(root, 'node_modules/vitest/vitest.mjs');
+const run = spawnSync(process.execPath, [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
+if (!existsSync(report)) {
+  console.log('0 passed, 1 failed');
+  process.exit(run.status || 1);
+}
+interface Report {
+  numPassedTests: number;
+  numFailedTests: number;
+  testResults: { status: string; assertionResults: { status: string }[] }[];
+}
+const result = JSON.parse(readFileSync(report, 'utf8')) as Report;
+// A file that failed without any failed test (it did not load, or a hook threw) counts as one failure.
+const brokenFiles = result.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
+const failed = result.numFailedTests + brokenFiles;
+console.log(`${result.numPassedTests} passed, ${failed} failed`);
+process.exit(failed > 0 || run.status !== 0 ? 1 : 0);

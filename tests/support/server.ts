@@ -1,0 +1,57 @@
+// Starts the real built server (src/server/main.ts on the pinned Node) on a loopback port with
+// its own temporary database, and reads the URL and setup link it prints.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface TestServer {
+  url: string;
+  setupLink: string | null;
+  dbFile: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export function tempDbFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'candor-srv-')), 'candor.db');
+}
+
+export async function startServer(options: { dbFile?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const dbFile = options.dbFile ?? tempDbFile();
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'src/server/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `file:${dbFile}`, PORT: '0', HOST: '127.0.0.1', CANDOR_POLL_MS: '100', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 30_000);
+    const check = () => {
+      const m = /status page: (http:\/\/\S+?)\/\n/.exec(out);
+      if (m && /\[candor\] (create the first admin|admin:)/.test(out)) {
+        clearTimeout(timer);
+        ok(m[1].replace('localhost', '127.0.0.1'));
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => fail(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  const setup = /one-time link, valid 24 h\): (\S+)/.exec(out);
+  return {
+    url,
+    setupLink: setup ? setup[1].replace('localhost', '127.0.0.1') : null,
+    dbFile,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((ok) => {
+        if (child.exitCode !== null) return ok();
+        child.once('exit', () => ok());
+        child.kill('SIGTERM');
+      }),
+  };
+}
