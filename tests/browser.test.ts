@@ -1,0 +1,108 @@
+// A real browser (Debian's chromium via playwright-core) against the real server.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { api, createUserWithToken } from './support/api.ts';
+import { startServer, type TestServer } from './support/server.ts';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function axeViolations(page: Page) {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    // @ts-expect-error axe is injected above
+    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    return result.violations.map((v: { id: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+describe('public page in a browser', () => {
+  test('first admin via the setup link, incident opened through the admin form, live on an open page', async () => {
+    const publicPage = await browser.newPage({ timezoneId: 'Europe/Paris' });
+    await publicPage.goto(server.url + '/');
+    await publicPage.waitForFunction(() => document.documentElement.dataset.live === 'open');
+    // The reader's zone is shown next to UTC.
+    await expect.poll(() => publicPage.locator('.local-time').count()).toBeGreaterThan(0);
+    expect(await publicPage.locator('footer').innerText()).toContain('Europe/Paris');
+
+    const admin = await browser.newPage();
+    await admin.goto(server.setupLink!);
+    await admin.fill('#name', 'Ada Admin');
+    await admin.fill('#email', 'ada@example.com');
+    await admin.fill('#password', 'short');
+    // the browser's own minlength check would block; remove it to see the server's message
+    await admin.evaluate(() => document.querySelector('#password')!.removeAttribute('minlength'));
+    await admin.click('button[type=submit]');
+    await expect.poll(() => admin.locator('[role=alert]').innerText()).toContain('at least 10 characters');
+    await admin.fill('#password', 'correct horse battery');
+    await admin.click('button[type=submit]');
+    await admin.waitForURL(server.url + '/admin');
+
+    await admin.goto(server.url + '/admin/incidents/new');
+    await admin.fill('#title', 'Browser-made incident');
+    await admin.selectOption('#impact', 'major');
+    await admin.fill('#message', 'Uploads **fail** for some customers.');
+    await admin.selectOption('#component-6', 'partial_outage');
+    await admin.click('button[type=submit]');
+    await admin.waitForURL(/\/admin\/incidents\/\d+\?posted=1/);
+
+    // The open public page changes without reload.
+    await publicPage.getByText('Browser-made incident').first().waitFor({ timeout: 2000 });
+    expect(await publicPage.locator('.banner').innerText()).toBe('Partial System Outage');
+
+    // An update posted through the API appears live too, within a second.
+    const { token } = createUserWithToken(server.dbFile, 'support');
+    const id = Number(/incidents\/(\d+)/.exec(admin.url())![1]);
+    const started = Date.now();
+    const posted = await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, { status: 'resolved', message: 'Uploads work again.', components: { 6: 'operational' } });
+    expect(posted.status).toBe(201);
+    await publicPage.getByText('Uploads work again.').first().waitFor({ timeout: 1500 });
+    expect(Date.now() - started).toBeLessThan(1500);
+    await expect.poll(() => publicPage.locator('.banner').innerText()).toBe('All Systems Operational');
+  });
+
+  test('a form with mistakes says what is wrong and keeps what was typed', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url + '/admin/login');
+    await page.fill('#email', 'ada@example.com');
+    await page.fill('#password', 'correct horse battery');
+    await page.click('button[type=submit]');
+    await page.waitForURL(server.url + '/admin');
+    await page.goto(server.url + '/admin/incidents/new');
+    await page.fill('#title', 'Half-typed');
+    await page.evaluate(() => document.querySelector('#message')!.removeAttribute('required'));
+    await page.click('button[type=submit]');
+    expect(await page.locator('[role=alert]').innerText()).toMatch(/message: is required/);
+    expect(await page.inputValue('#title')).toBe('Half-typed');
+    await context.close();
+  });
+
+  test('no accessibility violations on the status page and an incident page, light and dark, on a phone', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await browser.newPage({ colorScheme, viewport: { width: 375, height: 740 } });
+      await page.goto(server.url + '/');
+      expect(await axeViolations(page)).toEqual([]);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width).toBeLessThanOrEqual(375);
+      await page.goto(server.url + '/incidents/1');
+      expect(await axeViolations(page)).toEqual([]);
+      await page.close();
+    }
+  });
+});
