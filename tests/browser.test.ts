@@ -47,19 +47,19 @@ describe('public page in a browser', () => {
     await admin.fill('#password', 'short');
     // the browser's own minlength check would block; remove it to see the server's message
     await admin.evaluate(() => document.querySelector('#password')!.removeAttribute('minlength'));
-    await admin.click('button[type=submit]');
+    await admin.click('main button[type=submit]');
     await expect.poll(() => admin.locator('[role=alert]').innerText()).toContain('at least 10 characters');
     await admin.fill('#password', 'correct horse battery');
-    await admin.click('button[type=submit]');
-    await admin.waitForURL(server.url + '/admin');
+    await admin.click('main button[type=submit]');
+    await expect.poll(() => admin.url(), { timeout: 5000 }).toBe(server.url + '/admin');
 
     await admin.goto(server.url + '/admin/incidents/new');
     await admin.fill('#title', 'Browser-made incident');
     await admin.selectOption('#impact', 'major');
     await admin.fill('#message', 'Uploads **fail** for some customers.');
     await admin.selectOption('#component-6', 'partial_outage');
-    await admin.click('button[type=submit]');
-    await admin.waitForURL(/\/admin\/incidents\/\d+\?posted=1/);
+    await admin.click('main button[type=submit]');
+    await expect.poll(() => admin.url(), { timeout: 5000 }).toMatch(/\/admin\/incidents\/\d+\?posted=1/);
 
     // The open public page changes without reload.
     await publicPage.getByText('Browser-made incident').first().waitFor({ timeout: 2000 });
@@ -82,12 +82,12 @@ describe('public page in a browser', () => {
     await page.goto(server.url + '/admin/login');
     await page.fill('#email', 'ada@example.com');
     await page.fill('#password', 'correct horse battery');
-    await page.click('button[type=submit]');
-    await page.waitForURL(server.url + '/admin');
+    await page.click('main button[type=submit]');
+    await expect.poll(() => page.url(), { timeout: 5000 }).toBe(server.url + '/admin');
     await page.goto(server.url + '/admin/incidents/new');
     await page.fill('#title', 'Half-typed');
     await page.evaluate(() => document.querySelector('#message')!.removeAttribute('required'));
-    await page.click('button[type=submit]');
+    await page.click('main button[type=submit]');
     expect(await page.locator('[role=alert]').innerText()).toMatch(/message: is required/);
     expect(await page.inputValue('#title')).toBe('Half-typed');
     await context.close();
