@@ -1,25 +1,11 @@
 // Two server processes on one database: what is posted through one reaches viewers of the other.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+// Run on a shared local file and on a real libSQL server (the scale-out configuration).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
 import { startServer, tempDbFile, type TestServer } from './support/server.ts';
+import { startSqld } from './support/sqld.ts';
 
-let a: TestServer;
-let b: TestServer;
-let token: string;
-
-beforeAll(async () => {
-  const dbFile = tempDbFile();
-  a = await startServer({ dbFile });
-  b = await startServer({ dbFile });
-  token = createUserWithToken(dbFile).token;
-});
-afterAll(async () => {
-  await a?.stop();
-  await b?.stop();
-});
-
-
-test('an update posted through one instance reaches an SSE viewer of the other within a second', async () => {
+async function expectCrossInstanceLiveUpdate(a: TestServer, b: TestServer, token: string) {
   const controller = new AbortController();
   const response = await fetch(b.url + '/events', { signal: controller.signal });
   expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
@@ -34,16 +20,59 @@ test('an update posted through one instance reaches an SSE viewer of the other w
     }
   };
   await waitFor(/event: hello/);
+  const title = `Cross-instance check ${Date.now()}`;
   // Warm B's cache so a stale page would show if invalidation did not cross instances.
-  expect(await (await fetch(b.url + '/')).text()).not.toContain('Cross-instance check');
+  expect(await (await fetch(b.url + '/')).text()).not.toContain(title);
 
   const postedAt = Date.now();
-  const created = await api(a.url, token, 'POST', '/api/v1/incidents', { title: 'Cross-instance check', impact: 'minor', message: 'Seen on B?' });
+  const created = await api(a.url, token, 'POST', '/api/v1/incidents', { title, impact: 'minor', message: 'Seen on B?' });
   expect(created.status).toBe(201);
-  await waitFor(/event: change\ndata: .*incident:\d+/);
+  await waitFor(new RegExp(`event: change\\ndata: .*incident:${created.body.incident.id}`));
   const elapsed = Date.now() - postedAt;
   controller.abort();
   expect(elapsed).toBeLessThan(1000);
-  expect(buffer).toContain(`incident:${created.body.incident.id}`);
-  expect(await (await fetch(b.url + '/')).text()).toContain('Cross-instance check');
+  expect(await (await fetch(b.url + '/')).text()).toContain(title);
+}
+
+describe('two instances on one local database file', () => {
+  let a: TestServer;
+  let b: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    const dbFile = tempDbFile();
+    a = await startServer({ dbFile });
+    b = await startServer({ dbFile });
+    token = createUserWithToken(dbFile).token;
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+  });
+  test('an update posted through one reaches an SSE viewer of the other within a second', () => expectCrossInstanceLiveUpdate(a, b, token));
+});
+
+describe('two instances on a libSQL server (sqld)', () => {
+  let sqld: Awaited<ReturnType<typeof startSqld>>;
+  let a: TestServer;
+  let b: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    sqld = await startSqld();
+    a = await startServer({ databaseUrl: sqld.url });
+    b = await startServer({ databaseUrl: sqld.url });
+    token = createUserWithToken(sqld.url).token;
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    sqld?.stop();
+  });
+  test('migrations and the demo seed run once over the network', async () => {
+    const components = (await api(a.url, token, 'GET', '/api/v1/components')).body.components;
+    expect(components.map((c: { name: string }) => c.name)).toContain('Database (EU)');
+    expect(components).toHaveLength(9);
+    expect(a.output()).toContain('seeded the demo');
+    expect(b.output()).not.toContain('seeded the demo');
+  });
+  test('an update posted through one reaches an SSE viewer of the other within a second', () => expectCrossInstanceLiveUpdate(a, b, token));
 });

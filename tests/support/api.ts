@@ -4,10 +4,10 @@ import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-export function createUserWithToken(dbFile: string, role = 'support', email = `${role}-${Date.now()}@example.com`): { token: string; password: string; email: string } {
+export function createUserWithToken(dbFileOrUrl: string, role = 'support', email = `${role}-${Date.now()}@example.com`): { token: string; password: string; email: string } {
   const out = execFileSync(process.execPath, ['src/cli/candor.ts', 'user', 'create', '--email', email, '--name', `Test ${role}`, '--role', role, '--token', 'tests'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: `file:${dbFile}` },
+    env: { ...process.env, DATABASE_URL: /^\w+:\/\//.test(dbFileOrUrl) ? dbFileOrUrl : `file:${dbFileOrUrl}` },
     encoding: 'utf8',
   });
   return { token: /token: (\S+)/.exec(out)![1], password: /password: (\S+)/.exec(out)![1], email };
