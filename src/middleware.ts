@@ -57,10 +57,11 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
         clearSessionCookie(ctx.cookies, ctx.url);
       }
     }
-    if (!ctx.locals.user && !OPEN_ADMIN_PATHS.has(path)) {
-      return ctx.redirect(`/admin/login?next=${encodeURIComponent(path + ctx.url.search)}`);
-    }
-    const response = await next();
+    const response =
+      !ctx.locals.user && !OPEN_ADMIN_PATHS.has(path)
+        ? ctx.redirect(`/admin/login?next=${encodeURIComponent(path + ctx.url.search)}`)
+        : await next();
+    // Admin answers are personal: no shared cache (ours or a CDN's) may keep them.
     response.headers.set('cache-control', 'no-store');
     return response;
   }

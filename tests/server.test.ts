@@ -117,6 +117,27 @@ describe('public read path', () => {
     expect((await fetch(server.url + '/no-such-page')).status).toBe(404);
   });
 
+  test('an admin page reached by an encoded path is never cached for others', async () => {
+    const { email, password } = createUserWithToken(server.dbFile, 'admin');
+    const login = await fetch(server.url + '/admin/login', {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email, password }),
+    });
+    expect(login.status).toBe(303);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    expect(login.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+    for (const path of ['/%61dmin', '/%61dmin/login', '//admin', '/./admin']) {
+      const mine = await fetch(server.url + path, { headers: { cookie }, redirect: 'manual' });
+      expect(mine.headers.get('cache-control')).toBe('no-store');
+      await mine.text();
+      const anonymous = await fetch(server.url + path, { redirect: 'manual' });
+      expect(await anonymous.text()).not.toContain('Signed in as');
+      expect(anonymous.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
   test('admin pages need a session and are never cached', async () => {
     const response = await fetch(server.url + '/admin', { redirect: 'manual' });
     expect(response.status).toBe(302);

@@ -1,5 +1,5 @@
 // Components, their groups and their state changes.
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { componentGroups, components, componentStatusChanges } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
@@ -165,9 +165,4 @@ export async function setComponentStatus(db: Db, id: number, input: unknown, now
     await applyComponentStates(tx, new Map([[id, state]]), now);
     return getComponent(tx, id);
   });
-}
-
-export async function countComponents(db: DbOrTx): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)` }).from(components);
-  return Number(row.n);
 }

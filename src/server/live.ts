@@ -16,10 +16,6 @@ export class LiveHub {
     this.#heartbeat.unref();
   }
 
-  get size(): number {
-    return this.#clients.size;
-  }
-
   connect(req: IncomingMessage, res: ServerResponse, lastId: number): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',

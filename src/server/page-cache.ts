@@ -20,9 +20,24 @@ interface Entry {
   storedAt: number;
 }
 
-export function isPublicPath(method: string | undefined, pathname: string): boolean {
+/**
+ * The path as Astro will route it: percent-decoded, repeated slashes and dot segments removed.
+ * Classifying the raw path would let `/%61dmin/…` reach an admin page through the public cache.
+ */
+export function routedPath(rawPath: string): string {
+  let decoded = rawPath;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    // malformed escapes: Astro answers these itself; classify the raw text
+  }
+  return new URL(decoded.replace(/\/{2,}/g, '/'), 'http://candor.invalid').pathname;
+}
+
+export function isPublicPath(method: string | undefined, rawPath: string): boolean {
   if (method !== 'GET' && method !== 'HEAD') return false;
-  return !(pathname === '/admin' || pathname.startsWith('/admin/') || pathname.startsWith('/api/v1/') || pathname === '/events');
+  const path = routedPath(rawPath);
+  return !(path === '/admin' || path.startsWith('/admin/') || path.startsWith('/api/v1/') || path === '/events');
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
@@ -40,16 +55,10 @@ export class PageCache {
   #entries = new Map<string, Entry>();
   #inflight = new Map<string, Promise<{ entry: Entry | null; page: CapturedPage }>>();
   #generation = 0;
-  hits = 0;
-  misses = 0;
 
   invalidate(): void {
     this.#generation++;
     this.#entries.clear();
-  }
-
-  get size(): number {
-    return this.#entries.size;
   }
 
   async serve(req: IncomingMessage, res: ServerResponse, render: () => Promise<CapturedPage>): Promise<void> {
@@ -60,10 +69,8 @@ export class PageCache {
       entry = undefined;
     }
     if (entry) {
-      this.hits++;
       return this.#write(req, res, entry);
     }
-    this.misses++;
     const result = await this.#fill(key, render);
     if (result.entry) return this.#write(req, res, result.entry);
     // Not cacheable (an error page, a redirect, a cookie): pass it through untouched.
@@ -77,7 +84,9 @@ export class PageCache {
       const generation = this.#generation;
       pending = render()
         .then((page) => {
-          const cacheable = page.status === 200 && !page.headers['set-cookie'];
+          // Anything personal says so (admin pages send no-store): never keep it for others.
+          const cacheable =
+            page.status === 200 && !page.headers['set-cookie'] && !/no-store|private/.test(String(page.headers['cache-control'] ?? ''));
           const entry = cacheable ? this.#toEntry(page) : null;
           // A change may have landed while rendering: then serve it once but do not keep it.
           if (entry && generation === this.#generation) this.#store(key, entry);

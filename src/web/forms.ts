@@ -1,7 +1,5 @@
 // Reading admin form posts into the same plain objects the API sends, so both go through the
 // same domain validation.
-import { COMPONENT_STATES } from '../domain/status.ts';
-
 export const COMPONENT_FIELD_PREFIX = 'component-';
 
 export function formText(form: FormData, name: string): string {
@@ -17,10 +15,6 @@ export function formComponentStates(form: FormData): Record<string, string> {
     states[key.slice(COMPONENT_FIELD_PREFIX.length)] = value;
   }
   return states;
-}
-
-export function isComponentStateValue(value: string): boolean {
-  return (COMPONENT_STATES as readonly string[]).includes(value);
 }
 
 /** Only same-site paths are followed after login, never another host. */
