@@ -139,6 +139,16 @@ describe('public read path', () => {
   });
 
   test('admin pages need a session and are never cached', async () => {
+    const { email, password } = createUserWithToken(server.dbFile, 'admin', `ids-${Date.now()}@example.com`);
+    const login = await fetch(server.url + '/admin/login', {
+      method: 'POST', redirect: 'manual',
+      headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email, password }),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    for (const bad of ['abc', '0', '1.5', '987654']) {
+      expect((await fetch(`${server.url}/admin/incidents/${bad}`, { headers: { cookie } })).status).toBe(404);
+    }
     const response = await fetch(server.url + '/admin', { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('/admin/login?next=%2Fadmin');

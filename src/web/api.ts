@@ -1,5 +1,6 @@
 // Helpers shared by the /api/v1 routes: JSON bodies in, JSON answers and readable errors out.
 import { InputError } from '../domain/errors.ts';
+import { routeId } from './route-id.ts';
 import { can, type Permission } from '../domain/auth/roles.ts';
 import type { SessionUser } from '../domain/auth/sessions.ts';
 
@@ -42,8 +43,8 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
 }
 
 export function parseId(value: string | undefined, what: string): number {
-  const id = Number(value);
-  if (!value || !Number.isInteger(id) || id <= 0) throw new InputError(`${what} id must be a positive whole number, got "${value}".`);
+  const id = routeId(value);
+  if (id === null) throw new InputError(`${what} id must be a positive whole number, got "${value}".`);
   return id;
 }
 
