@@ -25,6 +25,8 @@ interface Entry {
  * Classifying the raw path would let `/%61dmin/…` reach an admin page through the public cache.
  */
 export function routedPath(rawPath: string): string {
+  // The common case, on the hot path: nothing encoded, doubled or dotted, so nothing to resolve.
+  if (!/%|\/\/|\/\.\.?(\/|$)/.test(rawPath)) return rawPath;
   let decoded = rawPath;
   try {
     decoded = decodeURIComponent(rawPath);
