@@ -93,6 +93,44 @@ describe('public page in a browser', () => {
     await context.close();
   });
 
+  test('an admin adds a group and a component, edits it, and the public page shows it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url + '/admin/login');
+    await page.fill('#email', 'ada@example.com');
+    await page.fill('#password', 'correct horse battery');
+    await page.click('main button[type=submit]');
+    await expect.poll(() => page.url(), { timeout: 5000 }).toBe(server.url + '/admin');
+
+    await page.goto(server.url + '/admin/components');
+    await page.fill('#new-group-name', 'Edge network');
+    await page.fill('#new-group-pos', '9');
+    await page.click('form:has(#new-group-name) button[type=submit]');
+    await expect.poll(() => page.url()).toContain('done=create-group');
+
+    await page.fill('#new-component-name', 'CDN');
+    await page.fill('#new-component-desc', 'Static assets worldwide');
+    await page.selectOption('#new-component-group', { label: 'Edge network' });
+    await page.click('form:has(#new-component-name) button[type=submit]');
+    await expect.poll(() => page.url()).toContain('done=create-component');
+
+    // The edit form is filled with what was saved; change the name.
+    const edit = page.locator('details', { hasText: 'CDN — Edge network' });
+    await edit.locator('summary').click();
+    const nameField = edit.locator('input[name=name]');
+    expect(await nameField.inputValue()).toBe('CDN');
+    expect(await edit.locator('input[name=description]').inputValue()).toBe('Static assets worldwide');
+    await nameField.fill('Content delivery');
+    await edit.locator('form:has(input[value=update-component]) button[type=submit]').click();
+    await expect.poll(() => page.url()).toContain('done=update-component');
+    expect(await axeViolations(page)).toEqual([]);
+
+    const publicHtml = await (await fetch(server.url + '/')).text();
+    expect(publicHtml).toContain('Edge network');
+    expect(publicHtml).toContain('Content delivery');
+    await context.close();
+  });
+
   test('no accessibility violations on the status page and an incident page, light and dark, on a phone', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await browser.newPage({ colorScheme, viewport: { width: 375, height: 740 } });
