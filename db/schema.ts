@@ -160,3 +160,115 @@ export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+// Email and webhook subscribers. An address is subscribed at most once per kind (unique index);
+// re-subscribing reuses the row, so nobody is ever mailed twice for one event.
+export const subscribers = sqliteTable(
+  'subscribers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    // A lower-cased email address, or a webhook URL.
+    address: text('address').notNull(),
+    state: text('state').notNull(),
+    allComponents: integer('all_components', { mode: 'boolean' }).notNull().default(true),
+    // Carried in every message (manage and one-click unsubscribe links), so it is kept as is.
+    manageToken: text('manage_token').notNull(),
+    confirmTokenHash: text('confirm_token_hash'),
+    confirmExpiresAt: integer('confirm_expires_at'),
+    // Webhooks only: the HMAC-SHA256 signing key, shown to the admin who adds the webhook.
+    secret: text('secret'),
+    source: text('source').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+    confirmedAt: integer('confirmed_at'),
+    unsubscribedAt: integer('unsubscribed_at'),
+  },
+  (t) => [
+    uniqueIndex('subscribers_address_idx').on(t.kind, t.address),
+    uniqueIndex('subscribers_manage_token_idx').on(t.manageToken),
+    index('subscribers_confirm_idx').on(t.confirmTokenHash),
+    index('subscribers_state_idx').on(t.state, t.kind),
+  ],
+);
+
+export const subscriberComponents = sqliteTable(
+  'subscriber_components',
+  {
+    subscriberId: integer('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    componentId: integer('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.subscriberId, t.componentId] }), index('subscriber_components_component_idx').on(t.componentId)],
+);
+
+// Something subscribers are told: written in the same transaction as the change it announces,
+// with a snapshot of what to say, so a message sent later says what was true at that moment.
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    incidentId: integer('incident_id').references(() => incidents.id, { onDelete: 'set null' }),
+    payload: text('payload').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('notifications_incident_idx').on(t.incidentId)],
+);
+
+// The durable outbox: one row per (notification, subscriber); the unique index is what makes
+// a second fan-out of the same notification impossible.
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    notificationId: integer('notification_id')
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    subscriberId: integer('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    state: text('state').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    batchId: integer('batch_id'),
+    providerId: text('provider_id'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('deliveries_once_idx').on(t.notificationId, t.subscriberId),
+    index('deliveries_pending_idx').on(t.channel, t.state, t.batchId, t.id),
+    index('deliveries_batch_idx').on(t.batchId),
+    index('deliveries_subscriber_idx').on(t.subscriberId, t.id),
+  ],
+);
+
+// A provider call: up to 100 emails, or one webhook. Its membership and idempotency key never
+// change, so a retry after a crash is recognised by the provider as the same request.
+export const deliveryBatches = sqliteTable(
+  'delivery_batches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    state: text('state').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: integer('lease_until').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('delivery_batches_open_idx').on(t.state, t.nextAttemptAt)],
+);
+
+// Fixed-window counters shared by every instance (subscribe limits per IP and per address).
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
+});

@@ -4,6 +4,7 @@ import { defineMiddleware } from 'astro:middleware';
 import { getDb } from './db/client.ts';
 import { SESSION_COOKIE, validateSessionToken } from './domain/auth/sessions.ts';
 import { authenticateApiToken } from './domain/auth/users.ts';
+import { isPersonalPath } from './server/page-cache.ts';
 import { apiError } from './web/api.ts';
 import { clearSessionCookie, setSessionCookie } from './web/session-cookie.ts';
 
@@ -63,6 +64,13 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
         : await next();
     // Admin answers are personal: no shared cache (ours or a CDN's) may keep them.
     response.headers.set('cache-control', 'no-store');
+    return response;
+  }
+  if (isPersonalPath(path)) {
+    const response = await next();
+    // The token in the path is a credential: keep it out of caches and other sites' logs.
+    response.headers.set('cache-control', 'no-store');
+    response.headers.set('referrer-policy', 'no-referrer');
     return response;
   }
   return next();

@@ -3,6 +3,7 @@
 import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as schema from '../../db/schema.ts';
+import { serializeWrites } from './write-lock.ts';
 
 export type Db = LibSQLDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -31,13 +32,14 @@ interface Handle {
 let handle: Handle | undefined;
 
 export function openClient(url = databaseUrl()): Client {
-  return createClient({
+  const client = createClient({
     url,
     authToken: process.env.DATABASE_AUTH_TOKEN,
     syncUrl: process.env.DATABASE_SYNC_URL,
     // Several instances may write one file; wait for a lock instead of failing at once.
     timeout: 5000,
   });
+  return url.startsWith('file:') ? serializeWrites(client) : client;
 }
 
 export function getHandle(): Handle {

@@ -5,6 +5,7 @@ import { componentGroups, components, componentStatusChanges } from '../../db/sc
 import type { Db, DbOrTx } from '../db/client.ts';
 import { recordChange } from './changes.ts';
 import { NotFoundError, oneOf, parseInput } from './errors.ts';
+import { hasWebhookSubscribers, notifyComponentChange } from './notify/events.ts';
 import { COMPONENT_STATES, type ComponentState } from './status.ts';
 
 export type Component = typeof components.$inferSelect;
@@ -145,14 +146,29 @@ export async function applyComponentStates(
     throw new NotFoundError(`No component with id ${missing.join(', ')}.`);
   }
   const changes: ComponentChange[] = [];
+  const flips: { row: Component; changeId: number; oldStatus: ComponentState; newStatus: ComponentState }[] = [];
   for (const [id, newStatus] of states) {
     const row = byId.get(id)!;
     const oldStatus = row.status as ComponentState;
     changes.push({ componentId: id, name: row.name, oldStatus, newStatus });
     if (oldStatus === newStatus) continue;
     await tx.update(components).set({ status: newStatus, updatedAt: at }).where(eq(components.id, id));
-    await tx.insert(componentStatusChanges).values({ componentId: id, status: newStatus, changedAt: at, incidentId });
+    const [history] = await tx
+      .insert(componentStatusChanges)
+      .values({ componentId: id, status: newStatus, changedAt: at, incidentId })
+      .returning({ id: componentStatusChanges.id });
     await recordChange(tx, 'component', `component:${id}`);
+    flips.push({ row, changeId: history.id, oldStatus, newStatus });
+  }
+  if (flips.length && (await hasWebhookSubscribers(tx))) {
+    for (const f of flips) {
+      await notifyComponentChange(
+        tx,
+        { id: f.row.id, name: f.row.name, status: f.newStatus, createdAt: f.row.createdAt, updatedAt: at },
+        { id: f.changeId, oldStatus: f.oldStatus, newStatus: f.newStatus, at },
+        at,
+      );
+    }
   }
   return changes;
 }

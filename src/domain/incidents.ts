@@ -6,6 +6,7 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import { recordChange } from './changes.ts';
 import { applyComponentStates, componentStateSchema } from './components.ts';
 import { NotFoundError, oneOf, parseInput } from './errors.ts';
+import { notifyIncident } from './notify/events.ts';
 import {
   INCIDENT_IMPACTS,
   INCIDENT_STATUSES,
@@ -51,6 +52,9 @@ const messageSchema = z
   .min(1, 'is required: say what customers see and when the next update will come')
   .max(20_000, 'must be at most 20,000 characters');
 
+// Subscribers are told unless the poster opts out (a typo fix need not reach every inbox).
+const notifySchema = z.boolean({ error: 'must be true or false' }).default(true);
+
 const timeSchema = z.coerce.date({ error: 'must be a date and time' }).transform((d) => d.getTime());
 
 export const createIncidentSchema = z.object({
@@ -60,6 +64,7 @@ export const createIncidentSchema = z.object({
   message: messageSchema,
   components: componentsMapSchema,
   startedAt: timeSchema.optional(),
+  notify: notifySchema,
 });
 
 export const postUpdateSchema = z.object({
@@ -68,6 +73,7 @@ export const postUpdateSchema = z.object({
   components: componentsMapSchema,
   impact: oneOf(INCIDENT_IMPACTS).optional(),
   displayAt: timeSchema.optional(),
+  notify: notifySchema,
 });
 
 function toStateMap(record: Record<string, ComponentState>): Map<number, ComponentState> {
@@ -83,7 +89,7 @@ async function insertUpdate(
   at: number,
   displayAt: number,
   author: Author,
-): Promise<void> {
+): Promise<number> {
   const changes = await applyComponentStates(tx, states, at, incidentId);
   const [update] = await tx
     .insert(incidentUpdates)
@@ -94,6 +100,7 @@ async function insertUpdate(
       changes.map((c) => ({ updateId: update.id, componentId: c.componentId, oldStatus: c.oldStatus, newStatus: c.newStatus })),
     );
   }
+  return update.id;
 }
 
 export async function createIncident(db: Db, input: unknown, author: Author, now = Date.now()): Promise<IncidentView> {
@@ -113,8 +120,9 @@ export async function createIncident(db: Db, input: unknown, author: Author, now
         createdBy: author.id,
       })
       .returning();
-    await insertUpdate(tx, incident.id, data.status, data.message, toStateMap(data.components), now, startedAt, author);
+    const updateId = await insertUpdate(tx, incident.id, data.status, data.message, toStateMap(data.components), now, startedAt, author);
     await recordChange(tx, 'incident', `incident:${incident.id}`);
+    if (data.notify) await notifyIncident(tx, await getIncident(tx, incident.id), 'incident.created', updateId, now);
     return incident.id;
   });
   return getIncident(db, id);
@@ -133,7 +141,7 @@ export async function postIncidentUpdate(
     const [incident] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
     if (!incident) throw new NotFoundError(`No incident with id ${incidentId}.`);
     const displayAt = data.displayAt ?? now;
-    await insertUpdate(tx, incidentId, data.status, data.message, toStateMap(data.components), now, displayAt, author);
+    // The incident row first, so snapshots taken while applying component states see its new state.
     await tx
       .update(incidents)
       .set({
@@ -143,7 +151,12 @@ export async function postIncidentUpdate(
         updatedAt: now,
       })
       .where(eq(incidents.id, incidentId));
+    const updateId = await insertUpdate(tx, incidentId, data.status, data.message, toStateMap(data.components), now, displayAt, author);
     await recordChange(tx, 'incident', `incident:${incidentId}`);
+    if (data.notify) {
+      const kind = data.status === 'resolved' && incident.status !== 'resolved' ? 'incident.resolved' : 'incident.updated';
+      await notifyIncident(tx, await getIncident(tx, incidentId), kind, updateId, now);
+    }
   });
   return getIncident(db, incidentId);
 }

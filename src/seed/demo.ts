@@ -95,13 +95,13 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<void> {
     const [first, ...rest] = incident.updates;
     const created = await createIncident(
       db,
-      { title: incident.title, impact: incident.impact, status: first.status, message: first.message, components: withIds(first.states), startedAt: new Date(start) },
+      { title: incident.title, impact: incident.impact, status: first.status, message: first.message, components: withIds(first.states), startedAt: new Date(start), notify: false },
       STAFF,
       start,
     );
     for (const update of rest) {
       const at = start + update.after;
-      await postIncidentUpdate(db, created.id, { status: update.status, message: update.message, components: withIds(update.states) }, STAFF, at);
+      await postIncidentUpdate(db, created.id, { status: update.status, message: update.message, components: withIds(update.states), notify: false }, STAFF, at);
     }
   }
 }

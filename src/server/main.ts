@@ -8,10 +8,14 @@ import { pathToFileURL } from 'node:url';
 import { getDb, getHandle } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { issueSetupToken } from '../domain/auth/users.ts';
+import { SITE } from '../domain/site.ts';
 import { seedOnFirstStart } from '../seed/first-start.ts';
 import { CapturingResponse } from './capture.ts';
 import { ChangeFeed } from './change-feed.ts';
+import { ResendProvider } from './email-provider.ts';
 import { LiveHub } from './live.ts';
+import { outboxConfig } from './outbox-config.ts';
+import { OutboxWorker } from './outbox-worker.ts';
 import { isPublicPath, PageCache } from './page-cache.ts';
 import { StaticFiles } from './static-files.ts';
 
@@ -48,9 +52,11 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   const cache = new PageCache();
   const live = new LiveHub();
   const feed = new ChangeFeed(getHandle().client, Number(process.env.CANDOR_POLL_MS) || 250);
+  let worker: OutboxWorker | null = null;
   feed.on('change', (events) => {
     cache.invalidate();
     live.broadcast(events);
+    worker?.wake();
   });
   await feed.start();
 
@@ -68,8 +74,12 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     if (statics.serve(req, res, pathname)) return;
     if (isPublicPath(req.method, pathname)) return cache.serve(req, res, () => render(req));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      // A write through this instance: drop the cache at once, then pick up its change events.
+      // A write through this instance: send what it queued, and for staff writes drop the cache
+      // at once (subscriber forms change no public page, so they must not empty it).
+      const staffWrite = pathname.startsWith('/admin') || pathname.startsWith('/api/');
       res.once('finish', () => {
+        worker?.wake();
+        if (!staffWrite) return;
         cache.invalidate();
         void feed.pollSoon();
       });
@@ -96,6 +106,19 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = (process.env.PUBLIC_URL ?? `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${actualPort}`).replace(/\/$/, '');
 
+  const config = outboxConfig();
+  if (config.enabled) {
+    worker = new OutboxWorker({
+      db,
+      ctx: { siteName: SITE.name, publicUrl: url },
+      config,
+      email: config.email ? new ResendProvider(config.email.apiKey, config.email.from) : null,
+      log,
+    });
+    worker.start();
+    if (config.emailOffReason) log(`[candor] email: ${config.emailOffReason}`);
+  }
+
   const setupToken = await issueSetupToken(db);
   const setupLink = setupToken ? `${url}/admin/setup?token=${setupToken}` : null;
   log(`[candor] status page: ${url}/`);
@@ -105,6 +128,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     url,
     setupLink,
     close: async () => {
+      await worker?.stop();
       feed.stop();
       live.close();
       server.closeAllConnections();

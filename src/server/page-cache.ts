@@ -36,10 +36,21 @@ export function routedPath(rawPath: string): string {
   return new URL(decoded.replace(/\/{2,}/g, '/'), 'http://candor.invalid').pathname;
 }
 
+/** Pages reached by a subscriber's secret link: personal, never cached or shared. */
+export function isPersonalPath(path: string): boolean {
+  return path.startsWith('/subscription/') || path.startsWith('/subscribe/confirm/');
+}
+
 export function isPublicPath(method: string | undefined, rawPath: string): boolean {
   if (method !== 'GET' && method !== 'HEAD') return false;
   const path = routedPath(rawPath);
-  return !(path === '/admin' || path.startsWith('/admin/') || path.startsWith('/api/v1/') || path === '/events');
+  return !(
+    path === '/admin' ||
+    path.startsWith('/admin/') ||
+    path.startsWith('/api/v1/') ||
+    path === '/events' ||
+    isPersonalPath(path)
+  );
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {

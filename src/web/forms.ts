@@ -21,3 +21,9 @@ export function formComponentStates(form: FormData): Record<string, string> {
 export function safeNext(value: string | null): string {
   return value && value.startsWith('/admin') && !value.startsWith('//') ? value : '/admin';
 }
+
+/** The subscription component choice: radio `scope` (all | some) and checkboxes `components`. */
+export function formComponentChoice(form: FormData): 'all' | string[] {
+  if (formText(form, 'scope') !== 'some') return 'all';
+  return form.getAll('components').filter((v): v is string => typeof v === 'string');
+}

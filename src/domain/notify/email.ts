@@ -1,0 +1,132 @@
+// Subscriber emails, rendered from a notification's snapshot: an HTML and a plain-text part, and
+// the RFC 8058 one-click unsubscribe headers on everything sent to a confirmed list member.
+import { formatUtc } from '../format.ts';
+import { renderMarkdown } from '../markdown.ts';
+import { COMPONENT_STATE_LABELS, INCIDENT_IMPACT_LABELS, INCIDENT_STATUS_LABELS } from '../status.ts';
+import type { IncidentPayload } from './events.ts';
+import type { NotificationKind } from './kinds.ts';
+import { confirmLink, incidentLink, subscriptionLinks, type MessageContext } from './links.ts';
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
+export interface EmailSource {
+  kind: NotificationKind;
+  payload: unknown;
+  address: string;
+  manageToken: string;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+interface Parts {
+  subject: string;
+  /** Paragraphs of the plain-text part. */
+  text: string[];
+  /** Inner HTML of the message body. */
+  html: string;
+  listMember: boolean;
+}
+
+function page(ctx: MessageContext, parts: Parts, links: ReturnType<typeof subscriptionLinks>): { html: string; text: string } {
+  const footerText = parts.listMember
+    ? [`You get this because you subscribed to ${ctx.siteName} status updates.`, `Choose components: ${links.manage}`, `Unsubscribe: ${links.unsubscribe}`]
+    : [];
+  const text = [...parts.text, ...(footerText.length ? ['--', footerText.join('\n')] : [])].join('\n\n') + '\n';
+  const footerHtml = parts.listMember
+    ? `<p style="color:#555;font-size:13px;border-top:1px solid #ddd;padding-top:12px">You get this because you subscribed to ${escapeHtml(ctx.siteName)} status updates.
+<a href="${escapeHtml(links.manage)}">Choose components</a> · <a href="${escapeHtml(links.unsubscribe)}">Unsubscribe</a></p>`
+    : '';
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(parts.subject)}</title></head>
+<body style="margin:0;padding:24px;font-family:system-ui,-apple-system,Segoe UI,sans-serif;color:#1a1a1a;line-height:1.5">
+<div style="max-width:600px;margin:0 auto">
+<p style="font-weight:600;color:#444">${escapeHtml(ctx.siteName)} status</p>
+${parts.html}
+${footerHtml}
+</div></body></html>`;
+  return { html, text };
+}
+
+function incidentParts(ctx: MessageContext, kind: NotificationKind, payload: IncidentPayload): Parts {
+  const { incident } = payload;
+  const update = incident.updates.find((u) => u.id === payload.updateId) ?? incident.updates[0];
+  const status = INCIDENT_STATUS_LABELS[incident.status];
+  const link = incidentLink(ctx, incident.id);
+  const prefix = kind === 'incident.created' ? 'New incident' : status;
+  const subject = `[${ctx.siteName}] ${prefix}: ${incident.title}`;
+  const state = `${status} · ${INCIDENT_IMPACT_LABELS[incident.impact]} impact · started ${formatUtc(incident.startedAt)}${
+    incident.resolvedAt ? ` · resolved ${formatUtc(incident.resolvedAt)}` : ''
+  }`;
+  const affected = incident.components.map((c) => `${c.name}: ${COMPONENT_STATE_LABELS[c.status]}`);
+  const text = [
+    incident.title,
+    `Current state: ${state}`,
+    `${INCIDENT_STATUS_LABELS[update.status]} — ${formatUtc(update.displayAt)}\n${update.body}`,
+    ...(affected.length ? [`Affected components:\n${affected.map((a) => `- ${a}`).join('\n')}`] : []),
+    `Follow this incident: ${link}`,
+  ];
+  const html = `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(incident.title)}</h1>
+<p style="margin:0 0 16px"><strong>Current state:</strong> ${escapeHtml(state)}</p>
+<div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
+<p style="margin:0"><strong>${escapeHtml(INCIDENT_STATUS_LABELS[update.status])}</strong> — ${escapeHtml(formatUtc(update.displayAt))}</p>
+${renderMarkdown(update.body)}
+</div>
+${affected.length ? `<p style="margin:0"><strong>Affected components</strong></p><ul>${affected.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>` : ''}
+<p><a href="${escapeHtml(link)}">Follow this incident on the status page</a></p>`;
+  return { subject, text, html, listMember: true };
+}
+
+/** Renders the email a delivery carries. Deterministic: the same input always gives the same bytes. */
+export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMessage {
+  const links = subscriptionLinks(ctx, source.manageToken);
+  let parts: Parts;
+  switch (source.kind) {
+    case 'incident.created':
+    case 'incident.updated':
+    case 'incident.resolved':
+      parts = incidentParts(ctx, source.kind, source.payload as IncidentPayload);
+      break;
+    case 'subscription.confirm': {
+      const { token, expiresAt } = source.payload as { token: string; expiresAt: number };
+      const link = confirmLink(ctx, token);
+      parts = {
+        subject: `Confirm your subscription to ${ctx.siteName} status updates`,
+        text: [
+          `Someone, hopefully you, asked to get ${ctx.siteName} status updates at this address.`,
+          `Confirm your subscription: ${link}`,
+          `The link works until ${formatUtc(expiresAt)}. If you did not ask for this, ignore this email: nothing more will be sent.`,
+        ],
+        html: `<p>Someone, hopefully you, asked to get ${escapeHtml(ctx.siteName)} status updates at this address.</p>
+<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 16px;background:#1a56db;color:#fff;text-decoration:none;border-radius:6px">Confirm your subscription</a></p>
+<p>The link works until ${escapeHtml(formatUtc(expiresAt))}. If you did not ask for this, ignore this email: nothing more will be sent.</p>`,
+        listMember: false,
+      };
+      break;
+    }
+    case 'subscription.already':
+      parts = {
+        subject: `You are already subscribed to ${ctx.siteName} status updates`,
+        text: [
+          `Someone asked to subscribe this address to ${ctx.siteName} status updates. It is already subscribed, so nothing has changed.`,
+          `To choose components or unsubscribe: ${links.manage}`,
+        ],
+        html: `<p>Someone asked to subscribe this address to ${escapeHtml(ctx.siteName)} status updates. It is already subscribed, so nothing has changed.</p>
+<p><a href="${escapeHtml(links.manage)}">Choose components or unsubscribe</a></p>`,
+        listMember: true,
+      };
+      break;
+    default:
+      throw new Error(`Notifications of kind ${source.kind} are not sent by email.`);
+  }
+  const { html, text } = page(ctx, parts, links);
+  const headers: Record<string, string> = parts.listMember
+    ? { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+    : {};
+  return { to: source.address, subject: parts.subject, html, text, headers };
+}

@@ -1,0 +1,55 @@
+// What subscribers can be told, over which channel, and the states a subscriber and a delivery
+// go through: the single source for the outbox, the worker and the admin pages.
+export const CHANNELS = ['email', 'webhook'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const SUBSCRIBER_STATES = ['pending', 'active', 'unsubscribed'] as const;
+export type SubscriberState = (typeof SUBSCRIBER_STATES)[number];
+export const SUBSCRIBER_STATE_LABELS: Record<SubscriberState, string> = {
+  pending: 'Awaiting confirmation',
+  active: 'Confirmed',
+  unsubscribed: 'Unsubscribed',
+};
+
+export const DELIVERY_STATES = ['queued', 'sent', 'failed', 'skipped'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+export const DELIVERY_STATE_LABELS: Record<DeliveryState, string> = {
+  queued: 'Queued',
+  sent: 'Sent',
+  failed: 'Failed',
+  skipped: 'Skipped (unsubscribed before sending)',
+};
+
+/** Announcements fanned out to every matching confirmed subscriber. */
+export const BROADCAST_KINDS = ['incident.created', 'incident.updated', 'incident.resolved', 'component.updated'] as const;
+export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
+
+/** Messages about one subscription, sent to that subscriber whatever its state. */
+export const PERSONAL_KINDS = ['subscription.confirm', 'subscription.already', 'webhook.verify'] as const;
+export type PersonalKind = (typeof PERSONAL_KINDS)[number];
+
+export type NotificationKind = BroadcastKind | PersonalKind;
+
+/**
+ * Channels each broadcast goes to. Component changes are for machines (Statuspage sends them to
+ * webhooks); people get the incident's story instead of one email per component flip.
+ */
+export const BROADCAST_CHANNELS: Record<BroadcastKind, readonly Channel[]> = {
+  'incident.created': ['email', 'webhook'],
+  'incident.updated': ['email', 'webhook'],
+  'incident.resolved': ['email', 'webhook'],
+  'component.updated': ['webhook'],
+};
+
+export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
+  'incident.created': 'Incident opened',
+  'incident.updated': 'Incident update',
+  'incident.resolved': 'Incident resolved',
+  'component.updated': 'Component state changed',
+  'subscription.confirm': 'Confirm subscription',
+  'subscription.already': 'Already subscribed notice',
+  'webhook.verify': 'Webhook verification',
+};
+
+/** Emails per provider call: Resend's batch endpoint takes at most 100. */
+export const EMAIL_BATCH_SIZE = 100;

@@ -1,0 +1,113 @@
+// Webhook bodies in Statuspage's envelope (meta, page, then incident or component_update +
+// component), with Candor's event_type added, and their HMAC-SHA256 signature.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ComponentPayload, IncidentPayload, PageSnapshot } from './events.ts';
+import type { NotificationKind } from './kinds.ts';
+import { incidentLink, subscriptionLinks, type MessageContext } from './links.ts';
+
+export const SIGNATURE_HEADER = 'X-Candor-Signature';
+export const EVENT_HEADER = 'X-Candor-Event';
+export const DELIVERY_HEADER = 'X-Candor-Delivery';
+
+export interface WebhookSource {
+  kind: NotificationKind;
+  payload: unknown;
+  notifiedAt: number;
+  manageToken: string;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function pageJson(ctx: MessageContext, page: PageSnapshot | undefined) {
+  return {
+    id: new URL(ctx.publicUrl).host,
+    name: ctx.siteName,
+    url: ctx.publicUrl,
+    status_indicator: page?.indicator ?? 'none',
+    status_description: page?.description ?? '',
+  };
+}
+
+function incidentJson(ctx: MessageContext, { incident }: IncidentPayload) {
+  const firstAt = (status: string) => {
+    const times = incident.updates.filter((u) => u.status === status).map((u) => u.displayAt);
+    return times.length ? iso(Math.min(...times)) : null;
+  };
+  return {
+    id: String(incident.id),
+    name: incident.title,
+    status: incident.status,
+    impact: incident.impact,
+    created_at: iso(incident.createdAt),
+    updated_at: iso(incident.updatedAt),
+    started_at: iso(incident.startedAt),
+    monitoring_at: firstAt('monitoring'),
+    resolved_at: iso(incident.resolvedAt),
+    shortlink: incidentLink(ctx, incident.id),
+    incident_updates: incident.updates.map((u) => ({
+      id: String(u.id),
+      incident_id: String(incident.id),
+      status: u.status,
+      body: u.body,
+      created_at: iso(u.createdAt),
+      updated_at: iso(u.createdAt),
+      display_at: iso(u.displayAt),
+      affected_components: u.affected.map((a) => ({ code: String(a.componentId), name: a.name, old_status: a.oldStatus, new_status: a.newStatus })),
+    })),
+    components: incident.components.map((c) => ({ id: String(c.id), name: c.name, status: c.status })),
+  };
+}
+
+/** The exact body posted for a delivery; built from the snapshot, so a retry posts the same bytes. */
+export function webhookBody(ctx: MessageContext, source: WebhookSource): string {
+  const meta = { unsubscribe: subscriptionLinks(ctx, source.manageToken).unsubscribe, documentation: `${ctx.publicUrl}/subscribe#webhooks`, generated_at: iso(source.notifiedAt) };
+  switch (source.kind) {
+    case 'incident.created':
+    case 'incident.updated':
+    case 'incident.resolved': {
+      const payload = source.payload as IncidentPayload;
+      return JSON.stringify({ meta, page: pageJson(ctx, payload.page), event_type: source.kind, incident: incidentJson(ctx, payload) });
+    }
+    case 'component.updated': {
+      const { page, component, change } = source.payload as ComponentPayload;
+      return JSON.stringify({
+        meta,
+        page: pageJson(ctx, page),
+        event_type: source.kind,
+        component_update: {
+          id: String(change.id),
+          component_id: String(component.id),
+          created_at: iso(change.at),
+          old_status: change.oldStatus,
+          new_status: change.newStatus,
+        },
+        component: { id: String(component.id), name: component.name, status: component.status, created_at: iso(component.createdAt), updated_at: iso(component.updatedAt) },
+      });
+    }
+    case 'webhook.verify': {
+      const { challenge } = source.payload as { challenge: string };
+      return JSON.stringify({ meta, page: pageJson(ctx, undefined), event_type: 'subscription.verify', challenge });
+    }
+    default:
+      throw new Error(`Notifications of kind ${source.kind} are not sent to webhooks.`);
+  }
+}
+
+/** `sha256=` and the hex HMAC-SHA256 of the raw body under the subscriber's secret. */
+export function signWebhook(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** What a receiver does (also used by Candor's tests): compare in constant time. */
+export function verifyWebhookSignature(secret: string, body: string, header: string | null | undefined): boolean {
+  if (!header) return false;
+  const expected = Buffer.from(signWebhook(secret, body));
+  const given = Buffer.from(header);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** A verification succeeds when the endpoint answers 2xx with the challenge in its body. */
+export function echoesChallenge(payload: unknown, responseBody: string): boolean {
+  const { challenge } = payload as { challenge: string };
+  return responseBody.includes(challenge);
+}

@@ -1,0 +1,47 @@
+// How the outbox worker runs, from the environment (documented in the README). Read by the
+// worker and by the admin outbox page, which says plainly when email is not being sent.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+
+export interface OutboxConfig {
+  enabled: boolean;
+  /** Null when email stays in the local outbox; `reason` then says why. */
+  email: { apiKey: string; from: string } | null;
+  emailOffReason: string | null;
+  emailLanes: number;
+  webhookLanes: number;
+  leaseMs: number;
+  pollMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxAttempts: number;
+  owner: string;
+}
+
+const positive = (value: string | undefined, fallback: number) => {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+};
+
+export function outboxConfig(env: NodeJS.ProcessEnv = process.env): OutboxConfig {
+  const apiKey = env.RESEND_API_KEY?.trim() ?? '';
+  const from = env.EMAIL_FROM?.trim() ?? '';
+  const emailOffReason = !apiKey
+    ? 'RESEND_API_KEY is not set, so emails are kept in this outbox and not sent. Set it (and EMAIL_FROM) and restart: everything queued goes out then.'
+    : !from
+      ? 'EMAIL_FROM is not set (e.g. "Example Status <status@example.com>"), so emails are kept in this outbox and not sent.'
+      : null;
+  return {
+    enabled: env.CANDOR_WORKER !== '0',
+    email: emailOffReason ? null : { apiKey, from },
+    emailOffReason,
+    emailLanes: positive(env.EMAIL_CONCURRENCY, 4),
+    webhookLanes: positive(env.WEBHOOK_CONCURRENCY, 4),
+    leaseMs: positive(env.CANDOR_OUTBOX_LEASE_MS, 60_000),
+    pollMs: positive(env.CANDOR_OUTBOX_POLL_MS, 1000),
+    retryBaseMs: positive(env.CANDOR_RETRY_BASE_MS, 5000),
+    retryMaxMs: positive(env.CANDOR_RETRY_MAX_MS, 30 * 60_000),
+    maxAttempts: positive(env.CANDOR_MAX_ATTEMPTS, 16),
+    owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+  };
+}

@@ -1,0 +1,196 @@
+// Sends what the outbox holds. Each lane claims one provider call's worth of deliveries under a
+// lease, sends it and records the outcome; lanes on every instance share the work through the
+// database. Email lanes share one pause, so a 429 stops them all until the provider's window ends.
+import type { Db } from '../db/client.ts';
+import { renderEmail, type EmailMessage } from '../domain/notify/email.ts';
+import type { Channel } from '../domain/notify/kinds.ts';
+import type { MessageContext } from '../domain/notify/links.ts';
+import {
+  claimBatch,
+  recordBatchFailed,
+  recordBatchRetry,
+  recordBatchSent,
+  type ClaimedBatch,
+} from '../domain/notify/outbox.ts';
+import { DELIVERY_HEADER, echoesChallenge, EVENT_HEADER, SIGNATURE_HEADER, signWebhook, webhookBody } from '../domain/notify/webhook.ts';
+import { activateWebhook } from '../domain/subscribers.ts';
+import type { EmailProvider, SendOutcome } from './email-provider.ts';
+import type { OutboxConfig } from './outbox-config.ts';
+
+const WEBHOOK_TIMEOUT_MS = 10_000;
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+export interface WorkerDeps {
+  db: Db;
+  ctx: MessageContext;
+  config: OutboxConfig;
+  /** Null keeps email in the local outbox (no provider configured). */
+  email: EmailProvider | null;
+  log?: (line: string) => void;
+}
+
+export class OutboxWorker {
+  readonly #deps: WorkerDeps;
+  #running = false;
+  #lanes: Promise<void>[] = [];
+  #wakers = new Set<() => void>();
+  #emailPausedUntil = 0;
+
+  constructor(deps: WorkerDeps) {
+    this.#deps = deps;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    const { config, email } = this.#deps;
+    if (email) for (let i = 0; i < config.emailLanes; i++) this.#lanes.push(this.#lane('email'));
+    for (let i = 0; i < config.webhookLanes; i++) this.#lanes.push(this.#lane('webhook'));
+  }
+
+  /** Something was just queued here: look now instead of at the next poll. */
+  wake(): void {
+    for (const wake of this.#wakers) wake();
+  }
+
+  /** Lets calls in flight finish (their outcome is recorded); unfinished work stays leased and resumes later. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.wake();
+    await Promise.all(this.#lanes);
+    this.#lanes = [];
+  }
+
+  #idle(ms: number): Promise<void> {
+    return new Promise((ok) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wakers.delete(done);
+        ok();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wakers.add(done);
+    });
+  }
+
+  async #lane(channel: Channel): Promise<void> {
+    const { db, config } = this.#deps;
+    while (this.#running) {
+      try {
+        const pause = channel === 'email' ? this.#emailPausedUntil - Date.now() : 0;
+        if (pause > 0) {
+          await this.#idle(pause);
+          continue;
+        }
+        const batch = await claimBatch(db, channel, { owner: config.owner, leaseMs: config.leaseMs });
+        if (!batch) {
+          await this.#idle(config.pollMs);
+          continue;
+        }
+        if (channel === 'email') await this.#sendEmail(batch);
+        else await this.#sendWebhook(batch);
+      } catch (error) {
+        // A database hiccup must not kill the lane; the lease brings the batch back later.
+        this.#deps.log?.(`[candor] outbox ${channel} lane: ${(error as Error).message}`);
+        await this.#idle(config.pollMs);
+      }
+    }
+  }
+
+  #backoff(attempts: number): number {
+    const { retryBaseMs, retryMaxMs } = this.#deps.config;
+    const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(delay * (0.8 + Math.random() * 0.4));
+  }
+
+  async #record(batch: ClaimedBatch, outcome: SendOutcome, providerIds?: (string | null)[]): Promise<void> {
+    const { db, config } = this.#deps;
+    const now = Date.now();
+    switch (outcome.kind) {
+      case 'sent':
+      case 'already-sent':
+        await recordBatchSent(db, batch.id, new Map(batch.deliveries.map((d, i) => [d.id, providerIds?.[i] ?? null])), now);
+        return;
+      case 'rate-limited':
+        await recordBatchRetry(db, batch.id, `Rate limited by the provider: ${outcome.message}`, now + outcome.retryAfterMs, { countsAsAttempt: false, now });
+        return;
+      case 'retry': {
+        const attempts = batch.attempts + 1;
+        if (attempts >= config.maxAttempts) {
+          await recordBatchFailed(db, batch.id, `Gave up after ${attempts} attempts: ${outcome.message}`, now);
+          return;
+        }
+        const wait = Math.max(outcome.retryAfterMs ?? 0, this.#backoff(attempts));
+        await recordBatchRetry(db, batch.id, outcome.message, now + wait, { countsAsAttempt: true, now });
+        return;
+      }
+      case 'permanent':
+        await recordBatchFailed(db, batch.id, outcome.message, now);
+    }
+  }
+
+  async #sendEmail(batch: ClaimedBatch): Promise<void> {
+    const { ctx, email } = this.#deps;
+    let messages: EmailMessage[];
+    try {
+      messages = batch.deliveries.map((d) => renderEmail(ctx, d));
+    } catch (error) {
+      await this.#record(batch, { kind: 'permanent', message: `Could not render the email: ${(error as Error).message}` });
+      return;
+    }
+    const outcome = await email!.sendBatch(messages, batch.idempotencyKey);
+    if (outcome.kind === 'rate-limited') this.#pauseEmail(outcome.retryAfterMs);
+    if (outcome.kind === 'sent' && outcome.pauseMs > 0) this.#pauseEmail(outcome.pauseMs);
+    await this.#record(batch, outcome, outcome.kind === 'sent' ? outcome.ids : undefined);
+  }
+
+  #pauseEmail(ms: number): void {
+    this.#emailPausedUntil = Math.max(this.#emailPausedUntil, Date.now() + ms);
+  }
+
+  async #sendWebhook(batch: ClaimedBatch): Promise<void> {
+    const delivery = batch.deliveries[0];
+    let body: string;
+    try {
+      body = webhookBody(this.#deps.ctx, delivery);
+    } catch (error) {
+      await this.#record(batch, { kind: 'permanent', message: `Could not build the webhook body: ${(error as Error).message}` });
+      return;
+    }
+    const outcome = await postWebhook(delivery.address, body, {
+      'content-type': 'application/json',
+      'user-agent': 'Candor-Webhooks/1',
+      [SIGNATURE_HEADER]: signWebhook(delivery.secret ?? '', body),
+      [EVENT_HEADER]: delivery.kind === 'webhook.verify' ? 'subscription.verify' : delivery.kind,
+      [DELIVERY_HEADER]: String(delivery.id),
+    });
+    if (outcome.kind === 'sent' && delivery.kind === 'webhook.verify') {
+      if (!echoesChallenge(delivery.payload, outcome.body)) {
+        await this.#record(batch, { kind: 'permanent', message: 'The endpoint answered 2xx but did not echo the challenge, so it stays unverified.' });
+        return;
+      }
+      await activateWebhook(this.#deps.db, delivery.subscriberId).catch(() => undefined);
+    }
+    await this.#record(batch, outcome.kind === 'sent' ? { kind: 'sent', ids: [null], pauseMs: 0 } : outcome);
+  }
+}
+
+type WebhookOutcome = { kind: 'sent'; body: string } | { kind: 'retry'; message: string; retryAfterMs?: number };
+
+/** Any 2xx is a delivery; anything else (including redirects, never followed) is retried with backoff. */
+async function postWebhook(url: string, body: string, headers: Record<string, string>): Promise<WebhookOutcome> {
+  try {
+    const response = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
+    const text = (await response.text()).slice(0, MAX_RESPONSE_BYTES);
+    if (response.status >= 200 && response.status < 300) return { kind: 'sent', body: text };
+    const retryAfter = Number(response.headers.get('retry-after'));
+    return {
+      kind: 'retry',
+      message: `The endpoint answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { kind: 'retry', message: `Could not reach the endpoint: ${cause ?? (error as Error).message}` };
+  }
+}
