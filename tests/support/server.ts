@@ -13,6 +13,8 @@ export interface TestServer {
   dbFile: string;
   output: () => string;
   stop: () => Promise<void>;
+  /** SIGKILL: the process dies mid-work, as in a crash or an OOM kill. */
+  kill: () => Promise<void>;
 }
 
 export function tempDbFile(): string {
@@ -47,11 +49,15 @@ export async function startServer(options: { dbFile?: string; databaseUrl?: stri
     setupLink: setup ? setup[1].replace('localhost', '127.0.0.1') : null,
     dbFile,
     output: () => out,
-    stop: () =>
-      new Promise<void>((ok) => {
-        if (child.exitCode !== null) return ok();
-        child.once('exit', () => ok());
-        child.kill('SIGTERM');
-      }),
+    stop: () => signal(child, 'SIGTERM'),
+    kill: () => signal(child, 'SIGKILL'),
   };
+}
+
+function signal(child: ChildProcess, name: NodeJS.Signals): Promise<void> {
+  return new Promise<void>((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) return ok();
+    child.once('exit', () => ok());
+    child.kill(name);
+  });
 }

@@ -4,7 +4,7 @@ export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
   admin: 'Admin — everything, including components, groups and users',
-  support: 'Support — open, update and resolve incidents',
+  support: 'Support — open, update and resolve incidents; manage subscribers',
   author: 'Author — write post-incident reviews',
 };
 
@@ -12,11 +12,11 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-export type Permission = 'incidents:write' | 'components:write' | 'components:status';
+export type Permission = 'incidents:write' | 'components:write' | 'components:status' | 'subscribers:manage';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['incidents:write', 'components:write', 'components:status'],
-  support: ['incidents:write', 'components:status'],
+  admin: ['incidents:write', 'components:write', 'components:status', 'subscribers:manage'],
+  support: ['incidents:write', 'components:status', 'subscribers:manage'],
   author: [],
 };
 

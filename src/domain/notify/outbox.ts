@@ -182,7 +182,7 @@ export async function recordBatchSent(db: Db, batchId: number, providerIds: Map<
                             attempts = attempts + 1, last_error = null
       from json_each(${pairs}) as j
       where deliveries.id = j.value ->> 0 and deliveries.batch_id = ${batchId} and deliveries.state = 'queued'`);
-    await tx.run(sql`update delivery_batches set state = 'done', attempts = attempts + 1, lease_owner = null where id = ${batchId}`);
+    await tx.run(sql`update delivery_batches set state = 'done', attempts = attempts + 1 where id = ${batchId}`);
   });
 }
 
@@ -215,7 +215,7 @@ export async function recordBatchFailed(db: Db, batchId: number, reason: string,
     await tx.run(sql`
       update deliveries set state = 'failed', attempts = attempts + 1, last_error = ${reason}, updated_at = ${now}
       where batch_id = ${batchId} and state = 'queued'`);
-    await tx.run(sql`update delivery_batches set state = 'done', attempts = attempts + 1, lease_owner = null where id = ${batchId}`);
+    await tx.run(sql`update delivery_batches set state = 'done', attempts = attempts + 1 where id = ${batchId}`);
   });
 }
 
