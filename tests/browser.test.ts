@@ -1,6 +1,7 @@
 // A real browser (Debian's chromium via playwright-core) against the real server.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createClient } from '@libsql/client';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
@@ -128,6 +129,68 @@ describe('public page in a browser', () => {
     const publicHtml = await (await fetch(server.url + '/')).text();
     expect(publicHtml).toContain('Edge network');
     expect(publicHtml).toContain('Content delivery');
+    await context.close();
+  });
+
+  test('a reader subscribes to some components, confirms, changes them and unsubscribes', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    await page.goto(server.url + '/');
+    await page.click('text=Subscribe to updates');
+    await expect.poll(() => page.url()).toBe(server.url + '/subscribe');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.fill('#email', 'reader@example.com');
+    await page.check('#scope-some');
+    await page.check('#pick-1');
+    await page.click('main button[type=submit]');
+    await page.getByText('Check your inbox').waitFor();
+
+    // No provider is configured here, so the confirmation waits in the local outbox.
+    const client = createClient({ url: `file:${server.dbFile}` });
+    const [row] = (await client.execute(`select n.payload from notifications n where n.kind = 'subscription.confirm' order by id desc limit 1`)).rows;
+    client.close();
+    const { token } = JSON.parse(String(row.payload));
+    await page.goto(`${server.url}/subscribe/confirm/${token}`);
+    await page.click('main button[type=submit]');
+    await page.getByText('You are subscribed').waitFor();
+    await page.click('text=Choose components or unsubscribe');
+    expect(await page.isChecked('#pick-1')).toBe(true);
+    expect(await page.isChecked('#pick-2')).toBe(false);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await axeViolations(page)).toEqual([]);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.check('#pick-2');
+    await page.click('main form:first-of-type button[type=submit]');
+    await page.getByText('Saved.').waitFor();
+    expect(await page.isChecked('#pick-2')).toBe(true);
+    await page.click('button:has-text("Unsubscribe")');
+    await page.getByText('You are unsubscribed').waitFor();
+    await page.close();
+  });
+
+  test('the admin subscribers and outbox pages have no accessibility violations', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url + '/admin/login');
+    await page.fill('#email', 'ada@example.com');
+    await page.fill('#password', 'correct horse battery');
+    await page.click('main button[type=submit]');
+    await expect.poll(() => page.url(), { timeout: 5000 }).toBe(server.url + '/admin');
+    await page.click('nav >> text=Subscribers');
+    await page.fill('#q', 'reader');
+    await page.click('main form[role=search] button[type=submit]');
+    await page.click('text=reader@example.com');
+    expect(await page.locator('main').innerText()).toContain('Unsubscribed');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(server.url + '/admin/subscribers');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.click('nav >> text=Outbox');
+    expect(await page.locator('[data-email-off]').innerText()).toContain('RESEND_API_KEY is not set');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.click('main table a >> nth=0');
+    await expect.poll(() => page.url()).toMatch(/\/admin\/outbox\/\d+$/);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 
