@@ -52,9 +52,14 @@ function isRead(stmt: InStatement | string): boolean {
   return /^\s*select\b/i.test(text);
 }
 
-/** Wraps a client so its writes and write transactions run one at a time. */
+// One queue per process, on globalThis: this module is loaded twice in one process (by the front
+// server from src/ and by Astro's bundle in dist/), and both copies' clients must share it.
+const LOCK = Symbol.for('candor.db.write-lock');
+const shared = globalThis as typeof globalThis & { [LOCK]?: AsyncLock };
+
+/** Wraps a client so its writes and write transactions run one at a time, process-wide. */
 export function serializeWrites(client: Client): Client {
-  const lock = new AsyncLock();
+  const lock = (shared[LOCK] ??= new AsyncLock());
   const wrapped: Partial<Client> = {
     execute: ((stmt: InStatement | string, args?: InArgs) =>
       isRead(stmt)

@@ -4,7 +4,8 @@ import { Resend } from 'resend';
 import type { EmailMessage } from '../domain/notify/email.ts';
 
 export type SendOutcome =
-  | { kind: 'sent'; ids: (string | null)[]; pauseMs: number }
+  /** `limit`: the provider's requests per second (ratelimit-limit header), when it says. */
+  | { kind: 'sent'; ids: (string | null)[]; limit: number | null }
   | { kind: 'rate-limited'; retryAfterMs: number; message: string }
   | { kind: 'retry'; message: string; retryAfterMs?: number }
   | { kind: 'permanent'; message: string }
@@ -45,10 +46,8 @@ export class ResendProvider implements EmailProvider {
     } as Parameters<Resend['batch']['send']>[1]);
     if (!error) {
       const ids = emails.map((_, i) => data?.data?.[i]?.id ?? null);
-      // Resend reports the budget left in this window; when it is spent, wait for the reset
-      // instead of spending a request on a certain 429.
-      const pauseMs = headers?.['ratelimit-remaining'] === '0' ? (seconds(headers, 'ratelimit-reset') ?? 1000) : 0;
-      return { kind: 'sent', ids, pauseMs };
+      const limit = Number(headers?.['ratelimit-limit']);
+      return { kind: 'sent', ids, limit: Number.isInteger(limit) && limit > 0 ? limit : null };
     }
     const status = (error as { statusCode?: number | null }).statusCode ?? null;
     const name = error.name ?? 'error';

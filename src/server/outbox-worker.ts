@@ -35,6 +35,7 @@ export class OutboxWorker {
   #lanes: Promise<void>[] = [];
   #wakers = new Set<() => void>();
   #emailPausedUntil = 0;
+  #pacer = new Pacer();
 
   constructor(deps: WorkerDeps) {
     this.#deps = deps;
@@ -77,8 +78,11 @@ export class OutboxWorker {
     const { db, config } = this.#deps;
     while (this.#running) {
       try {
+        // A long pause (a daily quota) is waited out before claiming, so leases do not lapse;
+        // a short one (the per-second limit) after claiming and rendering, so the next call
+        // leaves the moment the provider's window opens.
         const pause = channel === 'email' ? this.#emailPausedUntil - Date.now() : 0;
-        if (pause > 0) {
+        if (pause > config.leaseMs / 2) {
           await this.#idle(pause);
           continue;
         }
@@ -138,9 +142,11 @@ export class OutboxWorker {
       await this.#record(batch, { kind: 'permanent', message: `Could not render the email: ${(error as Error).message}` });
       return;
     }
+    const wait = this.#pacer.reserve(this.#emailPausedUntil);
+    if (wait > 0) await new Promise((ok) => setTimeout(ok, wait));
     const outcome = await email!.sendBatch(messages, batch.idempotencyKey);
     if (outcome.kind === 'rate-limited') this.#pauseEmail(outcome.retryAfterMs);
-    if (outcome.kind === 'sent' && outcome.pauseMs > 0) this.#pauseEmail(outcome.pauseMs);
+    if (outcome.kind === 'sent') this.#pacer.learn(outcome.limit);
     await this.#record(batch, outcome, outcome.kind === 'sent' ? outcome.ids : undefined);
   }
 
@@ -171,7 +177,35 @@ export class OutboxWorker {
       }
       await activateWebhook(this.#deps.db, delivery.subscriberId).catch(() => undefined);
     }
-    await this.#record(batch, outcome.kind === 'sent' ? { kind: 'sent', ids: [null], pauseMs: 0 } : outcome);
+    await this.#record(batch, outcome.kind === 'sent' ? { kind: 'sent', ids: [null], limit: null } : outcome);
+  }
+}
+
+/**
+ * Spaces provider calls so that no more than the provider's per-second limit start in any second
+ * (plus a small margin for the trip there). Spending a call on a certain 429 would cost a whole
+ * window; starting each call when its slot opens keeps the rate at the ceiling.
+ */
+class Pacer {
+  static readonly WINDOW_MS = 1000;
+  static readonly MARGIN_MS = 25;
+  #limit: number | null = null;
+  #starts: number[] = [];
+
+  learn(limit: number | null): void {
+    if (limit !== null) this.#limit = limit;
+  }
+
+  /** Books the next start time no earlier than `notBefore`; returns how long to wait for it. */
+  reserve(notBefore: number): number {
+    const now = Date.now();
+    let at = Math.max(now, notBefore);
+    if (this.#limit !== null && this.#starts.length >= this.#limit) {
+      at = Math.max(at, this.#starts[this.#starts.length - this.#limit] + Pacer.WINDOW_MS + Pacer.MARGIN_MS);
+    }
+    this.#starts.push(at);
+    if (this.#starts.length > 64) this.#starts.splice(0, this.#starts.length - 64);
+    return at - now;
   }
 }
 

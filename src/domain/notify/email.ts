@@ -53,7 +53,19 @@ ${footerHtml}
   return { html, text };
 }
 
+// Recipients of one notification share everything but their links: render the shared part once
+// per snapshot object (a worker's batch holds one parsed snapshot for all its recipients).
+const sharedParts = new WeakMap<object, Parts>();
+
 function incidentParts(ctx: MessageContext, kind: NotificationKind, payload: IncidentPayload): Parts {
+  const cached = sharedParts.get(payload);
+  if (cached) return cached;
+  const parts = buildIncidentParts(ctx, kind, payload);
+  sharedParts.set(payload, parts);
+  return parts;
+}
+
+function buildIncidentParts(ctx: MessageContext, kind: NotificationKind, payload: IncidentPayload): Parts {
   const { incident } = payload;
   const update = incident.updates.find((u) => u.id === payload.updateId) ?? incident.updates[0];
   const status = INCIDENT_STATUS_LABELS[incident.status];

@@ -102,16 +102,20 @@ export const BATCH_SIZE: Record<Channel, number> = { email: EMAIL_BATCH_SIZE, we
 export async function claimBatch(db: Db, channel: Channel, options: ClaimOptions): Promise<ClaimedBatch | null> {
   const now = options.now ?? Date.now();
   const leaseUntil = now + options.leaseMs;
-  const [reclaimed] = await db.all<{ id: number }>(sql`
-    update delivery_batches set lease_owner = ${options.owner}, lease_until = ${leaseUntil}
-    where id = (select id from delivery_batches
-                where state = 'open' and channel = ${channel} and next_attempt_at <= ${now} and lease_until <= ${now}
-                order by next_attempt_at, id limit 1)
-      and lease_until <= ${now}
-    returning id`);
-  if (reclaimed) return loadBatch(db, reclaimed.id);
+  // Reads first, so idle workers do not take the write lock on every poll.
+  const [due] = await db.all<{ id: number }>(sql`
+    select id from delivery_batches
+    where state = 'open' and channel = ${channel} and next_attempt_at <= ${now} and lease_until <= ${now}
+    order by next_attempt_at, id limit 1`);
+  if (due) {
+    // The lease condition again: of two workers that saw the same batch, only one takes it.
+    const [reclaimed] = await db.all<{ id: number }>(sql`
+      update delivery_batches set lease_owner = ${options.owner}, lease_until = ${leaseUntil}
+      where id = ${due.id} and state = 'open' and lease_until <= ${now}
+      returning id`);
+    if (reclaimed) return loadBatch(db, reclaimed.id);
+  }
 
-  // A cheap read first, so idle workers do not take the write lock every poll.
   const [waiting] = await db.all<{ id: number }>(sql`
     select id from deliveries where channel = ${channel} and state = 'queued' and batch_id is null limit 1`);
   if (!waiting) return null;
@@ -139,16 +143,20 @@ async function loadBatch(db: DbOrTx, batchId: number): Promise<ClaimedBatch | nu
   const [batch] = await db.all<{ id: number; channel: Channel; idempotency_key: string; attempts: number }>(sql`
     select id, channel, idempotency_key, attempts from delivery_batches where id = ${batchId}`);
   const rows = await db.all<{
-    id: number; attempts: number; notification_id: number; kind: NotificationKind; payload: string; notified_at: number;
-    subscriber_id: number; address: string; manage_token: string; secret: string | null;
+    id: number; attempts: number; notification_id: number; subscriber_id: number; address: string; manage_token: string; secret: string | null;
   }>(sql`
-    select d.id, d.attempts, d.notification_id, n.kind, n.payload, n.created_at as notified_at,
-           s.id as subscriber_id, s.address, s.manage_token, s.secret
+    select d.id, d.attempts, d.notification_id, s.id as subscriber_id, s.address, s.manage_token, s.secret
     from deliveries d
-    join notifications n on n.id = d.notification_id
     join subscribers s on s.id = d.subscriber_id
     where d.batch_id = ${batchId} and d.state = 'queued'
     order by d.id`);
+  // A batch usually carries one notification: parse its snapshot once, not once per recipient.
+  const notificationIds = [...new Set(rows.map((r) => r.notification_id))];
+  const notes = notificationIds.length
+    ? await db.all<{ id: number; kind: NotificationKind; payload: string; created_at: number }>(sql`
+        select id, kind, payload, created_at from notifications where id in (${idList(notificationIds)})`)
+    : [];
+  const byId = new Map(notes.map((n) => [n.id, { kind: n.kind, payload: JSON.parse(n.payload) as unknown, createdAt: n.created_at }]));
   if (rows.length === 0) {
     await db.run(sql`update delivery_batches set state = 'done', lease_owner = null where id = ${batchId}`);
     return null;
@@ -162,9 +170,9 @@ async function loadBatch(db: DbOrTx, batchId: number): Promise<ClaimedBatch | nu
       id: r.id,
       attempts: r.attempts,
       notificationId: r.notification_id,
-      kind: r.kind,
-      payload: JSON.parse(r.payload),
-      notifiedAt: r.notified_at,
+      kind: byId.get(r.notification_id)!.kind,
+      payload: byId.get(r.notification_id)!.payload,
+      notifiedAt: byId.get(r.notification_id)!.createdAt,
       subscriberId: r.subscriber_id,
       address: r.address,
       manageToken: r.manage_token,
@@ -178,10 +186,9 @@ export async function recordBatchSent(db: Db, batchId: number, providerIds: Map<
   const pairs = JSON.stringify([...providerIds].map(([id, providerId]) => [id, providerId]));
   await db.transaction(async (tx) => {
     await tx.run(sql`
-      update deliveries set state = 'sent', provider_id = j.value ->> 1, sent_at = ${now}, updated_at = ${now},
-                            attempts = attempts + 1, last_error = null
-      from json_each(${pairs}) as j
-      where deliveries.id = j.value ->> 0 and deliveries.batch_id = ${batchId} and deliveries.state = 'queued'`);
+      update deliveries set state = 'sent', sent_at = ${now}, updated_at = ${now}, attempts = attempts + 1, last_error = null,
+        provider_id = (select j.value ->> 1 from json_each(${pairs}) as j where j.value ->> 0 = deliveries.id)
+      where batch_id = ${batchId} and state = 'queued'`);
     await tx.run(sql`update delivery_batches set state = 'done', attempts = attempts + 1 where id = ${batchId}`);
   });
 }
