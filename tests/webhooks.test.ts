@@ -123,6 +123,14 @@ describe('webhooks', () => {
     echo = true;
     expect((await admin.post(`/admin/subscribers/${silent.id}`, [['action', 'confirm']])).status).toBe(303);
     expect((await admin.get(`/admin/subscribers/${silent.id}`)).html).toContain('Confirmed');
+    // Confirming twice, or an address that is not a pending webhook, is a 409 with a reason.
+    const again = await admin.post(`/admin/subscribers/${silent.id}`, [['action', 'confirm']]);
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('Only a webhook awaiting verification can be confirmed');
+    // Unknown ids are 404s, for pages and for actions alike.
+    expect((await admin.post('/admin/subscribers/99999', [['action', 'unsubscribe']])).status).toBe(404);
+    expect((await admin.get('/admin/subscribers/abc')).status).toBe(404);
+    expect((await admin.get('/admin/outbox/99999')).status).toBe(404);
   });
 });
 
