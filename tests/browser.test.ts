@@ -32,6 +32,18 @@ async function axeViolations(page: Page) {
   });
 }
 
+/** A fresh browser context logged in as the first admin (created by the first test). */
+async function adminPage() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + '/admin/login');
+  await page.fill('#email', 'ada@example.com');
+  await page.fill('#password', 'correct horse battery');
+  await page.click('main button[type=submit]');
+  await expect.poll(() => page.url(), { timeout: 5000 }).toBe(server.url + '/admin');
+  return { context, page };
+}
+
 describe('public page in a browser', () => {
   test('first admin via the setup link, incident opened through the admin form, live on an open page', async () => {
     const publicPage = await browser.newPage({ timezoneId: 'Europe/Paris' });
@@ -78,13 +90,7 @@ describe('public page in a browser', () => {
   });
 
   test('a form with mistakes says what is wrong and keeps what was typed', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url + '/admin/login');
-    await page.fill('#email', 'ada@example.com');
-    await page.fill('#password', 'correct horse battery');
-    await page.click('main button[type=submit]');
-    await expect.poll(() => page.url(), { timeout: 5000 }).toBe(server.url + '/admin');
+    const { context, page } = await adminPage();
     await page.goto(server.url + '/admin/incidents/new');
     await page.fill('#title', 'Half-typed');
     await page.evaluate(() => document.querySelector('#message')!.removeAttribute('required'));
@@ -95,13 +101,7 @@ describe('public page in a browser', () => {
   });
 
   test('an admin adds a group and a component, edits it, and the public page shows it', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url + '/admin/login');
-    await page.fill('#email', 'ada@example.com');
-    await page.fill('#password', 'correct horse battery');
-    await page.click('main button[type=submit]');
-    await expect.poll(() => page.url(), { timeout: 5000 }).toBe(server.url + '/admin');
+    const { context, page } = await adminPage();
 
     await page.goto(server.url + '/admin/components');
     await page.fill('#new-group-name', 'Edge network');
@@ -170,13 +170,7 @@ describe('public page in a browser', () => {
   });
 
   test('the admin subscribers and outbox pages have no accessibility violations', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url + '/admin/login');
-    await page.fill('#email', 'ada@example.com');
-    await page.fill('#password', 'correct horse battery');
-    await page.click('main button[type=submit]');
-    await expect.poll(() => page.url(), { timeout: 5000 }).toBe(server.url + '/admin');
+    const { context, page } = await adminPage();
     await page.click('nav >> text=Subscribers');
     await page.fill('#q', 'reader');
     await page.click('main form[role=search] button[type=submit]');
