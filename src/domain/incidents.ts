@@ -106,7 +106,7 @@ async function insertUpdate(
 export async function createIncident(db: Db, input: unknown, author: Author, now = Date.now()): Promise<IncidentView> {
   const data = parseInput(createIncidentSchema, input);
   const startedAt = data.startedAt ?? now;
-  const id = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [incident] = await tx
       .insert(incidents)
       .values({
@@ -122,10 +122,10 @@ export async function createIncident(db: Db, input: unknown, author: Author, now
       .returning();
     const updateId = await insertUpdate(tx, incident.id, data.status, data.message, toStateMap(data.components), now, startedAt, author);
     await recordChange(tx, 'incident', `incident:${incident.id}`);
-    if (data.notify) await notifyIncident(tx, await getIncident(tx, incident.id), 'incident.created', updateId, now);
-    return incident.id;
+    const view = await getIncident(tx, incident.id);
+    if (data.notify) await notifyIncident(tx, view, 'incident.created', updateId, now);
+    return view;
   });
-  return getIncident(db, id);
 }
 
 /** Posts an update. Resolving sets the end time; a new update on a resolved incident reopens it. */
@@ -137,7 +137,7 @@ export async function postIncidentUpdate(
   now = Date.now(),
 ): Promise<IncidentView> {
   const data = parseInput(postUpdateSchema, input);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [incident] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
     if (!incident) throw new NotFoundError(`No incident with id ${incidentId}.`);
     const displayAt = data.displayAt ?? now;
@@ -153,12 +153,13 @@ export async function postIncidentUpdate(
       .where(eq(incidents.id, incidentId));
     const updateId = await insertUpdate(tx, incidentId, data.status, data.message, toStateMap(data.components), now, displayAt, author);
     await recordChange(tx, 'incident', `incident:${incidentId}`);
+    const view = await getIncident(tx, incidentId);
     if (data.notify) {
       const kind = data.status === 'resolved' && incident.status !== 'resolved' ? 'incident.resolved' : 'incident.updated';
-      await notifyIncident(tx, await getIncident(tx, incidentId), kind, updateId, now);
+      await notifyIncident(tx, view, kind, updateId, now);
     }
+    return view;
   });
-  return getIncident(db, incidentId);
 }
 
 /** Loads incidents with their updates (newest first) and affected components, in one round of queries. */
