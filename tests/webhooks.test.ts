@@ -111,6 +111,11 @@ describe('webhooks', () => {
     expect(new Set(attempts.map((a) => a.body)).size).toBe(1);
     const history = await admin.get(`/admin/subscribers/${flaky.id}`);
     expect(history.html).toMatch(/data-delivery-state="sent"/);
+    // The list finds it by address and kind, with its delivery counts (sent, failed, queued).
+    const list = await admin.get('/admin/subscribers?q=FLAKY&kind=webhook&state=active');
+    expect(list.html).toContain('1 subscriber found');
+    expect(list.html.replace(/\s+</g, '<')).toMatch(/\/flaky<\/a><\/td><td>Webhook<\/td><td>Confirmed<\/td><td>All<\/td><td>1<\/td><td>0<\/td><td>0<\/td>/);
+    expect((await admin.get('/admin/subscribers?q=flaky&state=pending')).html).toContain('0 subscribers found');
 
     echo = false;
     const silent = await addWebhook(admin, '/silent', [['scope', 'all'], ['verify', 'on']]);

@@ -1,13 +1,13 @@
 // Subscriptions: email with double opt-in, and webhooks added by an admin and verified by a
 // challenge. Answers to the public never reveal whether an address was already subscribed.
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { components, subscriberComponents, subscribers } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { generateToken, hashToken } from './auth/tokens.ts';
 import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from './errors.ts';
-import { CHANNELS, SUBSCRIBER_STATES, type Channel, type SubscriberState } from './notify/kinds.ts';
+import { CHANNELS, SUBSCRIBER_STATES, type SubscriberState } from './notify/kinds.ts';
 import { enqueuePersonal, skipQueuedFor } from './notify/outbox.ts';
 import { hitRateLimit, type Limit } from './rate-limit.ts';
 
@@ -190,42 +190,28 @@ export type SubscriberFilter = z.output<typeof subscriberFilterSchema>;
 export const SUBSCRIBERS_PER_PAGE = 50;
 
 export async function listSubscribers(db: DbOrTx, filter: SubscriberFilter): Promise<{ rows: SubscriberListItem[]; total: number }> {
-  const conditions: SQL[] = [sql`1 = 1`];
-  if (filter.q) conditions.push(sql`s.address like ${`%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
-  if (filter.state) conditions.push(sql`s.state = ${filter.state}`);
-  if (filter.kind) conditions.push(sql`s.kind = ${filter.kind}`);
-  const where = sql.join(conditions, sql` and `);
-  const [{ total }] = await db.all<{ total: number }>(sql`select count(*) as total from subscribers s where ${where}`);
-  const rows = await db.all<Record<string, unknown>>(sql`
-    select s.*,
-      (select count(*) from subscriber_components sc where sc.subscriber_id = s.id) as component_count,
-      (select count(*) from deliveries d where d.subscriber_id = s.id and d.state = 'sent') as sent,
-      (select count(*) from deliveries d where d.subscriber_id = s.id and d.state = 'failed') as failed,
-      (select count(*) from deliveries d where d.subscriber_id = s.id and d.state = 'queued') as queued
-    from subscribers s where ${where}
-    order by s.id desc limit ${SUBSCRIBERS_PER_PAGE} offset ${(filter.page - 1) * SUBSCRIBERS_PER_PAGE}`);
-  return {
-    total,
-    rows: rows.map((r) => ({
-      id: r.id as number,
-      kind: r.kind as string,
-      address: r.address as string,
-      state: r.state as string,
-      allComponents: Boolean(r.all_components),
-      manageToken: r.manage_token as string,
-      confirmTokenHash: r.confirm_token_hash as string | null,
-      confirmExpiresAt: r.confirm_expires_at as number | null,
-      secret: r.secret as string | null,
-      source: r.source as string,
-      createdAt: r.created_at as number,
-      confirmedAt: r.confirmed_at as number | null,
-      unsubscribedAt: r.unsubscribed_at as number | null,
-      componentCount: r.component_count as number,
-      sent: r.sent as number,
-      failed: r.failed as number,
-      queued: r.queued as number,
-    })),
-  };
+  const conditions: SQL[] = [];
+  if (filter.q) conditions.push(sql`${subscribers.address} like ${`%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+  if (filter.state) conditions.push(eq(subscribers.state, filter.state));
+  if (filter.kind) conditions.push(eq(subscribers.kind, filter.kind));
+  const where = and(...conditions);
+  const [{ total }] = await db.select({ total: count() }).from(subscribers).where(where);
+  const deliveriesIn = (state: string) =>
+    sql<number>`(select count(*) from deliveries d where d.subscriber_id = ${subscribers.id} and d.state = ${state})`;
+  const rows = await db
+    .select({
+      ...getTableColumns(subscribers),
+      componentCount: sql<number>`(select count(*) from subscriber_components sc where sc.subscriber_id = ${subscribers.id})`,
+      sent: deliveriesIn('sent'),
+      failed: deliveriesIn('failed'),
+      queued: deliveriesIn('queued'),
+    })
+    .from(subscribers)
+    .where(where)
+    .orderBy(desc(subscribers.id))
+    .limit(SUBSCRIBERS_PER_PAGE)
+    .offset((filter.page - 1) * SUBSCRIBERS_PER_PAGE);
+  return { total, rows };
 }
 
 export async function getSubscriber(db: DbOrTx, id: number): Promise<SubscriptionView> {
@@ -292,8 +278,4 @@ export async function activateWebhook(db: DbOrTx, id: number, now = Date.now()):
 export async function unsubscribeById(db: Db, id: number, now = Date.now()): Promise<Subscriber> {
   const { subscriber } = await getSubscriber(db, id);
   return unsubscribe(db, subscriber, now);
-}
-
-export function isChannel(value: unknown): value is Channel {
-  return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
 }
