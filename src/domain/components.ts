@@ -25,6 +25,12 @@ export const componentInputSchema = z.object({
   position: positionSchema,
   groupId: z.coerce.number().int().positive().nullable().default(null),
   showUptime: z.boolean().default(true),
+  // Percent promised to customers; "five nines" (99.999) is about 26 seconds a month.
+  slaTarget: z.coerce
+    .number({ error: 'must be a percentage such as 99.9' })
+    .min(90, 'must be at least 90 (percent)')
+    .max(99.9999, 'must be below 100 (no service can promise 100 %)')
+    .default(99.9),
 });
 
 export async function listGroups(db: DbOrTx): Promise<ComponentGroup[]> {

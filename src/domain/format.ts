@@ -8,6 +8,13 @@ export function formatUtc(ms: number): string {
   return `${UTC_FORMAT.format(new Date(ms))} UTC`;
 }
 
+const UTC_DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** "3 Nov 2026": the UTC day, for due dates and prose. */
+export function formatUtcDay(ms: number): string {
+  return UTC_DAY_FORMAT.format(new Date(ms));
+}
+
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }

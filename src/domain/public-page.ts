@@ -36,8 +36,8 @@ export interface StatusPageView {
   generatedAt: number;
 }
 
-async function uptimeByComponent(db: DbOrTx, now: number): Promise<Map<number, StatusChange[]>> {
-  const windowStart = startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS;
+/** Each component's state history from `windowStart` on (uptime bars, SLA impact). */
+export async function statusHistorySince(db: DbOrTx, windowStart: number): Promise<Map<number, StatusChange[]>> {
   // The state each component was in when the window opened, then every change inside it.
   const before = await db.all<{ component_id: number; status: string; changed_at: number }>(sql`
     SELECT component_id, status, changed_at FROM (
@@ -62,7 +62,7 @@ async function uptimeByComponent(db: DbOrTx, now: number): Promise<Map<number, S
 }
 
 export async function loadComponentViews(db: DbOrTx, now: number): Promise<{ groups: GroupView[]; ungrouped: ComponentView[] }> {
-  const [groups, comps, history] = await Promise.all([listGroups(db), listComponents(db), uptimeByComponent(db, now)]);
+  const [groups, comps, history] = await Promise.all([listGroups(db), listComponents(db), statusHistorySince(db, startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS)]);
   const views: ComponentView[] = comps.map((c) => ({
     ...c,
     status: c.status as ComponentState,

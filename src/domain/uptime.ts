@@ -78,3 +78,20 @@ export function formatPercent(percent: number | null): string {
   const floored = Math.floor(percent * 100) / 100;
   return `${floored.toFixed(2)}%`;
 }
+
+/**
+ * Weighted downtime and uptime percentage over [from, to), for SLA reports.
+ * @param history as for computeUptime: ascending, including the last change before `from`.
+ */
+export function uptimeBetween(history: StatusChange[], from: number, to: number): { observedMs: number; downtimeMs: number; percent: number | null } {
+  let observedMs = 0;
+  let downtimeMs = 0;
+  for (let i = 0; i < history.length; i++) {
+    const start = Math.max(history[i].changedAt, from);
+    const end = Math.min(i + 1 < history.length ? history[i + 1].changedAt : to, to);
+    if (end <= start) continue;
+    observedMs += end - start;
+    downtimeMs += (end - start) * UPTIME_WEIGHTS[history[i].status];
+  }
+  return { observedMs, downtimeMs, percent: observedMs > 0 ? (100 * (observedMs - downtimeMs)) / observedMs : null };
+}

@@ -12,12 +12,20 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-export type Permission = 'incidents:write' | 'components:write' | 'components:status' | 'subscribers:manage';
+export type Permission =
+  | 'incidents:write'
+  | 'components:write'
+  | 'components:status'
+  | 'subscribers:manage'
+  // Ask for an RCA (support staff hear from customers first).
+  | 'reviews:request'
+  // Write reviews, reduce, approve (never one's own text) and publish.
+  | 'reviews:write';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['incidents:write', 'components:write', 'components:status', 'subscribers:manage'],
-  support: ['incidents:write', 'components:status', 'subscribers:manage'],
-  author: [],
+  admin: ['incidents:write', 'components:write', 'components:status', 'subscribers:manage', 'reviews:request', 'reviews:write'],
+  support: ['incidents:write', 'components:status', 'subscribers:manage', 'reviews:request'],
+  author: ['reviews:request', 'reviews:write'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

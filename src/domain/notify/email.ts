@@ -1,11 +1,11 @@
 // Subscriber emails, rendered from a notification's snapshot: an HTML and a plain-text part, and
 // the RFC 8058 one-click unsubscribe headers on everything sent to a confirmed list member.
-import { formatUtc } from '../format.ts';
+import { formatUtc, formatUtcDay } from '../format.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { COMPONENT_STATE_LABELS, INCIDENT_IMPACT_LABELS, INCIDENT_STATUS_LABELS } from '../status.ts';
-import type { IncidentPayload } from './events.ts';
+import type { CommitmentPayload, IncidentPayload, PostmortemPayload } from './events.ts';
 import type { NotificationKind } from './kinds.ts';
-import { confirmLink, incidentLink, subscriptionLinks, type MessageContext } from './links.ts';
+import { confirmLink, incidentLink, postmortemLink, subscriptionLinks, type MessageContext } from './links.ts';
 
 export interface EmailMessage {
   to: string;
@@ -94,6 +94,54 @@ ${affected.length ? `<p style="margin:0"><strong>Affected components</strong></p
   return { subject, text, html, listMember: true };
 }
 
+function postmortemParts(ctx: MessageContext, kind: NotificationKind, { postmortem, commitments }: PostmortemPayload): Parts {
+  const link = postmortemLink(ctx, postmortem.slug);
+  const updated = kind === 'postmortem.updated';
+  const subject = `[${ctx.siteName}] ${updated ? 'Updated post-incident report' : 'Post-incident report'}: ${postmortem.title}`;
+  const about = postmortem.incidents.map((i) => i.title).join('; ');
+  const intro = updated
+    ? `We updated our report on ${about}. What changed: ${postmortem.changeNote}`
+    : `We have published our report on what happened during ${about}, why, and what we are doing about it.`;
+  const tally = `Commitments: ${commitments.done} of ${commitments.total} done. We track each one publicly on the report.`;
+  return {
+    subject,
+    text: [postmortem.title, intro, postmortem.summary, tally, `Read the full report: ${link}`],
+    html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(postmortem.title)}</h1>
+<p>${escapeHtml(intro)}</p>
+<div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">${renderMarkdown(postmortem.summary)}</div>
+<p>${escapeHtml(tally)}</p>
+<p><a href="${escapeHtml(link)}">Read the full report</a></p>`,
+    listMember: true,
+  };
+}
+
+const COMMITMENT_NEWS: Record<string, string> = { done: 'Commitment done', wont_do: 'Commitment dropped' };
+
+function commitmentParts(ctx: MessageContext, { postmortem, commitment, commitments }: CommitmentPayload): Parts {
+  const link = postmortemLink(ctx, postmortem.slug);
+  const redated = commitment.dueAt !== commitment.previousDueAt;
+  const news = COMMITMENT_NEWS[commitment.status] ?? (redated ? 'Commitment re-dated' : 'Commitment updated');
+  const subject = `[${ctx.siteName}] ${news}: ${postmortem.title}`;
+  const detail =
+    commitment.status === 'done'
+      ? `Done on ${formatUtc(commitment.completedAt ?? commitment.dueAt)}.`
+      : commitment.status === 'wont_do'
+        ? 'We are no longer pursuing this item. The report shows it as dropped.'
+        : `It was due ${formatUtcDay(commitment.previousDueAt)} and is now due ${formatUtcDay(commitment.dueAt)}.`;
+  const tally = `${commitments.done} of ${commitments.total} commitments from this report are done.`;
+  return {
+    subject,
+    text: [`${news} — ${postmortem.title}`, `“${commitment.text}”`, detail, tally, `See every commitment: ${link}`],
+    html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(news)}</h1>
+<p style="margin:0 0 8px">${escapeHtml(postmortem.title)}</p>
+<blockquote style="border-left:4px solid #888;margin:0 0 16px;padding-left:12px">${escapeHtml(commitment.text)}</blockquote>
+<p>${escapeHtml(detail)}</p>
+<p>${escapeHtml(tally)}</p>
+<p><a href="${escapeHtml(link)}">See every commitment</a></p>`,
+    listMember: true,
+  };
+}
+
 /** Renders the email a delivery carries. Deterministic: the same input always gives the same bytes. */
 export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMessage {
   const links = subscriptionLinks(ctx, source.manageToken);
@@ -103,6 +151,13 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
     case 'incident.updated':
     case 'incident.resolved':
       parts = incidentParts(ctx, source.kind, source.payload as IncidentPayload);
+      break;
+    case 'postmortem.published':
+    case 'postmortem.updated':
+      parts = postmortemParts(ctx, source.kind, source.payload as PostmortemPayload);
+      break;
+    case 'commitment.updated':
+      parts = commitmentParts(ctx, source.payload as CommitmentPayload);
       break;
     case 'subscription.confirm': {
       const { token, expiresAt } = source.payload as { token: string; expiresAt: number };

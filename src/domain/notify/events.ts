@@ -46,6 +46,33 @@ export interface ComponentPayload {
   change: { id: number; oldStatus: ComponentState; newStatus: ComponentState; at: number };
 }
 
+/** A published (or republished) post-mortem: its public summary and where to read the rest. */
+export interface PostmortemPayload {
+  page: PageSnapshot;
+  postmortem: {
+    slug: string;
+    title: string;
+    /** The public "Summary and impact" section, Markdown. */
+    summary: string;
+    revision: number;
+    changeNote: string;
+    publishedAt: number;
+    startedAt: number | null;
+    resolvedAt: number | null;
+    incidents: { id: number; title: string }[];
+    components: { id: number; name: string }[];
+  };
+  commitments: { done: number; total: number };
+}
+
+/** A public commitment completed or re-dated. */
+export interface CommitmentPayload {
+  page: PageSnapshot;
+  postmortem: { slug: string; title: string };
+  commitment: { id: number; text: string; category: string; status: string; previousStatus: string; dueAt: number; previousDueAt: number; completedAt: number | null };
+  commitments: { done: number; total: number };
+}
+
 export async function pageSnapshot(tx: DbOrTx): Promise<PageSnapshot> {
   const states = await tx.select({ status: components.status }).from(components);
   const open = await tx.select({ impact: incidents.impact }).from(incidents).where(isNull(incidents.resolvedAt));

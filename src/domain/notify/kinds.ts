@@ -21,7 +21,15 @@ export const DELIVERY_STATE_LABELS: Record<DeliveryState, string> = {
 };
 
 /** Announcements fanned out to every matching confirmed subscriber. */
-export const BROADCAST_KINDS = ['incident.created', 'incident.updated', 'incident.resolved', 'component.updated'] as const;
+export const BROADCAST_KINDS = [
+  'incident.created',
+  'incident.updated',
+  'incident.resolved',
+  'component.updated',
+  'postmortem.published',
+  'postmortem.updated',
+  'commitment.updated',
+] as const;
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
 
 /** Messages about one subscription, sent to that subscriber whatever its state. */
@@ -39,6 +47,9 @@ export const BROADCAST_CHANNELS: Record<BroadcastKind, readonly Channel[]> = {
   'incident.updated': ['email', 'webhook'],
   'incident.resolved': ['email', 'webhook'],
   'component.updated': ['webhook'],
+  'postmortem.published': ['email', 'webhook'],
+  'postmortem.updated': ['email', 'webhook'],
+  'commitment.updated': ['email', 'webhook'],
 };
 
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
@@ -46,6 +57,9 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   'incident.updated': 'Incident update',
   'incident.resolved': 'Incident resolved',
   'component.updated': 'Component state changed',
+  'postmortem.published': 'Post-incident report published',
+  'postmortem.updated': 'Post-incident report updated',
+  'commitment.updated': 'Commitment completed or re-dated',
   'subscription.confirm': 'Confirm subscription',
   'subscription.already': 'Already subscribed notice',
   'webhook.verify': 'Webhook verification',

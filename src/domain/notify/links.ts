@@ -13,3 +13,5 @@ export const subscriptionLinks = (ctx: MessageContext, manageToken: string) => (
 export const confirmLink = (ctx: MessageContext, token: string) => `${ctx.publicUrl}/subscribe/confirm/${token}`;
 
 export const incidentLink = (ctx: MessageContext, id: number) => `${ctx.publicUrl}/incidents/${id}`;
+
+export const postmortemLink = (ctx: MessageContext, slug: string) => `${ctx.publicUrl}/postmortems/${slug}`;

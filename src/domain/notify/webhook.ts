@@ -1,9 +1,9 @@
 // Webhook bodies in Statuspage's envelope (meta, page, then incident or component_update +
 // component), with Candor's event_type added, and their HMAC-SHA256 signature.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ComponentPayload, IncidentPayload, PageSnapshot } from './events.ts';
+import type { CommitmentPayload, ComponentPayload, IncidentPayload, PageSnapshot, PostmortemPayload } from './events.ts';
 import type { NotificationKind } from './kinds.ts';
-import { incidentLink, subscriptionLinks, type MessageContext } from './links.ts';
+import { incidentLink, postmortemLink, subscriptionLinks, type MessageContext } from './links.ts';
 
 export const SIGNATURE_HEADER = 'X-Candor-Signature';
 export const EVENT_HEADER = 'X-Candor-Event';
@@ -58,6 +58,23 @@ function incidentJson(ctx: MessageContext, { incident }: IncidentPayload) {
   };
 }
 
+function postmortemJson(ctx: MessageContext, p: PostmortemPayload['postmortem'], commitments: PostmortemPayload['commitments']) {
+  return {
+    id: p.slug,
+    name: p.title,
+    shortlink: postmortemLink(ctx, p.slug),
+    revision: p.revision,
+    change_note: p.changeNote || null,
+    published_at: iso(p.publishedAt),
+    started_at: iso(p.startedAt),
+    resolved_at: iso(p.resolvedAt),
+    summary: p.summary,
+    incidents: p.incidents.map((i) => ({ id: String(i.id), name: i.title, shortlink: incidentLink(ctx, i.id) })),
+    components: p.components.map((c) => ({ id: String(c.id), name: c.name })),
+    commitments,
+  };
+}
+
 /** The exact body posted for a delivery; built from the snapshot, so a retry posts the same bytes. */
 export function webhookBody(ctx: MessageContext, source: WebhookSource): string {
   const meta = { unsubscribe: subscriptionLinks(ctx, source.manageToken).unsubscribe, documentation: `${ctx.publicUrl}/subscribe#webhooks`, generated_at: iso(source.notifiedAt) };
@@ -82,6 +99,30 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
           new_status: change.newStatus,
         },
         component: { id: String(component.id), name: component.name, status: component.status, created_at: iso(component.createdAt), updated_at: iso(component.updatedAt) },
+      });
+    }
+    case 'postmortem.published':
+    case 'postmortem.updated': {
+      const { page, postmortem, commitments } = source.payload as PostmortemPayload;
+      return JSON.stringify({ meta, page: pageJson(ctx, page), event_type: source.kind, postmortem: postmortemJson(ctx, postmortem, commitments) });
+    }
+    case 'commitment.updated': {
+      const { page, postmortem, commitment, commitments } = source.payload as CommitmentPayload;
+      return JSON.stringify({
+        meta,
+        page: pageJson(ctx, page),
+        event_type: source.kind,
+        postmortem: { id: postmortem.slug, name: postmortem.title, shortlink: postmortemLink(ctx, postmortem.slug), commitments },
+        commitment: {
+          id: String(commitment.id),
+          description: commitment.text,
+          category: commitment.category,
+          status: commitment.status,
+          previous_status: commitment.previousStatus,
+          due_at: iso(commitment.dueAt),
+          previous_due_at: iso(commitment.previousDueAt),
+          completed_at: iso(commitment.completedAt),
+        },
       });
     }
     case 'webhook.verify': {

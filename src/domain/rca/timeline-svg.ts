@@ -1,0 +1,114 @@
+// The review's central picture (RCA-GUIDE.md §2): timeline entries plotted against time, coloured
+// (and shaped, for readers who cannot tell the colours apart) by their effect on restoring
+// service, over bands marking the detection, response and remediation phases. Rendered on the
+// server as plain SVG: it needs no JavaScript and prints as it shows.
+import { formatUtcDay } from '../format.ts';
+import { utcClock } from './lint.ts';
+import type { Phase } from './metrics.ts';
+import { EFFECT_LABELS, TIMELINE_KIND_LABELS, type Effect, type TimelineKind } from './vocabulary.ts';
+
+export interface PlotEntry {
+  at: number;
+  endAt: number | null;
+  kind: TimelineKind;
+  effect: Effect;
+  label: string;
+}
+
+export const EFFECT_COLOURS: Record<Effect, string> = { positive: '#1a7f37', negative: '#c62828', neutral: '#6b7280' };
+const PHASE_COLOURS: Record<Phase['name'], string> = { detection: '#f59e0b', response: '#3b82f6', remediation: '#10b981' };
+
+const WIDTH = 800;
+const LABEL_WIDTH = 300;
+const PLOT_LEFT = LABEL_WIDTH + 10;
+const PLOT_RIGHT = WIDTH - 20;
+const TOP = 34;
+const ROW = 24;
+const MAX_LABEL = 44;
+
+const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+const TICK_MINUTES = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080];
+
+function marker(effect: Effect, x: number, y: number): string {
+  const fill = EFFECT_COLOURS[effect];
+  if (effect === 'positive') return `<path d="M${x} ${y - 6}L${x + 6} ${y + 5}H${x - 6}Z" fill="${fill}"/>`;
+  if (effect === 'negative') return `<path d="M${x} ${y + 6}L${x + 6} ${y - 5}H${x - 6}Z" fill="${fill}"/>`;
+  return `<circle cx="${x}" cy="${y}" r="5" fill="${fill}"/>`;
+}
+
+export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: string): string {
+  const times = [...entries.flatMap((e) => (e.endAt === null ? [e.at] : [e.at, e.endAt])), ...phases.flatMap((p) => [p.from, p.to])];
+  if (times.length === 0) return '';
+  let from = Math.min(...times);
+  let to = Math.max(...times);
+  if (to - from < 10 * 60_000) {
+    const mid = (from + to) / 2;
+    from = mid - 5 * 60_000;
+    to = mid + 5 * 60_000;
+  }
+  const pad = (to - from) * 0.03;
+  from -= pad;
+  to += pad;
+  const x = (t: number) => PLOT_LEFT + ((t - from) / (to - from)) * (PLOT_RIGHT - PLOT_LEFT);
+  const sorted = [...entries].sort((a, b) => a.at - b.at);
+  const axisY = TOP + Math.max(sorted.length, 1) * ROW + 6;
+  const height = axisY + 50;
+  const multiDay = formatUtcDay(from) !== formatUtcDay(to);
+
+  const parts: string[] = [];
+  for (const p of phases) {
+    const x1 = x(p.from);
+    const w = Math.max(x(p.to) - x1, 1);
+    parts.push(
+      `<g><title>${escapeXml(`${p.label} phase: ${utcClock(p.from)}–${utcClock(p.to)} UTC`)}</title>` +
+        `<rect x="${x1.toFixed(1)}" y="${TOP - 22}" width="${w.toFixed(1)}" height="${axisY - TOP + 22}" fill="${PHASE_COLOURS[p.name]}" fill-opacity="0.12"/>` +
+        `<rect x="${x1.toFixed(1)}" y="${TOP - 22}" width="${w.toFixed(1)}" height="4" fill="${PHASE_COLOURS[p.name]}"/>` +
+        `<text x="${(x1 + 3).toFixed(1)}" y="${TOP - 8}" font-size="11" fill="currentColor">${escapeXml(p.label)}</text></g>`,
+    );
+  }
+  const span = (to - from) / 60_000;
+  const step = (TICK_MINUTES.find((m) => span / m <= 8) ?? 10080) * 60_000;
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
+    const tx = x(t).toFixed(1);
+    const label = multiDay && t % 86_400_000 === 0 ? formatUtcDay(t) : utcClock(t);
+    parts.push(`<line x1="${tx}" y1="${TOP - 2}" x2="${tx}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.15"/>`);
+    parts.push(`<text x="${tx}" y="${axisY + 16}" font-size="11" text-anchor="middle" fill="currentColor">${label}</text>`);
+  }
+  parts.push(`<line x1="${PLOT_LEFT}" y1="${axisY}" x2="${PLOT_RIGHT}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.5"/>`);
+  sorted.forEach((e, i) => {
+    const y = TOP + i * ROW + ROW / 2;
+    const text = `${utcClock(e.at)} ${e.label}`;
+    const short = text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;
+    const tip = `${multiDay ? `${formatUtcDay(e.at)} ` : ''}${utcClock(e.at)}${e.endAt !== null ? `–${utcClock(e.endAt)}` : ''} UTC · ${TIMELINE_KIND_LABELS[e.kind]} · ${EFFECT_LABELS[e.effect]}: ${e.label}`;
+    const bar =
+      e.endAt !== null && e.endAt > e.at
+        ? `<rect x="${x(e.at).toFixed(1)}" y="${y - 4}" width="${Math.max(x(e.endAt) - x(e.at), 2).toFixed(1)}" height="8" rx="2" fill="${EFFECT_COLOURS[e.effect]}" fill-opacity="0.55"/>`
+        : '';
+    parts.push(
+      `<g data-effect="${e.effect}"><title>${escapeXml(tip)}</title>` +
+        `<text x="${LABEL_WIDTH}" y="${y + 4}" font-size="12" text-anchor="end" fill="currentColor">${escapeXml(short)}</text>` +
+        `<line x1="${PLOT_LEFT}" y1="${y}" x2="${PLOT_RIGHT}" y2="${y}" stroke="currentColor" stroke-opacity="0.06"/>` +
+        bar +
+        marker(e.effect, Number(x(e.at).toFixed(1)), y) +
+        `</g>`,
+    );
+  });
+  const legendY = axisY + 42;
+  const legend = (['positive', 'negative', 'neutral'] as const)
+    .map((effect, i) => {
+      const lx = PLOT_LEFT + i * 150;
+      return `${marker(effect, lx, legendY - 4)}<text x="${lx + 10}" y="${legendY}" font-size="11" fill="currentColor">${escapeXml(EFFECT_LABELS[effect])}</text>`;
+    })
+    .join('');
+  const desc = `${sorted.length} timeline entries from ${utcClock(from + pad)} to ${utcClock(to - pad)} UTC${
+    phases.length ? `; phases: ${phases.map((p) => `${p.label.toLowerCase()} ${utcClock(p.from)}–${utcClock(p.to)}`).join(', ')}` : ''
+  }.`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="tl-title tl-desc" class="timeline-svg" font-family="system-ui, sans-serif">` +
+    `<title id="tl-title">${escapeXml(title)}</title><desc id="tl-desc">${escapeXml(desc)}</desc>` +
+    parts.join('') +
+    legend +
+    `</svg>`
+  );
+}

@@ -1,0 +1,276 @@
+// The RCA workflow (RCA-GUIDE.md §2): requested → assigned → drafting → in review → approved →
+// published. Every step is written to the activity log with who and when. The approver is a
+// bar-raiser who wrote none of the text, and approves the exact text: any change afterwards
+// needs a new approval before it can be published.
+import { createHash } from 'node:crypto';
+import { and, desc, eq, max, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import { postmortemRevisions, reviewAuthors, reviews, users } from '../../../db/schema.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { can, isRole } from '../auth/roles.ts';
+import { recordChange } from '../changes.ts';
+import { ConflictError, InputError, NotFoundError, parseInput } from '../errors.ts';
+import type { Author } from '../incidents.ts';
+import { pageSnapshot, type PostmortemPayload } from '../notify/events.ts';
+import { enqueueBroadcast } from '../notify/outbox.ts';
+import { countBySeverity, lintDraft, type LintFinding } from './lint.ts';
+import { lintContextFor } from './lint-context.ts';
+import { publicContent } from './postmortems.ts';
+import { currentSources, detectDrift, reduceReview, type DriftItem } from './reduce.ts';
+import { getReviewRow, loadReview, logActivity, type ReviewView } from './reviews.ts';
+import { SECTIONS, type Draft } from './sections.ts';
+import { REVIEW_STATE_LABELS, type ReviewState } from './vocabulary.ts';
+
+/** Identifies the exact text (title and every section) an approval was given to. */
+export function draftHash(draft: Draft): string {
+  return createHash('sha256').update(JSON.stringify(SECTIONS.map((s) => draft[s]))).digest('hex');
+}
+
+export interface ReviewChecks {
+  findings: LintFinding[];
+  errors: number;
+  warnings: number;
+  /** The draft matches what was approved. */
+  approvedTextCurrent: boolean;
+  /** What changed in the review since the text was reduced (before publication) or published. */
+  drift: DriftItem[];
+}
+
+export function checkReview(view: ReviewView, latestRevisionSources: unknown | null): ReviewChecks {
+  const findings = lintDraft(view.draft, lintContextFor(view));
+  const { errors, warnings } = countBySeverity(findings);
+  const baseline = latestRevisionSources ?? view.draftSources;
+  const hasText = SECTIONS.some((s) => view.draft[s].trim());
+  return {
+    findings,
+    errors,
+    warnings,
+    approvedTextCurrent: view.approvedHash !== null && view.approvedHash === draftHash(view.draft),
+    drift: hasText ? detectDrift(baseline, currentSources(view)) : [],
+  };
+}
+
+export async function latestRevisionSources(db: DbOrTx, reviewId: number): Promise<unknown | null> {
+  const [row] = await db
+    .select({ sources: postmortemRevisions.sources })
+    .from(postmortemRevisions)
+    .where(eq(postmortemRevisions.reviewId, reviewId))
+    .orderBy(desc(postmortemRevisions.revision))
+    .limit(1);
+  return row ? JSON.parse(row.sources) : null;
+}
+
+function requireState(row: { state: string }, allowed: ReviewState[], doing: string): void {
+  if (!allowed.includes(row.state as ReviewState)) {
+    throw new ConflictError(
+      `Cannot ${doing} while the review is "${REVIEW_STATE_LABELS[row.state as ReviewState]}"; it must be ${allowed.map((s) => `"${REVIEW_STATE_LABELS[s]}"`).join(' or ')}.`,
+    );
+  }
+}
+
+async function setState(tx: DbOrTx, id: number, state: ReviewState, now: number, extra: Partial<typeof reviews.$inferInsert> = {}): Promise<void> {
+  await tx.update(reviews).set({ state, updatedAt: now, ...extra }).where(eq(reviews.id, id));
+}
+
+const assignSchema = z.object({ ownerId: z.coerce.number({ error: 'choose an owner' }).int().positive('choose an owner') });
+
+/** One owner drives the RCA; the owner is an author and so can never approve it. */
+export async function assignOwner(db: Db, id: number, input: unknown, actor: Author, now = Date.now()): Promise<void> {
+  const { ownerId } = parseInput(assignSchema, input);
+  await db.transaction(async (tx) => {
+    const row = await getReviewRow(tx, id);
+    if (row.state === 'published') throw new ConflictError('A published RCA keeps its owner.');
+    const [owner] = await tx.select().from(users).where(eq(users.id, ownerId));
+    if (!owner || owner.disabledAt !== null) throw new NotFoundError(`No active user with id ${ownerId}.`);
+    if (!isRole(owner.role) || !can(owner.role, 'reviews:write')) {
+      throw new InputError(`${owner.name} cannot write reviews (role ${owner.role}); choose an author or an admin.`);
+    }
+    await setState(tx, id, row.state === 'requested' ? 'assigned' : (row.state as ReviewState), now, { ownerId });
+    await tx.insert(reviewAuthors).values({ reviewId: id, userId: ownerId }).onConflictDoNothing();
+    await logActivity(tx, id, actor, 'assigned', `Owner: ${owner.name}`, now);
+  });
+}
+
+const draftSchema = z.object(Object.fromEntries(SECTIONS.map((s) => [s, z.string().max(20_000, 'must be at most 20,000 characters').default('')]))) as unknown as z.ZodType<Draft>;
+
+/**
+ * Saves the external text. Whoever saves it becomes an author. A change to approved or published
+ * text sends it back to drafting: it must be reviewed and approved again.
+ */
+export async function saveDraft(db: Db, id: number, input: unknown, actor: Author, now = Date.now(), sources?: unknown): Promise<void> {
+  const draft = parseInput(draftSchema, input);
+  await db.transaction(async (tx) => {
+    const row = await getReviewRow(tx, id);
+    requireState(row, ['assigned', 'drafting', 'in_review', 'approved', 'published'], 'edit the text');
+    const before = JSON.parse(row.draft);
+    const changed = draftHash(draft) !== draftHash({ ...draft, ...before });
+    let state = row.state as ReviewState;
+    if (state === 'assigned') state = 'drafting';
+    if (changed && (state === 'approved' || state === 'published')) {
+      await logActivity(tx, id, actor, 'approval withdrawn', 'The text changed after approval; it needs a new review.', now);
+      state = 'drafting';
+    }
+    await setState(tx, id, state, now, { draft: JSON.stringify(draft), ...(sources === undefined ? {} : { draftSources: JSON.stringify(sources) }) });
+    if (actor.id !== null) await tx.insert(reviewAuthors).values({ reviewId: id, userId: actor.id }).onConflictDoNothing();
+    await logActivity(tx, id, actor, sources === undefined ? 'edited text' : 'drafted from review', changed ? '' : 'no change to the text', now);
+  });
+}
+
+/** Drafts every section from the review (recommendations are kept) and records the sources. */
+export async function reduceToDraft(db: Db, id: number, actor: Author, now = Date.now()): Promise<void> {
+  const view = await loadReview(db, id, now);
+  const { draft, sources } = reduceReview(view);
+  await saveDraft(db, id, draft, actor, now, sources);
+}
+
+/** Accepts the current review as the basis of the text, after checking the drift by hand. */
+export async function acceptDrift(db: Db, id: number, actor: Author, now = Date.now()): Promise<void> {
+  await db.transaction(async (tx) => {
+    const view = await loadReview(tx, id, now);
+    await tx.update(reviews).set({ draftSources: JSON.stringify(currentSources(view)), updatedAt: now }).where(eq(reviews.id, id));
+    await logActivity(tx, id, actor, 'checked drift', 'The text was checked against the changed review.', now);
+  });
+}
+
+export async function submitForReview(db: Db, id: number, actor: Author, now = Date.now()): Promise<void> {
+  await db.transaction(async (tx) => {
+    const row = await getReviewRow(tx, id);
+    requireState(row, ['drafting'], 'ask for review');
+    await setState(tx, id, 'in_review', now);
+    await logActivity(tx, id, actor, 'submitted for review', '', now);
+  });
+}
+
+const commentSchema = z.object({ comment: z.string().trim().min(1, 'is required: say what needs to change').max(5000) });
+
+export async function requestChanges(db: Db, id: number, input: unknown, actor: Author, now = Date.now()): Promise<void> {
+  const { comment } = parseInput(commentSchema, input);
+  await db.transaction(async (tx) => {
+    const row = await getReviewRow(tx, id);
+    requireState(row, ['in_review', 'approved'], 'request changes');
+    await setState(tx, id, 'drafting', now, { approvedHash: null, approvedBy: null, approvedAt: null });
+    await logActivity(tx, id, actor, 'requested changes', comment, now);
+  });
+}
+
+const approveSchema = z.object({ textHash: z.string({ error: 'is required' }).regex(/^[0-9a-f]{64}$/, 'must identify the text you read') });
+
+/**
+ * The bar-raiser's approval of the exact text they read: `textHash` comes from the page they
+ * approved on, so text changed in the meantime is not approved unread.
+ */
+export async function approve(db: Db, id: number, input: unknown, actor: Author, now = Date.now()): Promise<void> {
+  const { textHash } = parseInput(approveSchema, input);
+  await db.transaction(async (tx) => {
+    const row = await getReviewRow(tx, id);
+    requireState(row, ['in_review'], 'approve');
+    const authors = await tx.select({ userId: reviewAuthors.userId }).from(reviewAuthors).where(eq(reviewAuthors.reviewId, id));
+    if (actor.id === null || authors.some((a) => a.userId === actor.id) || row.ownerId === actor.id) {
+      throw new ConflictError('You wrote or own this RCA, so you cannot approve it: a bar-raiser who did not write it must read it as a customer would.');
+    }
+    const view = await loadReview(tx, id, now);
+    if (draftHash(view.draft) !== textHash) throw new ConflictError('The text changed since you opened it. Read the current text and approve again.');
+    const { errors } = countBySeverity(lintDraft(view.draft, lintContextFor(view)));
+    if (errors > 0) throw new ConflictError(`The text has ${errors} lint error${errors > 1 ? 's' : ''}; they must be fixed before approval.`);
+    await setState(tx, id, 'approved', now, { approvedHash: textHash, approvedBy: actor.id, approvedAt: now });
+    await logActivity(tx, id, actor, 'approved', `Text ${textHash.slice(0, 12)}`, now);
+  });
+}
+
+const publishSchema = z.object({
+  acknowledgement: z.string().trim().max(5000).default(''),
+  changeNote: z.string().trim().max(1000, 'must be at most 1,000 characters').default(''),
+  minor: z.boolean().default(false),
+});
+
+function slugify(title: string, startedAt: number | null, id: number): string {
+  const day = new Date(startedAt ?? Date.now()).toISOString().slice(0, 10);
+  const words = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/^post-incident report:\s*/, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return `${day}-${words || `rca-${id}`}`;
+}
+
+/**
+ * Publishes the approved text as a new revision. Lint errors block; warnings need a written
+ * acknowledgement; a republication says what changed. Subscribers of the affected components are
+ * told, except about a republication marked minor.
+ */
+export async function publish(db: Db, id: number, input: unknown, actor: Author, now = Date.now()): Promise<{ slug: string; revision: number }> {
+  const data = parseInput(publishSchema, input);
+  return db.transaction(async (tx) => {
+    const row = await getReviewRow(tx, id);
+    requireState(row, ['approved'], 'publish');
+    const view = await loadReview(tx, id, now);
+    if (view.approvedHash !== draftHash(view.draft)) throw new ConflictError('The text changed after approval; it needs approval again.');
+    const findings = lintDraft(view.draft, lintContextFor(view));
+    const { errors, warnings } = countBySeverity(findings);
+    if (errors > 0) throw new ConflictError(`The text has ${errors} lint error${errors > 1 ? 's' : ''}; fix them before publishing.`);
+    if (warnings > 0 && data.acknowledgement.length < 10) {
+      throw new InputError(`acknowledgement: the text has ${warnings} warning${warnings > 1 ? 's' : ''}; explain in a sentence why it is right as it is.`);
+    }
+    const [{ last }] = await tx.select({ last: max(postmortemRevisions.revision) }).from(postmortemRevisions).where(eq(postmortemRevisions.reviewId, id));
+    const revision = (last ?? 0) + 1;
+    if (revision > 1 && data.changeNote.length === 0) throw new InputError('changeNote: is required when republishing: tell readers what changed.');
+    const minor = revision > 1 && data.minor;
+    let slug = row.slug;
+    if (!slug) {
+      slug = slugify(view.draft.title, view.moments.startedAt, id);
+      const [taken] = await tx.select({ id: reviews.id }).from(reviews).where(and(eq(reviews.slug, slug), ne(reviews.id, id)));
+      if (taken) slug = `${slug}-${id}`;
+    }
+    const content = publicContent(view);
+    await tx.insert(postmortemRevisions).values({
+      reviewId: id,
+      revision,
+      content: JSON.stringify(content),
+      sources: JSON.stringify(currentSources(view)),
+      changeNote: revision > 1 ? data.changeNote : '',
+      minor,
+      acknowledgement: data.acknowledgement,
+      publishedAt: now,
+      publishedBy: actor.id,
+    });
+    await setState(tx, id, 'published', now, { slug, publishedAt: row.publishedAt ?? now, draftSources: JSON.stringify(currentSources(view)) });
+    await logActivity(
+      tx,
+      id,
+      actor,
+      revision === 1 ? 'published' : 'republished',
+      [`Revision ${revision}${minor ? ' (minor: subscribers not notified)' : ''}`, data.changeNote, data.acknowledgement && `Warnings acknowledged: ${data.acknowledgement}`].filter(Boolean).join(' — '),
+      now,
+    );
+    await recordChange(tx, 'postmortem', `postmortem:${id}`);
+    if (!minor) {
+      const payload: PostmortemPayload = {
+        page: await pageSnapshot(tx),
+        postmortem: {
+          slug,
+          title: content.title,
+          summary: content.summary,
+          revision,
+          changeNote: revision > 1 ? data.changeNote : '',
+          publishedAt: now,
+          startedAt: content.startedAt,
+          resolvedAt: content.resolvedAt,
+          incidents: content.incidents,
+          components: content.components.map((c) => ({ id: c.id, name: c.name })),
+        },
+        commitments: { done: 0, total: content.commitments.length },
+      };
+      payload.commitments.done = view.actions.filter((a) => a.public && a.publicText && a.status === 'done').length;
+      await enqueueBroadcast(
+        tx,
+        { kind: revision === 1 ? 'postmortem.published' : 'postmortem.updated', incidentId: content.incidents[0]?.id ?? null, componentIds: content.components.map((c) => c.id), payload },
+        now,
+      );
+    }
+    return { slug, revision };
+  });
+}
