@@ -86,18 +86,19 @@ const INTERNAL_SUFFIX = '(?:internal|local|lan|corp|intra|intranet|private|svc|c
 // Internal material that must never reach customers. Checked on the text with public URLs masked.
 const LEAK_PATTERNS: PatternRule[] = [
   {
-    rule: 'ticket',
-    pattern: new RegExp(`\\b${PUBLIC_STANDARD}[A-Z][A-Z0-9]{1,9}-\\d{1,7}\\b`, 'g'),
-    message: (m) => `"${m}" looks like a ticket id. Customers cannot open it; describe the work instead.`,
-  },
-  {
     rule: 'internal-id',
     pattern: new RegExp(`\\b${PUBLIC_STANDARD}(?:[A-Z]{1,5}\\d{2,}[A-Z0-9]*|(?=[A-Z0-9-]*\\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+){2,})\\b`, 'g'),
     message: (m) => `"${m}" looks like an internal component id. Say what it is for the customer (add it to content/glossary.json to get a suggestion).`,
   },
   {
+    rule: 'ticket',
+    pattern: new RegExp(`(?<!-)\\b${PUBLIC_STANDARD}[A-Z][A-Z0-9]{1,9}-\\d{1,7}\\b`, 'g'),
+    message: (m) => `"${m}" looks like a ticket id. Customers cannot open it; describe the work instead.`,
+  },
+  {
     rule: 'ip',
-    pattern: /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/\d{1,2})?\b|(?<![\w:])(?=[0-9a-f:]*[a-f])(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:)*::(?:[0-9a-f]{1,4}:?)*(?![\w:])/gi,
+    // IPv4 (with an optional prefix length), then IPv6: hex groups with "::" or a hex letter, so clock times never match.
+    pattern: /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/\d{1,2})?\b|(?<![\w:.])(?=[0-9a-f:]*(?:::|[a-f]))(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])/gi,
     message: (m) => `"${m}" is an IP address. Name the function or region instead.`,
   },
   {
