@@ -1,48 +1,25 @@
 // A real browser (Debian's chromium via playwright-core) against the real server.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createClient } from '@libsql/client';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
 import { startServer, type TestServer } from './support/server.ts';
+import { axeViolations, launchBrowser, loggedIn } from './support/browser.ts';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
 
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    // @ts-expect-error axe is injected above
-    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
-    return result.violations.map((v: { id: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-
 /** A fresh browser context logged in as the first admin (created by the first test). */
-async function adminPage() {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(server.url + '/admin/login');
-  await page.fill('#email', 'ada@example.com');
-  await page.fill('#password', 'correct horse battery');
-  await page.click('main button[type=submit]');
-  await expect.poll(() => page.url(), { timeout: 5000 }).toBe(server.url + '/admin');
-  return { context, page };
-}
+const adminPage = () => loggedIn(browser, server.url, 'ada@example.com', 'correct horse battery');
 
 describe('public page in a browser', () => {
   test('first admin via the setup link, incident opened through the admin form, live on an open page', async () => {

@@ -1,51 +1,26 @@
 // Webhook subscribers: added in the admin, verified by an echoed challenge, sent Statuspage-shaped
 // bodies signed with HMAC-SHA256, and retried with the same delivery id after a failure.
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyWebhookSignature } from '../src/domain/notify/webhook.ts';
 import { adminSession } from './support/admin-session.ts';
 import { api, createUserWithToken } from './support/api.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { waitFor } from './support/subscribers.ts';
-
-interface Received {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  json: Record<string, any>;
-}
+import { WebhookReceiver } from './support/webhook-receiver.ts';
 
 let server: TestServer;
-let receiver: http.Server;
+const hooks = new WebhookReceiver();
+const received = hooks.received;
+const failFirst = hooks.failFirst;
 let receiverUrl: string;
-const received: Received[] = [];
-/** Status codes to answer with before answering 200 (per path). */
-const failFirst = new Map<string, number[]>();
-let echo = true;
 
 beforeAll(async () => {
-  receiver = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    const json = JSON.parse(body);
-    received.push({ path: req.url!, headers: req.headers, body, json });
-    const queued = failFirst.get(req.url!);
-    if (queued?.length) {
-      res.writeHead(queued.shift()!);
-      return res.end('not now');
-    }
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(json.event_type === 'subscription.verify' && echo ? JSON.stringify({ challenge: json.challenge }) : '{}');
-  });
-  await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', () => ok()));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+  receiverUrl = await hooks.start();
   server = await startServer({ env: { CANDOR_OUTBOX_POLL_MS: '100', CANDOR_RETRY_BASE_MS: '200', CANDOR_RETRY_MAX_MS: '1000' } });
 });
 afterAll(async () => {
   await server?.stop();
-  receiver?.closeAllConnections();
-  await new Promise((ok) => receiver?.close(ok));
+  await hooks.stop();
 });
 
 async function addWebhook(admin: Awaited<ReturnType<typeof adminSession>>, path: string, fields: [string, string][]) {
@@ -117,7 +92,7 @@ describe('webhooks', () => {
     expect(list.html.replace(/\s+</g, '<')).toMatch(/\/flaky<\/a><\/td><td>Webhook<\/td><td>Confirmed<\/td><td>All<\/td><td>1<\/td><td>0<\/td><td>0<\/td>/);
     expect((await admin.get('/admin/subscribers?q=flaky&state=pending')).html).toContain('0 subscribers found');
 
-    echo = false;
+    hooks.echo = false;
     const silent = await addWebhook(admin, '/silent', [['scope', 'all'], ['verify', 'on']]);
     await waitFor('verification attempt', () => received.find((r) => r.path === '/silent'));
     const page = await waitFor('failure recorded', async () => {
@@ -125,7 +100,7 @@ describe('webhooks', () => {
       return p.html.includes('did not echo the challenge') && p;
     });
     expect(page.html).toContain('Awaiting confirmation');
-    echo = true;
+    hooks.echo = true;
     expect((await admin.post(`/admin/subscribers/${silent.id}`, [['action', 'confirm']])).status).toBe(303);
     expect((await admin.get(`/admin/subscribers/${silent.id}`)).html).toContain('Confirmed');
     // Confirming twice, or an address that is not a pending webhook, is a 409 with a reason.

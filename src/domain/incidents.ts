@@ -228,3 +228,8 @@ export function affectedComponentsOf(incident: IncidentView): AffectedComponent[
   }
   return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** The latest incidents, newest first, without their updates (pickers in the admin). */
+export async function listRecentIncidents(db: DbOrTx, limit = 100): Promise<Incident[]> {
+  return db.select().from(incidents).orderBy(desc(incidents.startedAt)).limit(limit);
+}

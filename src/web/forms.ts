@@ -27,3 +27,28 @@ export function formComponentChoice(form: FormData): 'all' | string[] {
   if (formText(form, 'scope') !== 'some') return 'all';
   return form.getAll('components').filter((v): v is string => typeof v === 'string');
 }
+
+/**
+ * A `datetime-local` or `date` field read as UTC: the admin forms label their times UTC, so the
+ * server's own zone never shifts them. Empty stays empty (the domain decides if it is required).
+ */
+export function formUtcTime(form: FormData, name: string): string {
+  const value = formText(form, name).trim();
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value) ? `${value}Z` : value;
+}
+
+/** The value a `datetime-local` input shows for a UTC time. */
+export function utcInputValue(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '' : new Date(ms).toISOString().slice(0, 16);
+}
+
+export function utcDateInputValue(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '' : new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Every field of a form as strings (checkboxes as "on"), to re-fill it after an error. */
+export function formValues(form: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of form.entries()) if (typeof value === 'string') values[key] = key in values ? `${values[key]}\n${value}` : value;
+  return values;
+}

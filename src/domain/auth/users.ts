@@ -5,7 +5,7 @@ import { apiTokens, oneTimeTokens, users } from '../../../db/schema.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { ConflictError, InputError, oneOf, parseInput } from '../errors.ts';
 import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
-import { ROLES, type Role } from './roles.ts';
+import { can, isRole, ROLES, type Permission, type Role } from './roles.ts';
 import type { SessionUser } from './sessions.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
@@ -25,6 +25,12 @@ export const newUserSchema = z.object({
 export async function countUsers(db: DbOrTx): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)` }).from(users);
   return Number(row.n);
+}
+
+/** Active users whose role grants `permission` (e.g. who can own an RCA). */
+export async function listUsersWith(db: DbOrTx, permission: Permission): Promise<{ id: number; name: string; role: Role }[]> {
+  const rows = await db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(isNull(users.disabledAt)).orderBy(users.name);
+  return rows.flatMap((u) => (isRole(u.role) && can(u.role, permission) ? [{ ...u, role: u.role }] : []));
 }
 
 export async function createUser(db: DbOrTx, input: unknown, now = Date.now()): Promise<SessionUser> {

@@ -1,0 +1,29 @@
+// Live lint while the external text is edited: the same rules as at approval and publication,
+// run against the text in the editor (not yet saved) and the review's current record.
+import type { APIRoute } from 'astro';
+import { getDb } from '../../../../db/client.ts';
+import { InputError, NotFoundError } from '../../../../domain/errors.ts';
+import { countBySeverity, LINT_RULES, lintDraft } from '../../../../domain/rca/lint.ts';
+import { lintContextFor } from '../../../../domain/rca/lint-context.ts';
+import { loadReview } from '../../../../domain/rca/reviews.ts';
+import { toDraft } from '../../../../domain/rca/sections.ts';
+import { routeId } from '../../../../web/route-id.ts';
+
+export const POST: APIRoute = async ({ params, request }) => {
+  const id = routeId(params.id);
+  if (id === null) return Response.json({ error: 'No such review.' }, { status: 404 });
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return Response.json({ error: 'Send the draft as a JSON object of sections.' }, { status: 400 });
+  }
+  try {
+    const review = await loadReview(getDb(), id);
+    const findings = lintDraft(toDraft(body), lintContextFor(review));
+    return Response.json({ findings: findings.map((f) => ({ ...f, label: LINT_RULES[f.rule].label })), ...countBySeverity(findings) }, { headers: { 'cache-control': 'no-store' } });
+  } catch (e) {
+    if (e instanceof InputError) return Response.json({ error: e.message }, { status: e.status });
+    throw e;
+  }
+};
