@@ -170,3 +170,87 @@ describe('RCA in a browser', () => {
     expect(mail.text).toContain(new URL(rcaUrl).pathname);
   });
 });
+
+describe('no leaks', () => {
+  test('no internal-only field reaches a public page, JSON response, email or webhook', async () => {
+    const { id: incidentId, startedAt } = await resolvedIncident('Login failures');
+    const admin = await adminSession(server.url, 'hooks@example.com', createUserWithToken(server.dbFile, 'admin', 'hooks@example.com', 'Hook Admin').password);
+    expect((await admin.post('/admin/subscribers', [['url', `${hooks.url}/rca`]])).status).toBe(303);
+    const maria = await adminSession(server.url, author.email, author.password);
+    const ana = await adminSession(server.url, barRaiser.email, barRaiser.password);
+    const ok = async (answer: Promise<{ status: number; html: string; location: string | null }>) => {
+      const r = await answer;
+      if (r.status !== 303) throw new Error(`expected a redirect, got ${r.status}: ${/role="alert"[\s\S]*?<\/div>/.exec(r.html)?.[0] ?? r.html.slice(0, 300)}`);
+      return r.location!;
+    };
+    // Every internal-only value carries "zqx"; none may ever be seen outside the admin.
+    const location = await ok(maria.post('/admin/reviews', [['title', 'zqxReviewTitle'], ['severity', 'sev2'], ['incidentIds', String(incidentId)], ['requestContext', 'zqxRequestContext']]));
+    const reviewPath = location.replace(/[?#].*$/, '');
+    const at = (m: number) => local(startedAt + m * MIN);
+    await ok(maria.post(reviewPath, [
+      ['action', 'update-review'], ['title', 'zqxReviewTitle'], ['severity', 'sev2'], ['incidentIds', String(incidentId)], ['customersAffected', 'on'],
+      ['customerImpact', 'zqxCustomerImpact'], ['detectedBy', 'customers'], ['startedAt', at(0)], ['detectedAt', at(4)], ['acknowledgedAt', at(6)],
+      ['mitigatedAt', at(15)], ['resolvedAt', local(Date.now())], ['fiveWhys', 'zqxWhyOne'], ['fiveWhys', 'zqxWhyTwo'], ['learnings', 'zqxLearnings'], ['rcaDueAt', ''],
+    ]));
+    const entry = (fields: [string, string][]) => ok(maria.post(reviewPath, [['action', 'save-entry'], ['at', at(10)], ['kind', 'response'], ['effect', 'negative'], ...fields]));
+    await entry([['actor', 'zqxActorPublic'], ['description', 'zqxEntryPublicDescription'], ['public', 'on'], ['publicText', 'We restarted the login service.']]);
+    await entry([['actor', 'zqxActorInternal'], ['description', 'zqxEntryInternal'], ['publicText', 'zqxEntryInternalWording']]);
+    const factor = (fields: [string, string][]) => ok(maria.post(reviewPath, [['action', 'save-factor'], ...fields]));
+    await factor([['kind', 'trigger'], ['description', 'zqxFactorPublicDescription'], ['public', 'on'], ['publicText', 'An expired certificate stopped logins.']]);
+    await factor([['kind', 'underlying'], ['description', 'zqxFactorInternal'], ['publicText', 'zqxFactorInternalWording']]);
+    const due = new Date(Date.now() + 20 * 24 * 60 * MIN).toISOString().slice(0, 10);
+    const action = (fields: [string, string][]) => ok(maria.post(reviewPath, [['action', 'save-action'], ['priority', 'p1'], ['dueAt', due], ['category', 'detect'], ['status', 'open'], ...fields]));
+    await action([['title', 'zqxActionPublicTitle'], ['owner', 'zqxOwnerPublic'], ['ticketUrl', 'https://tickets.example/zqxTicket'], ['public', 'on'], ['publicText', 'We are alerted weeks before a certificate expires.']]);
+    await action([['title', 'zqxActionInternalTitle'], ['owner', 'zqxOwnerInternal'], ['publicText', 'zqxActionInternalWording']]);
+
+    const rca = `${reviewPath}/rca`;
+    const owner = /<option value="(\d+)"[^>]*>Maria Keller/.exec((await maria.get(rca)).html)![1];
+    await ok(maria.post(rca, [['action', 'assign'], ['ownerId', owner]]));
+    await ok(maria.post(rca, [['action', 'reduce']]));
+    const draftPage = (await maria.get(rca)).html;
+    const field = (name: string) => {
+      const m = name === 'title' ? /<input id="s-title" name="title" value="([^"]*)"/.exec(draftPage) : new RegExp(`<textarea [^>]*name="${name}"[^>]*>([\\s\\S]*?)</textarea>`).exec(draftPage);
+      return m![1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    };
+    const sections = ['title', 'summary', 'wrong', 'response', 'doing', 'recommendations'].map((s) => [s, field(s)] as [string, string]);
+    expect(sections.map(([, v]) => v).join(' ')).not.toMatch(/zqx/i);
+    // A warning the publisher must acknowledge (the acknowledgement is internal).
+    const withWarning = sections.map(([k, v]) => [k, k === 'summary' ? `${v} We apologise for any inconvenience.` : v] as [string, string]);
+    await ok(maria.post(rca, [['action', 'save-draft'], ...withWarning]));
+    await ok(maria.post(rca, [['action', 'submit']]));
+    await ok(ana.post(rca, [['action', 'request-changes'], ['comment', 'zqxReviewComment']]));
+    await ok(maria.post(rca, [['action', 'submit']]));
+    const hash = /name="textHash" value="([0-9a-f]{64})"/.exec((await ana.get(rca)).html)![1];
+    expect((await maria.post(rca, [['action', 'approve'], ['textHash', hash]])).status).toBe(409);
+    await ok(ana.post(rca, [['action', 'approve'], ['textHash', hash]]));
+    expect((await maria.post(rca, [['action', 'publish']])).status).toBe(400);
+    await ok(maria.post(rca, [['action', 'publish'], ['acknowledgement', 'zqxAcknowledgement for legal']]));
+    // complete the public commitment: customers are told
+    const publicAction = /name="childId" value="(\d+)"[\s\S]*?value="zqxActionPublicTitle"/.exec((await maria.get(reviewPath)).html)![1];
+    await ok(maria.post(reviewPath, [['action', 'save-action'], ['childId', publicAction], ['title', 'zqxActionPublicTitle'], ['owner', 'zqxOwnerPublic'], ['priority', 'p1'], ['dueAt', due], ['category', 'detect'], ['status', 'done'], ['ticketUrl', 'https://tickets.example/zqxTicket'], ['public', 'on'], ['publicText', 'We are alerted weeks before a certificate expires.']]));
+
+    const published = await waitFor('RCA webhook', () => hooks.received.find((r) => r.json.event_type === 'postmortem.published' && r.json.postmortem.incidents[0].id === String(incidentId)));
+    const commitment = await waitFor('commitment webhook', () => hooks.received.find((r) => r.json.event_type === 'commitment.updated' && r.json.postmortem.id === published.json.postmortem.id));
+    expect(commitment.json.commitment).toMatchObject({ description: 'We are alerted weeks before a certificate expires.', status: 'done', previous_status: 'open' });
+    expect(commitment.json.postmortem.commitments).toEqual({ done: 1, total: 1 });
+    const slug = published.json.postmortem.id as string;
+    await waitFor('commitment email', () => mock.emailsTo('reader@example.com').find((m) => m.subject.startsWith('[') && m.subject.includes('Commitment done')));
+
+    const pages = ['/', '/history', '/postmortems', `/postmortems/${slug}`, `/incidents/${incidentId}`, '/subscribe'];
+    const bodies: [string, string][] = [];
+    for (const path of pages) {
+      const r = await fetch(server.url + path);
+      expect(r.status, path).toBe(200);
+      bodies.push([path, await r.text()]);
+    }
+    for (const path of ['/api/v1/incidents', `/api/v1/incidents/${incidentId}`, '/api/v1/components']) bodies.push([path, JSON.stringify((await api(server.url, adminToken, 'GET', path)).body)]);
+    for (const m of mock.emails) bodies.push([`email ${m.subject}`, `${m.subject}\n${m.text}\n${m.html}\n${JSON.stringify(m.headers)}`]);
+    for (const r of hooks.received) bodies.push([`webhook ${r.json.event_type}`, r.body]);
+    expect(bodies.filter(([, body]) => /zqx/i.test(body)).map(([where]) => where)).toEqual([]);
+    // ...while the public wording did go out everywhere it should
+    const rcaPage = bodies.find(([p]) => p === `/postmortems/${slug}`)![1];
+    for (const text of ['We restarted the login service.', 'An expired certificate stopped logins.', 'We are alerted weeks before a certificate expires.']) expect(rcaPage).toContain(text);
+    expect(mock.emailsTo('reader@example.com').map((m) => m.subject)).toEqual(expect.arrayContaining(['[Example Cloud] Post-incident report: Login failures']));
+    expect(bodies.some(([where]) => where === 'webhook commitment.updated')).toBe(true);
+  });
+});

@@ -97,7 +97,9 @@ ${affected.length ? `<p style="margin:0"><strong>Affected components</strong></p
 function postmortemParts(ctx: MessageContext, kind: NotificationKind, { postmortem, commitments }: PostmortemPayload): Parts {
   const link = postmortemLink(ctx, postmortem.slug);
   const updated = kind === 'postmortem.updated';
-  const subject = `[${ctx.siteName}] ${updated ? 'Updated post-incident report' : 'Post-incident report'}: ${postmortem.title}`;
+  // Titles usually say what they are ("Post-incident report: …"); don't say it twice.
+  const named = /post-?mortem|report|\bRCA\b|root.cause/i.test(postmortem.title) ? postmortem.title : `Post-incident report: ${postmortem.title}`;
+  const subject = `[${ctx.siteName}] ${updated ? 'Updated: ' : ''}${named}`;
   const about = postmortem.incidents.map((i) => i.title).join('; ');
   const intro = updated
     ? `We updated our report on ${about}. What changed: ${postmortem.changeNote}`

@@ -91,7 +91,11 @@ export async function assignOwner(db: Db, id: number, input: unknown, actor: Aut
   });
 }
 
-const draftSchema = z.object(Object.fromEntries(SECTIONS.map((s) => [s, z.string().max(20_000, 'must be at most 20,000 characters').default('')]))) as unknown as z.ZodType<Draft>;
+const sectionSchema = z.string().max(20_000, 'must be at most 20,000 characters').default('');
+const draftSchema = z.object({
+  ...Object.fromEntries(SECTIONS.map((s) => [s, sectionSchema])),
+  title: z.string().trim().max(200, 'must be at most 200 characters').regex(/^[^\r\n]*$/, 'must be one line').default(''),
+}) as unknown as z.ZodType<Draft>;
 
 /**
  * Saves the external text. Whoever saves it becomes an author. A change to approved or published
