@@ -52,6 +52,12 @@ async function resolvedIncident(title: string) {
 
 const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 
+/** The id of the edit form that holds `marker` on an admin review page. */
+function childIdBefore(html: string, marker: string): string {
+  const before = html.slice(0, html.indexOf(marker));
+  return [...before.matchAll(/name="childId" value="(\d+)"/g)].at(-1)![1];
+}
+
 describe('RCA in a browser', () => {
   test('request, record, reduce, live lint, bar-raiser approval, publish, public page and email', async () => {
     const { id: incidentId, startedAt } = await resolvedIncident('API errors for EU customers');
@@ -203,6 +209,10 @@ describe('no leaks', () => {
     await action([['title', 'zqxActionPublicTitle'], ['owner', 'zqxOwnerPublic'], ['ticketUrl', 'https://tickets.example/zqxTicket'], ['public', 'on'], ['publicText', 'We are alerted weeks before a certificate expires.']]);
     await action([['title', 'zqxActionInternalTitle'], ['owner', 'zqxOwnerInternal'], ['publicText', 'zqxActionInternalWording']]);
 
+    // Sev2 and resolved: readers of the incident learn when to expect the RCA
+    const expecting = await (await fetch(`${server.url}/incidents/${incidentId}`)).text();
+    expect(expecting).toMatch(/data-rca-expected>A root-cause analysis of this incident is expected by <time/);
+
     const rca = `${reviewPath}/rca`;
     const owner = /<option value="(\d+)"[^>]*>Maria Keller/.exec((await maria.get(rca)).html)![1];
     await ok(maria.post(rca, [['action', 'assign'], ['ownerId', owner]]));
@@ -225,8 +235,10 @@ describe('no leaks', () => {
     await ok(ana.post(rca, [['action', 'approve'], ['textHash', hash]]));
     expect((await maria.post(rca, [['action', 'publish']])).status).toBe(400);
     await ok(maria.post(rca, [['action', 'publish'], ['acknowledgement', 'zqxAcknowledgement for legal']]));
+    const slugFromPage = /href="\/postmortems\/([\w-]+)"/.exec((await maria.get(rca)).html)![1];
+    expect(await (await fetch(`${server.url}/postmortems/${slugFromPage}`)).text()).toContain('0 of 1 done');
     // complete the public commitment: customers are told
-    const publicAction = /name="childId" value="(\d+)"[\s\S]*?value="zqxActionPublicTitle"/.exec((await maria.get(reviewPath)).html)![1];
+    const publicAction = childIdBefore((await maria.get(reviewPath)).html, 'value="zqxActionPublicTitle"');
     await ok(maria.post(reviewPath, [['action', 'save-action'], ['childId', publicAction], ['title', 'zqxActionPublicTitle'], ['owner', 'zqxOwnerPublic'], ['priority', 'p1'], ['dueAt', due], ['category', 'detect'], ['status', 'done'], ['ticketUrl', 'https://tickets.example/zqxTicket'], ['public', 'on'], ['publicText', 'We are alerted weeks before a certificate expires.']]));
 
     const published = await waitFor('RCA webhook', () => hooks.received.find((r) => r.json.event_type === 'postmortem.published' && r.json.postmortem.incidents[0].id === String(incidentId)));
@@ -252,5 +264,25 @@ describe('no leaks', () => {
     for (const text of ['We restarted the login service.', 'An expired certificate stopped logins.', 'We are alerted weeks before a certificate expires.']) expect(rcaPage).toContain(text);
     expect(mock.emailsTo('reader@example.com').map((m) => m.subject)).toEqual(expect.arrayContaining(['[Example Cloud] Post-incident report: Login failures']));
     expect(bodies.some(([where]) => where === 'webhook commitment.updated')).toBe(true);
+    // the cached public page was dropped when the commitment changed
+    expect(rcaPage).toContain('1 of 1 done');
+
+    // A change to the review after publication shows as drift; a republication says what changed.
+    const trigger = childIdBefore((await maria.get(reviewPath)).html, 'zqxFactorPublicDescription</textarea>');
+    await ok(maria.post(reviewPath, [['action', 'save-factor'], ['childId', trigger], ['kind', 'trigger'], ['description', 'zqxFactorPublicDescription'], ['public', 'on'], ['publicText', 'A certificate that our login service depends on expired.']]));
+    const drifted = (await maria.get(rca)).html;
+    expect(drifted).toContain('data-drift');
+    expect(drifted).toMatch(/What went wrong<\/strong>: Contributing factor #\d+ \(trigger\) — changed/);
+    await ok(maria.post(rca, [['action', 'reduce']]));
+    await ok(maria.post(rca, [['action', 'submit']]));
+    const newHash = /name="textHash" value="([0-9a-f]{64})"/.exec((await ana.get(rca)).html)![1];
+    await ok(ana.post(rca, [['action', 'approve'], ['textHash', newHash]]));
+    await ok(maria.post(rca, [['action', 'publish'], ['changeNote', 'We corrected the cause: it was a certificate our login service depends on.']]));
+    const republished = await (await fetch(`${server.url}/postmortems/${slug}`)).text();
+    expect(republished).toMatch(/<strong>Updated on <time[^>]*>[^<]+<\/time>:<\/strong> We corrected the cause: it was a certificate our login service depends on\./);
+    expect(republished).toContain('A certificate that our login service depends on expired.');
+    expect((await maria.get(rca)).html).not.toContain('data-drift');
+    const updated = await waitFor('republication email', () => mock.emailsTo('reader@example.com').find((m) => m.subject === '[Example Cloud] Updated: Post-incident report: Login failures'));
+    expect(updated.text).toContain('What changed: We corrected the cause');
   });
 });

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import { createComponent, createGroup } from '../domain/components.ts';
 import { createIncident, postIncidentUpdate } from '../domain/incidents.ts';
 import type { ComponentState, IncidentStatus } from '../domain/status.ts';
+import { seedDemoReview } from './demo-review.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -22,6 +23,8 @@ interface DemoIncident {
   title: string;
   impact: 'none' | 'minor' | 'major' | 'critical';
   updates: DemoUpdate[];
+  /** Seed a post-incident review of it. */
+  review?: boolean;
 }
 
 const STAFF = { id: null, name: 'Candor demo' };
@@ -61,7 +64,7 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<void> {
       ],
     },
     {
-      daysAgo: 44, at: 3 * HOUR + 40 * MIN, title: 'Database (EU) unavailable', impact: 'critical',
+      daysAgo: 44, at: 3 * HOUR + 40 * MIN, title: 'Database (EU) unavailable', impact: 'critical', review: true,
       updates: [
         { after: 0, status: 'investigating', message: 'Databases in our EU regions are not accepting connections. Applications reading or writing EU data will fail. We are investigating.', states: { 'Database (EU)': 'major_outage', API: 'degraded_performance' } },
         { after: 18 * MIN, status: 'identified', message: 'One of the two network paths between Paris and Frankfurt failed while the other was down for planned work. We are restoring the planned-work path first.' },
@@ -103,5 +106,6 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<void> {
       const at = start + update.after;
       await postIncidentUpdate(db, created.id, { status: update.status, message: update.message, components: withIds(update.states), notify: false }, STAFF, at);
     }
+    if (incident.review) await seedDemoReview(db, created.id, start, now);
   }
 }
