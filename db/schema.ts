@@ -290,6 +290,8 @@ export const reviews = sqliteTable(
     customerImpact: text('customer_impact').notNull().default(''),
     customersAffected: integer('customers_affected', { mode: 'boolean' }).notNull().default(true),
     detectedBy: text('detected_by').notNull().default('monitoring'),
+    // A failure mode seen for the first time: a review is expected whatever the severity.
+    newFailureMode: integer('new_failure_mode', { mode: 'boolean' }).notNull().default(false),
     startedAt: integer('started_at'),
     detectedAt: integer('detected_at'),
     acknowledgedAt: integer('acknowledged_at'),

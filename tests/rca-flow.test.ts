@@ -123,6 +123,7 @@ describe('RCA in a browser', () => {
     const summary = await page.inputValue('#s-summary');
     expect(summary).toContain(`between ${local(startedAt).slice(11)} and`);
     expect(summary).toContain('API was unavailable');
+    expect(await page.locator('.sources').first().innerText()).toBe('Drafted from: Key moment: started (impact began), Key moment: resolved, Affected components (from the incidents)');
     const wrong = await page.inputValue('#s-wrong');
     await page.fill('#s-wrong', `${wrong} L514 experienced a cut while L528 was shifted for an XLA replacement.`);
     await page.locator('[data-lint-for="wrong"] li', { hasText: 'one of the two fiber paths' }).waitFor();

@@ -152,7 +152,7 @@ export type IncidentRcaStatus =
 /** What the incident page says about its RCA: a link and the commitments, or when it is expected. */
 export async function rcaStatusForIncident(db: DbOrTx, incidentId: number, now = Date.now()): Promise<IncidentRcaStatus[]> {
   const rows = await db
-    .select({ id: reviews.id, slug: reviews.slug, severity: reviews.severity, state: reviews.state, rcaDueAt: reviews.rcaDueAt, resolvedAt: reviews.resolvedAt })
+    .select({ id: reviews.id, slug: reviews.slug, severity: reviews.severity, state: reviews.state, rcaDueAt: reviews.rcaDueAt, resolvedAt: reviews.resolvedAt, newFailureMode: reviews.newFailureMode })
     .from(reviewIncidents)
     .innerJoin(reviews, eq(reviews.id, reviewIncidents.reviewId))
     .where(and(eq(reviewIncidents.incidentId, incidentId)));
@@ -166,7 +166,7 @@ export async function rcaStatusForIncident(db: DbOrTx, incidentId: number, now =
       continue;
     }
     const deadlines = effectiveDeadlines(
-      { severity: row.severity as Severity, state: row.state as ReviewState, rcaDueAt: row.rcaDueAt, resolvedAt: row.resolvedAt },
+      { ...row, severity: row.severity as Severity, state: row.state as ReviewState },
       false,
       now,
     );

@@ -129,6 +129,7 @@ export const updateReviewSchema = z.object({
   customerImpact: text(10_000).default(''),
   customersAffected: checkbox,
   detectedBy: oneOf(DETECTED_BY),
+  newFailureMode: checkbox,
   startedAt: optionalTime,
   detectedAt: optionalTime,
   acknowledgedAt: optionalTime,
@@ -320,11 +321,11 @@ const userName = async (tx: DbOrTx, id: number | null) => {
 };
 
 export function effectiveDeadlines(
-  review: { severity: Severity; rcaDueAt: number | null; resolvedAt: number | null; state: ReviewState },
+  review: { severity: Severity; rcaDueAt: number | null; resolvedAt: number | null; state: ReviewState; newFailureMode: boolean },
   slaBroken: boolean,
   now: number,
 ): Deadlines {
-  const expected = reviewExpected(review.severity, slaBroken);
+  const expected = reviewExpected(review.severity, slaBroken, review.newFailureMode);
   const resolved = review.resolvedAt;
   const draftDueAt = expected && resolved !== null ? resolved + DRAFT_DUE_AFTER_MS : null;
   const publishDueAt = review.rcaDueAt ?? (expected && resolved !== null ? resolved + PUBLISH_DUE_AFTER_MS : null);
@@ -410,7 +411,7 @@ export async function loadReview(tx: DbOrTx, id: number, now = Date.now()): Prom
     firstPublicUpdateAt,
     affected,
     sla,
-    deadlines: effectiveDeadlines({ severity, state, rcaDueAt: row.rcaDueAt, resolvedAt: row.resolvedAt }, sla.some((s) => s.breached), now),
+    deadlines: effectiveDeadlines({ ...row, severity, state }, sla.some((s) => s.breached), now),
   };
 }
 
@@ -450,7 +451,7 @@ export async function listReviews(db: DbOrTx, now = Date.now()): Promise<ReviewL
       slug: review.slug,
       updatedAt: review.updatedAt,
       // The list skips the SLA computation; the review page accounts for broken SLAs too.
-      deadlines: effectiveDeadlines({ severity, state, rcaDueAt: review.rcaDueAt, resolvedAt: review.resolvedAt }, false, now),
+      deadlines: effectiveDeadlines({ ...review, severity, state }, false, now),
     };
   });
 }

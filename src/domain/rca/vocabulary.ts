@@ -89,7 +89,7 @@ const HOUR_MS = 3_600_000;
 export const DRAFT_DUE_AFTER_MS = 36 * HOUR_MS;
 export const PUBLISH_DUE_AFTER_MS = 7 * 24 * HOUR_MS;
 
-/** Reviews are expected for Sev1 and Sev2, and whenever an SLA promise was broken. */
-export function reviewExpected(severity: Severity, slaBroken: boolean): boolean {
-  return severity === 'sev1' || severity === 'sev2' || slaBroken;
+/** Reviews are expected for Sev1 and Sev2, whenever an SLA promise was broken, and for new failure modes. */
+export function reviewExpected(severity: Severity, slaBroken: boolean, newFailureMode: boolean): boolean {
+  return severity === 'sev1' || severity === 'sev2' || slaBroken || newFailureMode;
 }

@@ -114,6 +114,7 @@ CREATE TABLE `reviews` (
 	`customer_impact` text DEFAULT '' NOT NULL,
 	`customers_affected` integer DEFAULT true NOT NULL,
 	`detected_by` text DEFAULT 'monitoring' NOT NULL,
+	`new_failure_mode` integer DEFAULT false NOT NULL,
 	`started_at` integer,
 	`detected_at` integer,
 	`acknowledged_at` integer,
