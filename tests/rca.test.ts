@@ -12,7 +12,8 @@ import { GLOSSARY, lintDraft, type LintContext, type LintRule } from '../src/dom
 import { computeMetrics, momentOrderProblems } from '../src/domain/rca/metrics.ts';
 import { getPostmortem, rcaStatusForIncident } from '../src/domain/rca/postmortems.ts';
 import { currentSources, detectDrift } from '../src/domain/rca/reduce.ts';
-import { effectiveDeadlines, loadReview, requestReview, saveFactor, saveTimelineEntry, updateReview } from '../src/domain/rca/reviews.ts';
+import { effectiveDeadlines } from '../src/domain/rca/deadlines.ts';
+import { loadReview, requestReview, saveFactor, saveTimelineEntry, updateReview } from '../src/domain/rca/reviews.ts';
 import { emptyDraft } from '../src/domain/rca/sections.ts';
 import { allowedDowntimeMs, slaImpact } from '../src/domain/rca/sla.ts';
 import { renderTimelineSvg } from '../src/domain/rca/timeline-svg.ts';
@@ -51,14 +52,14 @@ describe('key moments', () => {
 describe('deadlines', () => {
   test('expected for Sev1/Sev2, broken SLAs and new failure modes; overdue only until published', () => {
     const resolvedAt = T0 + HOUR;
-    const review = { severity: 'sev4' as const, rcaDueAt: null, resolvedAt, state: 'drafting' as const, newFailureMode: false };
+    const review = { severity: 'sev4' as const, rcaDueAt: null, resolvedAt, state: 'drafting' as const, newFailureMode: false, publishedAt: null };
     expect(effectiveDeadlines(review, false, T0).expected).toBe(false);
     expect(effectiveDeadlines(review, false, T0).publishDueAt).toBeNull();
     expect(effectiveDeadlines(review, true, T0).publishDueAt).toBe(resolvedAt + 7 * 24 * HOUR);
     expect(effectiveDeadlines({ ...review, newFailureMode: true }, false, T0).draftDueAt).toBe(resolvedAt + 36 * HOUR);
     const late = resolvedAt + 8 * 24 * HOUR;
     expect(effectiveDeadlines({ ...review, severity: 'sev1' }, false, late).publishOverdue).toBe(true);
-    expect(effectiveDeadlines({ ...review, severity: 'sev1', state: 'published' }, false, late).publishOverdue).toBe(false);
+    expect(effectiveDeadlines({ ...review, severity: 'sev1', publishedAt: late - HOUR }, false, late).publishOverdue).toBe(false);
     // an explicit date wins, even where no review is expected
     expect(effectiveDeadlines({ ...review, rcaDueAt: T0 + 2 * HOUR }, false, T0 + 3 * HOUR)).toMatchObject({ publishDueAt: T0 + 2 * HOUR, publishOverdue: true });
   });

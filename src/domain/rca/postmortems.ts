@@ -1,13 +1,13 @@
 // Published post-mortems: the public snapshot taken at each publication, and the public reads.
 // Public pages read only postmortem_revisions.content and the live status of the commitments
 // listed in it, never the review itself: that is what keeps internal material off the site.
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
-import { postmortemRevisions, reviewActions, reviewIncidents, reviews } from '../../../db/schema.ts';
+import { desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { incidents, postmortemRevisions, reviewActions, reviewIncidents, reviews } from '../../../db/schema.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { ComponentState } from '../status.ts';
 import type { Phase } from './metrics.ts';
 import type { ReviewView } from './reviews.ts';
-import { effectiveDeadlines } from './reviews.ts';
+import { effectiveDeadlines, latestResolution } from './deadlines.ts';
 import type { Draft } from './sections.ts';
 import { isOpenAction, type ActionCategory, type ActionStatus, type Effect, type ReviewState, type Severity, type TimelineKind } from './vocabulary.ts';
 
@@ -152,10 +152,10 @@ export type IncidentRcaStatus =
 /** What the incident page says about its RCA: a link and the commitments, or when it is expected. */
 export async function rcaStatusForIncident(db: DbOrTx, incidentId: number, now = Date.now()): Promise<IncidentRcaStatus[]> {
   const rows = await db
-    .select({ id: reviews.id, slug: reviews.slug, severity: reviews.severity, state: reviews.state, rcaDueAt: reviews.rcaDueAt, resolvedAt: reviews.resolvedAt, newFailureMode: reviews.newFailureMode })
+    .select({ id: reviews.id, slug: reviews.slug, severity: reviews.severity, state: reviews.state, rcaDueAt: reviews.rcaDueAt, resolvedAt: reviews.resolvedAt, newFailureMode: reviews.newFailureMode, publishedAt: reviews.publishedAt })
     .from(reviewIncidents)
     .innerJoin(reviews, eq(reviews.id, reviewIncidents.reviewId))
-    .where(and(eq(reviewIncidents.incidentId, incidentId)));
+    .where(eq(reviewIncidents.incidentId, incidentId));
   const revisions = await revisionsOf(db, rows.map((r) => r.id));
   const result: IncidentRcaStatus[] = [];
   for (const row of rows) {
@@ -165,8 +165,13 @@ export async function rcaStatusForIncident(db: DbOrTx, incidentId: number, now =
       result.push({ kind: 'published', slug: row.slug, title: view.content.title, tally: view.tally, commitments: view.commitments });
       continue;
     }
+    const covered = await db
+      .select({ resolvedAt: incidents.resolvedAt })
+      .from(reviewIncidents)
+      .innerJoin(incidents, eq(incidents.id, reviewIncidents.incidentId))
+      .where(eq(reviewIncidents.reviewId, row.id));
     const deadlines = effectiveDeadlines(
-      { ...row, severity: row.severity as Severity, state: row.state as ReviewState },
+      { ...row, resolvedAt: row.resolvedAt ?? latestResolution(covered), severity: row.severity as Severity, state: row.state as ReviewState },
       false,
       now,
     );

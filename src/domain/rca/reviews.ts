@@ -1,6 +1,6 @@
 // Internal post-incident reviews: what the admin records (RCA-GUIDE.md §2) and the view every
 // review page, the reduction, the lint and the workflow work from.
-import { and, asc, desc, eq, inArray, lt, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   components,
@@ -21,6 +21,8 @@ import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from '../
 import { loadIncidentViews, type Author, type IncidentView } from '../incidents.ts';
 import { statusHistorySince } from '../public-page.ts';
 import { worstComponentState, type ComponentState } from '../status.ts';
+import { effectiveDeadlines, latestResolution, type Deadlines } from './deadlines.ts';
+import { latestContent } from './postmortems.ts';
 import { computeMetrics, momentOrderProblems, MOMENTS, type KeyMoments, type ReviewMetrics } from './metrics.ts';
 import { monthBounds, slaImpact, type SlaImpact } from './sla.ts';
 import { toDraft, type Draft } from './sections.ts';
@@ -29,12 +31,9 @@ import {
   ACTION_PRIORITIES,
   ACTION_STATUSES,
   DETECTED_BY,
-  DRAFT_DUE_AFTER_MS,
   EFFECTS,
   FACTOR_KINDS,
-  isOpenAction,
-  PUBLISH_DUE_AFTER_MS,
-  reviewExpected,
+  OPEN_ACTION_STATUSES,
   SEVERITIES,
   TIMELINE_KINDS,
   type ActionCategory,
@@ -91,16 +90,6 @@ export interface ReviewView extends Omit<ReviewRow, 'severity' | 'state' | 'dete
   affected: AffectedComponentSummary[];
   sla: SlaImpact[];
   deadlines: Deadlines;
-}
-
-export interface Deadlines {
-  /** Draft expected (36 h after resolution), when a review is expected at all. */
-  draftDueAt: number | null;
-  /** "RCA expected by": the explicit date, or 7 days after resolution for Sev1/Sev2 and broken SLAs. */
-  publishDueAt: number | null;
-  draftOverdue: boolean;
-  publishOverdue: boolean;
-  expected: boolean;
 }
 
 // ---------------------------------------------------------------- input
@@ -213,7 +202,7 @@ export async function requestReview(db: Db, input: unknown, actor: Author, now =
     await assertIncidentsExist(tx, data.incidentIds);
     const covered = await tx.select().from(incidents).where(inArray(incidents.id, data.incidentIds));
     const started = Math.min(...covered.map((i) => i.startedAt));
-    const resolved = covered.every((i) => i.resolvedAt !== null) ? Math.max(...covered.map((i) => i.resolvedAt!)) : null;
+    const resolved = latestResolution(covered);
     const [row] = await tx
       .insert(reviews)
       .values({
@@ -299,10 +288,9 @@ export async function deleteChild(db: Db, reviewId: number, kind: 'timeline' | '
   await db.transaction(async (tx) => {
     await assertChild(tx, table, reviewId, childId);
     if (kind === 'action') {
-      const [review] = await tx.select({ state: reviews.state }).from(reviews).where(eq(reviews.id, reviewId));
-      const [item] = await tx.select({ public: reviewActions.public }).from(reviewActions).where(eq(reviewActions.id, childId));
       // A published promise is never silently withdrawn: it can be dropped, visibly, instead.
-      if (review.state === 'published' && item.public) {
+      const published = await latestContent(tx, reviewId);
+      if (published?.content.commitments.some((c) => c.actionId === childId)) {
         throw new ConflictError('This action item is a published commitment. Set its status to "Dropped" instead, so customers see what happened to it.');
       }
     }
@@ -319,25 +307,6 @@ const userName = async (tx: DbOrTx, id: number | null) => {
   const [u] = await tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, id));
   return u ?? null;
 };
-
-export function effectiveDeadlines(
-  review: { severity: Severity; rcaDueAt: number | null; resolvedAt: number | null; state: ReviewState; newFailureMode: boolean },
-  slaBroken: boolean,
-  now: number,
-): Deadlines {
-  const expected = reviewExpected(review.severity, slaBroken, review.newFailureMode);
-  const resolved = review.resolvedAt;
-  const draftDueAt = expected && resolved !== null ? resolved + DRAFT_DUE_AFTER_MS : null;
-  const publishDueAt = review.rcaDueAt ?? (expected && resolved !== null ? resolved + PUBLISH_DUE_AFTER_MS : null);
-  const published = review.state === 'published';
-  return {
-    draftDueAt,
-    publishDueAt,
-    expected,
-    draftOverdue: draftDueAt !== null && now > draftDueAt && (review.state === 'requested' || review.state === 'assigned'),
-    publishOverdue: publishDueAt !== null && now > publishDueAt && !published,
-  };
-}
 
 function affectedOf(views: IncidentView[]): AffectedComponentSummary[] {
   const worst = new Map<number, AffectedComponentSummary>();
@@ -384,6 +353,8 @@ export async function loadReview(tx: DbOrTx, id: number, now = Date.now()): Prom
   const updateTimes = views.flatMap((v) => v.updates.map((u) => u.createdAt));
   const firstPublicUpdateAt = updateTimes.length ? Math.min(...updateTimes) : null;
   const moments = Object.fromEntries(MOMENTS.map((m) => [m, row[m]])) as KeyMoments;
+  // Until the review records its own, the incidents' resolution starts the RCA clock.
+  const resolvedAt = row.resolvedAt ?? latestResolution(incidentRows);
   const affected = affectedOf(views);
   const sla = await loadSlaImpact(tx, affected, row.startedAt ?? incidentRows[0]?.startedAt ?? null, now);
   const state = row.state as ReviewState;
@@ -411,7 +382,7 @@ export async function loadReview(tx: DbOrTx, id: number, now = Date.now()): Prom
     firstPublicUpdateAt,
     affected,
     sla,
-    deadlines: effectiveDeadlines({ ...row, severity, state }, sla.some((s) => s.breached), now),
+    deadlines: effectiveDeadlines({ ...row, resolvedAt, severity, state }, sla.some((s) => s.breached), now),
   };
 }
 
@@ -472,10 +443,8 @@ export async function listOverdueActions(db: DbOrTx, now = Date.now()): Promise<
     .select({ action: reviewActions, reviewTitle: reviews.title })
     .from(reviewActions)
     .innerJoin(reviews, eq(reviews.id, reviewActions.reviewId))
-    .where(and(lt(reviewActions.dueAt, now), ne(reviewActions.status, 'done'), ne(reviewActions.status, 'wont_do')))
+    .where(and(lt(reviewActions.dueAt, now), inArray(reviewActions.status, OPEN_ACTION_STATUSES)))
     .orderBy(asc(reviewActions.dueAt));
-  return rows
-    .filter(({ action }) => isOpenAction(action.status as ActionStatus))
-    .map(({ action, reviewTitle }) => ({ id: action.id, reviewId: action.reviewId, reviewTitle, title: action.title, owner: action.owner, dueAt: action.dueAt, public: action.public }));
+  return rows.map(({ action, reviewTitle }) => ({ id: action.id, reviewId: action.reviewId, reviewTitle, title: action.title, owner: action.owner, dueAt: action.dueAt, public: action.public }));
 }
 

@@ -79,9 +79,11 @@ export const ACTION_CATEGORY_LABELS: Record<ActionCategory, string> = {
   recover: 'Recover sooner',
 };
 
-/** Whether an action item is still a promise (counted as a commitment and checked for lateness). */
+/** Statuses of an action item that is still a promise (checked for lateness). */
+export const OPEN_ACTION_STATUSES: readonly ActionStatus[] = ['open', 'in_progress'];
+
 export function isOpenAction(status: ActionStatus): boolean {
-  return status === 'open' || status === 'in_progress';
+  return OPEN_ACTION_STATUSES.includes(status);
 }
 
 const HOUR_MS = 3_600_000;

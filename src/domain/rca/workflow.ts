@@ -266,9 +266,11 @@ export async function publish(db: Db, id: number, input: unknown, actor: Author,
           incidents: content.incidents,
           components: content.components.map((c) => ({ id: c.id, name: c.name })),
         },
-        commitments: { done: 0, total: content.commitments.length },
+        commitments: {
+          done: view.actions.filter((a) => content.commitments.some((c) => c.actionId === a.id) && a.status === 'done').length,
+          total: content.commitments.length,
+        },
       };
-      payload.commitments.done = view.actions.filter((a) => a.public && a.publicText && a.status === 'done').length;
       await enqueueBroadcast(
         tx,
         { kind: revision === 1 ? 'postmortem.published' : 'postmortem.updated', incidentId: content.incidents[0]?.id ?? null, componentIds: content.components.map((c) => c.id), payload },
