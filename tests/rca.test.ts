@@ -368,6 +368,24 @@ describe('reviews and the workflow', () => {
     expect((await loadReview(db, review.id)).state).toBe('drafting');
   });
 
+  test('public wording shown beside the text (timeline picture, commitments) is linted too', async () => {
+    const { review, owner, barRaiser } = await reviewedIncident();
+    await assignOwner(db, review.id, { ownerId: owner.id }, owner);
+    await reduceToDraft(db, review.id, owner);
+    let view = await loadReview(db, review.id);
+    const entry = view.timeline.find((e) => e.public)!;
+    await saveTimelineEntry(db, review.id, entry.id, { at: new Date(entry.at).toISOString(), actor: entry.actor, kind: entry.kind, effect: entry.effect, description: entry.description, public: true, publicText: 'Jonas rerouted traffic around L514.' }, owner);
+    view = await loadReview(db, review.id);
+    expect(view.draft.response).not.toContain('L514');
+    const findings = checkReview(view, null).findings;
+    expect(findings.map((f) => [f.rule, f.field])).toEqual([
+      ['glossary', `Timeline entry #${entry.id} (public wording)`],
+      ['person', `Timeline entry #${entry.id} (public wording)`],
+    ]);
+    await submitForReview(db, review.id, owner);
+    await expect(approve(db, review.id, { textHash: draftHash(view.draft) }, barRaiser)).rejects.toThrow(/2 lint errors/);
+  });
+
   test('publishing: lint errors block, warnings need an acknowledgement, subscribers are told, minor edits are quiet', async () => {
     const { review, incident, owner, barRaiser } = await reviewedIncident();
     await assignOwner(db, review.id, { ownerId: owner.id }, owner);

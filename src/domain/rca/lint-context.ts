@@ -1,6 +1,7 @@
 // What the lint checks a review's external text against: the names in the review and the facts
 // of its record.
-import { GLOSSARY, type LintContext } from './lint.ts';
+import { GLOSSARY, lintDraft, lintPublicFields, type LintContext, type LintFinding } from './lint.ts';
+import type { Draft } from './sections.ts';
 import { MOMENTS } from './metrics.ts';
 import type { ReviewView } from './reviews.ts';
 
@@ -32,4 +33,17 @@ export function lintContextFor(view: ReviewView): LintContext {
     durations,
     committedActions: view.actions.filter((a) => a.public && a.publicText && a.status !== 'wont_do').length,
   };
+}
+
+/**
+ * Everything the lint says about what a publication would show: the sections of `draft` (the
+ * saved text unless given) and the public wording of timeline entries and commitments.
+ */
+export function lintReview(view: ReviewView, draft: Draft = view.draft): LintFinding[] {
+  const ctx = lintContextFor(view);
+  const fields = [
+    ...view.timeline.filter((e) => e.public).map((e) => ({ field: `Timeline entry #${e.id} (public wording)`, text: e.publicText })),
+    ...view.actions.filter((a) => a.public).map((a) => ({ field: `Action item #${a.id} (public wording)`, text: a.publicText })),
+  ];
+  return [...lintDraft(draft, ctx), ...lintPublicFields(fields, ctx)];
 }

@@ -33,6 +33,8 @@ export interface LintFinding {
   severity: LintSeverity;
   /** null for findings about the RCA as a whole (no commitment). */
   section: SectionKey | null;
+  /** For findings outside the sections: the public field they are in (a timeline entry's wording). */
+  field?: string;
   /** The offending text, and where it starts in the section. */
   match: string;
   index: number;
@@ -192,7 +194,8 @@ function namePatterns(people: string[]): { name: string; pattern: RegExp }[] {
   return [...names].sort((a, b) => b.length - a.length).map((name) => ({ name, pattern: wordPattern(name, 'g') }));
 }
 
-function lintSection(section: SectionKey, text: string, ctx: LintContext): LintFinding[] {
+/** Internal material and tone in one text; facts (times, durations) are checked only in sections. */
+function lintWords(section: SectionKey | null, text: string, ctx: LintContext): { findings: LintFinding[]; overlaps: (s: number, e: number) => boolean } {
   const findings: LintFinding[] = [];
   const taken: [number, number][] = [];
   const overlaps = (start: number, end: number) => taken.some(([s, e]) => start < e && end > s);
@@ -228,8 +231,22 @@ function lintSection(section: SectionKey, text: string, ctx: LintContext): LintF
   for (const { rule, pattern, message } of TONE_PATTERNS) {
     for (const m of text.matchAll(pattern)) add(rule, m.index, m[0], message(m[0]));
   }
-  findings.push(...checkFacts(section, text, ctx, overlaps));
-  return findings;
+  return { findings, overlaps };
+}
+
+function lintSection(section: SectionKey, text: string, ctx: LintContext): LintFinding[] {
+  const { findings, overlaps } = lintWords(section, text, ctx);
+  return [...findings, ...checkFacts(section, text, ctx, overlaps)];
+}
+
+/**
+ * Public wording published beside the text (timeline entries on the picture, commitments on the
+ * tracker): the same checks for internal material and tone, each finding naming its field.
+ */
+export function lintPublicFields(fields: { field: string; text: string }[], ctx: LintContext): LintFinding[] {
+  return fields.flatMap(({ field, text }) =>
+    lintWords(null, text, ctx).findings.map((f) => ({ ...f, field, message: `${field}: ${f.message}` })),
+  );
 }
 
 function checkFacts(section: SectionKey, text: string, ctx: LintContext, overlaps: (s: number, e: number) => boolean): LintFinding[] {

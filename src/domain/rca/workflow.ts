@@ -13,8 +13,8 @@ import { ConflictError, InputError, NotFoundError, parseInput } from '../errors.
 import type { Author } from '../incidents.ts';
 import { pageSnapshot, type PostmortemPayload } from '../notify/events.ts';
 import { enqueueBroadcast } from '../notify/outbox.ts';
-import { countBySeverity, lintDraft, type LintFinding } from './lint.ts';
-import { lintContextFor } from './lint-context.ts';
+import { countBySeverity, type LintFinding } from './lint.ts';
+import { lintReview } from './lint-context.ts';
 import { publicContent } from './postmortems.ts';
 import { currentSources, detectDrift, reduceReview, type DriftItem } from './reduce.ts';
 import { getReviewRow, loadReview, logActivity, type ReviewView } from './reviews.ts';
@@ -37,7 +37,7 @@ export interface ReviewChecks {
 }
 
 export function checkReview(view: ReviewView, latestRevisionSources: unknown | null): ReviewChecks {
-  const findings = lintDraft(view.draft, lintContextFor(view));
+  const findings = lintReview(view);
   const { errors, warnings } = countBySeverity(findings);
   const baseline = latestRevisionSources ?? view.draftSources;
   const hasText = SECTIONS.some((s) => view.draft[s].trim());
@@ -174,7 +174,7 @@ export async function approve(db: Db, id: number, input: unknown, actor: Author,
     }
     const view = await loadReview(tx, id, now);
     if (draftHash(view.draft) !== textHash) throw new ConflictError('The text changed since you opened it. Read the current text and approve again.');
-    const { errors } = countBySeverity(lintDraft(view.draft, lintContextFor(view)));
+    const { errors } = countBySeverity(lintReview(view));
     if (errors > 0) throw new ConflictError(`The text has ${errors} lint error${errors > 1 ? 's' : ''}; they must be fixed before approval.`);
     await setState(tx, id, 'approved', now, { approvedHash: textHash, approvedBy: actor.id, approvedAt: now });
     await logActivity(tx, id, actor, 'approved', `Text ${textHash.slice(0, 12)}`, now);
@@ -213,7 +213,7 @@ export async function publish(db: Db, id: number, input: unknown, actor: Author,
     requireState(row, ['approved'], 'publish');
     const view = await loadReview(tx, id, now);
     if (view.approvedHash !== draftHash(view.draft)) throw new ConflictError('The text changed after approval; it needs approval again.');
-    const findings = lintDraft(view.draft, lintContextFor(view));
+    const findings = lintReview(view);
     const { errors, warnings } = countBySeverity(findings);
     if (errors > 0) throw new ConflictError(`The text has ${errors} lint error${errors > 1 ? 's' : ''}; fix them before publishing.`);
     if (warnings > 0 && data.acknowledgement.length < 10) {

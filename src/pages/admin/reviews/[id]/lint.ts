@@ -3,8 +3,8 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '../../../../db/client.ts';
 import { InputError, NotFoundError } from '../../../../domain/errors.ts';
-import { countBySeverity, LINT_RULES, lintDraft } from '../../../../domain/rca/lint.ts';
-import { lintContextFor } from '../../../../domain/rca/lint-context.ts';
+import { countBySeverity, LINT_RULES } from '../../../../domain/rca/lint.ts';
+import { lintReview } from '../../../../domain/rca/lint-context.ts';
 import { loadReview } from '../../../../domain/rca/reviews.ts';
 import { toDraft } from '../../../../domain/rca/sections.ts';
 import { routeId } from '../../../../web/route-id.ts';
@@ -20,7 +20,7 @@ export const POST: APIRoute = async ({ params, request }) => {
   }
   try {
     const review = await loadReview(getDb(), id);
-    const findings = lintDraft(toDraft(body), lintContextFor(review));
+    const findings = lintReview(review, toDraft(body));
     return Response.json({ findings: findings.map((f) => ({ ...f, label: LINT_RULES[f.rule].label })), ...countBySeverity(findings) }, { headers: { 'cache-control': 'no-store' } });
   } catch (e) {
     if (e instanceof InputError) return Response.json({ error: e.message }, { status: e.status });
