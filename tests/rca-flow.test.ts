@@ -168,6 +168,10 @@ describe('RCA in a browser', () => {
     await incidentPage.goto(`${server.url}/incidents/${incidentId}`);
     expect(await incidentPage.locator('[data-rca] a').getAttribute('href')).toBe(new URL(rcaUrl).pathname);
     expect(await incidentPage.locator('[data-rca] [data-tally]').innerText()).toBe('0 of 1 done');
+    for (const listing of ['/', '/history']) {
+      await incidentPage.goto(server.url + listing);
+      expect(await incidentPage.locator(`a[href="${new URL(rcaUrl).pathname}"]`).innerText()).toBe('Read the post-incident report');
+    }
     await incidentPage.goto(`${server.url}/postmortems`);
     expect(await incidentPage.locator('main').innerText()).toContain('Post-incident report: API errors for EU customers');
     await incidentPage.close();

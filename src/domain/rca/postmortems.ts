@@ -1,7 +1,7 @@
 // Published post-mortems: the public snapshot taken at each publication, and the public reads.
 // Public pages read only postmortem_revisions.content and the live status of the commitments
 // listed in it, never the review itself: that is what keeps internal material off the site.
-import { desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { incidents, postmortemRevisions, reviewActions, reviewIncidents, reviews } from '../../../db/schema.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { ComponentState } from '../status.ts';
@@ -190,4 +190,15 @@ export async function latestContent(db: DbOrTx, reviewId: number): Promise<{ slu
     .orderBy(desc(postmortemRevisions.revision))
     .limit(1);
   return row && row.slug ? { slug: row.slug, content: JSON.parse(row.content) as PostmortemContent } : null;
+}
+
+/** The published post-mortem of each incident that has one, for links from incident lists. */
+export async function postmortemSlugsFor(db: DbOrTx, incidentIds: number[]): Promise<Map<number, string>> {
+  if (incidentIds.length === 0) return new Map();
+  const rows = await db
+    .select({ incidentId: reviewIncidents.incidentId, slug: reviews.slug })
+    .from(reviewIncidents)
+    .innerJoin(reviews, eq(reviews.id, reviewIncidents.reviewId))
+    .where(and(inArray(reviewIncidents.incidentId, incidentIds), isNotNull(reviews.slug)));
+  return new Map(rows.map((r) => [r.incidentId, r.slug!]));
 }

@@ -448,3 +448,13 @@ export async function listOverdueActions(db: DbOrTx, now = Date.now()): Promise<
   return rows.map(({ action, reviewTitle }) => ({ id: action.id, reviewId: action.reviewId, reviewTitle, title: action.title, owner: action.owner, dueAt: action.dueAt, public: action.public }));
 }
 
+
+/** Reviews covering an incident (admin incident page). */
+export async function reviewsCovering(db: DbOrTx, incidentId: number): Promise<{ id: number; title: string; state: ReviewState }[]> {
+  const rows = await db
+    .select({ id: reviews.id, title: reviews.title, state: reviews.state })
+    .from(reviewIncidents)
+    .innerJoin(reviews, eq(reviews.id, reviewIncidents.reviewId))
+    .where(eq(reviewIncidents.incidentId, incidentId));
+  return rows.map((r) => ({ ...r, state: r.state as ReviewState }));
+}
