@@ -291,3 +291,38 @@ describe('no leaks', () => {
     expect(updated.text).toContain('What changed: We corrected the cause');
   });
 });
+
+describe('review forms', () => {
+  test('bad input answers 4xx with what is wrong, keeps what was typed and writes nothing; roles are enforced', async () => {
+    const maria = await adminSession(server.url, author.email, author.password);
+    const review = '/admin/reviews/1'; // the demo's review
+    const before = (await maria.get(review)).html;
+    const bad = await maria.post(review, [['action', 'save-entry'], ['at', ''], ['actor', 'Typed actor'], ['kind', 'response'], ['effect', 'sideways'], ['description', 'Typed description'], ['public', 'on']]);
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('at: must be a date and time');
+    expect(bad.html).toContain('effect: must be one of positive, negative, neutral (got &quot;sideways&quot;)');
+    expect(bad.html).toMatch(/<input id="new-entry-actor" name="actor" value="Typed actor"/);
+    expect(bad.html).toContain('Typed description</textarea>');
+    const noWording = await maria.post(review, [['action', 'save-entry'], ['at', '2026-10-09T04:00'], ['actor', 'A'], ['kind', 'response'], ['effect', 'neutral'], ['description', 'D'], ['public', 'on']]);
+    expect(noWording.status).toBe(400);
+    expect(noWording.html).toContain('publicText: is required when the entry is public: write it for customers');
+    const order = await maria.post(review, [['action', 'update-review'], ['title', 'x'], ['severity', 'sev1'], ['incidentIds', '2'], ['detectedBy', 'monitoring'], ['startedAt', '2026-10-09T03:40'], ['detectedAt', '2026-10-09T03:30']]);
+    expect(order.status).toBe(400);
+    expect(order.html).toContain('detectedAt: detected cannot be before started (impact began)');
+    expect((await maria.post(review, [['action', 'delete-factor'], ['childId', '999']])).status).toBe(404);
+    expect((await maria.post('/admin/reviews/999', [['action', 'save-factor'], ['kind', 'trigger'], ['description', 'x']])).status).toBe(404);
+    expect((await maria.post(`${review}/rca`, [['action', 'approve'], ['textHash', 'nope']])).status).toBe(400);
+    expect((await maria.post(`${review}/rca`, [['action', 'submit']])).html).toContain('Cannot ask for review while the review is &quot;Requested&quot;');
+    // nothing was written: the page (apart from the clock-driven parts) is as before
+    const after = (await maria.get(review)).html;
+    const activity = (html: string) => /<h2>Activity<\/h2>([\s\S]*)<\/ol>/.exec(html)![1];
+    expect(activity(after)).toBe(activity(before));
+
+    const support = await adminSession(server.url, 'help@example.com', createUserWithToken(server.dbFile, 'support', 'help@example.com', 'Help Desk').password);
+    expect((await support.post(review, [['action', 'save-factor'], ['kind', 'trigger'], ['description', 'x']])).status).toBe(403);
+    expect((await support.post(`${review}/rca`, [['action', 'reduce']])).status).toBe(403);
+    expect((await support.get(review)).status).toBe(200);
+    const lint = await fetch(`${server.url}${review}/lint`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{}' });
+    expect(lint.status).toBe(403);
+  });
+});
