@@ -94,6 +94,8 @@ describe('RCA in a browser', () => {
     await page.click('button:has-text("Add entry")');
     await page.getByText('Saved.').waitFor();
     expect(await page.locator('svg.timeline-svg [data-effect="positive"]').count()).toBe(1);
+    // the two status-page updates are plotted too
+    expect(await page.locator('svg.timeline-svg [data-effect="neutral"] title', { hasText: 'Status page:' }).count()).toBe(2);
 
     await page.click('summary:has-text("Add a contributing factor")');
     await page.selectOption('#new-factor-kind', 'trigger');
