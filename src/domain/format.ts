@@ -10,6 +10,11 @@ export function formatUtc(ms: number): string {
 
 const UTC_DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
+/** "14:05": the UTC clock time, as RCAs and the timeline picture write it. */
+export function formatUtcClock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 16);
+}
+
 /** "3 Nov 2026": the UTC day, for due dates and prose. */
 export function formatUtcDay(ms: number): string {
   return UTC_DAY_FORMAT.format(new Date(ms));

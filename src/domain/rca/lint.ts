@@ -2,6 +2,7 @@
 // Errors block publishing (internal material, missing or wrong facts, no commitment); warnings
 // are about tone and need a written acknowledgement from whoever publishes.
 import glossaryFile from '../../../content/glossary.json' with { type: 'json' };
+import { formatDuration, formatUtcClock } from '../format.ts';
 import { SECTION_LABELS, SECTIONS, REQUIRED_SECTIONS, type Draft, type SectionKey } from './sections.ts';
 
 export type LintSeverity = 'error' | 'warning';
@@ -166,8 +167,6 @@ export function parseDuration(phrase: string): { ms: number; finestMs: number } 
   return { ms, finestMs };
 }
 
-export const utcClock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
-
 function maskUrls(text: string): string {
   return text.replace(URL_PATTERN, (url) => {
     // A link to an internal host is still a leak; public links (documentation) are fine.
@@ -254,7 +253,7 @@ function checkFacts(section: SectionKey, text: string, ctx: LintContext, overlap
   const finding = (rule: LintRule, index: number, match: string, message: string, suggestion?: string) =>
     findings.push({ rule, severity: LINT_RULES[rule].severity, section, match, index, message, ...(suggestion ? { suggestion } : {}) });
 
-  const recorded = new Set(ctx.times.map(utcClock));
+  const recorded = new Set(ctx.times.map(formatUtcClock));
   const clocks: string[] = [];
   const hasUtc = /\b(?:UTC|GMT)\b/.test(text);
   for (const m of text.matchAll(TIME_PATTERN)) {
@@ -272,8 +271,8 @@ function checkFacts(section: SectionKey, text: string, ctx: LintContext, overlap
   }
   if (section === 'summary' && ctx.startedAt !== null && ctx.resolvedAt !== null) {
     for (const [what, at] of [['start', ctx.startedAt], ['end', ctx.resolvedAt]] as const) {
-      if (!clocks.includes(utcClock(at))) {
-        finding('missing-time', 0, '', `The summary does not give the ${what} time (${utcClock(at)} UTC in the record). Customers look for start, end and duration first.`, `${utcClock(at)} UTC`);
+      if (!clocks.includes(formatUtcClock(at))) {
+        finding('missing-time', 0, '', `The summary does not give the ${what} time (${formatUtcClock(at)} UTC in the record). Customers look for start, end and duration first.`, `${formatUtcClock(at)} UTC`);
       }
     }
   }
@@ -284,17 +283,11 @@ function checkFacts(section: SectionKey, text: string, ctx: LintContext, overlap
       // A figure given in hours may be rounded to the hour; one given in minutes must be exact to the minute.
       const tolerance = finestMs >= 86_400_000 ? 43_200_000 : finestMs >= 3_600_000 ? 1_800_000 : 60_000;
       if (!ctx.durations.some((d) => Math.abs(d - ms) <= tolerance)) {
-        finding('duration-mismatch', m.index, m[0], `"${m[0]}" does not match any duration in the record (impact lasted ${formatMinutes(ctx)}).`);
+        finding('duration-mismatch', m.index, m[0], `"${m[0]}" does not match any duration in the record (impact lasted ${ctx.startedAt !== null && ctx.resolvedAt !== null ? formatDuration(ctx.resolvedAt - ctx.startedAt) : 'an unknown time'}).`);
       }
     }
   }
   return findings;
-}
-
-function formatMinutes(ctx: LintContext): string {
-  if (ctx.startedAt === null || ctx.resolvedAt === null) return 'an unknown time';
-  const minutes = Math.round((ctx.resolvedAt - ctx.startedAt) / 60_000);
-  return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
 }
 
 export function lintDraft(draft: Draft, ctx: LintContext): LintFinding[] {

@@ -3,9 +3,8 @@
 // never retyped. Each section keeps the internal sources it came from, with a fingerprint, so the
 // admin can show which published text has drifted from the review since.
 import { createHash } from 'node:crypto';
-import { formatDuration, formatUtcDay } from '../format.ts';
+import { formatDuration, formatUtcClock, formatUtcDay } from '../format.ts';
 import type { ComponentState } from '../status.ts';
-import { utcClock } from './lint.ts';
 import { MOMENT_LABELS, type Moment } from './metrics.ts';
 import type { ReviewView } from './reviews.ts';
 import { SECTION_LABELS, type Draft, type SectionKey } from './sections.ts';
@@ -26,7 +25,7 @@ const fingerprint = (value: unknown) => createHash('sha256').update(JSON.stringi
 
 /** "14:05 UTC", with the day in front when the story spans several days. */
 function when(ms: number, multiDay: boolean): string {
-  return multiDay ? `${formatUtcDay(ms)} ${utcClock(ms)} UTC` : `${utcClock(ms)} UTC`;
+  return multiDay ? `${formatUtcDay(ms)} ${formatUtcClock(ms)} UTC` : `${formatUtcClock(ms)} UTC`;
 }
 
 const STATE_PHRASES: Record<ComponentState, [string, string]> = {
@@ -60,7 +59,7 @@ export function currentSources(view: ReviewView): SectionSources {
       { ref: 'first-update', label: 'First status-page update', fingerprint: fingerprint(view.firstPublicUpdateAt) },
       momentRef(view, 'mitigatedAt'),
       momentRef(view, 'resolvedAt'),
-      ...publicEntries.map((e) => ({ ref: `timeline:${e.id}`, label: `Timeline entry #${e.id} (${utcClock(e.at)} UTC)`, fingerprint: fingerprint([e.at, e.publicText]) })),
+      ...publicEntries.map((e) => ({ ref: `timeline:${e.id}`, label: `Timeline entry #${e.id} (${formatUtcClock(e.at)} UTC)`, fingerprint: fingerprint([e.at, e.publicText]) })),
     ],
     doing: publicActions.map((a) => ({ ref: `action:${a.id}`, label: `Action item #${a.id}: ${a.title}`, fingerprint: fingerprint([a.publicText, a.dueAt, a.category]) })),
   };
@@ -90,7 +89,7 @@ function summaryText(view: ReviewView, multiDay: boolean): string {
   if (startedAt === null || resolvedAt === null) return `${capitalise(what)}`;
   const span = multiDay
     ? `From ${when(startedAt, true)} to ${when(resolvedAt, true)} (${formatDuration(resolvedAt - startedAt)})`
-    : `On ${formatUtcDay(startedAt)}, between ${utcClock(startedAt)} and ${utcClock(resolvedAt)} UTC (${formatDuration(resolvedAt - startedAt)})`;
+    : `On ${formatUtcDay(startedAt)}, between ${formatUtcClock(startedAt)} and ${formatUtcClock(resolvedAt)} UTC (${formatDuration(resolvedAt - startedAt)})`;
   const others = view.affected.length ? ' Other services were not affected.' : '';
   return `${span}, ${what}${others}`;
 }

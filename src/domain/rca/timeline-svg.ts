@@ -2,8 +2,7 @@
 // (and shaped, for readers who cannot tell the colours apart) by their effect on restoring
 // service, over bands marking the detection, response and remediation phases. Rendered on the
 // server as plain SVG: it needs no JavaScript and prints as it shows.
-import { formatUtcDay } from '../format.ts';
-import { utcClock } from './lint.ts';
+import { formatUtcClock, formatUtcDay } from '../format.ts';
 import type { Phase } from './metrics.ts';
 import { EFFECT_LABELS, TIMELINE_KIND_LABELS, type Effect, type TimelineKind } from './vocabulary.ts';
 
@@ -61,7 +60,7 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
     const x1 = x(p.from);
     const w = Math.max(x(p.to) - x1, 1);
     parts.push(
-      `<g><title>${escapeXml(`${p.label} phase: ${utcClock(p.from)}–${utcClock(p.to)} UTC`)}</title>` +
+      `<g><title>${escapeXml(`${p.label} phase: ${formatUtcClock(p.from)}–${formatUtcClock(p.to)} UTC`)}</title>` +
         `<rect x="${x1.toFixed(1)}" y="${TOP - 22}" width="${w.toFixed(1)}" height="${axisY - TOP + 22}" fill="${PHASE_COLOURS[p.name]}" fill-opacity="0.12"/>` +
         `<rect x="${x1.toFixed(1)}" y="${TOP - 22}" width="${w.toFixed(1)}" height="4" fill="${PHASE_COLOURS[p.name]}"/>` +
         `<text x="${(x1 + 3).toFixed(1)}" y="${TOP - 8}" font-size="11" fill="currentColor">${escapeXml(p.label)}</text></g>`,
@@ -71,16 +70,16 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
   const step = (TICK_MINUTES.find((m) => span / m <= 8) ?? 10080) * 60_000;
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
     const tx = x(t).toFixed(1);
-    const label = multiDay && t % 86_400_000 === 0 ? formatUtcDay(t) : utcClock(t);
+    const label = multiDay && t % 86_400_000 === 0 ? formatUtcDay(t) : formatUtcClock(t);
     parts.push(`<line x1="${tx}" y1="${TOP - 2}" x2="${tx}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.15"/>`);
     parts.push(`<text x="${tx}" y="${axisY + 16}" font-size="11" text-anchor="middle" fill="currentColor">${label}</text>`);
   }
   parts.push(`<line x1="${PLOT_LEFT}" y1="${axisY}" x2="${PLOT_RIGHT}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.5"/>`);
   sorted.forEach((e, i) => {
     const y = TOP + i * ROW + ROW / 2;
-    const text = `${utcClock(e.at)} ${e.label}`;
+    const text = `${formatUtcClock(e.at)} ${e.label}`;
     const short = text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;
-    const tip = `${multiDay ? `${formatUtcDay(e.at)} ` : ''}${utcClock(e.at)}${e.endAt !== null ? `–${utcClock(e.endAt)}` : ''} UTC · ${TIMELINE_KIND_LABELS[e.kind]} · ${EFFECT_LABELS[e.effect]}: ${e.label}`;
+    const tip = `${multiDay ? `${formatUtcDay(e.at)} ` : ''}${formatUtcClock(e.at)}${e.endAt !== null ? `–${formatUtcClock(e.endAt)}` : ''} UTC · ${TIMELINE_KIND_LABELS[e.kind]} · ${EFFECT_LABELS[e.effect]}: ${e.label}`;
     const bar =
       e.endAt !== null && e.endAt > e.at
         ? `<rect x="${x(e.at).toFixed(1)}" y="${y - 4}" width="${Math.max(x(e.endAt) - x(e.at), 2).toFixed(1)}" height="8" rx="2" fill="${EFFECT_COLOURS[e.effect]}" fill-opacity="0.55"/>`
@@ -101,8 +100,8 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
       return `${marker(effect, lx, legendY - 4)}<text x="${lx + 10}" y="${legendY}" font-size="11" fill="currentColor">${escapeXml(EFFECT_LABELS[effect])}</text>`;
     })
     .join('');
-  const desc = `${sorted.length} timeline entries from ${utcClock(from + pad)} to ${utcClock(to - pad)} UTC${
-    phases.length ? `; phases: ${phases.map((p) => `${p.label.toLowerCase()} ${utcClock(p.from)}–${utcClock(p.to)}`).join(', ')}` : ''
+  const desc = `${sorted.length} timeline entries from ${formatUtcClock(from + pad)} to ${formatUtcClock(to - pad)} UTC${
+    phases.length ? `; phases: ${phases.map((p) => `${p.label.toLowerCase()} ${formatUtcClock(p.from)}–${formatUtcClock(p.to)}`).join(', ')}` : ''
   }.`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="tl-title tl-desc" class="timeline-svg" font-family="system-ui, sans-serif">` +

@@ -18,7 +18,7 @@ import { lintReview } from './lint-context.ts';
 import { publicContent } from './postmortems.ts';
 import { currentSources, detectDrift, reduceReview, type DriftItem } from './reduce.ts';
 import { getReviewRow, loadReview, logActivity, type ReviewView } from './reviews.ts';
-import { SECTIONS, type Draft } from './sections.ts';
+import { SECTIONS, toDraft, type Draft } from './sections.ts';
 import { REVIEW_STATE_LABELS, type ReviewState } from './vocabulary.ts';
 
 /** Identifies the exact text (title and every section) an approval was given to. */
@@ -106,8 +106,7 @@ export async function saveDraft(db: Db, id: number, input: unknown, actor: Autho
   await db.transaction(async (tx) => {
     const row = await getReviewRow(tx, id);
     requireState(row, ['assigned', 'drafting', 'in_review', 'approved', 'published'], 'edit the text');
-    const before = JSON.parse(row.draft);
-    const changed = draftHash(draft) !== draftHash({ ...draft, ...before });
+    const changed = draftHash(draft) !== draftHash(toDraft(JSON.parse(row.draft)));
     let state = row.state as ReviewState;
     if (state === 'assigned') state = 'drafting';
     if (changed && (state === 'approved' || state === 'published')) {
