@@ -255,7 +255,7 @@ describe('no leaks', () => {
     const slug = published.json.postmortem.id as string;
     await waitFor('commitment email', () => mock.emailsTo('reader@example.com').find((m) => m.subject.startsWith('[') && m.subject.includes('Commitment done')));
 
-    const pages = ['/', '/history', '/postmortems', `/postmortems/${slug}`, `/incidents/${incidentId}`, '/subscribe'];
+    const pages = ['/', '/history', '/postmortems', `/postmortems/${slug}`, `/incidents/${incidentId}`, '/subscribe', '/api/v2/summary.json', '/api/v2/incidents.json'];
     const bodies: [string, string][] = [];
     for (const path of pages) {
       const r = await fetch(server.url + path);

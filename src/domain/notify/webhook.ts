@@ -1,8 +1,9 @@
 // Webhook bodies in Statuspage's envelope (meta, page, then incident or component_update +
 // component), with Candor's event_type added, and their HMAC-SHA256 signature.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { CommitmentPayload, ComponentPayload, IncidentPayload, PageSnapshot, PostmortemPayload } from './events.ts';
+import type { CommitmentPayload, ComponentPayload, IncidentPayload, PostmortemPayload } from './events.ts';
 import type { NotificationKind } from './kinds.ts';
+import { incidentJson, webhookPageJson } from '../statuspage-api.ts';
 import { incidentLink, postmortemLink, subscriptionLinks, type MessageContext } from './links.ts';
 
 export const SIGNATURE_HEADER = 'X-Candor-Signature';
@@ -17,46 +18,6 @@ export interface WebhookSource {
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function pageJson(ctx: MessageContext, page: PageSnapshot | undefined) {
-  return {
-    id: new URL(ctx.publicUrl).host,
-    name: ctx.siteName,
-    url: ctx.publicUrl,
-    status_indicator: page?.indicator ?? 'none',
-    status_description: page?.description ?? '',
-  };
-}
-
-function incidentJson(ctx: MessageContext, { incident }: IncidentPayload) {
-  const firstAt = (status: string) => {
-    const times = incident.updates.filter((u) => u.status === status).map((u) => u.displayAt);
-    return times.length ? iso(Math.min(...times)) : null;
-  };
-  return {
-    id: String(incident.id),
-    name: incident.title,
-    status: incident.status,
-    impact: incident.impact,
-    created_at: iso(incident.createdAt),
-    updated_at: iso(incident.updatedAt),
-    started_at: iso(incident.startedAt),
-    monitoring_at: firstAt('monitoring'),
-    resolved_at: iso(incident.resolvedAt),
-    shortlink: incidentLink(ctx, incident.id),
-    incident_updates: incident.updates.map((u) => ({
-      id: String(u.id),
-      incident_id: String(incident.id),
-      status: u.status,
-      body: u.body,
-      created_at: iso(u.createdAt),
-      updated_at: iso(u.createdAt),
-      display_at: iso(u.displayAt),
-      affected_components: u.affected.map((a) => ({ code: String(a.componentId), name: a.name, old_status: a.oldStatus, new_status: a.newStatus })),
-    })),
-    components: incident.components.map((c) => ({ id: String(c.id), name: c.name, status: c.status })),
-  };
-}
 
 function postmortemJson(ctx: MessageContext, p: PostmortemPayload['postmortem'], commitments: PostmortemPayload['commitments']) {
   return {
@@ -83,13 +44,13 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
     case 'incident.updated':
     case 'incident.resolved': {
       const payload = source.payload as IncidentPayload;
-      return JSON.stringify({ meta, page: pageJson(ctx, payload.page), event_type: source.kind, incident: incidentJson(ctx, payload) });
+      return JSON.stringify({ meta, page: webhookPageJson(ctx, payload.page), event_type: source.kind, incident: incidentJson(ctx, payload.incident) });
     }
     case 'component.updated': {
       const { page, component, change } = source.payload as ComponentPayload;
       return JSON.stringify({
         meta,
-        page: pageJson(ctx, page),
+        page: webhookPageJson(ctx, page),
         event_type: source.kind,
         component_update: {
           id: String(change.id),
@@ -104,13 +65,13 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
     case 'postmortem.published':
     case 'postmortem.updated': {
       const { page, postmortem, commitments } = source.payload as PostmortemPayload;
-      return JSON.stringify({ meta, page: pageJson(ctx, page), event_type: source.kind, postmortem: postmortemJson(ctx, postmortem, commitments) });
+      return JSON.stringify({ meta, page: webhookPageJson(ctx, page), event_type: source.kind, postmortem: postmortemJson(ctx, postmortem, commitments) });
     }
     case 'commitment.updated': {
       const { page, postmortem, commitment, commitments } = source.payload as CommitmentPayload;
       return JSON.stringify({
         meta,
-        page: pageJson(ctx, page),
+        page: webhookPageJson(ctx, page),
         event_type: source.kind,
         postmortem: { id: postmortem.slug, name: postmortem.title, shortlink: postmortemLink(ctx, postmortem.slug), commitments },
         commitment: {
@@ -127,7 +88,7 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
     }
     case 'webhook.verify': {
       const { challenge } = source.payload as { challenge: string };
-      return JSON.stringify({ meta, page: pageJson(ctx, undefined), event_type: 'subscription.verify', challenge });
+      return JSON.stringify({ meta, page: webhookPageJson(ctx, undefined), event_type: 'subscription.verify', challenge });
     }
     default:
       throw new Error(`Notifications of kind ${source.kind} are not sent to webhooks.`);
