@@ -1,0 +1,150 @@
+// Atom and RSS feeds of the page's history: one entry per incident (every update inside, newest
+// first) and one per published post-mortem. Entry ids are stable, so a reader shows an incident's
+// new update as a change to the same entry rather than a new one.
+import { desc } from 'drizzle-orm';
+import { incidents as incidentsTable } from '../../db/schema.ts';
+import type { DbOrTx } from '../db/client.ts';
+import { formatUtc } from './format.ts';
+import { affectedComponentsOf, loadIncidentViews, type IncidentView } from './incidents.ts';
+import { renderMarkdown } from './markdown.ts';
+import { incidentLink, postmortemLink, type MessageContext } from './notify/links.ts';
+import { listPostmortems, type PostmortemView } from './rca/postmortems.ts';
+import { COMPONENT_STATE_LABELS, INCIDENT_IMPACT_LABELS, INCIDENT_STATUS_LABELS } from './status.ts';
+
+/** Entries in a feed: enough for a reader to catch up, the rest is on /history. */
+export const FEED_LIMIT = 50;
+
+export interface FeedEntry {
+  id: string;
+  title: string;
+  link: string;
+  published: number;
+  updated: number;
+  /** The entry's body as HTML (escaped into the XML). */
+  html: string;
+  category: 'incident' | 'postmortem';
+}
+
+export interface Feed {
+  title: string;
+  /** The HTML page the feed mirrors. */
+  link: string;
+  description: string;
+  updated: number;
+  entries: FeedEntry[];
+}
+
+const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** Ids that survive a change of address: tag URIs (RFC 4151) named after the page's host. */
+const tagId = (ctx: MessageContext, what: string) => `tag:${new URL(ctx.publicUrl).hostname},2026:${what}`;
+
+function incidentHtml(incident: IncidentView): string {
+  const affected = affectedComponentsOf(incident);
+  const head = `<p><strong>${escapeXml(INCIDENT_STATUS_LABELS[incident.status])}</strong> · ${escapeXml(INCIDENT_IMPACT_LABELS[incident.impact])} impact · started ${escapeXml(formatUtc(incident.startedAt))}${
+    incident.resolvedAt !== null ? ` · resolved ${escapeXml(formatUtc(incident.resolvedAt))}` : ''
+  }</p>`;
+  const components = affected.length
+    ? `<p>Affected: ${affected.map((a) => `${escapeXml(a.name)} (${escapeXml(COMPONENT_STATE_LABELS[a.newStatus])})`).join(', ')}</p>`
+    : '';
+  const updates = incident.updates
+    .map((u) => `<h3>${escapeXml(INCIDENT_STATUS_LABELS[u.status])} — ${escapeXml(formatUtc(u.displayAt))}</h3>${renderMarkdown(u.body)}`)
+    .join('');
+  return head + components + updates;
+}
+
+function postmortemHtml(ctx: MessageContext, pm: PostmortemView): string {
+  const note = pm.revisions.length > 1 ? `<p><strong>Updated ${escapeXml(formatUtc(pm.revisions[0].publishedAt))}:</strong> ${escapeXml(pm.revisions[0].changeNote)}</p>` : '';
+  return `${note}${renderMarkdown(pm.content.summary)}<p>Commitments: ${pm.tally.done} of ${pm.tally.total} done.</p><p><a href="${escapeXml(postmortemLink(ctx, pm.slug))}">Read the full report</a></p>`;
+}
+
+export async function loadHistoryFeed(db: DbOrTx, ctx: MessageContext, siteName: string): Promise<Feed> {
+  const rows = await db.select().from(incidentsTable).orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id)).limit(FEED_LIMIT);
+  const [views, postmortems] = await Promise.all([loadIncidentViews(db, rows), listPostmortems(db)]);
+  const entries: FeedEntry[] = [
+    ...views.map((i) => ({
+      id: tagId(ctx, `incident-${i.id}`),
+      title: i.resolvedAt === null ? `${i.title} (${INCIDENT_STATUS_LABELS[i.status]})` : i.title,
+      link: incidentLink(ctx, i.id),
+      published: i.createdAt,
+      updated: i.updatedAt,
+      html: incidentHtml(i),
+      category: 'incident' as const,
+    })),
+    ...postmortems.map((pm) => ({
+      id: tagId(ctx, `postmortem-${pm.slug}`),
+      title: pm.content.title,
+      link: postmortemLink(ctx, pm.slug),
+      published: pm.firstPublishedAt,
+      updated: pm.revisions[0].publishedAt,
+      html: postmortemHtml(ctx, pm),
+      category: 'postmortem' as const,
+    })),
+  ]
+    .sort((a, b) => b.published - a.published)
+    .slice(0, FEED_LIMIT);
+  return {
+    title: `${siteName} status history`,
+    link: `${ctx.publicUrl}/history`,
+    description: `Incidents and post-incident reports of ${siteName}.`,
+    updated: entries.length ? Math.max(...entries.map((e) => e.updated)) : Date.now(),
+    entries,
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function renderAtom(feed: Feed, selfUrl: string): string {
+  const entries = feed.entries
+    .map(
+      (e) => `<entry>
+<id>${escapeXml(e.id)}</id>
+<title>${escapeXml(e.title)}</title>
+<link rel="alternate" type="text/html" href="${escapeXml(e.link)}"/>
+<published>${iso(e.published)}</published>
+<updated>${iso(e.updated)}</updated>
+<category term="${e.category}"/>
+<content type="html">${escapeXml(e.html)}</content>
+</entry>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<id>${escapeXml(feed.link)}</id>
+<title>${escapeXml(feed.title)}</title>
+<subtitle>${escapeXml(feed.description)}</subtitle>
+<link rel="self" type="application/atom+xml" href="${escapeXml(selfUrl)}"/>
+<link rel="alternate" type="text/html" href="${escapeXml(feed.link)}"/>
+<updated>${iso(feed.updated)}</updated>
+<author><name>${escapeXml(feed.title)}</name></author>
+${entries}
+</feed>
+`;
+}
+
+export function renderRss(feed: Feed, selfUrl: string): string {
+  const items = feed.entries
+    .map(
+      (e) => `<item>
+<title>${escapeXml(e.title)}</title>
+<link>${escapeXml(e.link)}</link>
+<guid isPermaLink="false">${escapeXml(e.id)}</guid>
+<pubDate>${new Date(e.published).toUTCString()}</pubDate>
+<category>${e.category}</category>
+<description>${escapeXml(e.html)}</description>
+</item>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel>
+<title>${escapeXml(feed.title)}</title>
+<link>${escapeXml(feed.link)}</link>
+<description>${escapeXml(feed.description)}</description>
+<atom:link rel="self" type="application/rss+xml" href="${escapeXml(selfUrl)}"/>
+<lastBuildDate>${new Date(feed.updated).toUTCString()}</lastBuildDate>
+${items}
+</channel>
+</rss>
+`;
+}

@@ -1,0 +1,3 @@
+import { feedRoute } from '../web/feed-route.ts';
+
+export const GET = feedRoute('atom');
