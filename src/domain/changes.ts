@@ -3,7 +3,7 @@
 import { changeEvents } from '../../db/schema.ts';
 import type { DbOrTx } from '../db/client.ts';
 
-export type ChangeKind = 'incident' | 'component' | 'structure' | 'postmortem';
+export type ChangeKind = 'incident' | 'component' | 'structure' | 'postmortem' | 'maintenance';
 
 export async function recordChange(tx: DbOrTx, kind: ChangeKind, subject: string): Promise<void> {
   await tx.insert(changeEvents).values({ kind, subject });

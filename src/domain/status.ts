@@ -17,6 +17,26 @@ export type IncidentImpact = (typeof INCIDENT_IMPACTS)[number];
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
+/** Scheduled maintenance, as Statuspage names it, plus "cancelled" (a window called off). */
+export const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed', 'cancelled'] as const;
+export type MaintenanceStatus = (typeof MAINTENANCE_STATUSES)[number];
+export const MAINTENANCE_STATUS_LABELS: Record<MaintenanceStatus, string> = {
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+};
+/** Where each status may go next: forward only; a window not yet started may be called off. */
+export const MAINTENANCE_TRANSITIONS: Record<MaintenanceStatus, readonly MaintenanceStatus[]> = {
+  scheduled: ['scheduled', 'in_progress', 'cancelled'],
+  in_progress: ['in_progress', 'verifying', 'completed'],
+  verifying: ['verifying', 'in_progress', 'completed'],
+  completed: ['completed'],
+  cancelled: ['cancelled'],
+};
+export const isMaintenanceActive = (status: MaintenanceStatus) => status === 'in_progress' || status === 'verifying';
+
 export const COMPONENT_STATE_LABELS: Record<ComponentState, string> = {
   operational: 'Operational',
   under_maintenance: 'Under maintenance',

@@ -2,12 +2,13 @@
 // field names, enumerations and ordering as Statuspage documents them, so clients, aggregators
 // and monitoring tools written for Statuspage read Candor unchanged. Only public data goes in.
 import { desc, isNull, max } from 'drizzle-orm';
-import { components as componentsTable, incidents as incidentsTable } from '../../db/schema.ts';
+import { components as componentsTable, incidents as incidentsTable, maintenances as maintenancesTable } from '../../db/schema.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
 import { loadIncidentViews } from './incidents.ts';
 import { incidentSnapshot, type IncidentSnapshot, type PageSnapshot } from './notify/events.ts';
-import { incidentLink, type MessageContext } from './notify/links.ts';
+import { loadActiveMaintenance, loadRecentMaintenance, loadUpcomingMaintenance, type MaintenancePayload } from './maintenance.ts';
+import { incidentLink, maintenanceLink, type MessageContext } from './notify/links.ts';
 import { overallStatus, worstComponentState, type ComponentState, type IncidentImpact, type OverallStatus } from './status.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -68,6 +69,37 @@ export function incidentJson(ctx: MessageContext, incident: IncidentSnapshot) {
       affected_components: u.affected.map((a) => ({ code: componentCode(a.componentId), name: a.name, old_status: a.oldStatus, new_status: a.newStatus })),
     })),
     components: incident.components.map((c) => ({ id: componentCode(c.id), name: c.name, status: c.status })),
+  };
+}
+
+/** A maintenance in Statuspage's shape: an incident with impact "maintenance" and its window. */
+export function maintenanceJson(ctx: MessageContext, m: MaintenancePayload['maintenance']) {
+  const code = `maintenance-${m.id}`;
+  return {
+    id: code,
+    name: m.title,
+    status: m.status,
+    created_at: iso(m.createdAt),
+    updated_at: iso(m.updatedAt),
+    monitoring_at: null,
+    resolved_at: iso(m.completedAt),
+    impact: 'maintenance',
+    shortlink: maintenanceLink(ctx, m.id),
+    started_at: iso(m.startedAt ?? m.scheduledFor),
+    page_id: pageId(ctx),
+    scheduled_for: iso(m.scheduledFor),
+    scheduled_until: iso(m.scheduledUntil),
+    incident_updates: m.updates.map((u) => ({
+      id: `${code}-${u.id}`,
+      incident_id: code,
+      status: u.status,
+      body: u.body,
+      created_at: iso(u.createdAt),
+      updated_at: iso(u.createdAt),
+      display_at: iso(u.createdAt),
+      affected_components: [],
+    })),
+    components: m.components.map((c) => ({ id: componentCode(c.id), name: c.name, status: c.status })),
   };
 }
 
@@ -143,11 +175,12 @@ export async function loadIncidentsJson(db: DbOrTx, ctx: MessageContext, which: 
 
 /** When anything on the page last changed. */
 export async function pageUpdatedAt(db: DbOrTx): Promise<number | null> {
-  const [[c], [i]] = await Promise.all([
+  const [[c], [i], [m]] = await Promise.all([
     db.select({ at: max(componentsTable.updatedAt) }).from(componentsTable),
     db.select({ at: max(incidentsTable.updatedAt) }).from(incidentsTable),
+    db.select({ at: max(maintenancesTable.updatedAt) }).from(maintenancesTable),
   ]);
-  const times = [c?.at, i?.at].filter((t): t is number => typeof t === 'number');
+  const times = [c?.at, i?.at, m?.at].filter((t): t is number => typeof t === 'number');
   return times.length ? Math.max(...times) : null;
 }
 
@@ -175,7 +208,24 @@ export async function incidentsDocument(db: DbOrTx, ctx: MessageContext, which: 
   return { page: await pageOf(db, ctx), incidents: await loadIncidentsJson(db, ctx, which) };
 }
 
+/** Statuspage has no "cancelled": a called-off window leaves the lists, as a deleted one does there. */
+export async function loadMaintenancesJson(db: DbOrTx, ctx: MessageContext, which: 'recent' | 'upcoming' | 'active') {
+  const views =
+    which === 'upcoming' ? await loadUpcomingMaintenance(db) : which === 'active' ? await loadActiveMaintenance(db) : await loadRecentMaintenance(db, INCIDENT_LIST_LIMIT);
+  return views.filter((m) => m.status !== 'cancelled').map((m) => maintenanceJson(ctx, m));
+}
+
+export async function maintenancesDocument(db: DbOrTx, ctx: MessageContext, which: 'recent' | 'upcoming' | 'active') {
+  return { page: await pageOf(db, ctx), scheduled_maintenances: await loadMaintenancesJson(db, ctx, which) };
+}
+
 export async function summaryDocument(db: DbOrTx, ctx: MessageContext) {
-  const [page, components, incidents] = await Promise.all([pageOf(db, ctx), loadComponentsJson(db, ctx), loadIncidentsJson(db, ctx, 'unresolved')]);
-  return { page, components, incidents, scheduled_maintenances: [] as unknown[], status: statusJson(await loadStatus(db, components)) };
+  const [page, components, incidents, active, upcoming] = await Promise.all([
+    pageOf(db, ctx),
+    loadComponentsJson(db, ctx),
+    loadIncidentsJson(db, ctx, 'unresolved'),
+    loadMaintenancesJson(db, ctx, 'active'),
+    loadMaintenancesJson(db, ctx, 'upcoming'),
+  ]);
+  return { page, components, incidents, scheduled_maintenances: [...active, ...upcoming], status: statusJson(await loadStatus(db, components)) };
 }

@@ -17,6 +17,7 @@ import { LiveHub } from './live.ts';
 import { outboxConfig } from './outbox-config.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import { isPublicPath, PageCache } from './page-cache.ts';
+import { MaintenanceClock } from './maintenance-clock.ts';
 import { StaticFiles } from './static-files.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
@@ -53,6 +54,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   const live = new LiveHub();
   const feed = new ChangeFeed(getHandle().client, Number(process.env.CANDOR_POLL_MS) || 250);
   let worker: OutboxWorker | null = null;
+  let clock: MaintenanceClock | null = null;
   feed.on('change', (events) => {
     cache.invalidate();
     live.broadcast(events);
@@ -117,6 +119,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     });
     worker.start();
     if (config.emailOffReason) log(`[candor] email: ${config.emailOffReason}`);
+    clock = new MaintenanceClock(db, Number(process.env.CANDOR_MAINTENANCE_TICK_MS) || 15_000, () => worker?.wake(), log);
+    clock.start();
   }
 
   const setupToken = await issueSetupToken(db);
@@ -128,6 +132,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     url,
     setupLink,
     close: async () => {
+      await clock?.stop();
       await worker?.stop();
       feed.stop();
       live.close();

@@ -2,10 +2,11 @@
 // the RFC 8058 one-click unsubscribe headers on everything sent to a confirmed list member.
 import { formatUtc, formatUtcDay } from '../format.ts';
 import { renderMarkdown } from '../markdown.ts';
-import { COMPONENT_STATE_LABELS, INCIDENT_IMPACT_LABELS, INCIDENT_STATUS_LABELS } from '../status.ts';
+import { COMPONENT_STATE_LABELS, INCIDENT_IMPACT_LABELS, INCIDENT_STATUS_LABELS, MAINTENANCE_STATUS_LABELS } from '../status.ts';
 import type { CommitmentPayload, IncidentPayload, PostmortemPayload } from './events.ts';
 import type { NotificationKind } from './kinds.ts';
-import { confirmLink, incidentLink, postmortemLink, subscriptionLinks, type MessageContext } from './links.ts';
+import type { MaintenancePayload } from '../maintenance.ts';
+import { confirmLink, incidentLink, maintenanceLink, postmortemLink, subscriptionLinks, type MessageContext } from './links.ts';
 
 export interface EmailMessage {
   to: string;
@@ -117,6 +118,36 @@ function postmortemParts(ctx: MessageContext, kind: NotificationKind, { postmort
   };
 }
 
+const MAINTENANCE_SUBJECTS: Partial<Record<NotificationKind, string>> = {
+  'maintenance.scheduled': 'Scheduled maintenance',
+  'maintenance.reminder': 'Reminder: maintenance soon',
+  'maintenance.started': 'Maintenance in progress',
+  'maintenance.updated': 'Maintenance update',
+  'maintenance.completed': 'Maintenance completed',
+};
+
+function maintenanceParts(ctx: MessageContext, kind: NotificationKind, { maintenance: m, updateId }: MaintenancePayload): Parts {
+  const link = maintenanceLink(ctx, m.id);
+  const status = MAINTENANCE_STATUS_LABELS[m.status];
+  const subject = `[${ctx.siteName}] ${m.status === 'cancelled' ? 'Maintenance cancelled' : MAINTENANCE_SUBJECTS[kind]}: ${m.title}`;
+  const window = `${formatUtc(m.scheduledFor)} – ${formatUtc(m.scheduledUntil)}`;
+  const update = m.updates.find((u) => u.id === updateId) ?? m.updates[m.updates.length - 1];
+  const affected = m.components.map((c) => c.name);
+  const word = update ? `${MAINTENANCE_STATUS_LABELS[update.status]} — ${formatUtc(update.createdAt)}\n${update.body}` : m.body;
+  return {
+    subject,
+    text: [m.title, `${status} · window ${window}`, word, ...(affected.length ? [`Affected components: ${affected.join(', ')}`] : []), `Details: ${link}`],
+    html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(m.title)}</h1>
+<p style="margin:0 0 16px"><strong>${escapeHtml(status)}</strong> · window ${escapeHtml(window)}</p>
+<div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
+${update ? `<p style="margin:0"><strong>${escapeHtml(MAINTENANCE_STATUS_LABELS[update.status])}</strong> — ${escapeHtml(formatUtc(update.createdAt))}</p>${renderMarkdown(update.body)}` : renderMarkdown(m.body)}
+</div>
+${affected.length ? `<p><strong>Affected components:</strong> ${escapeHtml(affected.join(', '))}</p>` : ''}
+<p><a href="${escapeHtml(link)}">Details on the status page</a></p>`,
+    listMember: true,
+  };
+}
+
 const COMMITMENT_NEWS: Record<string, string> = { done: 'Commitment done', wont_do: 'Commitment dropped' };
 
 function commitmentParts(ctx: MessageContext, { postmortem, commitment, commitments }: CommitmentPayload): Parts {
@@ -160,6 +191,13 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
       break;
     case 'commitment.updated':
       parts = commitmentParts(ctx, source.payload as CommitmentPayload);
+      break;
+    case 'maintenance.scheduled':
+    case 'maintenance.reminder':
+    case 'maintenance.started':
+    case 'maintenance.updated':
+    case 'maintenance.completed':
+      parts = maintenanceParts(ctx, source.kind, source.payload as MaintenancePayload);
       break;
     case 'subscription.confirm': {
       const { token, expiresAt } = source.payload as { token: string; expiresAt: number };

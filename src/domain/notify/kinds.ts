@@ -29,6 +29,11 @@ export const BROADCAST_KINDS = [
   'postmortem.published',
   'postmortem.updated',
   'commitment.updated',
+  'maintenance.scheduled',
+  'maintenance.reminder',
+  'maintenance.started',
+  'maintenance.updated',
+  'maintenance.completed',
 ] as const;
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
 
@@ -50,6 +55,11 @@ export const BROADCAST_CHANNELS: Record<BroadcastKind, readonly Channel[]> = {
   'postmortem.published': ['email', 'webhook'],
   'postmortem.updated': ['email', 'webhook'],
   'commitment.updated': ['email', 'webhook'],
+  'maintenance.scheduled': ['email', 'webhook'],
+  'maintenance.reminder': ['email', 'webhook'],
+  'maintenance.started': ['email', 'webhook'],
+  'maintenance.updated': ['email', 'webhook'],
+  'maintenance.completed': ['email', 'webhook'],
 };
 
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
@@ -60,6 +70,11 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   'postmortem.published': 'Post-incident report published',
   'postmortem.updated': 'Post-incident report updated',
   'commitment.updated': 'Commitment completed or re-dated',
+  'maintenance.scheduled': 'Maintenance scheduled',
+  'maintenance.reminder': 'Maintenance reminder',
+  'maintenance.started': 'Maintenance started',
+  'maintenance.updated': 'Maintenance update',
+  'maintenance.completed': 'Maintenance completed',
   'subscription.confirm': 'Confirm subscription',
   'subscription.already': 'Already subscribed notice',
   'webhook.verify': 'Webhook verification',

@@ -15,3 +15,5 @@ export const confirmLink = (ctx: MessageContext, token: string) => `${ctx.public
 export const incidentLink = (ctx: MessageContext, id: number) => `${ctx.publicUrl}/incidents/${id}`;
 
 export const postmortemLink = (ctx: MessageContext, slug: string) => `${ctx.publicUrl}/postmortems/${slug}`;
+
+export const maintenanceLink = (ctx: MessageContext, id: number) => `${ctx.publicUrl}/maintenance/${id}`;

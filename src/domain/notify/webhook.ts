@@ -3,7 +3,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CommitmentPayload, ComponentPayload, IncidentPayload, PostmortemPayload } from './events.ts';
 import type { NotificationKind } from './kinds.ts';
-import { incidentJson, webhookPageJson } from '../statuspage-api.ts';
+import type { MaintenancePayload } from '../maintenance.ts';
+import { incidentJson, maintenanceJson, webhookPageJson } from '../statuspage-api.ts';
 import { incidentLink, postmortemLink, subscriptionLinks, type MessageContext } from './links.ts';
 
 export const SIGNATURE_HEADER = 'X-Candor-Signature';
@@ -85,6 +86,15 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
           completed_at: iso(commitment.completedAt),
         },
       });
+    }
+    case 'maintenance.scheduled':
+    case 'maintenance.reminder':
+    case 'maintenance.started':
+    case 'maintenance.updated':
+    case 'maintenance.completed': {
+      // Statuspage sends maintenance as an incident with impact "maintenance" and its window.
+      const { page, maintenance } = source.payload as MaintenancePayload;
+      return JSON.stringify({ meta, page: webhookPageJson(ctx, page), event_type: source.kind, incident: maintenanceJson(ctx, maintenance) });
     }
     case 'webhook.verify': {
       const { challenge } = source.payload as { challenge: string };
