@@ -1,15 +1,16 @@
-// Atom and RSS feeds of the page's history: one entry per incident (every update inside, newest
-// first) and one per published post-mortem. Entry ids are stable, so a reader shows an incident's
-// new update as a change to the same entry rather than a new one.
+// Atom and RSS feeds of the page's history: one entry per incident and per maintenance window
+// (every update inside, newest first) and one per published post-mortem. Entry ids are stable,
+// so a reader shows an incident's new update as a change to the same entry rather than a new one.
 import { desc } from 'drizzle-orm';
 import { incidents as incidentsTable } from '../../db/schema.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { formatUtc } from './format.ts';
 import { affectedComponentsOf, loadIncidentViews, type IncidentView } from './incidents.ts';
 import { renderMarkdown } from './markdown.ts';
-import { incidentLink, postmortemLink, type MessageContext } from './notify/links.ts';
+import { loadRecentMaintenance, type MaintenanceView } from './maintenance.ts';
+import { incidentLink, maintenanceLink, postmortemLink, type MessageContext } from './notify/links.ts';
 import { listPostmortems, type PostmortemView } from './rca/postmortems.ts';
-import { COMPONENT_STATE_LABELS, INCIDENT_IMPACT_LABELS, INCIDENT_STATUS_LABELS } from './status.ts';
+import { COMPONENT_STATE_LABELS, INCIDENT_IMPACT_LABELS, INCIDENT_STATUS_LABELS, MAINTENANCE_STATUS_LABELS } from './status.ts';
 
 /** Entries in a feed: enough for a reader to catch up, the rest is on /history. */
 export const FEED_LIMIT = 50;
@@ -22,7 +23,7 @@ export interface FeedEntry {
   updated: number;
   /** The entry's body as HTML (escaped into the XML). */
   html: string;
-  category: 'incident' | 'postmortem';
+  category: 'incident' | 'maintenance' | 'postmortem';
 }
 
 export interface Feed {
@@ -53,6 +54,14 @@ function incidentHtml(incident: IncidentView): string {
   return head + components + updates;
 }
 
+function maintenanceHtml(m: MaintenanceView): string {
+  const components = m.components.length ? `<p>Affected: ${m.components.map((c) => escapeXml(c.name)).join(', ')}</p>` : '';
+  const updates = m.updates
+    .map((u) => `<h3>${escapeXml(MAINTENANCE_STATUS_LABELS[u.status])} — ${escapeXml(formatUtc(u.createdAt))}</h3>${renderMarkdown(u.body)}`)
+    .join('');
+  return `<p><strong>${escapeXml(MAINTENANCE_STATUS_LABELS[m.status])}</strong> · window ${escapeXml(formatUtc(m.scheduledFor))} – ${escapeXml(formatUtc(m.scheduledUntil))}</p>${components}${updates}`;
+}
+
 function postmortemHtml(ctx: MessageContext, pm: PostmortemView): string {
   const note = pm.revisions.length > 1 ? `<p><strong>Updated ${escapeXml(formatUtc(pm.revisions[0].publishedAt))}:</strong> ${escapeXml(pm.revisions[0].changeNote)}</p>` : '';
   return `${note}${renderMarkdown(pm.content.summary)}<p>Commitments: ${pm.tally.done} of ${pm.tally.total} done.</p><p><a href="${escapeXml(postmortemLink(ctx, pm.slug))}">Read the full report</a></p>`;
@@ -60,7 +69,7 @@ function postmortemHtml(ctx: MessageContext, pm: PostmortemView): string {
 
 export async function loadHistoryFeed(db: DbOrTx, ctx: MessageContext, siteName: string): Promise<Feed> {
   const rows = await db.select().from(incidentsTable).orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id)).limit(FEED_LIMIT);
-  const [views, postmortems] = await Promise.all([loadIncidentViews(db, rows), listPostmortems(db)]);
+  const [views, postmortems, windows] = await Promise.all([loadIncidentViews(db, rows), listPostmortems(db), loadRecentMaintenance(db, FEED_LIMIT)]);
   const entries: FeedEntry[] = [
     ...views.map((i) => ({
       id: tagId(ctx, `incident-${i.id}`),
@@ -70,6 +79,15 @@ export async function loadHistoryFeed(db: DbOrTx, ctx: MessageContext, siteName:
       updated: i.updatedAt,
       html: incidentHtml(i),
       category: 'incident' as const,
+    })),
+    ...windows.map((m) => ({
+      id: tagId(ctx, `maintenance-${m.id}`),
+      title: `Maintenance: ${m.title} (${MAINTENANCE_STATUS_LABELS[m.status]})`,
+      link: maintenanceLink(ctx, m.id),
+      published: m.createdAt,
+      updated: m.updatedAt,
+      html: maintenanceHtml(m),
+      category: 'maintenance' as const,
     })),
     ...postmortems.map((pm) => ({
       id: tagId(ctx, `postmortem-${pm.slug}`),

@@ -6,6 +6,7 @@ import { componentStatusChanges, incidents } from '../../db/schema.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
 import { loadIncidentViews, type IncidentView } from './incidents.ts';
+import { loadActiveMaintenance, loadMaintenanceBetween, loadUpcomingMaintenance, type MaintenanceView } from './maintenance.ts';
 import { overallStatus, worstComponentState, type ComponentState, type OverallStatus } from './status.ts';
 import { computeUptime, DAY_MS, startOfUtcDay, UPTIME_DAYS, type StatusChange, type Uptime } from './uptime.ts';
 
@@ -32,6 +33,8 @@ export interface StatusPageView {
   groups: GroupView[];
   ungrouped: ComponentView[];
   activeIncidents: IncidentView[];
+  activeMaintenance: MaintenanceView[];
+  upcomingMaintenance: MaintenanceView[];
   recentDays: HistoryDay[];
   generatedAt: number;
 }
@@ -104,10 +107,12 @@ export async function loadIncidentDays(db: DbOrTx, from: number, to: number): Pr
 
 export async function loadStatusPage(db: DbOrTx, now = Date.now()): Promise<StatusPageView> {
   const recentFrom = startOfUtcDay(now) - (RECENT_HISTORY_DAYS - 1) * DAY_MS;
-  const [{ groups, ungrouped }, activeIncidents, recentDays] = await Promise.all([
+  const [{ groups, ungrouped }, activeIncidents, recentDays, activeMaintenance, upcomingMaintenance] = await Promise.all([
     loadComponentViews(db, now),
     loadActiveIncidents(db),
     loadIncidentDays(db, recentFrom, startOfUtcDay(now) + DAY_MS),
+    loadActiveMaintenance(db),
+    loadUpcomingMaintenance(db),
   ]);
   const allComponents = [...groups.flatMap((g) => g.components), ...ungrouped];
   return {
@@ -118,6 +123,8 @@ export async function loadStatusPage(db: DbOrTx, now = Date.now()): Promise<Stat
     groups,
     ungrouped,
     activeIncidents,
+    activeMaintenance,
+    upcomingMaintenance,
     recentDays,
     generatedAt: now,
   };
@@ -127,6 +134,7 @@ export interface HistoryMonthView {
   month: string; // YYYY-MM
   label: string;
   incidents: IncidentView[];
+  maintenance: MaintenanceView[];
   newer: string | null;
   older: string | null;
 }
@@ -166,6 +174,7 @@ export async function loadHistoryMonth(db: DbOrTx, month: string, now = Date.now
     month,
     label: new Date(from).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
     incidents: await loadIncidentViews(db, rows),
+    maintenance: (await loadMaintenanceBetween(db, from, to)).filter((m) => m.status !== 'scheduled'),
     newer: month < current ? shiftMonth(month, 1) : null,
     older: oldest && monthKey(oldest.startedAt) <= older ? older : null,
   };

@@ -1,0 +1,11 @@
+// /maintenance.ics: subscribe to scheduled maintenance in any calendar app.
+import type { APIRoute } from 'astro';
+import { getDb } from '../db/client.ts';
+import { CALENDAR_LIMIT, renderMaintenanceCalendar } from '../domain/ical.ts';
+import { loadRecentMaintenance } from '../domain/maintenance.ts';
+import { messageContext } from '../web/message-context.ts';
+
+export const GET: APIRoute = async ({ url }) =>
+  new Response(renderMaintenanceCalendar(messageContext(url), await loadRecentMaintenance(getDb(), CALENDAR_LIMIT)), {
+    headers: { 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': 'inline; filename="maintenance.ics"' },
+  });
