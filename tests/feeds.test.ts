@@ -1,5 +1,4 @@
 // The history feeds, read by a real feed parser (Debian's python3-feedparser).
-import { execFileSync } from 'node:child_process';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as schema from '../db/schema.ts';
@@ -8,26 +7,8 @@ import { saveActionItem } from '../src/domain/rca/commitments.ts';
 import { loadReview, requestReview, saveFactor, updateReview } from '../src/domain/rca/reviews.ts';
 import { approve, assignOwner, draftHash, publish, reduceToDraft, submitForReview } from '../src/domain/rca/workflow.ts';
 import { api, createUserWithToken } from './support/api.ts';
+import { parseFeed, type ParsedFeed } from './support/parsers.ts';
 import { startServer, type TestServer } from './support/server.ts';
-
-const PARSE = `
-import sys, json, feedparser
-d = feedparser.parse(sys.stdin.buffer.read())
-print(json.dumps({
-  "bozo": d.bozo, "error": str(d.get("bozo_exception", "")), "version": d.version,
-  "title": d.feed.get("title"), "link": d.feed.get("link"),
-  "entries": [{"id": e.get("id"), "title": e.get("title"), "link": e.get("link"), "updated": e.get("updated") or e.get("published"),
-               "html": (e.get("content") or [{"value": e.get("summary", "")}])[0]["value"], "tags": [t["term"] for t in e.get("tags", [])]} for e in d.entries],
-}))`;
-
-interface Parsed {
-  bozo: boolean;
-  error: string;
-  version: string;
-  title: string;
-  link: string;
-  entries: { id: string; title: string; link: string; updated: string; html: string; tags: string[] }[];
-}
 
 let server: TestServer;
 let token: string;
@@ -42,13 +23,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function parsed(path: string): Promise<Parsed> {
+async function parsed(path: string): Promise<ParsedFeed> {
   const response = await fetch(server.url + path);
   expect(response.status).toBe(200);
   const type = response.headers.get('content-type');
   expect(type).toBe(path.endsWith('.atom') ? 'application/atom+xml; charset=utf-8' : 'application/rss+xml; charset=utf-8');
-  const out = execFileSync('/usr/bin/python3', ['-c', PARSE], { input: Buffer.from(await response.arrayBuffer()) });
-  return JSON.parse(out.toString());
+  return parseFeed(Buffer.from(await response.arrayBuffer()));
 }
 
 /** Publishes an RCA of `incidentId` through the domain, as two authors would. */

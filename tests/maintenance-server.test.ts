@@ -1,23 +1,14 @@
 // Scheduled maintenance through the real server: scheduled in the admin, started and completed by
 // the server's own clock, told to subscribers, and published as Statuspage JSON, a feed entry and
 // an iCalendar event read by Debian's python3-icalendar.
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { adminSession } from './support/admin-session.ts';
 import { createUserWithToken } from './support/api.ts';
+import { parseCalendar, parseFeed } from './support/parsers.ts';
 import { ResendMock } from './support/resend-mock.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { mailEnv, subscribeConfirmed, waitFor } from './support/subscribers.ts';
-
-const PARSE_ICS = `
-import sys, json
-from icalendar import Calendar
-cal = Calendar.from_ical(sys.stdin.buffer.read())
-print(json.dumps([{
-  "uid": str(e["UID"]), "summary": str(e["SUMMARY"]), "status": str(e["STATUS"]), "sequence": int(e["SEQUENCE"]),
-  "start": e.decoded("DTSTART").isoformat(), "end": e.decoded("DTEND").isoformat(), "description": str(e["DESCRIPTION"]), "url": str(e["URL"]),
-} for e in cal.walk("VEVENT")]))`;
 
 const isoTime = z.iso.datetime({ offset: true });
 // Statuspage's scheduled maintenance object (an incident with its window and impact "maintenance").
@@ -61,7 +52,7 @@ async function calendar() {
   expect(response.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
   const raw = Buffer.from(await response.arrayBuffer());
   expect(raw.toString('utf8')).toMatch(/^BEGIN:VCALENDAR\r\n/);
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', PARSE_ICS], { input: raw }).toString()) as { uid: string; summary: string; status: string; sequence: number; start: string; end: string; description: string; url: string }[];
+  return parseCalendar(raw);
 }
 
 async function schedule(title: string, startsIn: number, lasts: number, fields: [string, string][] = []) {
@@ -105,6 +96,10 @@ describe('scheduled maintenance on the server', () => {
     await waitFor('completion email', () => mock.emailsTo('watcher@example.com').find((m) => m.subject.includes('Maintenance completed: Database upgrade')));
     const [after] = await calendar();
     expect(after.sequence).toBe(2);
+    const feed = parseFeed(Buffer.from(await (await fetch(server.url + '/history.atom')).arrayBuffer()));
+    const entry = feed.entries.find((e) => e.id === `tag:${new URL(server.url).hostname},2026:maintenance-${id}`)!;
+    expect(entry).toMatchObject({ title: 'Maintenance: Database upgrade (Completed)', tags: ['maintenance'] });
+    expect(entry.html).toContain('<strong>a few seconds</strong>');
     // each message exactly once, although every tick of the clock looked at the window
     const subjects = mock.emailsTo('watcher@example.com').map((m) => m.subject).filter((s) => s.includes('Database upgrade'));
     expect(subjects).toEqual(['[Example Cloud] Scheduled maintenance: Database upgrade', '[Example Cloud] Maintenance in progress: Database upgrade', '[Example Cloud] Maintenance completed: Database upgrade']);
