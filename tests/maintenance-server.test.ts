@@ -9,6 +9,7 @@ import { parseCalendar, parseFeed } from './support/parsers.ts';
 import { ResendMock } from './support/resend-mock.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { mailEnv, subscribeConfirmed, waitFor } from './support/subscribers.ts';
+import { WebhookReceiver } from './support/webhook-receiver.ts';
 
 const isoTime = z.iso.datetime({ offset: true });
 // Statuspage's scheduled maintenance object (an incident with its window and impact "maintenance").
@@ -31,17 +32,21 @@ const maintenanceSchema = z.object({
 let server: TestServer;
 const mock = new ResendMock({ requestsPerSecond: 0 });
 let admin: Awaited<ReturnType<typeof adminSession>>;
+const hooks = new WebhookReceiver();
 
 beforeAll(async () => {
   await mock.start();
+  await hooks.start();
   server = await startServer({ env: mailEnv(mock, { CANDOR_MAINTENANCE_TICK_MS: '200' }) });
   const { email, password } = createUserWithToken(server.dbFile, 'support', 'ops@example.com', 'Ops');
   admin = await adminSession(server.url, email, password);
   await subscribeConfirmed(server.url, mock, 'watcher@example.com', [2]);
+  expect((await admin.post('/admin/subscribers', [['url', `${hooks.url}/ops`], ['scope', 'some'], ['components', '2']])).status).toBe(303);
 });
 afterAll(async () => {
   await server?.stop();
   await mock.stop();
+  await hooks.stop();
 });
 
 const json = async (path: string) => (await (await fetch(server.url + path)).json()) as Record<string, any>;
@@ -94,6 +99,14 @@ describe('scheduled maintenance on the server', () => {
     maintenanceSchema.parse(done);
     expect(done.incident_updates.map((u: { status: string }) => u.status)).toEqual(['completed', 'in_progress', 'scheduled']);
     await waitFor('completion email', () => mock.emailsTo('watcher@example.com').find((m) => m.subject.includes('Maintenance completed: Database upgrade')));
+    // webhooks get Statuspage's shape: an incident with impact "maintenance" and its window
+    const started = await waitFor('start webhook', () => hooks.received.find((r) => r.json.event_type === 'maintenance.started'));
+    expect(Object.keys(started.json)).toEqual(['meta', 'page', 'event_type', 'incident']);
+    maintenanceSchema.parse(started.json.incident);
+    expect(started.json.incident).toMatchObject({ id: `maintenance-${id}`, status: 'in_progress', components: [{ id: '2', status: 'under_maintenance' }] });
+    expect(hooks.received.filter((r) => r.path === '/ops').map((r) => r.json.event_type)).toEqual(
+      expect.arrayContaining(['maintenance.scheduled', 'maintenance.started', 'maintenance.completed']),
+    );
     const [after] = await calendar();
     expect(after.sequence).toBe(2);
     const feed = parseFeed(Buffer.from(await (await fetch(server.url + '/history.atom')).arrayBuffer()));

@@ -131,6 +131,10 @@ async function notifyMaintenance(tx: DbOrTx, id: number, kind: BroadcastKind, up
   await enqueueBroadcast(tx, { kind, componentIds: maintenance.components.map((c) => c.id), payload }, now);
 }
 
+function assertNotOver(scheduledUntil: number, now: number): void {
+  if (scheduledUntil <= now) throw new InputError('scheduledUntil: the window is already over; choose a window that ends in the future.');
+}
+
 async function assertComponents(tx: DbOrTx, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
   const found = await tx.select({ id: components.id }).from(components).where(inArray(components.id, ids));
@@ -140,7 +144,7 @@ async function assertComponents(tx: DbOrTx, ids: number[]): Promise<void> {
 
 export async function scheduleMaintenance(db: Db, input: unknown, author: Author, now = Date.now()): Promise<MaintenanceView> {
   const data = parseInput(scheduleSchema, input);
-  if (data.scheduledUntil <= now) throw new InputError('scheduledUntil: the window is already over; schedule a window that ends in the future.');
+  assertNotOver(data.scheduledUntil, now);
   const componentIds = [...new Set(data.componentIds)];
   return db.transaction(async (tx) => {
     await assertComponents(tx, componentIds);
@@ -233,11 +237,10 @@ async function transition(tx: DbOrTx, id: number, status: MaintenanceStatus, mes
   return getMaintenance(tx, id);
 }
 
-export const editMaintenanceSchema = scheduleSchema;
-
 /** Changes a window not yet started (title, text, times, components); calendars get a new SEQUENCE. */
 export async function rescheduleMaintenance(db: Db, id: number, input: unknown, author: Author, now = Date.now()): Promise<MaintenanceView> {
-  const data = parseInput(editMaintenanceSchema, input);
+  const data = parseInput(scheduleSchema, input);
+  assertNotOver(data.scheduledUntil, now);
   const componentIds = [...new Set(data.componentIds)];
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
@@ -264,13 +267,11 @@ export async function rescheduleMaintenance(db: Db, id: number, input: unknown, 
     await tx.delete(maintenanceComponents).where(eq(maintenanceComponents.maintenanceId, id));
     if (componentIds.length) await tx.insert(maintenanceComponents).values(componentIds.map((componentId) => ({ maintenanceId: id, componentId })));
     await recordChange(tx, 'maintenance', `maintenance:${id}`);
-    if (data.notify) {
-      const [update] = await tx
-        .insert(maintenanceUpdates)
-        .values({ maintenanceId: id, status: 'scheduled', body: 'The maintenance window was changed.', createdAt: now, authorId: author.id, authorName: author.name })
-        .returning();
-      await notifyMaintenance(tx, id, 'maintenance.updated', update.id, now);
-    }
+    const [update] = await tx
+      .insert(maintenanceUpdates)
+      .values({ maintenanceId: id, status: 'scheduled', body: 'The maintenance window was changed.', createdAt: now, authorId: author.id, authorName: author.name })
+      .returning();
+    if (data.notify) await notifyMaintenance(tx, id, 'maintenance.updated', update.id, now);
     return getMaintenance(tx, id);
   });
 }
