@@ -120,7 +120,7 @@ function postmortemParts(ctx: MessageContext, kind: NotificationKind, { postmort
 
 const MAINTENANCE_SUBJECTS: Partial<Record<NotificationKind, string>> = {
   'maintenance.scheduled': 'Scheduled maintenance',
-  'maintenance.reminder': 'Reminder: maintenance soon',
+  'maintenance.reminder': 'Maintenance starts soon',
   'maintenance.started': 'Maintenance in progress',
   'maintenance.updated': 'Maintenance update',
   'maintenance.completed': 'Maintenance completed',
