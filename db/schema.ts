@@ -514,3 +514,21 @@ export const maintenanceUpdates = sqliteTable(
   },
   (t) => [index('maintenance_updates_idx').on(t.maintenanceId, t.createdAt)],
 );
+
+// Incident templates: the words and states support staff reach for under pressure.
+export const incidentTemplates = sqliteTable(
+  'incident_templates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    title: text('title').notNull().default(''),
+    status: text('status').notNull(),
+    impact: text('impact').notNull(),
+    message: text('message').notNull(),
+    // JSON { componentId: state }
+    components: text('components').notNull().default('{}'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('incident_templates_name_idx').on(t.name)],
+);
