@@ -1,0 +1,45 @@
+// Password guessing is limited per account and per address, counted in the database.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createUserWithToken } from './support/api.ts';
+import { startServer, type TestServer } from './support/server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({ env: { TRUST_PROXY: '1' } });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function login(email: string, password: string, ip: string) {
+  const r = await fetch(`${server.url}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, 'x-forwarded-for': ip },
+    body: new URLSearchParams({ email, password }).toString(),
+    redirect: 'manual',
+  });
+  return { status: r.status, retryAfter: r.headers.get('retry-after'), html: await r.text() };
+}
+
+describe('login rate limits', () => {
+  test('10 failures lock the account (even with the right password) but not others; success clears the count', async () => {
+    const victim = createUserWithToken(server.dbFile, 'admin', 'victim@example.com', 'Victim');
+    const other = createUserWithToken(server.dbFile, 'support', 'other@example.com', 'Other');
+    // a success clears earlier failures
+    for (let i = 0; i < 9; i++) expect((await login('victim@example.com', 'wrong', `10.1.0.${i}`)).status).toBe(400);
+    expect((await login('Victim@Example.com', victim.password, '10.1.1.1')).status).toBe(303);
+    for (let i = 0; i < 10; i++) expect((await login('victim@example.com', 'wrong', `10.2.0.${i}`)).status).toBe(400);
+    const locked = await login('victim@example.com', victim.password, '10.3.0.1');
+    expect(locked.status).toBe(429);
+    expect(Number(locked.retryAfter)).toBeGreaterThan(0);
+    expect(locked.html).toContain('Too many failed logins.');
+    expect((await login('other@example.com', other.password, '10.3.0.1')).status).toBe(303);
+  });
+
+  test('30 failures from one address lock that address for every account', async () => {
+    const user = createUserWithToken(server.dbFile, 'support', 'calm@example.com', 'Calm');
+    for (let i = 0; i < 30; i++) expect((await login(`nobody${i}@example.com`, 'wrong', '10.9.9.9')).status).toBe(400);
+    expect((await login('calm@example.com', user.password, '10.9.9.9')).status).toBe(429);
+    expect((await login('calm@example.com', user.password, '10.9.9.8')).status).toBe(303);
+  });
+});
