@@ -532,3 +532,20 @@ export const incidentTemplates = sqliteTable(
   },
   (t) => [uniqueIndex('incident_templates_name_idx').on(t.name)],
 );
+
+// Which incident an alert group (Alertmanager's groupKey, or the generic webhook's key) opened,
+// so repeated and later deliveries for the group update that incident instead of opening another.
+export const alertGroups = sqliteTable(
+  'alert_groups',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    source: text('source').notNull(),
+    groupKey: text('group_key').notNull(),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('alert_groups_key_idx').on(t.source, t.groupKey), index('alert_groups_incident_idx').on(t.incidentId)],
+);

@@ -105,27 +105,30 @@ async function insertUpdate(
 
 export async function createIncident(db: Db, input: unknown, author: Author, now = Date.now()): Promise<IncidentView> {
   const data = parseInput(createIncidentSchema, input);
+  return db.transaction((tx) => createIncidentIn(tx, data, author, now));
+}
+
+/** Opens an incident inside the caller's transaction (with other writes that must go with it). */
+export async function createIncidentIn(tx: DbOrTx, data: z.output<typeof createIncidentSchema>, author: Author, now: number): Promise<IncidentView> {
   const startedAt = data.startedAt ?? now;
-  return db.transaction(async (tx) => {
-    const [incident] = await tx
-      .insert(incidents)
-      .values({
-        title: data.title,
-        impact: data.impact,
-        status: data.status,
-        startedAt,
-        resolvedAt: data.status === 'resolved' ? now : null,
-        createdAt: now,
-        updatedAt: now,
-        createdBy: author.id,
-      })
-      .returning();
-    const updateId = await insertUpdate(tx, incident.id, data.status, data.message, toStateMap(data.components), now, startedAt, author);
-    await recordChange(tx, 'incident', `incident:${incident.id}`);
-    const view = await getIncident(tx, incident.id);
-    if (data.notify) await notifyIncident(tx, view, 'incident.created', updateId, now);
-    return view;
-  });
+  const [incident] = await tx
+    .insert(incidents)
+    .values({
+      title: data.title,
+      impact: data.impact,
+      status: data.status,
+      startedAt,
+      resolvedAt: data.status === 'resolved' ? now : null,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: author.id,
+    })
+    .returning();
+  const updateId = await insertUpdate(tx, incident.id, data.status, data.message, toStateMap(data.components), now, startedAt, author);
+  await recordChange(tx, 'incident', `incident:${incident.id}`);
+  const view = await getIncident(tx, incident.id);
+  if (data.notify) await notifyIncident(tx, view, 'incident.created', updateId, now);
+  return view;
 }
 
 /** Posts an update. Resolving sets the end time; a new update on a resolved incident reopens it. */
@@ -137,29 +140,37 @@ export async function postIncidentUpdate(
   now = Date.now(),
 ): Promise<IncidentView> {
   const data = parseInput(postUpdateSchema, input);
-  return db.transaction(async (tx) => {
-    const [incident] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
-    if (!incident) throw new NotFoundError(`No incident with id ${incidentId}.`);
-    const displayAt = data.displayAt ?? now;
-    // The incident row first, so snapshots taken while applying component states see its new state.
-    await tx
-      .update(incidents)
-      .set({
-        status: data.status,
-        impact: data.impact ?? incident.impact,
-        resolvedAt: data.status === 'resolved' ? (incident.resolvedAt ?? displayAt) : null,
-        updatedAt: now,
-      })
-      .where(eq(incidents.id, incidentId));
-    const updateId = await insertUpdate(tx, incidentId, data.status, data.message, toStateMap(data.components), now, displayAt, author);
-    await recordChange(tx, 'incident', `incident:${incidentId}`);
-    const view = await getIncident(tx, incidentId);
-    if (data.notify) {
-      const kind = data.status === 'resolved' && incident.status !== 'resolved' ? 'incident.resolved' : 'incident.updated';
-      await notifyIncident(tx, view, kind, updateId, now);
-    }
-    return view;
-  });
+  return db.transaction((tx) => postIncidentUpdateIn(tx, incidentId, data, author, now));
+}
+
+export async function postIncidentUpdateIn(
+  tx: DbOrTx,
+  incidentId: number,
+  data: z.output<typeof postUpdateSchema>,
+  author: Author,
+  now: number,
+): Promise<IncidentView> {
+  const [incident] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
+  if (!incident) throw new NotFoundError(`No incident with id ${incidentId}.`);
+  const displayAt = data.displayAt ?? now;
+  // The incident row first, so snapshots taken while applying component states see its new state.
+  await tx
+    .update(incidents)
+    .set({
+      status: data.status,
+      impact: data.impact ?? incident.impact,
+      resolvedAt: data.status === 'resolved' ? (incident.resolvedAt ?? displayAt) : null,
+      updatedAt: now,
+    })
+    .where(eq(incidents.id, incidentId));
+  const updateId = await insertUpdate(tx, incidentId, data.status, data.message, toStateMap(data.components), now, displayAt, author);
+  await recordChange(tx, 'incident', `incident:${incidentId}`);
+  const view = await getIncident(tx, incidentId);
+  if (data.notify) {
+    const kind = data.status === 'resolved' && incident.status !== 'resolved' ? 'incident.resolved' : 'incident.updated';
+    await notifyIncident(tx, view, kind, updateId, now);
+  }
+  return view;
 }
 
 /** Loads incidents with their updates (newest first) and affected components, in one round of queries. */
