@@ -2,6 +2,7 @@
 // look at either, which is what lets the front server cache them for everyone.
 import { defineMiddleware } from 'astro:middleware';
 import { getDb } from './db/client.ts';
+import { runAs } from './domain/audit.ts';
 import { SESSION_COOKIE, validateSessionToken } from './domain/auth/sessions.ts';
 import { authenticateApiToken } from './domain/auth/users.ts';
 import { isPersonalPath } from './server/page-cache.ts';
@@ -37,7 +38,7 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
         : 'Send an API token in the header "Authorization: Bearer <token>"; create one with `npm run candor -- token create`.');
     }
     ctx.locals.user = user;
-    return next();
+    return runAs({ kind: 'token', id: user.id, name: user.name }, () => next());
   }
 
   if (path === '/admin' || path.startsWith('/admin/')) {
@@ -58,10 +59,13 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
         clearSessionCookie(ctx.cookies, ctx.url);
       }
     }
+    const user = ctx.locals.user;
     const response =
-      !ctx.locals.user && !OPEN_ADMIN_PATHS.has(path)
+      !user && !OPEN_ADMIN_PATHS.has(path)
         ? ctx.redirect(`/admin/login?next=${encodeURIComponent(path + ctx.url.search)}`)
-        : await next();
+        : user
+          ? await runAs({ kind: 'user', id: user.id, name: user.name }, () => next())
+          : await next();
     // Admin answers are personal: no shared cache (ours or a CDN's) may keep them.
     response.headers.set('cache-control', 'no-store');
     return response;

@@ -3,6 +3,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { componentGroups, components, componentStatusChanges } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { recordAudit } from './audit.ts';
 import { recordChange } from './changes.ts';
 import { NotFoundError, oneOf, parseInput } from './errors.ts';
 import { hasWebhookSubscribers, notifyComponentChange } from './notify/events.ts';
@@ -58,6 +59,7 @@ export async function createGroup(db: Db, input: unknown, now = Date.now()): Pro
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(componentGroups).values({ ...data, createdAt: now }).returning();
     await recordChange(tx, 'structure', `group:${row.id}`);
+    await recordAudit(tx, { action: 'group.create', subjectType: 'group', subjectId: row.id, after: row }, now);
     return row;
   });
 }
@@ -65,9 +67,11 @@ export async function createGroup(db: Db, input: unknown, now = Date.now()): Pro
 export async function updateGroup(db: Db, id: number, input: unknown): Promise<ComponentGroup> {
   const data = parseInput(groupInputSchema, input);
   return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(componentGroups).where(eq(componentGroups.id, id));
     const [row] = await tx.update(componentGroups).set(data).where(eq(componentGroups.id, id)).returning();
     if (!row) throw new NotFoundError(`No component group with id ${id}.`);
     await recordChange(tx, 'structure', `group:${id}`);
+    await recordAudit(tx, { action: 'group.update', subjectType: 'group', subjectId: id, before, after: row });
     return row;
   });
 }
@@ -79,6 +83,7 @@ export async function deleteGroup(db: Db, id: number): Promise<void> {
     const deleted = await tx.delete(componentGroups).where(eq(componentGroups.id, id)).returning();
     if (deleted.length === 0) throw new NotFoundError(`No component group with id ${id}.`);
     await recordChange(tx, 'structure', `group:${id}`);
+    await recordAudit(tx, { action: 'group.delete', subjectType: 'group', subjectId: id, before: deleted[0] });
   });
 }
 
@@ -99,6 +104,7 @@ export async function createComponent(
     // The first history row marks when the component began to exist, for uptime.
     await tx.insert(componentStatusChanges).values({ componentId: row.id, status, changedAt: now });
     await recordChange(tx, 'structure', `component:${row.id}`);
+    await recordAudit(tx, { action: 'component.create', subjectType: 'component', subjectId: row.id, after: row }, now);
     return row;
   });
 }
@@ -107,6 +113,7 @@ export async function updateComponent(db: Db, id: number, input: unknown, now = 
   const data = parseInput(componentInputSchema, input);
   return db.transaction(async (tx) => {
     await assertGroupExists(tx, data.groupId);
+    const [before] = await tx.select().from(components).where(eq(components.id, id));
     const [row] = await tx
       .update(components)
       .set({ ...data, updatedAt: now })
@@ -114,6 +121,7 @@ export async function updateComponent(db: Db, id: number, input: unknown, now = 
       .returning();
     if (!row) throw new NotFoundError(`No component with id ${id}.`);
     await recordChange(tx, 'structure', `component:${id}`);
+    await recordAudit(tx, { action: 'component.update', subjectType: 'component', subjectId: id, before, after: row }, now);
     return row;
   });
 }
@@ -123,6 +131,7 @@ export async function deleteComponent(db: Db, id: number): Promise<void> {
     const deleted = await tx.delete(components).where(eq(components.id, id)).returning();
     if (deleted.length === 0) throw new NotFoundError(`No component with id ${id}.`);
     await recordChange(tx, 'structure', `component:${id}`);
+    await recordAudit(tx, { action: 'component.delete', subjectType: 'component', subjectId: id, before: deleted[0] });
   });
 }
 
@@ -184,7 +193,8 @@ export const componentStatusInputSchema = z.strictObject({ status: componentStat
 export async function setComponentStatus(db: Db, id: number, input: unknown, now = Date.now()): Promise<Component> {
   const state = parseInput(componentStatusInputSchema, input).status;
   return db.transaction(async (tx) => {
-    await applyComponentStates(tx, new Map([[id, state]]), now);
+    const [change] = await applyComponentStates(tx, new Map([[id, state]]), now);
+    await recordAudit(tx, { action: 'component.status', subjectType: 'component', subjectId: id, before: { status: change.oldStatus }, after: { status: change.newStatus } }, now);
     return getComponent(tx, id);
   });
 }

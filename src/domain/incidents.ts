@@ -3,6 +3,7 @@ import { desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { components, incidents, incidentUpdateComponents, incidentUpdates } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { recordAudit } from './audit.ts';
 import { recordChange } from './changes.ts';
 import { applyComponentStates, componentStateSchema } from './components.ts';
 import { NotFoundError, oneOf, parseInput } from './errors.ts';
@@ -127,6 +128,7 @@ export async function createIncidentIn(tx: DbOrTx, data: z.output<typeof createI
   const updateId = await insertUpdate(tx, incident.id, data.status, data.message, toStateMap(data.components), now, startedAt, author);
   await recordChange(tx, 'incident', `incident:${incident.id}`);
   const view = await getIncident(tx, incident.id);
+  await recordAudit(tx, { action: 'incident.create', subjectType: 'incident', subjectId: incident.id, after: { ...incident, message: data.message, components: data.components, notify: data.notify } }, now);
   if (data.notify) await notifyIncident(tx, view, 'incident.created', updateId, now);
   return view;
 }
@@ -166,6 +168,8 @@ export async function postIncidentUpdateIn(
   const updateId = await insertUpdate(tx, incidentId, data.status, data.message, toStateMap(data.components), now, displayAt, author);
   await recordChange(tx, 'incident', `incident:${incidentId}`);
   const view = await getIncident(tx, incidentId);
+  const { updates: _u, ...after } = view;
+  await recordAudit(tx, { action: 'incident.update', subjectType: 'incident', subjectId: incidentId, before: incident, after: { ...after, message: data.message, components: data.components, notify: data.notify } }, now);
   if (data.notify) {
     const kind = data.status === 'resolved' && incident.status !== 'resolved' ? 'incident.resolved' : 'incident.updated';
     await notifyIncident(tx, view, kind, updateId, now);

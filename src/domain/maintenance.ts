@@ -4,6 +4,7 @@ import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or } from 'drizzle-o
 import { z } from 'zod';
 import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { recordAudit, runAs } from './audit.ts';
 import { recordChange } from './changes.ts';
 import { applyComponentStates } from './components.ts';
 import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from './errors.ts';
@@ -171,6 +172,7 @@ export async function scheduleMaintenance(db: Db, input: unknown, author: Author
       .values({ maintenanceId: row.id, status: 'scheduled', body: data.body, createdAt: now, authorId: author.id, authorName: author.name })
       .returning();
     await recordChange(tx, 'maintenance', `maintenance:${row.id}`);
+    await recordAudit(tx, { action: 'maintenance.schedule', subjectType: 'maintenance', subjectId: row.id, after: { ...row, componentIds } }, now);
     if (data.notify) await notifyMaintenance(tx, row.id, 'maintenance.scheduled', update.id, now);
     return getMaintenance(tx, row.id);
   });
@@ -233,6 +235,7 @@ async function transition(tx: DbOrTx, id: number, status: MaintenanceStatus, mes
   }
   const [update] = await tx.insert(maintenanceUpdates).values({ maintenanceId: id, status, body: message, createdAt: now, authorId: author.id, authorName: author.name }).returning();
   await recordChange(tx, 'maintenance', `maintenance:${id}`);
+  await recordAudit(tx, { action: 'maintenance.update', subjectType: 'maintenance', subjectId: id, before: { status: from }, after: { status, message } }, now);
   if (notify) await notifyMaintenance(tx, id, KIND_FOR_STATUS[status], update.id, now);
   return getMaintenance(tx, id);
 }
@@ -267,6 +270,7 @@ export async function rescheduleMaintenance(db: Db, id: number, input: unknown, 
     await tx.delete(maintenanceComponents).where(eq(maintenanceComponents.maintenanceId, id));
     if (componentIds.length) await tx.insert(maintenanceComponents).values(componentIds.map((componentId) => ({ maintenanceId: id, componentId })));
     await recordChange(tx, 'maintenance', `maintenance:${id}`);
+    await recordAudit(tx, { action: 'maintenance.reschedule', subjectType: 'maintenance', subjectId: id, before: row, after: { ...data, componentIds } }, now);
     const [update] = await tx
       .insert(maintenanceUpdates)
       .values({ maintenanceId: id, status: 'scheduled', body: 'The maintenance window was changed.', createdAt: now, authorId: author.id, authorName: author.name })
@@ -291,7 +295,11 @@ export interface ClockResult {
  * windows that closed (each only when the maintenance asks for it). Every step is a
  * compare-and-set on the row's state, so instances running the clock together never do one twice.
  */
-export async function runMaintenanceClock(db: Db, now = Date.now()): Promise<ClockResult> {
+export function runMaintenanceClock(db: Db, now = Date.now()): Promise<ClockResult> {
+  return runAs({ kind: 'system', id: null, name: 'Maintenance clock' }, () => tickClock(db, now));
+}
+
+async function tickClock(db: Db, now: number): Promise<ClockResult> {
   const result: ClockResult = { reminded: [], started: [], completed: [] };
   const due = await db
     .select()

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { components, subscriberComponents, subscribers } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { generateToken, hashToken } from './auth/tokens.ts';
+import { recordAudit } from './audit.ts';
 import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from './errors.ts';
 import { CHANNELS, SUBSCRIBER_STATES, type SubscriberState } from './notify/kinds.ts';
 import { enqueuePersonal, skipQueuedFor } from './notify/outbox.ts';
@@ -249,6 +250,8 @@ export async function addWebhookSubscriber(db: Db, input: unknown, now = Date.no
       : await tx.insert(subscribers).values({ kind: 'webhook', address: data.url, manageToken: generateToken(), source: 'admin', createdAt: now, ...values }).returning();
     await setComponents(tx, row.id, ids);
     if (data.verify) await enqueueVerification(tx, row, now);
+    // Never the signing secret: the audit log is readable by every admin.
+    await recordAudit(tx, { action: 'subscriber.webhook_add', subjectType: 'subscriber', subjectId: row.id, after: { address: row.address, state: row.state, components: data.components } }, now);
     return row;
   });
 }
@@ -273,9 +276,12 @@ export async function activateWebhook(db: DbOrTx, id: number, now = Date.now()):
     .where(and(eq(subscribers.id, id), eq(subscribers.kind, 'webhook'), eq(subscribers.state, 'pending')))
     .returning({ id: subscribers.id });
   if (rows.length === 0) throw new ConflictError('Only a webhook awaiting verification can be confirmed; email addresses confirm themselves.');
+  await recordAudit(db, { action: 'subscriber.activate', subjectType: 'subscriber', subjectId: id, before: { state: 'pending' }, after: { state: 'active' } }, now);
 }
 
 export async function unsubscribeById(db: Db, id: number, now = Date.now()): Promise<Subscriber> {
   const { subscriber } = await getSubscriber(db, id);
-  return unsubscribe(db, subscriber, now);
+  const after = await unsubscribe(db, subscriber, now);
+  await recordAudit(db, { action: 'subscriber.unsubscribe', subjectType: 'subscriber', subjectId: id, before: { state: subscriber.state }, after: { state: after.state } }, now);
+  return after;
 }

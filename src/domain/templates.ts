@@ -4,6 +4,7 @@ import { asc, eq, inArray, ne, and } from 'drizzle-orm';
 import { z } from 'zod';
 import { components, incidentTemplates } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { recordAudit } from './audit.ts';
 import { componentStateSchema } from './components.ts';
 import { ConflictError, NotFoundError, oneOf, parseInput } from './errors.ts';
 import { INCIDENT_IMPACTS, INCIDENT_STATUSES, type ComponentState, type IncidentImpact, type IncidentStatus } from './status.ts';
@@ -68,6 +69,7 @@ export async function createTemplate(db: Db, input: unknown, now = Date.now()): 
   return db.transaction(async (tx) => {
     await validate(tx, data, null);
     const [row] = await tx.insert(incidentTemplates).values({ ...data, components: JSON.stringify(data.components), createdAt: now, updatedAt: now }).returning();
+    await recordAudit(tx, { action: 'template.create', subjectType: 'template', subjectId: row.id, after: data }, now);
     return toTemplate(row);
   });
 }
@@ -75,8 +77,9 @@ export async function createTemplate(db: Db, input: unknown, now = Date.now()): 
 export async function updateTemplate(db: Db, id: number, input: unknown, now = Date.now()): Promise<IncidentTemplate> {
   const data = parseInput(templateSchema, input);
   return db.transaction(async (tx) => {
-    await getTemplate(tx, id);
+    const before = await getTemplate(tx, id);
     await validate(tx, data, id);
+    await recordAudit(tx, { action: 'template.update', subjectType: 'template', subjectId: id, before, after: data }, now);
     const [row] = await tx.update(incidentTemplates).set({ ...data, components: JSON.stringify(data.components), updatedAt: now }).where(eq(incidentTemplates.id, id)).returning();
     return toTemplate(row);
   });
@@ -84,8 +87,9 @@ export async function updateTemplate(db: Db, id: number, input: unknown, now = D
 
 export async function deleteTemplate(db: Db, id: number): Promise<void> {
   await db.transaction(async (tx) => {
-    await getTemplate(tx, id);
+    const before = await getTemplate(tx, id);
     await tx.delete(incidentTemplates).where(eq(incidentTemplates.id, id));
+    await recordAudit(tx, { action: 'template.delete', subjectType: 'template', subjectId: id, before });
   });
 }
 

@@ -4,6 +4,7 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '../db/client.ts';
 import { applyAlerts, type AlertBatch } from '../domain/alerts.ts';
+import { runAs } from '../domain/audit.ts';
 import { apiError, forbidden, handleApi, json, readJsonObject } from './api.ts';
 
 export function alertRoute(parse: (body: unknown) => AlertBatch): APIRoute {
@@ -13,7 +14,8 @@ export function alertRoute(parse: (body: unknown) => AlertBatch): APIRoute {
       if (denied) return denied;
       const batch = parse(await readJsonObject(request));
       try {
-        const outcome = await applyAlerts(getDb(), batch);
+        // The change is the alert's; the token says who let it in.
+        const outcome = await runAs({ kind: 'alert', id: locals.user!.id, name: `${batch.source === 'alertmanager' ? 'Alertmanager' : 'Monitoring'} (token of ${locals.user!.name})` }, () => applyAlerts(getDb(), batch));
         return json({ action: outcome.action, incident_id: outcome.incidentId, unrouted: outcome.unrouted });
       } catch (error) {
         if (/UNIQUE constraint failed: alert_groups/.test(String((error as Error)?.message ?? error))) {

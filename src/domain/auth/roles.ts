@@ -20,10 +20,12 @@ export type Permission =
   // Ask for an RCA (support staff hear from customers first).
   | 'reviews:request'
   // Write reviews, reduce, approve (never one's own text) and publish.
-  | 'reviews:write';
+  | 'reviews:write'
+  // Read the audit log.
+  | 'audit:read';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['incidents:write', 'components:write', 'components:status', 'subscribers:manage', 'reviews:request', 'reviews:write'],
+  admin: ['incidents:write', 'components:write', 'components:status', 'subscribers:manage', 'reviews:request', 'reviews:write', 'audit:read'],
   support: ['incidents:write', 'components:status', 'subscribers:manage', 'reviews:request'],
   author: ['reviews:request', 'reviews:write'],
 };

@@ -3,6 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { apiTokens, oneTimeTokens, users } from '../../../db/schema.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { recordAudit } from '../audit.ts';
 import { ConflictError, InputError, oneOf, parseInput } from '../errors.ts';
 import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { can, isRole, ROLES, type Permission, type Role } from './roles.ts';
@@ -42,6 +43,7 @@ export async function createUser(db: DbOrTx, input: unknown, now = Date.now()): 
     .insert(users)
     .values({ email: data.email, name: data.name, role: data.role, passwordHash, createdAt: now })
     .returning();
+  await recordAudit(db, { action: 'user.create', subjectType: 'user', subjectId: row.id, after: { email: row.email, name: row.name, role: row.role } }, now);
   return { id: row.id, email: row.email, name: row.name, role: row.role as Role };
 }
 
@@ -60,7 +62,8 @@ export async function createApiToken(db: DbOrTx, userId: number, name: string, n
   const trimmed = name.trim();
   if (!trimmed) throw new InputError('name: is required (say what the token is for)');
   const token = API_TOKEN_PREFIX + generateToken();
-  await db.insert(apiTokens).values({ userId, name: trimmed.slice(0, 100), tokenHash: hashToken(token), createdAt: now });
+  const [row] = await db.insert(apiTokens).values({ userId, name: trimmed.slice(0, 100), tokenHash: hashToken(token), createdAt: now }).returning({ id: apiTokens.id });
+  await recordAudit(db, { action: 'token.create', subjectType: 'token', subjectId: row.id, after: { userId, name: trimmed.slice(0, 100) } }, now);
   return token;
 }
 
@@ -88,6 +91,7 @@ export async function revokeApiToken(db: DbOrTx, userId: number, tokenId: number
     .update(apiTokens)
     .set({ revokedAt: now })
     .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)));
+  await recordAudit(db, { action: 'token.revoke', subjectType: 'token', subjectId: tokenId, after: { userId } }, now);
 }
 
 /**

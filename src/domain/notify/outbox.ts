@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { deliveryBatches, notifications } from '../../../db/schema.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { recordAudit } from '../audit.ts';
 import {
   BROADCAST_CHANNELS,
   EMAIL_BATCH_SIZE,
@@ -239,6 +240,7 @@ export async function resendFailed(db: Db, filter: { subscriberId?: number; deli
                           updated_at = ${now}
     where ${sql.join(conditions, sql` and `)}
     returning id`);
+  if (rows.length) await recordAudit(db, { action: 'outbox.resend', subjectType: filter.subscriberId !== undefined ? 'subscriber' : 'outbox', subjectId: filter.subscriberId ?? 'all', after: { deliveries: rows.length } }, now);
   return rows.length;
 }
 

@@ -17,6 +17,7 @@ import {
   users,
 } from '../../../db/schema.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { recordAudit } from '../audit.ts';
 import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from '../errors.ts';
 import { loadIncidentViews, type Author, type IncidentView } from '../incidents.ts';
 import { statusHistorySince } from '../public-page.ts';
@@ -166,8 +167,10 @@ export const actionItemSchema = z
 
 // ---------------------------------------------------------------- activity
 
+/** The review's own activity log, and the audit log (every review write comes through here). */
 export async function logActivity(tx: DbOrTx, reviewId: number, actor: Author, action: string, detail: string, at: number): Promise<void> {
   await tx.insert(reviewActivity).values({ reviewId, at, userId: actor.id, userName: actor.name, action, detail });
+  await recordAudit(tx, { action: `review.${action.replace(/\s+/g, '_')}`, subjectType: 'review', subjectId: reviewId, after: detail ? { detail } : undefined }, at);
 }
 
 async function touch(tx: DbOrTx, reviewId: number, now: number): Promise<void> {
