@@ -9,7 +9,7 @@ import { isPersonalPath } from './server/page-cache.ts';
 import { apiError } from './web/api.ts';
 import { clearSessionCookie, setSessionCookie } from './web/session-cookie.ts';
 
-const OPEN_ADMIN_PATHS = new Set(['/admin/login', '/admin/setup']);
+const OPEN_ADMIN_PATHS = new Set(['/admin/login', '/admin/setup', '/admin/password']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**

@@ -22,10 +22,12 @@ export type Permission =
   // Write reviews, reduce, approve (never one's own text) and publish.
   | 'reviews:write'
   // Read the audit log.
-  | 'audit:read';
+  | 'audit:read'
+  // Invite users, change roles, deactivate, issue password reset links.
+  | 'users:manage';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['incidents:write', 'components:write', 'components:status', 'subscribers:manage', 'reviews:request', 'reviews:write', 'audit:read'],
+  admin: ['incidents:write', 'components:write', 'components:status', 'subscribers:manage', 'reviews:request', 'reviews:write', 'audit:read', 'users:manage'],
   support: ['incidents:write', 'components:status', 'subscribers:manage', 'reviews:request'],
   author: ['reviews:request', 'reviews:write'],
 };

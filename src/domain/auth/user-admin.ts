@@ -1,0 +1,150 @@
+// Managing the team: invitations and password resets by one-time link, role changes and
+// deactivation — never leaving the page without an active admin.
+import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import { oneTimeTokens, users } from '../../../db/schema.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { recordAudit } from '../audit.ts';
+import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from '../errors.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { ROLES, type Role } from './roles.ts';
+import { invalidateUserSessions } from './sessions.ts';
+import { generateToken, hashToken } from './tokens.ts';
+
+export const PASSWORD_LINK_PURPOSES = ['invite', 'reset'] as const;
+export type PasswordLinkPurpose = (typeof PASSWORD_LINK_PURPOSES)[number];
+const LINK_LIFETIME_MS: Record<PasswordLinkPurpose, number> = { invite: 7 * 24 * 3_600_000, reset: 24 * 3_600_000 };
+
+export interface TeamMember {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: number;
+  disabledAt: number | null;
+}
+
+const passwordSchema = z
+  .string({ error: 'is required' })
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(256, 'must be at most 256 characters');
+
+export const inviteSchema = z.object({
+  email: z.string({ error: 'is required' }).trim().toLowerCase().email('must be an email address'),
+  name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100),
+  role: oneOf(ROLES),
+});
+
+export async function listTeam(db: DbOrTx): Promise<TeamMember[]> {
+  const rows = await db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt, disabledAt: users.disabledAt })
+    .from(users)
+    .orderBy(asc(users.name));
+  return rows.map((r) => ({ ...r, role: r.role as Role }));
+}
+
+async function member(tx: DbOrTx, id: number) {
+  const [row] = await tx.select().from(users).where(eq(users.id, id));
+  if (!row) throw new NotFoundError(`No user with id ${id}.`);
+  return row;
+}
+
+async function otherActiveAdmins(tx: DbOrTx, id: number): Promise<number> {
+  const rows = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), isNull(users.disabledAt), ne(users.id, id)));
+  return rows.length;
+}
+
+async function issueLink(tx: DbOrTx, userId: number, purpose: PasswordLinkPurpose, now: number): Promise<string> {
+  // A new link replaces the user's earlier unused ones.
+  await tx.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, userId), eq(oneTimeTokens.purpose, purpose), isNull(oneTimeTokens.usedAt)));
+  const token = generateToken();
+  await tx.insert(oneTimeTokens).values({ tokenHash: hashToken(token), purpose, userId, expiresAt: now + LINK_LIFETIME_MS[purpose], createdAt: now });
+  return token;
+}
+
+/** Creates the account without a usable password and returns the one-time link to set one. */
+export async function inviteUser(db: Db, input: unknown, now = Date.now()): Promise<{ user: TeamMember; token: string }> {
+  const data = parseInput(inviteSchema, input);
+  return db.transaction(async (tx) => {
+    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, data.email));
+    if (existing) throw new ConflictError(`A user with the email ${data.email} already exists.`);
+    // Nobody knows this password: the invitation link is the only way in.
+    const passwordHash = await hashPassword(generateToken() + generateToken());
+    const [row] = await tx.insert(users).values({ ...data, passwordHash, createdAt: now }).returning();
+    const token = await issueLink(tx, row.id, 'invite', now);
+    await recordAudit(tx, { action: 'user.invite', subjectType: 'user', subjectId: row.id, after: data }, now);
+    return { user: { id: row.id, email: row.email, name: row.name, role: row.role as Role, createdAt: row.createdAt, disabledAt: null }, token };
+  });
+}
+
+export async function issuePasswordReset(db: Db, userId: number, now = Date.now()): Promise<string> {
+  return db.transaction(async (tx) => {
+    const row = await member(tx, userId);
+    if (row.disabledAt !== null) throw new ConflictError(`${row.name} is deactivated; reactivate the account first.`);
+    const token = await issueLink(tx, userId, 'reset', now);
+    await recordAudit(tx, { action: 'user.password_reset_link', subjectType: 'user', subjectId: userId }, now);
+    return token;
+  });
+}
+
+/** The user a one-time password link belongs to, if it is still good. */
+export async function passwordLinkUser(db: DbOrTx, token: string, now = Date.now()): Promise<{ user: TeamMember; purpose: PasswordLinkPurpose } | null> {
+  const [link] = await db.select().from(oneTimeTokens).where(eq(oneTimeTokens.tokenHash, hashToken(token)));
+  if (!link || link.usedAt !== null || link.expiresAt <= now || link.userId === null || !(PASSWORD_LINK_PURPOSES as readonly string[]).includes(link.purpose)) return null;
+  const [row] = await db.select().from(users).where(eq(users.id, link.userId));
+  if (!row || row.disabledAt !== null) return null;
+  return { user: { ...row, role: row.role as Role }, purpose: link.purpose as PasswordLinkPurpose };
+}
+
+/** Sets the password from a one-time link; the link is spent and every other session ends. */
+export async function setPasswordWithLink(db: Db, token: string, input: unknown, now = Date.now()): Promise<TeamMember> {
+  const { password } = parseInput(z.object({ password: passwordSchema }), input);
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const found = await passwordLinkUser(tx, token, now);
+    if (!found) throw new InputError('This link has expired or was already used. Ask an admin for a new one.');
+    await tx.update(oneTimeTokens).set({ usedAt: now }).where(eq(oneTimeTokens.tokenHash, hashToken(token)));
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, found.user.id));
+    await invalidateUserSessions(tx, found.user.id);
+    await recordAudit(tx, { action: found.purpose === 'invite' ? 'user.accept_invite' : 'user.password_reset', subjectType: 'user', subjectId: found.user.id }, now);
+    return found.user;
+  });
+}
+
+export async function changeOwnPassword(db: Db, userId: number, input: unknown, now = Date.now()): Promise<void> {
+  const data = parseInput(z.object({ current: z.string({ error: 'is required' }).min(1, 'is required'), password: passwordSchema }), input);
+  const row = await member(db, userId);
+  if (!(await verifyPassword(row.passwordHash, data.current))) throw new InputError('current: is not your current password');
+  const passwordHash = await hashPassword(data.password);
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+    await recordAudit(tx, { action: 'user.password_change', subjectType: 'user', subjectId: userId }, now);
+  });
+}
+
+export async function changeRole(db: Db, userId: number, input: unknown, now = Date.now()): Promise<void> {
+  const { role } = parseInput(z.object({ role: oneOf(ROLES) }), input);
+  await db.transaction(async (tx) => {
+    const row = await member(tx, userId);
+    if (row.role === role) return;
+    if (row.role === 'admin' && row.disabledAt === null && (await otherActiveAdmins(tx, userId)) === 0) {
+      throw new ConflictError(`${row.name} is the last admin; make someone else an admin first.`);
+    }
+    await tx.update(users).set({ role }).where(eq(users.id, userId));
+    await recordAudit(tx, { action: 'user.role', subjectType: 'user', subjectId: userId, before: { role: row.role }, after: { role } }, now);
+  });
+}
+
+/** Deactivating ends the user's sessions; their API tokens stop working too (tokens check it). */
+export async function setActive(db: Db, userId: number, active: boolean, now = Date.now()): Promise<void> {
+  await db.transaction(async (tx) => {
+    const row = await member(tx, userId);
+    if (active === (row.disabledAt === null)) return;
+    if (!active && row.role === 'admin' && (await otherActiveAdmins(tx, userId)) === 0) {
+      throw new ConflictError(`${row.name} is the last admin; make someone else an admin first.`);
+    }
+    await tx.update(users).set({ disabledAt: active ? null : now }).where(eq(users.id, userId));
+    if (!active) await invalidateUserSessions(tx, userId);
+    await recordAudit(tx, { action: active ? 'user.reactivate' : 'user.deactivate', subjectType: 'user', subjectId: userId }, now);
+  });
+}

@@ -1,0 +1,92 @@
+// Users and roles: invitations and password resets by one-time link, role changes, deactivation,
+// and the rule that the last admin stays.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { adminSession } from './support/admin-session.ts';
+import { api, createUserWithToken } from './support/api.ts';
+import { axeViolations, launchBrowser, loggedIn } from './support/browser.ts';
+import { startServer, type TestServer } from './support/server.ts';
+
+let server: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function setPassword(link: string, password: string) {
+  const r = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url }, body: new URLSearchParams({ password }).toString(), redirect: 'manual' });
+  return { status: r.status, html: await r.text(), location: r.headers.get('location') };
+}
+const linkIn = (html: string) => /<code class="secret">([^<]+)<\/code>/.exec(html)![1].replace('localhost', '127.0.0.1').replace(/&amp;/g, '&');
+
+describe('users and roles', () => {
+  test('invite by one-time link, roles, deactivation, resets; the last admin stays', async () => {
+    const root = createUserWithToken(server.dbFile, 'admin', 'root@example.com', 'Root');
+    const admin = await adminSession(server.url, root.email, root.password);
+
+    const invited = await admin.post('/admin/users', [['action', 'invite'], ['name', 'Sam Support'], ['email', 'Sam@Example.com'], ['role', 'support']]);
+    expect(invited.status).toBe(200);
+    const link = linkIn(invited.html);
+    expect(link).toMatch(/\/admin\/password\?token=[a-z0-9]+$/);
+    expect((await admin.post('/admin/users', [['action', 'invite'], ['name', 'Again'], ['email', 'sam@example.com'], ['role', 'support']])).status).toBe(409);
+    const welcome = await fetch(link);
+    expect(welcome.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(await welcome.text()).toContain('Welcome, Sam Support. Choose a password for sam@example.com.');
+    expect((await setPassword(link, 'short')).status).toBe(400);
+    expect(await setPassword(link, 'a long enough password')).toMatchObject({ status: 303, location: '/admin/login?password=1' });
+    expect((await setPassword(link, 'another long password')).status).toBe(400);
+    expect((await fetch(link)).status).toBe(410);
+    const sam = await adminSession(server.url, 'sam@example.com', 'a long enough password');
+    expect((await sam.get('/admin')).status).toBe(200);
+    expect((await sam.get('/admin/users')).status).toBe(403);
+
+    // the last admin can be neither demoted nor deactivated
+    const rootId = /<tr data-user="(\d+)">\s*<td>Root/.exec((await admin.get('/admin/users')).html)![1];
+    const samId = /<tr data-user="(\d+)">\s*<td>Sam Support/.exec((await admin.get('/admin/users')).html)![1];
+    const demote = await admin.post('/admin/users', [['action', 'role'], ['id', rootId], ['role', 'support']]);
+    expect(demote.status).toBe(409);
+    expect(demote.html).toContain('Root is the last admin; make someone else an admin first.');
+    expect((await admin.post('/admin/users', [['action', 'deactivate'], ['id', rootId]])).status).toBe(409);
+    expect((await admin.post('/admin/users', [['action', 'role'], ['id', samId], ['role', 'admin']])).status).toBe(200);
+    expect((await sam.get('/admin/users')).status).toBe(200);
+    expect((await admin.post('/admin/users', [['action', 'role'], ['id', samId], ['role', 'support']])).status).toBe(200);
+
+    // deactivation ends sessions and stops API tokens
+    const tokenUser = createUserWithToken(server.dbFile, 'support', 'bot@example.com', 'Bot');
+    const botId = /<tr data-user="(\d+)">\s*<td>Bot/.exec((await admin.get('/admin/users')).html)![1];
+    expect((await api(server.url, tokenUser.token, 'GET', '/api/v1/components')).status).toBe(200);
+    await admin.post('/admin/users', [['action', 'deactivate'], ['id', samId]]);
+    await admin.post('/admin/users', [['action', 'deactivate'], ['id', botId]]);
+    expect((await sam.get('/admin')).status).toBe(302);
+    expect((await api(server.url, tokenUser.token, 'GET', '/api/v1/components')).status).toBe(401);
+    expect((await admin.post('/admin/users', [['action', 'reset'], ['id', samId], ['name', 'Sam']])).status).toBe(409);
+    await admin.post('/admin/users', [['action', 'reactivate'], ['id', samId]]);
+
+    // a reset link sets a new password and ends other sessions
+    const samAgain = await adminSession(server.url, 'sam@example.com', 'a long enough password');
+    const reset = linkIn((await admin.post('/admin/users', [['action', 'reset'], ['id', samId], ['name', 'Sam']])).html);
+    expect((await setPassword(reset, 'a brand new password')).status).toBe(303);
+    expect((await samAgain.get('/admin')).status).toBe(302);
+    const samNew = await adminSession(server.url, 'sam@example.com', 'a brand new password');
+    const wrong = await samNew.post('/admin/account', [['current', 'nope'], ['password', 'whatever long one']]);
+    expect(wrong.status).toBe(400);
+    expect(wrong.html).toContain('current: is not your current password');
+    expect((await samNew.post('/admin/account', [['current', 'a brand new password'], ['password', 'my final password']])).status).toBe(303);
+    await adminSession(server.url, 'sam@example.com', 'my final password');
+
+    const audit = (await admin.get('/admin/audit?subject=user')).html;
+    for (const action of ['user.invite', 'user.accept_invite', 'user.role', 'user.deactivate', 'user.reactivate', 'user.password_reset', 'user.password_change']) expect(audit).toContain(`data-action="${action}"`);
+
+    const { context, page } = await loggedIn(browser, server.url, root.email, root.password);
+    for (const path of ['/admin/users', '/admin/account']) {
+      await page.goto(server.url + path);
+      expect(await axeViolations(page)).toEqual([]);
+    }
+    await context.close();
+  });
+});
