@@ -132,6 +132,8 @@ export const apiTokens = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull(),
+    // read | support | admin: what the token may do, never more than its user's role allows.
+    scope: text('scope').notNull().default('admin'),
     createdAt: integer('created_at').notNull().default(now),
     lastUsedAt: integer('last_used_at'),
     revokedAt: integer('revoked_at'),

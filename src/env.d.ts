@@ -3,5 +3,7 @@ declare namespace App {
   interface Locals {
     user: import('./domain/auth/sessions.ts').SessionUser | null;
     sessionId: string | null;
+    /** For /api/v1: the bearer token's scope. */
+    tokenScope: import('./domain/auth/roles.ts').TokenScope | null;
   }
 }

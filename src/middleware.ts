@@ -26,9 +26,11 @@ function isSameOrigin(request: Request, url: URL): boolean {
 export const onRequest = defineMiddleware(async (ctx, next) => {
   ctx.locals.user = null;
   ctx.locals.sessionId = null;
+  ctx.locals.tokenScope = null;
   const path = ctx.url.pathname;
 
-  if (path.startsWith('/api/v1/')) {
+  // The API's own description is public, so tools can read it before anyone has a token.
+  if (path.startsWith('/api/v1/') && path !== '/api/v1/openapi.json') {
     const header = ctx.request.headers.get('authorization') ?? '';
     const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
     const user = token ? await authenticateApiToken(getDb(), token) : null;
@@ -38,6 +40,7 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
         : 'Send an API token in the header "Authorization: Bearer <token>"; create one with `npm run candor -- token create`.');
     }
     ctx.locals.user = user;
+    ctx.locals.tokenScope = user.scope;
     return runAs({ kind: 'token', id: user.id, name: user.name }, () => next());
   }
 

@@ -1,6 +1,6 @@
 // Candor's command line, for setup and automation without a browser:
 //   npm run candor -- user create --email a@example.com --name "Ada" --role admin [--password P] [--token NAME]
-//   npm run candor -- token create --email a@example.com [--name NAME]
+//   npm run candor -- token create --email a@example.com [--name NAME] [--scope read|support|admin]
 //   npm run candor -- migrate
 // A password not given is generated and printed once. Output is one "key: value" per line.
 import { parseArgs } from 'node:util';
@@ -9,12 +9,13 @@ import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema.ts';
 import { closeDb, getDb } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import type { TokenScope } from '../domain/auth/roles.ts';
 import { createApiToken, createUser } from '../domain/auth/users.ts';
 import { InputError } from '../domain/errors.ts';
 
 const USAGE = `Usage:
-  npm run candor -- user create --email EMAIL --name NAME --role admin|support|author [--password PASSWORD] [--token TOKEN_NAME]
-  npm run candor -- token create --email EMAIL [--name TOKEN_NAME]
+  npm run candor -- user create --email EMAIL --name NAME --role admin|support|author [--password PASSWORD] [--token TOKEN_NAME] [--scope SCOPE]
+  npm run candor -- token create --email EMAIL [--name TOKEN_NAME] [--scope read|support|admin]
   npm run candor -- migrate`;
 
 async function main(argv: string[]): Promise<number> {
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string' },
       password: { type: 'string' },
       token: { type: 'string' },
+      scope: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -47,14 +49,14 @@ async function main(argv: string[]): Promise<number> {
       const user = await createUser(db, { email: values.email, name: values.name, role: values.role, password });
       console.log(`user: ${user.id}\nemail: ${user.email}\nrole: ${user.role}`);
       if (generated) console.log(`password: ${password}`);
-      if (values.token !== undefined) console.log(`token: ${await createApiToken(db, user.id, values.token || 'cli')}`);
+      if (values.token !== undefined) console.log(`token: ${await createApiToken(db, user.id, values.token || 'cli', Date.now(), (values.scope ?? 'admin') as TokenScope)}`);
       return 0;
     }
     case 'token create': {
       if (!values.email) throw new InputError('--email is required: whose token is it?');
       const [user] = await db.select().from(users).where(eq(users.email, values.email.trim().toLowerCase()));
       if (!user) throw new InputError(`No user with the email ${values.email}.`);
-      console.log(`token: ${await createApiToken(db, user.id, values.name ?? 'cli')}`);
+      console.log(`token: ${await createApiToken(db, user.id, values.name ?? 'cli', Date.now(), (values.scope ?? 'admin') as TokenScope)}`);
       return 0;
     }
     default:

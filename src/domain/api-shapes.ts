@@ -1,5 +1,8 @@
 // The JSON shapes of the automation API (v1), one function per resource.
-import type { Component } from './components.ts';
+import type { Component, ComponentGroup } from './components.ts';
+import type { MaintenanceView } from './maintenance.ts';
+import type { Subscriber } from './subscribers.ts';
+import type { IncidentTemplate } from './templates.ts';
 import type { IncidentView } from './incidents.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -13,6 +16,7 @@ export function componentJson(c: Component) {
     group_id: c.groupId,
     position: c.position,
     show_uptime: c.showUptime,
+    sla_target: c.slaTarget,
     created_at: iso(c.createdAt),
     updated_at: iso(c.updatedAt),
   };
@@ -38,5 +42,49 @@ export function incidentJson(i: IncidentView, baseUrl: string) {
       author: u.authorName,
       affected_components: u.affected.map((a) => ({ id: a.componentId, name: a.name, old_status: a.oldStatus, new_status: a.newStatus })),
     })),
+  };
+}
+
+export function groupJson(g: ComponentGroup) {
+  return { id: g.id, name: g.name, description: g.description, position: g.position, created_at: iso(g.createdAt) };
+}
+
+export function maintenanceJson(m: MaintenanceView, baseUrl: string) {
+  return {
+    id: m.id,
+    title: m.title,
+    body: m.body,
+    status: m.status,
+    scheduled_for: iso(m.scheduledFor),
+    scheduled_until: iso(m.scheduledUntil),
+    auto_start: m.autoStart,
+    auto_complete: m.autoComplete,
+    remind_at: iso(m.remindAt),
+    started_at: iso(m.startedAt),
+    completed_at: iso(m.completedAt),
+    created_at: iso(m.createdAt),
+    updated_at: iso(m.updatedAt),
+    url: `${baseUrl}/maintenance/${m.id}`,
+    components: m.components.map((c) => ({ id: c.id, name: c.name, status: c.status })),
+    updates: m.updates.map((u) => ({ id: u.id, status: u.status, message: u.body, created_at: iso(u.createdAt), author: u.authorName })),
+  };
+}
+
+export function templateJson(t: IncidentTemplate) {
+  return { id: t.id, name: t.name, title: t.title, status: t.status, impact: t.impact, message: t.message, components: t.components, created_at: iso(t.createdAt), updated_at: iso(t.updatedAt) };
+}
+
+/** Subscribers as the API shows them: never the manage token or a webhook's secret. */
+export function subscriberJson(s: Subscriber & { componentCount?: number }) {
+  return {
+    id: s.id,
+    kind: s.kind,
+    address: s.address,
+    state: s.state,
+    all_components: s.allComponents,
+    source: s.source,
+    created_at: iso(s.createdAt),
+    confirmed_at: iso(s.confirmedAt),
+    unsubscribed_at: iso(s.unsubscribedAt),
   };
 }

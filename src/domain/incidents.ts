@@ -1,5 +1,5 @@
 // Incidents and their updates: the one path used by the admin forms, the API and the demo seed.
-import { desc, eq, inArray } from 'drizzle-orm';
+import { count, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { components, incidents, incidentUpdateComponents, incidentUpdates } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
@@ -247,4 +247,13 @@ export function affectedComponentsOf(incident: IncidentView): AffectedComponent[
 /** The latest incidents, newest first, without their updates (pickers in the admin). */
 export async function listRecentIncidents(db: DbOrTx, limit = 100): Promise<Incident[]> {
   return db.select().from(incidents).orderBy(desc(incidents.startedAt)).limit(limit);
+}
+
+/** A page of incidents, newest first, with the total (API lists). */
+export async function listIncidentsPage(db: DbOrTx, offset: number, limit: number): Promise<{ views: IncidentView[]; total: number }> {
+  const [rows, [{ total }]] = await Promise.all([
+    db.select().from(incidents).orderBy(desc(incidents.startedAt), desc(incidents.id)).limit(limit).offset(offset),
+    db.select({ total: count() }).from(incidents),
+  ]);
+  return { views: await loadIncidentViews(db, rows), total };
 }

@@ -1,6 +1,6 @@
 // Scheduled maintenance: announce a window, start and complete it (by hand or on the clock),
 // post updates, and keep subscribers of the affected components told through the outbox.
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
@@ -334,4 +334,13 @@ async function tickClock(db: Db, now: number): Promise<ClockResult> {
     });
   }
   return result;
+}
+
+/** A page of maintenance windows, latest window first, with the total (API lists). */
+export async function listMaintenancePage(db: DbOrTx, offset: number, limit: number): Promise<{ views: MaintenanceView[]; total: number }> {
+  const [rows, [{ total }]] = await Promise.all([
+    db.select().from(maintenances).orderBy(desc(maintenances.scheduledFor), desc(maintenances.id)).limit(limit).offset(offset),
+    db.select({ total: count() }).from(maintenances),
+  ]);
+  return { views: await loadMaintenanceViews(db, rows), total };
 }

@@ -186,9 +186,9 @@ export const subscriberFilterSchema = z.object({
   state: oneOf(SUBSCRIBER_STATES).optional().catch(undefined),
   kind: oneOf(CHANNELS).optional().catch(undefined),
   page: z.coerce.number().int().min(1).catch(1).default(1),
+  perPage: z.coerce.number().int().min(1).max(100).catch(50).default(50),
 });
 export type SubscriberFilter = z.output<typeof subscriberFilterSchema>;
-export const SUBSCRIBERS_PER_PAGE = 50;
 
 export async function listSubscribers(db: DbOrTx, filter: SubscriberFilter): Promise<{ rows: SubscriberListItem[]; total: number }> {
   const conditions: SQL[] = [];
@@ -210,8 +210,8 @@ export async function listSubscribers(db: DbOrTx, filter: SubscriberFilter): Pro
     .from(subscribers)
     .where(where)
     .orderBy(desc(subscribers.id))
-    .limit(SUBSCRIBERS_PER_PAGE)
-    .offset((filter.page - 1) * SUBSCRIBERS_PER_PAGE);
+    .limit(filter.perPage)
+    .offset((filter.page - 1) * filter.perPage);
   return { total, rows };
 }
 

@@ -10,7 +10,7 @@ import { apiError, forbidden, handleApi, json, readJsonObject } from './api.ts';
 export function alertRoute(parse: (body: unknown) => AlertBatch): APIRoute {
   return ({ request, locals }) =>
     handleApi(async () => {
-      const denied = forbidden(locals.user, 'incidents:write') ?? forbidden(locals.user, 'components:status');
+      const denied = forbidden(locals, 'incidents:write') ?? forbidden(locals, 'components:status');
       if (denied) return denied;
       const batch = parse(await readJsonObject(request));
       try {

@@ -1,7 +1,7 @@
 // Helpers shared by the /api/v1 routes: JSON bodies in, JSON answers and readable errors out.
 import { InputError } from '../domain/errors.ts';
 import { routeId } from './route-id.ts';
-import { can, type Permission } from '../domain/auth/roles.ts';
+import { tokenCan, type Permission, type TokenScope } from '../domain/auth/roles.ts';
 import type { SessionUser } from '../domain/auth/sessions.ts';
 
 export function json(body: unknown, status = 200): Response {
@@ -48,8 +48,33 @@ export function parseId(value: string | undefined, what: string): number {
   return id;
 }
 
-/** Returns a 403 answer when the token's user lacks the permission, else null. */
-export function forbidden(user: SessionUser | null, permission: Permission): Response | null {
-  if (user && can(user.role, permission)) return null;
-  return apiError(403, 'forbidden', `This token's user (role ${user?.role ?? 'none'}) may not do this; it needs the ${permission} permission.`);
+export interface PageRequest {
+  page: number;
+  perPage: number;
+  offset: number;
+}
+
+/** `?page=` (from 1) and `?per_page=` (1–100, default 25) of a list endpoint. */
+export function pageRequest(url: URL): PageRequest {
+  const page = Number(url.searchParams.get('page') ?? 1);
+  const perPage = Number(url.searchParams.get('per_page') ?? 25);
+  if (!Number.isInteger(page) || page < 1) throw new InputError('page: must be a whole number from 1');
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) throw new InputError('per_page: must be a whole number from 1 to 100');
+  return { page, perPage, offset: (page - 1) * perPage };
+}
+
+/** The pagination block every list answer carries. */
+export function pagination(req: PageRequest, total: number) {
+  return { page: req.page, per_page: req.perPage, total, next_page: req.offset + req.perPage < total ? req.page + 1 : null };
+}
+
+/** Returns a 403 answer when the token (its scope, capped by its user's role) lacks the permission, else null. */
+export function forbidden(locals: { user: SessionUser | null; tokenScope: TokenScope | null }, permission: Permission): Response | null {
+  const { user, tokenScope } = locals;
+  if (user && tokenScope && tokenCan(user.role, tokenScope, permission)) return null;
+  return apiError(
+    403,
+    'forbidden',
+    `This token (scope ${tokenScope ?? 'none'}, user role ${user?.role ?? 'none'}) may not do this; it needs the ${permission} permission.`,
+  );
 }

@@ -35,3 +35,17 @@ const GRANTS: Record<Role, readonly Permission[]> = {
 export function can(role: Role, permission: Permission): boolean {
   return GRANTS[role].includes(permission);
 }
+
+/** API token scopes: read-only, a support desk's rights, or everything the user's role allows. */
+export const TOKEN_SCOPES = ['read', 'support', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export function isTokenScope(value: unknown): value is TokenScope {
+  return typeof value === 'string' && (TOKEN_SCOPES as readonly string[]).includes(value);
+}
+
+/** What a token may do: its scope's rights, capped by its user's role. Reading needs no permission. */
+export function tokenCan(role: Role, scope: TokenScope, permission: Permission): boolean {
+  const scoped = scope === 'admin' ? true : scope === 'support' ? GRANTS.support.includes(permission) : false;
+  return scoped && can(role, permission);
+}

@@ -6,7 +6,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import { recordAudit } from '../audit.ts';
 import { ConflictError, InputError, oneOf, parseInput } from '../errors.ts';
 import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
-import { can, isRole, ROLES, type Permission, type Role } from './roles.ts';
+import { can, isRole, isTokenScope, ROLES, TOKEN_SCOPES, type Permission, type Role, type TokenScope } from './roles.ts';
 import type { SessionUser } from './sessions.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
@@ -58,25 +58,26 @@ export async function authenticateUser(db: DbOrTx, email: string, password: stri
   return { id: row.id, email: row.email, name: row.name, role: row.role as Role };
 }
 
-export async function createApiToken(db: DbOrTx, userId: number, name: string, now = Date.now()): Promise<string> {
+export async function createApiToken(db: DbOrTx, userId: number, name: string, now = Date.now(), scope: TokenScope = 'admin'): Promise<string> {
   const trimmed = name.trim();
   if (!trimmed) throw new InputError('name: is required (say what the token is for)');
+  if (!isTokenScope(scope)) throw new InputError(`scope: must be one of ${TOKEN_SCOPES.join(', ')}`);
   const token = API_TOKEN_PREFIX + generateToken();
-  const [row] = await db.insert(apiTokens).values({ userId, name: trimmed.slice(0, 100), tokenHash: hashToken(token), createdAt: now }).returning({ id: apiTokens.id });
-  await recordAudit(db, { action: 'token.create', subjectType: 'token', subjectId: row.id, after: { userId, name: trimmed.slice(0, 100) } }, now);
+  const [row] = await db.insert(apiTokens).values({ userId, name: trimmed.slice(0, 100), tokenHash: hashToken(token), scope, createdAt: now }).returning({ id: apiTokens.id });
+  await recordAudit(db, { action: 'token.create', subjectType: 'token', subjectId: row.id, after: { userId, name: trimmed.slice(0, 100), scope } }, now);
   return token;
 }
 
-export async function authenticateApiToken(db: DbOrTx, token: string, now = Date.now()): Promise<SessionUser | null> {
+export async function authenticateApiToken(db: DbOrTx, token: string, now = Date.now()): Promise<(SessionUser & { scope: TokenScope }) | null> {
   if (!token.startsWith(API_TOKEN_PREFIX)) return null;
   const [row] = await db
-    .select({ tokenId: apiTokens.id, id: users.id, email: users.email, name: users.name, role: users.role })
+    .select({ tokenId: apiTokens.id, id: users.id, email: users.email, name: users.name, role: users.role, scope: apiTokens.scope })
     .from(apiTokens)
     .innerJoin(users, eq(apiTokens.userId, users.id))
     .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), isNull(users.disabledAt)));
   if (!row) return null;
   await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
-  return { id: row.id, email: row.email, name: row.name, role: row.role as Role };
+  return { id: row.id, email: row.email, name: row.name, role: row.role as Role, scope: isTokenScope(row.scope) ? row.scope : 'read' };
 }
 
 export async function listApiTokens(db: DbOrTx, userId: number) {

@@ -6,7 +6,7 @@ import { forbidden, handleApi, json, parseId, readJsonObject } from '../../../..
 
 export const POST: APIRoute = ({ params, request, locals, url }) =>
   handleApi(async () => {
-    const denied = forbidden(locals.user, 'incidents:write');
+    const denied = forbidden(locals, 'incidents:write');
     if (denied) return denied;
     const id = parseId(params.id, 'Incident');
     const body = await readJsonObject(request);

@@ -1,0 +1,1 @@
+ALTER TABLE `api_tokens` ADD `scope` text DEFAULT 'admin' NOT NULL;

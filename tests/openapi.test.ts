@@ -1,0 +1,140 @@
+// The OpenAPI document against the running API: every documented operation exists and answers in
+// its documented shape, every route file is documented, errors share one shape, scopes hold.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ErrorBody, OPERATIONS } from '../src/domain/openapi.ts';
+import { adminSession } from './support/admin-session.ts';
+import { createUserWithToken } from './support/api.ts';
+import { startServer, type TestServer } from './support/server.ts';
+
+let server: TestServer;
+let admin: string;
+let rootPassword: string;
+let reader: string;
+let support: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  const root = createUserWithToken(server.dbFile, 'admin', 'root@example.com', 'Root');
+  admin = root.token;
+  rootPassword = root.password;
+  reader = createUserWithToken(server.dbFile, 'admin', 'reader@example.com', 'Reader', 'read').token;
+  support = createUserWithToken(server.dbFile, 'admin', 'desk@example.com', 'Desk', 'support').token;
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function call(method: string, path: string, token: string | null, body?: unknown) {
+  const r = await fetch(`${server.url}/api/v1${path}`, {
+    method: method.toUpperCase(),
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null };
+}
+
+const soon = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+
+/** One real request per operation, in an order where each finds what it needs. */
+const EXAMPLES: { id: string; path: (ids: Record<string, number>) => string; body?: (ids: Record<string, number>) => unknown; keep?: (body: any, ids: Record<string, number>) => void }[] = [
+  { id: 'listComponents', path: () => '/components' },
+  { id: 'createGroup', path: () => '/groups', body: () => ({ name: 'Edge' }), keep: (b, ids) => (ids.group = b.group.id) },
+  { id: 'listGroups', path: () => '/groups' },
+  { id: 'updateGroup', path: (ids) => `/groups/${ids.group}`, body: () => ({ name: 'Edge network', position: 3 }) },
+  { id: 'createComponent', path: () => '/components', body: (ids) => ({ name: 'CDN', groupId: ids.group, slaTarget: 99.95 }), keep: (b, ids) => (ids.component = b.component.id) },
+  { id: 'getComponent', path: (ids) => `/components/${ids.component}` },
+  { id: 'setComponentStatus', path: (ids) => `/components/${ids.component}`, body: () => ({ status: 'degraded_performance' }) },
+  { id: 'updateComponent', path: (ids) => `/components/${ids.component}`, body: (ids) => ({ name: 'CDN edge', groupId: ids.group }) },
+  { id: 'createIncident', path: () => '/incidents', body: (ids) => ({ title: 'CDN slow', impact: 'minor', message: 'Slow assets.', components: { [ids.component]: 'degraded_performance' } }), keep: (b, ids) => (ids.incident = b.incident.id) },
+  { id: 'listIncidents', path: () => '/incidents?page=1&per_page=2' },
+  { id: 'getIncident', path: (ids) => `/incidents/${ids.incident}` },
+  { id: 'postIncidentUpdate', path: (ids) => `/incidents/${ids.incident}/updates`, body: (ids) => ({ status: 'resolved', message: 'Fast again.', components: { [ids.component]: 'operational' } }) },
+  { id: 'createTemplate', path: () => '/templates', body: () => ({ name: 'CDN degraded', title: 'Slow downloads', message: 'Downloads are slow.', impact: 'minor' }), keep: (b, ids) => (ids.template = b.template.id) },
+  { id: 'listTemplates', path: () => '/templates' },
+  { id: 'getTemplate', path: (ids) => `/templates/${ids.template}` },
+  { id: 'updateTemplate', path: (ids) => `/templates/${ids.template}`, body: () => ({ name: 'CDN degraded', message: 'Downloads are slower than usual.' }) },
+  { id: 'scheduleMaintenance', path: () => '/maintenance', body: (ids) => ({ title: 'CDN upgrade', body: 'Brief cache misses.', scheduledFor: soon(24), scheduledUntil: soon(25), componentIds: [ids.component] }), keep: (b, ids) => (ids.maintenance = b.maintenance.id) },
+  { id: 'listMaintenance', path: () => '/maintenance' },
+  { id: 'getMaintenance', path: (ids) => `/maintenance/${ids.maintenance}` },
+  { id: 'rescheduleMaintenance', path: (ids) => `/maintenance/${ids.maintenance}`, body: (ids) => ({ title: 'CDN upgrade', body: 'Brief cache misses.', scheduledFor: soon(48), scheduledUntil: soon(49), componentIds: [ids.component] }) },
+  { id: 'postMaintenanceUpdate', path: (ids) => `/maintenance/${ids.maintenance}/updates`, body: () => ({ status: 'cancelled', message: 'Not needed.' }) },
+  { id: 'addWebhook', path: () => '/subscribers', body: () => ({ url: 'https://hooks.example.com/candor' }), keep: (b, ids) => (ids.subscriber = b.subscriber.id) },
+  { id: 'listSubscribers', path: () => '/subscribers?kind=webhook' },
+  { id: 'getSubscriber', path: (ids) => `/subscribers/${ids.subscriber}` },
+  { id: 'unsubscribe', path: (ids) => `/subscribers/${ids.subscriber}` },
+  { id: 'genericAlert', path: () => '/alerts/generic', body: (ids) => ({ key: 'cdn-probe', status: 'firing', component: ids.component, state: 'partial_outage', title: 'CDN probe failing' }) },
+  { id: 'alertmanagerWebhook', path: () => '/alerts/alertmanager', body: () => ({ version: '4', groupKey: 'g', status: 'resolved', commonLabels: {}, commonAnnotations: {}, alerts: [{ status: 'resolved', labels: { alertname: 'X', service: 'nothing' }, annotations: {} }] }) },
+  { id: 'deleteTemplate', path: (ids) => `/templates/${ids.template}` },
+  { id: 'deleteComponent', path: (ids) => `/components/${ids.component}` },
+  { id: 'deleteGroup', path: (ids) => `/groups/${ids.group}` },
+];
+
+describe('OpenAPI document', () => {
+  test('is served without a token as OpenAPI 3.1 and lists every operation once', async () => {
+    const r = await fetch(`${server.url}/api/v1/openapi.json`);
+    expect(r.status).toBe(200);
+    const doc = await r.json();
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => [op.operationId, `${m} ${path}`]));
+    expect(documented.map(([id]) => id).sort()).toEqual(OPERATIONS.map((o) => o.id).sort());
+    expect(doc.paths['/incidents'].post.requestBody.content['application/json'].schema.properties.title).toBeDefined();
+    expect(EXAMPLES.map((e) => e.id).sort()).toEqual(OPERATIONS.map((o) => o.id).sort());
+    // the admin renders the same document
+    const session = await adminSession(server.url, 'root@example.com', rootPassword);
+    const page = (await session.get('/admin/api')).html;
+    for (const op of OPERATIONS) expect(page).toContain(`id="${op.id}"`);
+    expect(page).toContain('<code>POST /incidents/{id}/updates</code>');
+  });
+
+  test('every route file under /api/v1 is documented, method by method', () => {
+    const root = join(import.meta.dirname, '../src/pages/api/v1');
+    const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+    const documented = new Set(OPERATIONS.map((o) => `${o.method} ${o.path}`));
+    for (const file of walk(root)) {
+      const route = '/' + relative(root, file).replace(/\.ts$/, '').replace(/\/index$/, '').replace(/\[(\w+)\]/g, '{$1}');
+      if (route === '/openapi.json') continue;
+      for (const [, method] of readFileSync(file, 'utf8').matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)) {
+        expect(documented.has(`${method.toLowerCase()} ${route}`), `${method} ${route} is not in the OpenAPI document`).toBe(true);
+      }
+    }
+  });
+
+  test('every operation answers with its documented status and shape', async () => {
+    const ids: Record<string, number> = {};
+    for (const example of EXAMPLES) {
+      const op = OPERATIONS.find((o) => o.id === example.id)!;
+      const r = await call(op.method, example.path(ids), admin, example.body?.(ids));
+      expect(r.status, `${op.id}: ${JSON.stringify(r.body)}`).toBe(op.success.status);
+      if (op.success.schema) {
+        const parsed = op.success.schema.safeParse(r.body);
+        expect(parsed.success, `${op.id}: ${parsed.error?.message}`).toBe(true);
+      } else expect(r.body).toBeNull();
+      example.keep?.(r.body, ids);
+    }
+  });
+
+  test('errors share one shape; pagination and token scopes hold', async () => {
+    const failures = [
+      await call('post', '/incidents', admin, { impact: 'huge' }),
+      await call('get', '/incidents/999999', admin),
+      await call('get', '/incidents?per_page=500', admin),
+      await call('get', '/components', null),
+      await call('post', '/incidents', reader, { title: 'x', impact: 'minor', message: 'y' }),
+      await call('post', '/components', support, { name: 'Not for support' }),
+    ];
+    expect(failures.map((f) => f.status)).toEqual([400, 404, 400, 401, 403, 403]);
+    for (const f of failures) expect(ErrorBody.safeParse(f.body).success, JSON.stringify(f.body)).toBe(true);
+    expect(failures[0].body.error.details).toEqual(expect.arrayContaining([expect.stringMatching(/^title: /), expect.stringMatching(/^impact: must be one of none, minor, major, critical/)]));
+    // a read token reads; a support token does support work
+    expect((await call('get', '/incidents', reader)).status).toBe(200);
+    expect((await call('post', '/incidents', support, { title: 'Desk work', impact: 'minor', message: 'Looking.' })).status).toBe(201);
+    const page1 = (await call('get', '/incidents?per_page=2', admin)).body;
+    const page2 = (await call('get', `/incidents?per_page=2&page=${page1.pagination.next_page}`, admin)).body;
+    expect(page1.pagination).toMatchObject({ page: 1, per_page: 2 });
+    expect(page1.pagination.total).toBeGreaterThan(2);
+    expect(page2.incidents.map((i: { id: number }) => i.id)).not.toContain(page1.incidents[0].id);
+  });
+});
