@@ -1,37 +1,25 @@
 // A real browser (Debian's chromium via playwright-core) against the real server.
 import { createClient } from '@libsql/client';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
-import { startServer, type TestServer } from './support/server.ts';
-import { axeViolations, launchBrowser, loggedIn } from './support/browser.ts';
+import { axeViolations, loggedIn, serverAndBrowser } from './support/browser.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const ctx = serverAndBrowser();
 
 /** A fresh browser context logged in as the first admin (created by the first test). */
-const adminPage = () => loggedIn(browser, server.url, 'ada@example.com', 'correct horse battery');
+const adminPage = () => loggedIn(ctx.browser, ctx.server.url, 'ada@example.com', 'correct horse battery');
 
 describe('public page in a browser', () => {
   test('first admin via the setup link, incident opened through the admin form, live on an open page', async () => {
-    const publicPage = await browser.newPage({ timezoneId: 'Europe/Paris' });
-    await publicPage.goto(server.url + '/');
+    const publicPage = await ctx.browser.newPage({ timezoneId: 'Europe/Paris' });
+    await publicPage.goto(ctx.server.url + '/');
     await publicPage.waitForFunction(() => document.documentElement.dataset.live === 'open');
     // The reader's zone is shown next to UTC.
     await expect.poll(() => publicPage.locator('.local-time').count()).toBeGreaterThan(0);
     expect(await publicPage.locator('footer').innerText()).toContain('Europe/Paris');
 
-    const admin = await browser.newPage();
-    await admin.goto(server.setupLink!);
+    const admin = await ctx.browser.newPage();
+    await admin.goto(ctx.server.setupLink!);
     await admin.fill('#name', 'Ada Admin');
     await admin.fill('#email', 'ada@example.com');
     await admin.fill('#password', 'short');
@@ -41,9 +29,9 @@ describe('public page in a browser', () => {
     await expect.poll(() => admin.locator('[role=alert]').innerText()).toContain('at least 10 characters');
     await admin.fill('#password', 'correct horse battery');
     await admin.click('main button[type=submit]');
-    await expect.poll(() => admin.url(), { timeout: 5000 }).toBe(server.url + '/admin');
+    await expect.poll(() => admin.url(), { timeout: 5000 }).toBe(ctx.server.url + '/admin');
 
-    await admin.goto(server.url + '/admin/incidents/new');
+    await admin.goto(ctx.server.url + '/admin/incidents/new');
     await admin.fill('#title', 'Browser-made incident');
     await admin.selectOption('#impact', 'major');
     await admin.fill('#message', 'Uploads **fail** for some customers.');
@@ -56,10 +44,10 @@ describe('public page in a browser', () => {
     expect(await publicPage.locator('.banner').innerText()).toBe('Partial System Outage');
 
     // An update posted through the API appears live too, within a second.
-    const { token } = createUserWithToken(server.dbFile, 'support');
+    const { token } = createUserWithToken(ctx.server.dbFile, 'support');
     const id = Number(/incidents\/(\d+)/.exec(admin.url())![1]);
     const started = Date.now();
-    const posted = await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, { status: 'resolved', message: 'Uploads work again.', components: { 6: 'operational' } });
+    const posted = await api(ctx.server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, { status: 'resolved', message: 'Uploads work again.', components: { 6: 'operational' } });
     expect(posted.status).toBe(201);
     await publicPage.getByText('Uploads work again.').first().waitFor({ timeout: 1500 });
     expect(Date.now() - started).toBeLessThan(1500);
@@ -68,7 +56,7 @@ describe('public page in a browser', () => {
 
   test('a form with mistakes says what is wrong and keeps what was typed', async () => {
     const { context, page } = await adminPage();
-    await page.goto(server.url + '/admin/incidents/new');
+    await page.goto(ctx.server.url + '/admin/incidents/new');
     await page.fill('#title', 'Half-typed');
     await page.evaluate(() => document.querySelector('#message')!.removeAttribute('required'));
     await page.click('main button[type=submit]');
@@ -80,7 +68,7 @@ describe('public page in a browser', () => {
   test('an admin adds a group and a component, edits it, and the public page shows it', async () => {
     const { context, page } = await adminPage();
 
-    await page.goto(server.url + '/admin/components');
+    await page.goto(ctx.server.url + '/admin/components');
     await page.fill('#new-group-name', 'Edge network');
     await page.fill('#new-group-pos', '9');
     await page.click('form:has(#new-group-name) button[type=submit]');
@@ -103,17 +91,17 @@ describe('public page in a browser', () => {
     await expect.poll(() => page.url()).toContain('done=update-component');
     expect(await axeViolations(page)).toEqual([]);
 
-    const publicHtml = await (await fetch(server.url + '/')).text();
+    const publicHtml = await (await fetch(ctx.server.url + '/')).text();
     expect(publicHtml).toContain('Edge network');
     expect(publicHtml).toContain('Content delivery');
     await context.close();
   });
 
   test('a reader subscribes to some components, confirms, changes them and unsubscribes', async () => {
-    const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
-    await page.goto(server.url + '/');
+    const page = await ctx.browser.newPage({ viewport: { width: 375, height: 740 } });
+    await page.goto(ctx.server.url + '/');
     await page.click('text=Subscribe to updates');
-    await expect.poll(() => page.url()).toBe(server.url + '/subscribe');
+    await expect.poll(() => page.url()).toBe(ctx.server.url + '/subscribe');
     expect(await axeViolations(page)).toEqual([]);
     await page.fill('#email', 'reader@example.com');
     await page.check('#scope-some');
@@ -122,11 +110,11 @@ describe('public page in a browser', () => {
     await page.getByText('Check your inbox').waitFor();
 
     // No provider is configured here, so the confirmation waits in the local outbox.
-    const client = createClient({ url: `file:${server.dbFile}` });
+    const client = createClient({ url: `file:${ctx.server.dbFile}` });
     const [row] = (await client.execute(`select n.payload from notifications n where n.kind = 'subscription.confirm' order by id desc limit 1`)).rows;
     client.close();
     const { token } = JSON.parse(String(row.payload));
-    await page.goto(`${server.url}/subscribe/confirm/${token}`);
+    await page.goto(`${ctx.server.url}/subscribe/confirm/${token}`);
     await page.click('main button[type=submit]');
     await page.getByText('You are subscribed').waitFor();
     await page.click('text=Choose components or unsubscribe');
@@ -154,7 +142,7 @@ describe('public page in a browser', () => {
     await page.click('text=reader@example.com');
     expect(await page.locator('main').innerText()).toContain('Unsubscribed');
     expect(await axeViolations(page)).toEqual([]);
-    await page.goto(server.url + '/admin/subscribers');
+    await page.goto(ctx.server.url + '/admin/subscribers');
     expect(await axeViolations(page)).toEqual([]);
     await page.click('nav >> text=Outbox');
     expect(await page.locator('[data-email-off]').innerText()).toContain('RESEND_API_KEY is not set');
@@ -167,12 +155,12 @@ describe('public page in a browser', () => {
 
   test('no accessibility violations on the status page and an incident page, light and dark, on a phone', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
-      const page = await browser.newPage({ colorScheme, viewport: { width: 375, height: 740 } });
-      await page.goto(server.url + '/');
+      const page = await ctx.browser.newPage({ colorScheme, viewport: { width: 375, height: 740 } });
+      await page.goto(ctx.server.url + '/');
       expect(await axeViolations(page)).toEqual([]);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width).toBeLessThanOrEqual(375);
-      await page.goto(server.url + '/incidents/1');
+      await page.goto(ctx.server.url + '/incidents/1');
       expect(await axeViolations(page)).toEqual([]);
       await page.close();
     }

@@ -1,24 +1,10 @@
 // Incident templates: managed in the admin, chosen when opening an incident or posting an update.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { adminSession } from './support/admin-session.ts';
 import { api, createUserWithToken } from './support/api.ts';
-import { axeViolations, launchBrowser, loggedIn } from './support/browser.ts';
-import { startServer, type TestServer } from './support/server.ts';
+import { axeViolations, loggedIn, serverAndBrowser } from './support/browser.ts';
 
-let server: TestServer;
-let browser: Browser;
-let user: { token: string; email: string; password: string };
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  user = createUserWithToken(server.dbFile, 'support', 'desk@example.com', 'Desk');
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const ctx = serverAndBrowser();
 
 const template = (name: string, extra: [string, string][] = []): [string, string][] => [
   ['action', 'create'], ['name', name], ['title', 'Payments failing'], ['status', 'identified'], ['impact', 'major'],
@@ -27,6 +13,8 @@ const template = (name: string, extra: [string, string][] = []): [string, string
 
 describe('incident templates', () => {
   test('created in the admin, refused when wrong, and prefilling the incident forms', async () => {
+    const { server, browser } = ctx;
+    const user = createUserWithToken(server.dbFile, 'support', 'desk@example.com', 'Desk');
     const admin = await adminSession(server.url, user.email, user.password);
     expect((await admin.post('/admin/templates', template('Payments outage'))).status).toBe(303);
     const duplicate = await admin.post('/admin/templates', template('Payments outage'));

@@ -1,24 +1,14 @@
 // Users and roles: invitations and password resets by one-time link, role changes, deactivation,
 // and the rule that the last admin stays.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { adminSession } from './support/admin-session.ts';
 import { api, createUserWithToken } from './support/api.ts';
-import { axeViolations, launchBrowser, loggedIn } from './support/browser.ts';
-import { startServer, type TestServer } from './support/server.ts';
+import { axeViolations, loggedIn, serverAndBrowser } from './support/browser.ts';
 
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const ctx = serverAndBrowser();
 
 async function setPassword(link: string, password: string) {
+  const { server } = ctx;
   const r = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url }, body: new URLSearchParams({ password }).toString(), redirect: 'manual' });
   return { status: r.status, html: await r.text(), location: r.headers.get('location') };
 }
@@ -26,6 +16,7 @@ const linkIn = (html: string) => /<code class="secret">([^<]+)<\/code>/.exec(htm
 
 describe('users and roles', () => {
   test('invite by one-time link, roles, deactivation, resets; the last admin stays', async () => {
+    const { server, browser } = ctx;
     const root = createUserWithToken(server.dbFile, 'admin', 'root@example.com', 'Root');
     const admin = await adminSession(server.url, root.email, root.password);
 

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startServer, type TestServer } from './server.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -32,4 +33,21 @@ export async function loggedIn(browser: Browser, base: string, email: string, pa
   await page.click('main button[type=submit]');
   await expect.poll(() => page.url(), { timeout: 5000 }).toBe(base + '/admin');
   return { context, page };
+}
+
+/**
+ * A built server and a browser for the test file: started before its tests, closed after. Read
+ * `.server` and `.browser` inside tests (they exist once beforeAll has run).
+ */
+export function serverAndBrowser(options: Parameters<typeof startServer>[0] = {}): { server: TestServer; browser: Browser } {
+  const ctx = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    ctx.server = await startServer(options);
+    ctx.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.stop();
+  });
+  return ctx;
 }
