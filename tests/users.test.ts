@@ -1,11 +1,16 @@
 // Users and roles: invitations and password resets by one-time link, role changes, deactivation,
 // and the rule that the last admin stays.
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { adminSession } from './support/admin-session.ts';
 import { api, createUserWithToken } from './support/api.ts';
+import { ResendMock } from './support/resend-mock.ts';
+import { mailEnv, waitFor } from './support/subscribers.ts';
 import { axeViolations, loggedIn, serverAndBrowser } from './support/browser.ts';
 
-const ctx = serverAndBrowser();
+const mock = new ResendMock({ requestsPerSecond: 0 });
+beforeAll(() => mock.start());
+afterAll(() => mock.stop());
+const ctx = serverAndBrowser(() => ({ env: mailEnv(mock) }));
 
 async function setPassword(link: string, password: string) {
   const { server } = ctx;
@@ -24,6 +29,11 @@ describe('users and roles', () => {
     expect(invited.status).toBe(200);
     const link = linkIn(invited.html);
     expect(link).toMatch(/\/admin\/password\?token=[a-z0-9]+$/);
+    // the same link goes out by email, through the outbox
+    const invitation = await waitFor('invitation email', () => mock.emailsTo('sam@example.com')[0]);
+    expect(invitation.subject).toBe('You are invited to the Example Cloud status admin');
+    expect(invitation.text).toContain(new URL(link).search);
+    expect(invitation.headers['List-Unsubscribe']).toBeUndefined();
     expect((await admin.post('/admin/users', [['action', 'invite'], ['name', 'Again'], ['email', 'sam@example.com'], ['role', 'support']])).status).toBe(409);
     const welcome = await fetch(link);
     expect(welcome.headers.get('referrer-policy')).toBe('no-referrer');
@@ -61,6 +71,9 @@ describe('users and roles', () => {
     // a reset link sets a new password and ends other sessions
     const samAgain = await adminSession(server.url, 'sam@example.com', 'a long enough password');
     const reset = linkIn((await admin.post('/admin/users', [['action', 'reset'], ['id', samId], ['name', 'Sam']])).html);
+    await waitFor('reset email', () => mock.emailsTo('sam@example.com').find((m) => m.subject === 'Reset your Example Cloud status admin password' && m.text.includes(new URL(reset).search)));
+    // staff mail rows are not subscribers
+    expect((await admin.get('/admin/subscribers')).html).not.toContain('sam@example.com');
     expect((await setPassword(reset, 'a brand new password')).status).toBe(303);
     expect((await samAgain.get('/admin')).status).toBe(302);
     const samNew = await adminSession(server.url, 'sam@example.com', 'a brand new password');

@@ -1,7 +1,7 @@
 // Subscriptions: email with double opt-in, and webhooks added by an admin and verified by a
 // challenge. Answers to the public never reveal whether an address was already subscribed.
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { components, subscriberComponents, subscribers } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
@@ -195,6 +195,8 @@ export async function listSubscribers(db: DbOrTx, filter: SubscriberFilter): Pro
   if (filter.q) conditions.push(sql`${subscribers.address} like ${`%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
   if (filter.state) conditions.push(eq(subscribers.state, filter.state));
   if (filter.kind) conditions.push(eq(subscribers.kind, filter.kind));
+  // Staff mail rows (invitations, resets) are not subscribers.
+  conditions.push(ne(subscribers.kind, 'staff'));
   const where = and(...conditions);
   const [{ total }] = await db.select({ total: count() }).from(subscribers).where(where);
   const deliveriesIn = (state: string) =>
@@ -284,4 +286,19 @@ export async function unsubscribeById(db: Db, id: number, now = Date.now()): Pro
   const after = await unsubscribe(db, subscriber, now);
   await recordAudit(db, { action: 'subscriber.unsubscribe', subjectType: 'subscriber', subjectId: id, before: { state: subscriber.state }, after: { state: after.state } }, now);
   return after;
+}
+
+/**
+ * The outbox delivers to subscriber rows; staff get a row of kind "staff" for their personal mail
+ * (invitations, password resets). It never receives broadcasts and is not listed as a subscriber.
+ */
+export async function staffRecipient(tx: DbOrTx, email: string, now = Date.now()): Promise<{ id: number; kind: string }> {
+  const address = email.trim().toLowerCase();
+  const [existing] = await tx.select({ id: subscribers.id, kind: subscribers.kind }).from(subscribers).where(and(eq(subscribers.kind, 'staff'), eq(subscribers.address, address)));
+  if (existing) return existing;
+  const [row] = await tx
+    .insert(subscribers)
+    .values({ kind: 'staff', address, state: 'active', allComponents: false, manageToken: generateToken(), source: 'staff', createdAt: now, confirmedAt: now })
+    .returning({ id: subscribers.id, kind: subscribers.kind });
+  return row;
 }

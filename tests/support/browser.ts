@@ -39,10 +39,13 @@ export async function loggedIn(browser: Browser, base: string, email: string, pa
  * A built server and a browser for the test file: started before its tests, closed after. Read
  * `.server` and `.browser` inside tests (they exist once beforeAll has run).
  */
-export function serverAndBrowser(options: Parameters<typeof startServer>[0] = {}): { server: TestServer; browser: Browser } {
+export function serverAndBrowser(
+  options: Parameters<typeof startServer>[0] | (() => Parameters<typeof startServer>[0]) = {},
+): { server: TestServer; browser: Browser } {
   const ctx = {} as { server: TestServer; browser: Browser };
   beforeAll(async () => {
-    ctx.server = await startServer(options);
+    // A function is read when the hook runs, after earlier hooks (a mail server's port, say) ran.
+    ctx.server = await startServer(typeof options === 'function' ? options() : options);
     ctx.browser = await launchBrowser();
   });
   afterAll(async () => {

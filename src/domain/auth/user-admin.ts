@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { oneTimeTokens, users } from '../../../db/schema.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { recordAudit } from '../audit.ts';
+import { enqueuePersonal } from '../notify/outbox.ts';
+import { staffRecipient } from '../subscribers.ts';
 import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from '../errors.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { ROLES, type Role } from './roles.ts';
@@ -62,6 +64,21 @@ async function issueLink(tx: DbOrTx, userId: number, purpose: PasswordLinkPurpos
   return token;
 }
 
+/** What an invitation or reset email says: carried in the outbox like every message. */
+export interface PasswordLinkPayload {
+  name: string;
+  email: string;
+  role: string;
+  token: string;
+  expiresAt: number;
+}
+
+// The link goes out through the outbox, like every message: held and visible there without an email key.
+async function mailLink(tx: DbOrTx, user: { name: string; email: string; role: string }, purpose: PasswordLinkPurpose, token: string, now: number): Promise<void> {
+  const payload: PasswordLinkPayload = { name: user.name, email: user.email, role: user.role, token, expiresAt: now + LINK_LIFETIME_MS[purpose] };
+  await enqueuePersonal(tx, purpose === 'invite' ? 'user.invite' : 'user.reset', await staffRecipient(tx, user.email, now), payload, now, 'email');
+}
+
 /** Creates the account without a usable password and returns the one-time link to set one. */
 export async function inviteUser(db: Db, input: unknown, now = Date.now()): Promise<{ user: TeamMember; token: string }> {
   const data = parseInput(inviteSchema, input);
@@ -72,6 +89,7 @@ export async function inviteUser(db: Db, input: unknown, now = Date.now()): Prom
     const passwordHash = await hashPassword(generateToken() + generateToken());
     const [row] = await tx.insert(users).values({ ...data, passwordHash, createdAt: now }).returning();
     const token = await issueLink(tx, row.id, 'invite', now);
+    await mailLink(tx, row, 'invite', token, now);
     await recordAudit(tx, { action: 'user.invite', subjectType: 'user', subjectId: row.id, after: data }, now);
     return { user: { id: row.id, email: row.email, name: row.name, role: row.role as Role, createdAt: row.createdAt, disabledAt: null }, token };
   });
@@ -82,6 +100,7 @@ export async function issuePasswordReset(db: Db, userId: number, now = Date.now(
     const row = await member(tx, userId);
     if (row.disabledAt !== null) throw new ConflictError(`${row.name} is deactivated; reactivate the account first.`);
     const token = await issueLink(tx, userId, 'reset', now);
+    await mailLink(tx, row, 'reset', token, now);
     await recordAudit(tx, { action: 'user.password_reset_link', subjectType: 'user', subjectId: userId }, now);
     return token;
   });

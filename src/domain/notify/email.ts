@@ -6,7 +6,8 @@ import { COMPONENT_STATE_LABELS, INCIDENT_IMPACT_LABELS, INCIDENT_STATUS_LABELS,
 import type { CommitmentPayload, IncidentPayload, PostmortemPayload } from './events.ts';
 import type { NotificationKind } from './kinds.ts';
 import type { MaintenancePayload } from '../maintenance.ts';
-import { confirmLink, incidentLink, maintenanceLink, postmortemLink, subscriptionLinks, type MessageContext } from './links.ts';
+import type { PasswordLinkPayload } from '../auth/user-admin.ts';
+import { confirmLink, incidentLink, maintenanceLink, passwordLink, postmortemLink, subscriptionLinks, type MessageContext } from './links.ts';
 
 export interface EmailMessage {
   to: string;
@@ -212,6 +213,25 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
         html: `<p>Someone, hopefully you, asked to get ${escapeHtml(ctx.siteName)} status updates at this address.</p>
 <p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 16px;background:#1a56db;color:#fff;text-decoration:none;border-radius:6px">Confirm your subscription</a></p>
 <p>The link works until ${escapeHtml(formatUtc(expiresAt))}. If you did not ask for this, ignore this email: nothing more will be sent.</p>`,
+        listMember: false,
+      };
+      break;
+    }
+    case 'user.invite':
+    case 'user.reset': {
+      const p = source.payload as PasswordLinkPayload;
+      const link = passwordLink(ctx, p.token);
+      const invite = source.kind === 'user.invite';
+      const lead = invite
+        ? `${p.name}, you are invited to the ${ctx.siteName} status page admin (role: ${p.role}). Choose your password to start.`
+        : `${p.name}, here is the link to choose a new password for the ${ctx.siteName} status page admin. Your other sessions will end.`;
+      const action = invite ? 'Choose your password' : 'Choose a new password';
+      parts = {
+        subject: invite ? `You are invited to the ${ctx.siteName} status admin` : `Reset your ${ctx.siteName} status admin password`,
+        text: [lead, `${action}: ${link}`, `The link works once, until ${formatUtc(p.expiresAt)}. If you did not expect this, ignore this email.`],
+        html: `<p>${escapeHtml(lead)}</p>
+<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 16px;background:#1a56db;color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(action)}</a></p>
+<p>The link works once, until ${escapeHtml(formatUtc(p.expiresAt))}. If you did not expect this, ignore this email.</p>`,
         listMember: false,
       };
       break;

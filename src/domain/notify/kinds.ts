@@ -38,7 +38,7 @@ export const BROADCAST_KINDS = [
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
 
 /** Messages about one subscription, sent to that subscriber whatever its state. */
-export const PERSONAL_KINDS = ['subscription.confirm', 'subscription.already', 'webhook.verify'] as const;
+export const PERSONAL_KINDS = ['subscription.confirm', 'subscription.already', 'webhook.verify', 'user.invite', 'user.reset'] as const;
 export type PersonalKind = (typeof PERSONAL_KINDS)[number];
 
 export type NotificationKind = BroadcastKind | PersonalKind;
@@ -78,6 +78,8 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   'subscription.confirm': 'Confirm subscription',
   'subscription.already': 'Already subscribed notice',
   'webhook.verify': 'Webhook verification',
+  'user.invite': 'Invitation to the admin',
+  'user.reset': 'Password reset link',
 };
 
 /** Emails per provider call: Resend's batch endpoint takes at most 100. */

@@ -10,6 +10,8 @@ export const subscriptionLinks = (ctx: MessageContext, manageToken: string) => (
   unsubscribe: `${ctx.publicUrl}/subscription/${manageToken}/unsubscribe`,
 });
 
+export const passwordLink = (ctx: MessageContext, token: string) => `${ctx.publicUrl}/admin/password?token=${token}`;
+
 export const confirmLink = (ctx: MessageContext, token: string) => `${ctx.publicUrl}/subscribe/confirm/${token}`;
 
 export const incidentLink = (ctx: MessageContext, id: number) => `${ctx.publicUrl}/incidents/${id}`;

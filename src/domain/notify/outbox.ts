@@ -59,11 +59,12 @@ export async function enqueuePersonal(
   subscriber: { id: number; kind: string },
   payload: unknown,
   now = Date.now(),
+  channel: Channel = subscriber.kind === 'webhook' ? 'webhook' : 'email',
 ): Promise<number> {
   const id = await insertNotification(tx, kind, null, payload, now);
   await tx.run(sql`
     insert into deliveries (notification_id, subscriber_id, channel, state, attempts, created_at, updated_at)
-    values (${id}, ${subscriber.id}, ${subscriber.kind}, 'queued', 0, ${now}, ${now})`);
+    values (${id}, ${subscriber.id}, ${channel}, 'queued', 0, ${now}, ${now})`);
   return id;
 }
 
