@@ -55,6 +55,8 @@ export const incidents = sqliteTable(
     status: text('status').notNull(),
     startedAt: integer('started_at').notNull(),
     resolvedAt: integer('resolved_at'),
+    // A draft (from an alert, when so configured) is visible to staff only until published.
+    published: integer('published', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
     createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),

@@ -39,7 +39,13 @@ async function call(method: string, path: string, token: string | null, body?: u
 const soon = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 
 /** One real request per operation, in an order where each finds what it needs. */
-const EXAMPLES: { id: string; path: (ids: Record<string, number>) => string; body?: (ids: Record<string, number>) => unknown; keep?: (body: any, ids: Record<string, number>) => void }[] = [
+const EXAMPLES: {
+  id: string;
+  path: (ids: Record<string, number>) => string;
+  body?: (ids: Record<string, number>) => unknown;
+  keep?: (body: any, ids: Record<string, number>) => void;
+  prepare?: (ids: Record<string, number>) => Promise<void>;
+}[] = [
   { id: 'listComponents', path: () => '/components' },
   { id: 'createGroup', path: () => '/groups', body: () => ({ name: 'Edge' }), keep: (b, ids) => (ids.group = b.group.id) },
   { id: 'listGroups', path: () => '/groups' },
@@ -52,6 +58,14 @@ const EXAMPLES: { id: string; path: (ids: Record<string, number>) => string; bod
   { id: 'listIncidents', path: () => '/incidents?page=1&per_page=2' },
   { id: 'getIncident', path: (ids) => `/incidents/${ids.incident}` },
   { id: 'postIncidentUpdate', path: (ids) => `/incidents/${ids.incident}/updates`, body: (ids) => ({ status: 'resolved', message: 'Fast again.', components: { [ids.component]: 'operational' } }) },
+  {
+    id: 'publishIncident',
+    prepare: async (ids) => {
+      ids.draft = (await call('post', '/incidents', admin, { title: 'Draft', impact: 'minor', message: 'Checking.', draft: true })).body.incident.id;
+    },
+    path: (ids) => `/incidents/${ids.draft}/publish`,
+    body: () => ({ notify: false }),
+  },
   { id: 'createTemplate', path: () => '/templates', body: () => ({ name: 'CDN degraded', title: 'Slow downloads', message: 'Downloads are slow.', impact: 'minor' }), keep: (b, ids) => (ids.template = b.template.id) },
   { id: 'listTemplates', path: () => '/templates' },
   { id: 'getTemplate', path: (ids) => `/templates/${ids.template}` },
@@ -106,6 +120,7 @@ describe('OpenAPI document', () => {
     const ids: Record<string, number> = {};
     for (const example of EXAMPLES) {
       const op = OPERATIONS.find((o) => o.id === example.id)!;
+      await example.prepare?.(ids);
       const r = await call(op.method, example.path(ids), admin, example.body?.(ids));
       expect(r.status, `${op.id}: ${JSON.stringify(r.body)}`).toBe(op.success.status);
       if (op.success.schema) {

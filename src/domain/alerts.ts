@@ -26,6 +26,8 @@ export interface AlertConfig {
   routes: AlertRoute[];
   severity: { label: string; states: Record<string, ComponentState>; default: ComponentState };
   resolvedStatus: 'monitoring' | 'resolved';
+  /** false opens alert incidents as drafts for staff to publish (components are set either way). */
+  publish: boolean;
 }
 
 export const ALERT_CONFIG = alertConfig as AlertConfig;
@@ -181,7 +183,7 @@ export async function applyAlerts(db: Db, batch: AlertBatch, config: AlertConfig
     if (!incident) {
       const created = await createIncidentIn(
         tx,
-        { title: batch.title.slice(0, 200), impact, status: 'investigating', message: `Our monitoring detected a problem. We are investigating.\n\n${describe(batch.alerts.filter((a) => a.firing))}`, components: wanted, notify: true },
+        { title: batch.title.slice(0, 200), impact, status: 'investigating', message: `Our monitoring detected a problem. We are investigating.\n\n${describe(batch.alerts.filter((a) => a.firing))}`, components: wanted, notify: true, draft: !config.publish },
         author,
         now,
       );

@@ -28,6 +28,7 @@ export function incidentJson(i: IncidentView, baseUrl: string) {
     title: i.title,
     impact: i.impact,
     status: i.status,
+    published: i.published,
     started_at: iso(i.startedAt),
     resolved_at: iso(i.resolvedAt),
     created_at: iso(i.createdAt),

@@ -5,7 +5,7 @@ import { desc } from 'drizzle-orm';
 import { incidents as incidentsTable } from '../../db/schema.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { formatUtc } from './format.ts';
-import { affectedComponentsOf, loadIncidentViews, type IncidentView } from './incidents.ts';
+import { affectedComponentsOf, loadIncidentViews, publicIncident, type IncidentView } from './incidents.ts';
 import { renderMarkdown } from './markdown.ts';
 import { loadRecentMaintenance, type MaintenanceView } from './maintenance.ts';
 import { incidentLink, maintenanceLink, postmortemLink, type MessageContext } from './notify/links.ts';
@@ -68,7 +68,7 @@ function postmortemHtml(ctx: MessageContext, pm: PostmortemView): string {
 }
 
 export async function loadHistoryFeed(db: DbOrTx, ctx: MessageContext, siteName: string): Promise<Feed> {
-  const rows = await db.select().from(incidentsTable).orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id)).limit(FEED_LIMIT);
+  const rows = await db.select().from(incidentsTable).where(publicIncident).orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id)).limit(FEED_LIMIT);
   const [views, postmortems, windows] = await Promise.all([loadIncidentViews(db, rows), listPostmortems(db), loadRecentMaintenance(db, FEED_LIMIT)]);
   const entries: FeedEntry[] = [
     ...views.map((i) => ({

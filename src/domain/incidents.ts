@@ -6,7 +6,7 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { recordChange } from './changes.ts';
 import { applyComponentStates, componentStateSchema } from './components.ts';
-import { NotFoundError, oneOf, parseInput } from './errors.ts';
+import { ConflictError, NotFoundError, oneOf, parseInput } from './errors.ts';
 import { notifyIncident } from './notify/events.ts';
 import {
   INCIDENT_IMPACTS,
@@ -66,7 +66,12 @@ export const createIncidentSchema = z.object({
   components: componentsMapSchema,
   startedAt: timeSchema.optional(),
   notify: notifySchema,
+  // A draft is seen by staff only, and nobody is notified, until it is published.
+  draft: z.boolean({ error: 'must be true or false' }).default(false),
 });
+
+/** The one rule for which incidents the public may see: every public query uses it. */
+export const publicIncident = eq(incidents.published, true);
 
 export const postUpdateSchema = z.object({
   status: oneOf(INCIDENT_STATUSES),
@@ -120,6 +125,7 @@ export async function createIncidentIn(tx: DbOrTx, data: z.output<typeof createI
       status: data.status,
       startedAt,
       resolvedAt: data.status === 'resolved' ? now : null,
+      published: !data.draft,
       createdAt: now,
       updatedAt: now,
       createdBy: author.id,
@@ -129,8 +135,24 @@ export async function createIncidentIn(tx: DbOrTx, data: z.output<typeof createI
   await recordChange(tx, 'incident', `incident:${incident.id}`);
   const view = await getIncident(tx, incident.id);
   await recordAudit(tx, { action: 'incident.create', subjectType: 'incident', subjectId: incident.id, after: { ...incident, message: data.message, components: data.components, notify: data.notify } }, now);
-  if (data.notify) await notifyIncident(tx, view, 'incident.created', updateId, now);
+  if (data.notify && !data.draft) await notifyIncident(tx, view, 'incident.created', updateId, now);
   return view;
+}
+
+/** Makes a draft public; its subscribers hear of it now, as of a new incident. */
+export async function publishIncident(db: Db, id: number, input: unknown, now = Date.now()): Promise<IncidentView> {
+  const { notify } = parseInput(z.object({ notify: notifySchema }), input);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(incidents).where(eq(incidents.id, id));
+    if (!row) throw new NotFoundError(`No incident with id ${id}.`);
+    if (row.published) throw new ConflictError('This incident is already public.');
+    await tx.update(incidents).set({ published: true, updatedAt: now }).where(eq(incidents.id, id));
+    await recordChange(tx, 'incident', `incident:${id}`);
+    const view = await getIncident(tx, id);
+    await recordAudit(tx, { action: 'incident.publish', subjectType: 'incident', subjectId: id, before: { published: false }, after: { published: true } }, now);
+    if (notify) await notifyIncident(tx, view, 'incident.created', view.updates[0]?.id ?? 0, now);
+    return view;
+  });
 }
 
 /** Posts an update. Resolving sets the end time; a new update on a resolved incident reopens it. */
@@ -170,7 +192,8 @@ export async function postIncidentUpdateIn(
   const view = await getIncident(tx, incidentId);
   const { updates: _u, ...after } = view;
   await recordAudit(tx, { action: 'incident.update', subjectType: 'incident', subjectId: incidentId, before: incident, after: { ...after, message: data.message, components: data.components, notify: data.notify } }, now);
-  if (data.notify) {
+  // A draft's subscribers hear nothing until it is published.
+  if (data.notify && incident.published) {
     const kind = data.status === 'resolved' && incident.status !== 'resolved' ? 'incident.resolved' : 'incident.updated';
     await notifyIncident(tx, view, kind, updateId, now);
   }

@@ -31,7 +31,7 @@ const Group = z.object({ id: z.int(), name: z.string(), description: z.string(),
 
 const Incident = z
   .object({
-    id: z.int(), title: z.string(), impact: z.enum(INCIDENT_IMPACTS), status: z.enum(INCIDENT_STATUSES), started_at: time, resolved_at: time.nullable(),
+    id: z.int(), title: z.string(), impact: z.enum(INCIDENT_IMPACTS), status: z.enum(INCIDENT_STATUSES), published: z.boolean(), started_at: time, resolved_at: time.nullable(),
     created_at: time, updated_at: time, url: z.string(),
     updates: z.array(
       z.object({
@@ -105,6 +105,7 @@ export const OPERATIONS: Operation[] = [
   { id: 'createIncident', method: 'post', path: '/incidents', summary: 'Open an incident', tag: 'Incidents', permission: 'incidents:write', body: createIncidentSchema, success: { status: 201, schema: one('incident', Incident) } },
   { id: 'getIncident', method: 'get', path: '/incidents/{id}', summary: 'Get an incident with its updates', tag: 'Incidents', success: { status: 200, schema: one('incident', Incident) } },
   { id: 'postIncidentUpdate', method: 'post', path: '/incidents/{id}/updates', summary: 'Post an update (resolving sets the end)', tag: 'Incidents', permission: 'incidents:write', body: postUpdateSchema, success: { status: 201, schema: z.object({ incident: Incident, update: z.object({}).passthrough() }) } },
+  { id: 'publishIncident', method: 'post', path: '/incidents/{id}/publish', summary: 'Publish a draft incident (notifies unless notify is false)', tag: 'Incidents', permission: 'incidents:write', body: z.object({ notify: z.boolean().optional() }), success: { status: 200, schema: one('incident', Incident) } },
   { id: 'listMaintenance', method: 'get', path: '/maintenance', summary: 'List maintenance windows, latest first', tag: 'Maintenance', list: true, success: { status: 200, schema: many('maintenance', Maintenance, true) } },
   { id: 'scheduleMaintenance', method: 'post', path: '/maintenance', summary: 'Schedule maintenance', tag: 'Maintenance', permission: 'incidents:write', body: scheduleSchema, success: { status: 201, schema: one('maintenance', Maintenance) } },
   { id: 'getMaintenance', method: 'get', path: '/maintenance/{id}', summary: 'Get a maintenance window', tag: 'Maintenance', success: { status: 200, schema: one('maintenance', Maintenance) } },

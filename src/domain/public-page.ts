@@ -5,7 +5,7 @@ import { and, asc, desc, gte, isNull, lt, sql } from 'drizzle-orm';
 import { componentStatusChanges, incidents } from '../../db/schema.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
-import { loadIncidentViews, type IncidentView } from './incidents.ts';
+import { loadIncidentViews, publicIncident, type IncidentView } from './incidents.ts';
 import { loadActiveMaintenance, loadMaintenanceBetween, loadUpcomingMaintenance, type MaintenanceView } from './maintenance.ts';
 import { overallStatus, worstComponentState, type ComponentState, type OverallStatus } from './status.ts';
 import { computeUptime, DAY_MS, startOfUtcDay, UPTIME_DAYS, type StatusChange, type Uptime } from './uptime.ts';
@@ -82,8 +82,10 @@ export async function loadComponentViews(db: DbOrTx, now: number): Promise<{ gro
   return { groups: groupViews, ungrouped };
 }
 
-export async function loadActiveIncidents(db: DbOrTx): Promise<IncidentView[]> {
-  const rows = await db.select().from(incidents).where(isNull(incidents.resolvedAt)).orderBy(desc(incidents.startedAt));
+/** Unresolved incidents; drafts only for staff. */
+export async function loadActiveIncidents(db: DbOrTx, options: { includeDrafts?: boolean } = {}): Promise<IncidentView[]> {
+  const open = isNull(incidents.resolvedAt);
+  const rows = await db.select().from(incidents).where(options.includeDrafts ? open : and(open, publicIncident)).orderBy(desc(incidents.startedAt));
   return loadIncidentViews(db, rows);
 }
 
@@ -92,7 +94,7 @@ export async function loadIncidentDays(db: DbOrTx, from: number, to: number): Pr
   const rows = await db
     .select()
     .from(incidents)
-    .where(and(gte(incidents.startedAt, from), lt(incidents.startedAt, to)))
+    .where(and(gte(incidents.startedAt, from), lt(incidents.startedAt, to), publicIncident))
     .orderBy(desc(incidents.startedAt));
   const views = await loadIncidentViews(db, rows);
   const days: HistoryDay[] = [];
@@ -165,9 +167,9 @@ export async function loadHistoryMonth(db: DbOrTx, month: string, now = Date.now
   const rows = await db
     .select()
     .from(incidents)
-    .where(and(gte(incidents.startedAt, from), lt(incidents.startedAt, to)))
+    .where(and(gte(incidents.startedAt, from), lt(incidents.startedAt, to), publicIncident))
     .orderBy(desc(incidents.startedAt));
-  const [oldest] = await db.select({ startedAt: incidents.startedAt }).from(incidents).orderBy(asc(incidents.startedAt)).limit(1);
+  const [oldest] = await db.select({ startedAt: incidents.startedAt }).from(incidents).where(publicIncident).orderBy(asc(incidents.startedAt)).limit(1);
   const current = monthKey(now);
   const older = shiftMonth(month, -1);
   return {

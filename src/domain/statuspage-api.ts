@@ -1,11 +1,11 @@
 // Atlassian Statuspage's public formats (the /api/v2/*.json endpoints and the webhook bodies):
 // field names, enumerations and ordering as Statuspage documents them, so clients, aggregators
 // and monitoring tools written for Statuspage read Candor unchanged. Only public data goes in.
-import { desc, isNull, max } from 'drizzle-orm';
+import { and, desc, isNull, max } from 'drizzle-orm';
 import { components as componentsTable, incidents as incidentsTable, maintenances as maintenancesTable } from '../../db/schema.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
-import { loadIncidentViews } from './incidents.ts';
+import { loadIncidentViews, publicIncident } from './incidents.ts';
 import { incidentSnapshot, type IncidentSnapshot, type PageSnapshot } from './notify/events.ts';
 import { loadActiveMaintenance, loadRecentMaintenance, loadUpcomingMaintenance, type MaintenancePayload } from './maintenance.ts';
 import { incidentLink, maintenanceLink, type MessageContext } from './notify/links.ts';
@@ -165,8 +165,10 @@ export async function loadComponentsJson(db: DbOrTx, ctx: MessageContext): Promi
 export const INCIDENT_LIST_LIMIT = 50;
 
 export async function loadIncidentsJson(db: DbOrTx, ctx: MessageContext, which: 'recent' | 'unresolved') {
-  const query = db.select().from(incidentsTable);
-  const rows = await (which === 'unresolved' ? query.where(isNull(incidentsTable.resolvedAt)) : query)
+  const rows = await db
+    .select()
+    .from(incidentsTable)
+    .where(which === 'unresolved' ? and(isNull(incidentsTable.resolvedAt), publicIncident) : publicIncident)
     .orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id))
     .limit(INCIDENT_LIST_LIMIT);
   const views = await loadIncidentViews(db, rows);
@@ -177,7 +179,7 @@ export async function loadIncidentsJson(db: DbOrTx, ctx: MessageContext, which: 
 export async function pageUpdatedAt(db: DbOrTx): Promise<number | null> {
   const [[c], [i], [m]] = await Promise.all([
     db.select({ at: max(componentsTable.updatedAt) }).from(componentsTable),
-    db.select({ at: max(incidentsTable.updatedAt) }).from(incidentsTable),
+    db.select({ at: max(incidentsTable.updatedAt) }).from(incidentsTable).where(publicIncident),
     db.select({ at: max(maintenancesTable.updatedAt) }).from(maintenancesTable),
   ]);
   const times = [c?.at, i?.at, m?.at].filter((t): t is number => typeof t === 'number');
@@ -186,7 +188,7 @@ export async function pageUpdatedAt(db: DbOrTx): Promise<number | null> {
 
 export async function loadStatus(db: DbOrTx, componentsJson?: ComponentJson[]): Promise<OverallStatus> {
   const states = componentsJson ? componentsJson.filter((c) => !c.group).map((c) => c.status) : (await listComponents(db)).map((c) => c.status as ComponentState);
-  const open = await db.select({ impact: incidentsTable.impact }).from(incidentsTable).where(isNull(incidentsTable.resolvedAt));
+  const open = await db.select({ impact: incidentsTable.impact }).from(incidentsTable).where(and(isNull(incidentsTable.resolvedAt), publicIncident));
   return overallStatus(states, open.map((o) => o.impact as IncidentImpact));
 }
 

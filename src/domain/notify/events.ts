@@ -1,7 +1,7 @@
 // What each broadcast says, captured when it happens. Messages are rendered from these
 // snapshots, so an email sent a minute late still tells the state as of its update, and a
 // retry renders exactly the same bytes (which the provider's idempotency check relies on).
-import { isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { components, incidents } from '../../../db/schema.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { IncidentView } from '../incidents.ts';
@@ -75,7 +75,7 @@ export interface CommitmentPayload {
 
 export async function pageSnapshot(tx: DbOrTx): Promise<PageSnapshot> {
   const states = await tx.select({ status: components.status }).from(components);
-  const open = await tx.select({ impact: incidents.impact }).from(incidents).where(isNull(incidents.resolvedAt));
+  const open = await tx.select({ impact: incidents.impact }).from(incidents).where(and(isNull(incidents.resolvedAt), eq(incidents.published, true)));
   return overallStatus(
     states.map((s) => s.status as ComponentState),
     open.map((i) => i.impact as IncidentImpact),

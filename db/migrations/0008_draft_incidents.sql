@@ -1,0 +1,1 @@
+ALTER TABLE `incidents` ADD `published` integer DEFAULT true NOT NULL;
