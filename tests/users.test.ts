@@ -83,6 +83,19 @@ describe('users and roles', () => {
     expect((await samNew.post('/admin/account', [['current', 'a brand new password'], ['password', 'my final password']])).status).toBe(303);
     await adminSession(server.url, 'sam@example.com', 'my final password');
 
+    // API tokens from the account page: scoped, shown once, revocable
+    const made = await admin.post('/admin/account', [['action', 'create-token'], ['name', 'status dashboard'], ['scope', 'read']]);
+    expect(made.status).toBe(200);
+    const readToken = /<code class="secret">(candor_[a-z0-9]+)<\/code>/.exec(made.html)![1];
+    expect((await api(server.url, readToken, 'GET', '/api/v1/incidents')).status).toBe(200);
+    expect((await api(server.url, readToken, 'POST', '/api/v1/incidents', { title: 'x', impact: 'minor', message: 'y' })).status).toBe(403);
+    const account = (await admin.get('/admin/account')).html;
+    expect(account).not.toContain(readToken);
+    const tokenId = /<tr><td>status dashboard<\/td><td>read<\/td>[\s\S]*?name="id" value="(\d+)"/.exec(account)![1];
+    expect((await admin.post('/admin/account', [['action', 'revoke-token'], ['id', tokenId]])).status).toBe(303);
+    expect((await api(server.url, readToken, 'GET', '/api/v1/incidents')).status).toBe(401);
+    expect((await admin.post('/admin/account', [['action', 'revoke-token'], ['id', tokenId]])).status).toBe(404);
+
     const audit = (await admin.get('/admin/audit?subject=user')).html;
     for (const action of ['user.invite', 'user.accept_invite', 'user.role', 'user.deactivate', 'user.reactivate', 'user.password_reset', 'user.password_change']) expect(audit).toContain(`data-action="${action}"`);
 

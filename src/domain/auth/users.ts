@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { apiTokens, oneTimeTokens, users } from '../../../db/schema.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { recordAudit } from '../audit.ts';
-import { ConflictError, InputError, oneOf, parseInput } from '../errors.ts';
+import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from '../errors.ts';
 import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { can, isRole, isTokenScope, ROLES, TOKEN_SCOPES, type Permission, type Role, type TokenScope } from './roles.ts';
 import type { SessionUser } from './sessions.ts';
@@ -82,16 +82,18 @@ export async function authenticateApiToken(db: DbOrTx, token: string, now = Date
 
 export async function listApiTokens(db: DbOrTx, userId: number) {
   return db
-    .select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt })
+    .select({ id: apiTokens.id, name: apiTokens.name, scope: apiTokens.scope, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
 }
 
 export async function revokeApiToken(db: DbOrTx, userId: number, tokenId: number, now = Date.now()): Promise<void> {
-  await db
+  const revoked = await db
     .update(apiTokens)
     .set({ revokedAt: now })
-    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)));
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  if (revoked.length === 0) throw new NotFoundError(`You have no active token with id ${tokenId}.`);
   await recordAudit(db, { action: 'token.revoke', subjectType: 'token', subjectId: tokenId, after: { userId } }, now);
 }
 
