@@ -548,6 +548,10 @@ export const alertGroups = sqliteTable(
     incidentId: integer('incident_id')
       .notNull()
       .references(() => incidents.id, { onDelete: 'cascade' }),
+    // Whether the group's last delivery had alerts firing, and on which components (JSON ids):
+    // an incident several groups feed is resolved only when the last of them clears.
+    firing: integer('firing', { mode: 'boolean' }).notNull().default(true),
+    components: text('components').notNull().default('[]'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

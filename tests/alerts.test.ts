@@ -135,6 +135,16 @@ describe('generic alert webhook', () => {
     expect((await send({ ...firing, status: 'resolved' })).body.action).toBe('resolved');
     expect(await component('Email delivery')).toBe('operational');
 
+    // two monitors on one component: one incident; it resolves only when both have cleared
+    const a = await send({ key: 'probe-eu', status: 'firing', component: 'Dashboard', state: 'major_outage', title: 'Dashboard unreachable from EU' });
+    const b = await send({ key: 'probe-us', status: 'firing', component: 'Dashboard', state: 'partial_outage', title: 'Dashboard slow from US' });
+    expect(b.body).toMatchObject({ action: 'unchanged', incident_id: a.body.incident_id });
+    expect(await component('Dashboard')).toBe('major_outage');
+    expect((await send({ key: 'probe-eu', status: 'resolved', component: 'Dashboard' })).body).toMatchObject({ action: 'updated', incident_id: a.body.incident_id });
+    expect(await component('Dashboard')).toBe('partial_outage');
+    expect((await send({ key: 'probe-us', status: 'resolved', component: 'Dashboard' })).body).toMatchObject({ action: 'resolved', incident_id: a.body.incident_id });
+    expect(await component('Dashboard')).toBe('operational');
+
     const unknown = await send({ key: 'x', status: 'firing', component: 'Teleporter', title: 'Beam failure' });
     expect(unknown.body).toEqual({ action: 'ignored', incident_id: null, unrouted: ['Beam failure: no component "Teleporter"'] });
     const invalid = await send({ status: 'burning', component: 1 });

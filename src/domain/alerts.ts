@@ -2,7 +2,7 @@
 // add the words. Prometheus Alertmanager's webhook (version 4) and a generic JSON webhook share
 // one path: route each alert to a component, take the worst firing state per component, and open,
 // update or resolve the incident of the alert group. Repeated deliveries change nothing.
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import alertConfig from '../../content/alerts.json' with { type: 'json' };
 import { alertGroups, components, incidents } from '../../db/schema.ts';
@@ -161,24 +161,43 @@ export async function applyAlerts(db: Db, batch: AlertBatch, config: AlertConfig
     for (const id of firing.keys()) quiet.delete(id);
 
     const [group] = await tx.select().from(alertGroups).where(and(eq(alertGroups.source, batch.source), eq(alertGroups.groupKey, batch.groupKey)));
-    const open = group ? (await tx.select().from(incidents).where(eq(incidents.id, group.incidentId)))[0] : undefined;
-    const incident = open && open.resolvedAt === null ? await getIncident(tx, open.id) : null;
+    const own = group ? (await tx.select().from(incidents).where(eq(incidents.id, group.incidentId)))[0] : undefined;
+    let incidentId = own && own.resolvedAt === null ? own.id : null;
+    // A new group firing on a component another alert incident already covers adds to that incident.
+    if (incidentId === null && firing.size > 0) incidentId = await openAlertIncidentFor(tx, [...firing.keys()], group?.id ?? null);
+    const incident = incidentId === null ? null : await getIncident(tx, incidentId);
     const author = AUTHORS[batch.source];
+    const saveGroup = async (id: number, isFiring: boolean) => {
+      const values = { incidentId: id, firing: isFiring, components: JSON.stringify(Object.fromEntries(firing)), updatedAt: now };
+      if (group) await tx.update(alertGroups).set(values).where(eq(alertGroups.id, group.id));
+      else await tx.insert(alertGroups).values({ source: batch.source, groupKey: batch.groupKey, createdAt: now, ...values });
+    };
 
     if (firing.size === 0) {
-      if (!incident) return { action: unrouted.length ? 'ignored' : 'unchanged', incidentId: open?.id ?? null, unrouted };
-      // All clear: restore what the incident affected (and the quiet ones), then say so.
+      if (!incident || !group) return { action: unrouted.length ? 'ignored' : 'unchanged', incidentId: own?.id ?? null, unrouted };
+      await saveGroup(incident.id, false);
+      // Other groups still firing on this incident keep it open and keep their components' states.
+      const stillFiring = await hasOtherFiring(tx, incident.id, group.id);
+      const others = await otherFiringStates(tx, incident.id, group.id);
+      const mine = stillFiring ? Object.keys(groupStates(group.components)).map(Number) : affectedComponentsOf(incident).map((a) => a.componentId);
       const restore: Record<string, ComponentState> = {};
-      for (const a of affectedComponentsOf(incident)) restore[String(a.componentId)] = 'operational';
-      for (const id of quiet) restore[String(id)] = 'operational';
-      const status = config.resolvedStatus;
-      await postIncidentUpdateIn(tx, incident.id, { status, message: `Our monitoring reports the problem is gone.\n\n${describe(batch.alerts)}`, components: restore, notify: true }, author, now);
-      await tx.update(alertGroups).set({ updatedAt: now }).where(eq(alertGroups.id, group!.id));
+      for (const id of [...mine, ...quiet]) restore[String(id)] = others.get(id) ?? 'operational';
+      if (stillFiring) {
+        const current = new Map(affectedComponentsOf(incident).map((a) => [String(a.componentId), a.newStatus]));
+        for (const [id, next] of Object.entries(restore)) if ((current.get(id) ?? 'operational') === next) delete restore[id];
+        if (Object.keys(restore).length === 0) return { action: 'unchanged', incidentId: incident.id, unrouted };
+        await postIncidentUpdateIn(tx, incident.id, { status: incident.status, message: `Part of the problem is gone; we are still working on the rest.\n\n${describe(batch.alerts)}`, components: restore, notify: true }, author, now);
+        return { action: 'updated', incidentId: incident.id, unrouted };
+      }
+      // All clear: restore what the incident affected (and the quiet ones), then say so.
+      await postIncidentUpdateIn(tx, incident.id, { status: config.resolvedStatus, message: `Our monitoring reports the problem is gone.\n\n${describe(batch.alerts)}`, components: restore, notify: true }, author, now);
       return { action: 'resolved', incidentId: incident.id, unrouted };
     }
 
-    const wanted: Record<string, ComponentState> = Object.fromEntries([...firing].map(([id, state]) => [String(id), state]));
-    for (const id of quiet) wanted[String(id)] = 'operational';
+    // Each component shows the worst state any firing group of the incident reports for it.
+    const others = incident && group ? await otherFiringStates(tx, incident.id, group.id) : incident ? await otherFiringStates(tx, incident.id, null) : new Map<number, ComponentState>();
+    const wanted: Record<string, ComponentState> = Object.fromEntries([...firing].map(([id, state]) => [String(id), worstComponentState([state, ...(others.has(id) ? [others.get(id)!] : [])])]));
+    for (const id of quiet) wanted[String(id)] = others.get(id) ?? 'operational';
     const impact = IMPACT_FOR_STATE[worstComponentState(firing.values())];
     if (!incident) {
       const created = await createIncidentIn(
@@ -187,10 +206,10 @@ export async function applyAlerts(db: Db, batch: AlertBatch, config: AlertConfig
         author,
         now,
       );
-      if (group) await tx.update(alertGroups).set({ incidentId: created.id, updatedAt: now }).where(eq(alertGroups.id, group.id));
-      else await tx.insert(alertGroups).values({ source: batch.source, groupKey: batch.groupKey, incidentId: created.id, createdAt: now, updatedAt: now });
+      await saveGroup(created.id, true);
       return { action: 'created', incidentId: created.id, unrouted };
     }
+    await saveGroup(incident.id, true);
     // Only a change of state is news; Alertmanager re-sends the same group every repeat_interval.
     const current = new Map(affectedComponentsOf(incident).map((a) => [String(a.componentId), a.newStatus]));
     const changes = Object.entries(wanted).filter(([id, state]) => (current.get(id) ?? 'operational') !== state);
@@ -204,9 +223,46 @@ export async function applyAlerts(db: Db, batch: AlertBatch, config: AlertConfig
       author,
       now,
     );
-    await tx.update(alertGroups).set({ updatedAt: now }).where(eq(alertGroups.id, group!.id));
     return { action: 'updated', incidentId: incident.id, unrouted };
   });
+}
+
+const groupStates = (json: string) => JSON.parse(json) as Record<string, ComponentState>;
+
+/** An unresolved incident opened by alerts whose firing groups cover one of `componentIds`. */
+async function openAlertIncidentFor(tx: DbOrTx, componentIds: number[], exceptGroup: number | null): Promise<number | null> {
+  const rows = await tx
+    .select({ id: alertGroups.id, incidentId: alertGroups.incidentId, components: alertGroups.components })
+    .from(alertGroups)
+    .innerJoin(incidents, eq(incidents.id, alertGroups.incidentId))
+    .where(and(isNull(incidents.resolvedAt), eq(alertGroups.firing, true)))
+    .orderBy(desc(alertGroups.updatedAt));
+  const hit = rows.find((r) => r.id !== exceptGroup && Object.keys(groupStates(r.components)).some((c) => componentIds.includes(Number(c))));
+  return hit?.incidentId ?? null;
+}
+
+async function firingGroupsOf(tx: DbOrTx, incidentId: number, exceptGroup: number | null) {
+  const rows = await tx
+    .select({ id: alertGroups.id, components: alertGroups.components })
+    .from(alertGroups)
+    .where(and(eq(alertGroups.incidentId, incidentId), eq(alertGroups.firing, true)));
+  return rows.filter((r) => r.id !== exceptGroup);
+}
+
+async function hasOtherFiring(tx: DbOrTx, incidentId: number, exceptGroup: number | null): Promise<boolean> {
+  return (await firingGroupsOf(tx, incidentId, exceptGroup)).length > 0;
+}
+
+/** The worst state each component is in according to the incident's other firing groups. */
+async function otherFiringStates(tx: DbOrTx, incidentId: number, exceptGroup: number | null): Promise<Map<number, ComponentState>> {
+  const states = new Map<number, ComponentState>();
+  for (const g of await firingGroupsOf(tx, incidentId, exceptGroup)) {
+    for (const [id, state] of Object.entries(groupStates(g.components))) {
+      const seen = states.get(Number(id));
+      states.set(Number(id), worstComponentState([state, ...(seen ? [seen] : [])]));
+    }
+  }
+  return states;
 }
 
 const IMPACT_ORDER: IncidentImpact[] = ['none', 'minor', 'major', 'critical'];
