@@ -1,17 +1,27 @@
 // Admin review forms ↔ the plain objects the RCA domain validates, and back into form values
 // for editing. Times are entered and shown in UTC.
-import type { ActionItem, Factor, ReviewView, TimelineEntry } from '../domain/rca/reviews.ts';
+import type { DbOrTx } from '../db/client.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { loadReview, type ActionItem, type Factor, type ReviewView, type TimelineEntry } from '../domain/rca/reviews.ts';
 import { SECTIONS } from '../domain/rca/sections.ts';
 import { formText, formUtcTime, utcDateInputValue, utcInputValue } from './forms.ts';
 
 const checked = (form: FormData, name: string) => form.get(name) === 'on';
 const onOff = (value: boolean) => (value ? 'on' : '');
 
-export function reviewInput(form: FormData) {
+/** The fields a review is named and scoped by, common to requesting one and editing it. */
+function reviewBasics(form: FormData) {
   return {
     title: formText(form, 'title'),
     severity: formText(form, 'severity'),
     incidentIds: form.getAll('incidentIds').map(String),
+    rcaDueAt: formUtcTime(form, 'rcaDueAt'),
+  };
+}
+
+export function reviewInput(form: FormData) {
+  return {
+    ...reviewBasics(form),
     customerImpact: formText(form, 'customerImpact'),
     customersAffected: checked(form, 'customersAffected'),
     detectedBy: formText(form, 'detectedBy'),
@@ -23,18 +33,11 @@ export function reviewInput(form: FormData) {
     resolvedAt: formUtcTime(form, 'resolvedAt'),
     fiveWhys: form.getAll('fiveWhys').map((w) => String(w).trim()),
     learnings: formText(form, 'learnings'),
-    rcaDueAt: formUtcTime(form, 'rcaDueAt'),
   };
 }
 
 export function requestInput(form: FormData) {
-  return {
-    title: formText(form, 'title'),
-    severity: formText(form, 'severity'),
-    incidentIds: form.getAll('incidentIds').map(String),
-    requestContext: formText(form, 'requestContext'),
-    rcaDueAt: formUtcTime(form, 'rcaDueAt'),
-  };
+  return { ...reviewBasics(form), requestContext: formText(form, 'requestContext') };
 }
 
 const publicInput = (form: FormData) => ({ public: checked(form, 'public'), publicText: formText(form, 'publicText') });
@@ -110,4 +113,14 @@ export function reviewValues(r: ReviewView): Record<string, string> {
     learnings: r.learnings,
     rcaDueAt: utcInputValue(r.rcaDueAt),
   };
+}
+
+/** The review a page shows, or the 404 answer when there is none. */
+export async function reviewOrNotFound(db: DbOrTx, id: number): Promise<ReviewView | Response> {
+  try {
+    return await loadReview(db, id);
+  } catch (e) {
+    if (e instanceof NotFoundError) return new Response('No such review.', { status: 404 });
+    throw e;
+  }
 }
