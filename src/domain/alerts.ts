@@ -177,8 +177,9 @@ export async function applyAlerts(db: Db, batch: AlertBatch, config: AlertConfig
       if (!incident || !group) return { action: unrouted.length ? 'ignored' : 'unchanged', incidentId: own?.id ?? null, unrouted };
       await saveGroup(incident.id, false);
       // Other groups still firing on this incident keep it open and keep their components' states.
-      const stillFiring = await hasOtherFiring(tx, incident.id, group.id);
-      const others = await otherFiringStates(tx, incident.id, group.id);
+      const otherGroups = await firingGroupsOf(tx, incident.id, group.id);
+      const stillFiring = otherGroups.length > 0;
+      const others = firingStates(otherGroups);
       const mine = stillFiring ? Object.keys(groupStates(group.components)).map(Number) : affectedComponentsOf(incident).map((a) => a.componentId);
       const restore: Record<string, ComponentState> = {};
       for (const id of [...mine, ...quiet]) restore[String(id)] = others.get(id) ?? 'operational';
@@ -195,7 +196,7 @@ export async function applyAlerts(db: Db, batch: AlertBatch, config: AlertConfig
     }
 
     // Each component shows the worst state any firing group of the incident reports for it.
-    const others = incident && group ? await otherFiringStates(tx, incident.id, group.id) : incident ? await otherFiringStates(tx, incident.id, null) : new Map<number, ComponentState>();
+    const others = incident ? firingStates(await firingGroupsOf(tx, incident.id, group?.id ?? null)) : new Map<number, ComponentState>();
     const wanted: Record<string, ComponentState> = Object.fromEntries([...firing].map(([id, state]) => [String(id), worstComponentState([state, ...(others.has(id) ? [others.get(id)!] : [])])]));
     for (const id of quiet) wanted[String(id)] = others.get(id) ?? 'operational';
     const impact = IMPACT_FOR_STATE[worstComponentState(firing.values())];
@@ -249,14 +250,10 @@ async function firingGroupsOf(tx: DbOrTx, incidentId: number, exceptGroup: numbe
   return rows.filter((r) => r.id !== exceptGroup);
 }
 
-async function hasOtherFiring(tx: DbOrTx, incidentId: number, exceptGroup: number | null): Promise<boolean> {
-  return (await firingGroupsOf(tx, incidentId, exceptGroup)).length > 0;
-}
-
-/** The worst state each component is in according to the incident's other firing groups. */
-async function otherFiringStates(tx: DbOrTx, incidentId: number, exceptGroup: number | null): Promise<Map<number, ComponentState>> {
+/** The worst state each component is in according to these firing groups. */
+function firingStates(groups: { components: string }[]): Map<number, ComponentState> {
   const states = new Map<number, ComponentState>();
-  for (const g of await firingGroupsOf(tx, incidentId, exceptGroup)) {
+  for (const g of groups) {
     for (const [id, state] of Object.entries(groupStates(g.components))) {
       const seen = states.get(Number(id));
       states.set(Number(id), worstComponentState([state, ...(seen ? [seen] : [])]));

@@ -4,8 +4,7 @@ import type { MaintenanceView } from './maintenance.ts';
 import type { Subscriber } from './subscribers.ts';
 import type { IncidentTemplate } from './templates.ts';
 import type { IncidentView } from './incidents.ts';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { isoOrNull as iso } from './format.ts';
 
 export function componentJson(c: Component) {
   return {

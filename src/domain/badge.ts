@@ -1,4 +1,5 @@
 // The status badge: a small flat SVG (label | value) to put in a README, a wiki or a dashboard.
+import { escapeXml } from './format.ts';
 import { COMPONENT_STATE_LABELS, type ComponentState, type Indicator } from './status.ts';
 
 // Colours with at least 4.5:1 contrast against white text.
@@ -17,8 +18,6 @@ const STATE_INDICATOR: Record<ComponentState, Indicator> = {
   partial_outage: 'major',
   major_outage: 'critical',
 };
-
-const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 /** Approximate width of text in 11px Verdana (the badge convention), without a font engine. */
 function textWidth(text: string): number {

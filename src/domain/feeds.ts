@@ -4,7 +4,7 @@
 import { desc } from 'drizzle-orm';
 import { incidents as incidentsTable } from '../../db/schema.ts';
 import type { DbOrTx } from '../db/client.ts';
-import { formatUtc } from './format.ts';
+import { escapeXml, formatUtc, isoTime } from './format.ts';
 import { affectedComponentsOf, loadIncidentViews, publicIncident, type IncidentView } from './incidents.ts';
 import { renderMarkdown } from './markdown.ts';
 import { loadRecentMaintenance, type MaintenanceView } from './maintenance.ts';
@@ -34,8 +34,6 @@ export interface Feed {
   updated: number;
   entries: FeedEntry[];
 }
-
-const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 /** Ids that survive a change of address: tag URIs (RFC 4151) named after the page's host. */
 const tagId = (ctx: MessageContext, what: string) => `tag:${new URL(ctx.publicUrl).hostname},2026:${what}`;
@@ -110,8 +108,6 @@ export async function loadHistoryFeed(db: DbOrTx, ctx: MessageContext, siteName:
   };
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 export function renderAtom(feed: Feed, selfUrl: string): string {
   const entries = feed.entries
     .map(
@@ -119,8 +115,8 @@ export function renderAtom(feed: Feed, selfUrl: string): string {
 <id>${escapeXml(e.id)}</id>
 <title>${escapeXml(e.title)}</title>
 <link rel="alternate" type="text/html" href="${escapeXml(e.link)}"/>
-<published>${iso(e.published)}</published>
-<updated>${iso(e.updated)}</updated>
+<published>${isoTime(e.published)}</published>
+<updated>${isoTime(e.updated)}</updated>
 <category term="${e.category}"/>
 <content type="html">${escapeXml(e.html)}</content>
 </entry>`,
@@ -133,7 +129,7 @@ export function renderAtom(feed: Feed, selfUrl: string): string {
 <subtitle>${escapeXml(feed.description)}</subtitle>
 <link rel="self" type="application/atom+xml" href="${escapeXml(selfUrl)}"/>
 <link rel="alternate" type="text/html" href="${escapeXml(feed.link)}"/>
-<updated>${iso(feed.updated)}</updated>
+<updated>${isoTime(feed.updated)}</updated>
 <author><name>${escapeXml(feed.title)}</name></author>
 ${entries}
 </feed>

@@ -132,6 +132,12 @@ async function notifyMaintenance(tx: DbOrTx, id: number, kind: BroadcastKind, up
   await enqueueBroadcast(tx, { kind, componentIds: maintenance.components.map((c) => c.id), payload }, now);
 }
 
+/** When subscribers are reminded: never, or `remindMinutes` before the start if that is still ahead. */
+function reminderTime(data: { scheduledFor: number; remindMinutes: number }, now: number): number | null {
+  const at = data.scheduledFor - data.remindMinutes * MIN;
+  return data.remindMinutes > 0 && at > now ? at : null;
+}
+
 function assertNotOver(scheduledUntil: number, now: number): void {
   if (scheduledUntil <= now) throw new InputError('scheduledUntil: the window is already over; choose a window that ends in the future.');
 }
@@ -159,7 +165,7 @@ export async function scheduleMaintenance(db: Db, input: unknown, author: Author
         scheduledUntil: data.scheduledUntil,
         autoStart: data.autoStart,
         autoComplete: data.autoComplete,
-        remindAt: data.remindMinutes > 0 && data.scheduledFor - data.remindMinutes * MIN > now ? data.scheduledFor - data.remindMinutes * MIN : null,
+        remindAt: reminderTime(data, now),
         createdBy: author.id,
         createdAt: now,
         updatedAt: now,
@@ -250,7 +256,7 @@ export async function rescheduleMaintenance(db: Db, id: number, input: unknown, 
     if (!row) throw new NotFoundError(`No maintenance with id ${id}.`);
     if (row.status !== 'scheduled') throw new ConflictError('Only a maintenance that has not started can be rescheduled; post an update instead.');
     await assertComponents(tx, componentIds);
-    const remindAt = data.remindMinutes > 0 && data.scheduledFor - data.remindMinutes * MIN > now ? data.scheduledFor - data.remindMinutes * MIN : null;
+    const remindAt = reminderTime(data, now);
     await tx
       .update(maintenances)
       .set({

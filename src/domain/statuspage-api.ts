@@ -10,8 +10,7 @@ import { incidentSnapshot, type IncidentSnapshot, type PageSnapshot } from './no
 import { loadActiveMaintenance, loadRecentMaintenance, loadUpcomingMaintenance, type MaintenancePayload } from './maintenance.ts';
 import { incidentLink, maintenanceLink, type MessageContext } from './notify/links.ts';
 import { overallStatus, worstComponentState, type ComponentState, type IncidentImpact, type OverallStatus } from './status.ts';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { isoOrNull as iso } from './format.ts';
 
 /** Statuspage ids are strings; groups get their own prefix so they never collide with components. */
 export const componentCode = (id: number) => String(id);

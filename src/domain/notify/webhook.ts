@@ -6,6 +6,7 @@ import type { NotificationKind } from './kinds.ts';
 import type { MaintenancePayload } from '../maintenance.ts';
 import { incidentJson, maintenanceJson, webhookPageJson } from '../statuspage-api.ts';
 import { incidentLink, postmortemLink, subscriptionLinks, type MessageContext } from './links.ts';
+import { isoOrNull as iso } from '../format.ts';
 
 export const SIGNATURE_HEADER = 'X-Candor-Signature';
 export const EVENT_HEADER = 'X-Candor-Event';
@@ -17,8 +18,6 @@ export interface WebhookSource {
   notifiedAt: number;
   manageToken: string;
 }
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function postmortemJson(ctx: MessageContext, p: PostmortemPayload['postmortem'], commitments: PostmortemPayload['commitments']) {
   return {

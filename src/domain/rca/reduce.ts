@@ -8,7 +8,7 @@ import type { ComponentState } from '../status.ts';
 import { MOMENT_LABELS, type Moment } from './metrics.ts';
 import type { ReviewView } from './reviews.ts';
 import { SECTION_LABELS, type Draft, type SectionKey } from './sections.ts';
-import { ACTION_CATEGORIES, FACTOR_KINDS, type ActionCategory } from './vocabulary.ts';
+import { ACTION_CATEGORIES, ACTION_CATEGORY_HEADINGS, FACTOR_KINDS } from './vocabulary.ts';
 
 export interface SourceRef {
   /** Stable key of the internal field: "moment:startedAt", "factor:12", "timeline:4", "action:7". */
@@ -38,7 +38,6 @@ const STATE_PHRASES: Record<ComponentState, [string, string]> = {
 
 const listWords = (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
-const CATEGORY_HEADINGS: Record<ActionCategory, string> = { prevent: 'Prevent', detect: 'Detect sooner', recover: 'Recover sooner' };
 
 const momentRef = (view: ReviewView, m: Moment): SourceRef => ({ ref: `moment:${m}`, label: `Key moment: ${MOMENT_LABELS[m].toLowerCase()}`, fingerprint: fingerprint(view.moments[m]) });
 
@@ -124,7 +123,7 @@ function responseText(view: ReviewView, multiDay: boolean): string {
 function doingText(view: ReviewView): string {
   const actions = view.actions.filter((a) => a.public);
   return ACTION_CATEGORIES.flatMap((category) =>
-    actions.filter((a) => a.category === category).map((a) => `- **${CATEGORY_HEADINGS[category]}:** ${a.publicText} (by ${formatUtcDay(a.dueAt)})`),
+    actions.filter((a) => a.category === category).map((a) => `- **${ACTION_CATEGORY_HEADINGS[category]}:** ${a.publicText} (by ${formatUtcDay(a.dueAt)})`),
   ).join('\n');
 }
 

@@ -2,7 +2,7 @@
 // (and shaped, for readers who cannot tell the colours apart) by their effect on restoring
 // service, over bands marking the detection, response and remediation phases. Rendered on the
 // server as plain SVG: it needs no JavaScript and prints as it shows.
-import { formatUtcClock, formatUtcDay } from '../format.ts';
+import { escapeXml, formatUtcClock, formatUtcDay } from '../format.ts';
 import type { Phase } from './metrics.ts';
 import { EFFECT_LABELS, TIMELINE_KIND_LABELS, type Effect, type TimelineKind } from './vocabulary.ts';
 
@@ -24,8 +24,6 @@ const PLOT_RIGHT = WIDTH - 20;
 const TOP = 34;
 const ROW = 24;
 const MAX_LABEL = 44;
-
-const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 const TICK_MINUTES = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080];
 

@@ -73,6 +73,9 @@ export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
 
 export const ACTION_CATEGORIES = ['prevent', 'detect', 'recover'] as const;
 export type ActionCategory = (typeof ACTION_CATEGORIES)[number];
+/** The short names customers read on the RCA ("Prevent: …"). */
+export const ACTION_CATEGORY_HEADINGS: Record<ActionCategory, string> = { prevent: 'Prevent', detect: 'Detect sooner', recover: 'Recover sooner' };
+
 export const ACTION_CATEGORY_LABELS: Record<ActionCategory, string> = {
   prevent: 'Prevent this and similar failures',
   detect: 'Detect sooner',
