@@ -3,6 +3,7 @@
 // or webhook.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { formatUtcDay } from '../src/domain/format.ts';
 import { adminSession } from './support/admin-session.ts';
 import { api, createUserWithToken } from './support/api.ts';
 import { axeViolations, launchBrowser, loggedIn } from './support/browser.ts';
@@ -123,7 +124,9 @@ describe('RCA in a browser', () => {
     await page.click('[data-reduce]');
     await page.getByText('Drafted from the review').waitFor();
     const summary = await page.inputValue('#s-summary');
-    expect(summary).toContain(`between ${local(startedAt).slice(11)} and`);
+    // The record's start, in UTC; a story that crosses midnight UTC names both days.
+    const sameDay = local(startedAt).slice(0, 10) === local(Date.now()).slice(0, 10);
+    expect(summary).toContain(sameDay ? `between ${local(startedAt).slice(11)} and` : `From ${formatUtcDay(startedAt)} ${local(startedAt).slice(11)} UTC to`);
     expect(summary).toContain('API was unavailable');
     expect(await page.locator('.sources').first().innerText()).toBe('Drafted from: Key moment: started (impact began), Key moment: resolved, Affected components (from the incidents)');
     const wrong = await page.inputValue('#s-wrong');
@@ -179,7 +182,7 @@ describe('RCA in a browser', () => {
     await incidentPage.close();
 
     const mail = await waitFor('RCA email', () => mock.emailsTo('reader@example.com').find((m) => m.subject.includes('Post-incident report')));
-    expect(mail.text).toContain('between');
+    expect(mail.text).toContain(`${local(startedAt).slice(11)}`);
     expect(mail.text).toContain(new URL(rcaUrl).pathname);
   });
 });
