@@ -12,5 +12,7 @@ export default defineConfig({
   // type; src/middleware.ts checks the origin of cookie-authenticated writes instead.
   security: { checkOrigin: false },
   devToolbar: { enabled: false },
-  vite: { build: { sourcemap: false } },
+  // Scripts are never inlined: the Content-Security-Policy (src/server/security-headers.ts) allows
+  // scripts from Candor's own origin only.
+  vite: { build: { sourcemap: false, assetsInlineLimit: 0 } },
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { components, incidents, incidentUpdateComponents, incidentUpdates } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
-import { recordChange } from './changes.ts';
+import { recordChange, UNNAMED_SUBJECT } from './changes.ts';
 import { applyComponentStates, componentStateSchema } from './components.ts';
 import { ConflictError, NotFoundError, oneOf, parseInput } from './errors.ts';
 import { notifyIncident } from './notify/events.ts';
@@ -132,7 +132,7 @@ export async function createIncidentIn(tx: DbOrTx, data: z.output<typeof createI
     })
     .returning();
   const updateId = await insertUpdate(tx, incident.id, data.status, data.message, toStateMap(data.components), now, startedAt, author);
-  await recordChange(tx, 'incident', `incident:${incident.id}`);
+  await recordChange(tx, 'incident', data.draft ? UNNAMED_SUBJECT : `incident:${incident.id}`);
   const view = await getIncident(tx, incident.id);
   await recordAudit(tx, { action: 'incident.create', subjectType: 'incident', subjectId: incident.id, after: { ...incident, message: data.message, components: data.components, notify: data.notify } }, now);
   if (data.notify && !data.draft) await notifyIncident(tx, view, 'incident.created', updateId, now);
@@ -188,7 +188,7 @@ export async function postIncidentUpdateIn(
     })
     .where(eq(incidents.id, incidentId));
   const updateId = await insertUpdate(tx, incidentId, data.status, data.message, toStateMap(data.components), now, displayAt, author);
-  await recordChange(tx, 'incident', `incident:${incidentId}`);
+  await recordChange(tx, 'incident', incident.published ? `incident:${incidentId}` : UNNAMED_SUBJECT);
   const view = await getIncident(tx, incidentId);
   const { updates: _u, ...after } = view;
   await recordAudit(tx, { action: 'incident.update', subjectType: 'incident', subjectId: incidentId, before: incident, after: { ...after, message: data.message, components: data.components, notify: data.notify } }, now);

@@ -5,7 +5,7 @@ import { CALENDAR_LIMIT, renderMaintenanceCalendar } from '../domain/ical.ts';
 import { loadRecentMaintenance } from '../domain/maintenance.ts';
 import { messageContext } from '../web/message-context.ts';
 
-export const GET: APIRoute = async ({ url }) =>
-  new Response(renderMaintenanceCalendar(messageContext(url), await loadRecentMaintenance(getDb(), CALENDAR_LIMIT)), {
+export const GET: APIRoute = async () =>
+  new Response(renderMaintenanceCalendar(messageContext(), await loadRecentMaintenance(getDb(), CALENDAR_LIMIT)), {
     headers: { 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': 'inline; filename="maintenance.ics"' },
   });

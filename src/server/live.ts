@@ -37,7 +37,8 @@ export class LiveHub {
   broadcast(events: ChangeEvent[]): void {
     if (events.length === 0) return;
     const last = events[events.length - 1];
-    const data = JSON.stringify({ subjects: [...new Set(events.map((e) => e.subject))] });
+    // Changes to unpublished records carry no subject: they are announced, never named.
+    const data = JSON.stringify({ subjects: [...new Set(events.map((e) => e.subject).filter((s) => s !== ''))] });
     const frame = `id: ${last.id}\nevent: change\ndata: ${data}\n\n`;
     for (const res of this.#clients) res.write(frame);
   }

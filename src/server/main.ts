@@ -8,16 +8,22 @@ import { pathToFileURL } from 'node:url';
 import { getDb, getHandle } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { issueSetupToken } from '../domain/auth/users.ts';
+import { publicUrl, publicUrlIsHttps, publicUrlProblem } from '../domain/public-url.ts';
 import { SITE } from '../domain/site.ts';
 import { seedOnFirstStart } from '../seed/first-start.ts';
+import { AllowedHosts } from './allowed-hosts.ts';
+import { BodyTooLargeError, bodyLimits, limitFor, readBody } from './body-limit.ts';
+import { canonicalRequest } from './cache-key.ts';
 import { CapturingResponse } from './capture.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { ResendProvider } from './email-provider.ts';
 import { LiveHub } from './live.ts';
 import { outboxConfig } from './outbox-config.ts';
 import { OutboxWorker } from './outbox-worker.ts';
-import { isPublicPath, PageCache } from './page-cache.ts';
+import { isPublicPath, PageCache, routedPath } from './page-cache.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
+import { OverloadedError, RenderLimiter } from './render-limiter.ts';
+import { SecurityHeaders } from './security-headers.ts';
 import { StaticFiles } from './static-files.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
@@ -40,6 +46,9 @@ export interface StartOptions {
 export async function startCandor(options: StartOptions = {}): Promise<CandorServer> {
   const log = options.log ?? ((line: string) => console.log(line));
   if (!existsSync(ENTRY)) throw new Error('Candor is not built yet: run `npm start` (it builds) or `npm run build`.');
+  const configuredUrl = process.env.PUBLIC_URL;
+  const urlProblem = configuredUrl ? publicUrlProblem(configuredUrl) : null;
+  if (urlProblem) throw new Error(urlProblem);
 
   const migration = await migrateDatabase();
   if (migration.applied.length) {
@@ -67,15 +76,34 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     await handler(req, captured as unknown as ServerResponse);
     return captured.done;
   };
+  // Two cores: a few renders at once keep both busy; the rest wait their turn, briefly.
+  const renders = new RenderLimiter(4, 256);
+  const limits = bodyLimits();
+  // Set once the port is known (before the first request can arrive).
+  let hosts: AllowedHosts;
+  let security: SecurityHeaders;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
+    // Origin-form only: an absolute-form target (`GET http://other/ HTTP/1.1`) would name a host
+    // the Host check never saw.
+    if (!url.startsWith('/')) return refuse(res, 400, 'The request target must be a path starting with "/".');
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
+    const path = routedPath(pathname);
+    for (const [name, value] of Object.entries(security.for(path))) res.setHeader(name, value!);
+    const host = hosts.check(req.headers.host);
+    if (!host.ok) return refuse(res, host.status, host.message);
     if (pathname === '/events' && req.method === 'GET') return live.connect(req, res, feed.lastId);
     if (statics.serve(req, res, pathname)) return;
-    if (isPublicPath(req.method, pathname)) return cache.serve(req, res, () => render(req));
+    if (isPublicPath(req.method, pathname)) {
+      const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1));
+      req.url = canonical.url;
+      return cache.serve(req, res, canonical.key, () => renders.run(() => render(req)));
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
+      // Astro reads the buffered body (req.body) instead of the stream.
+      (req as IncomingMessage & { body?: Buffer }).body = await readBody(req, limitFor(limits, path));
       // A write through this instance: send what it queued, and for staff writes drop the cache
       // at once (subscriber forms change no public page, so they must not empty it).
       const staffWrite = pathname.startsWith('/admin') || pathname.startsWith('/api/');
@@ -91,6 +119,15 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
+      if (error instanceof BodyTooLargeError) {
+        // The rest of the body is not read: close the connection once the answer is out.
+        res.setHeader('connection', 'close');
+        return refuse(res, 413, error.message);
+      }
+      if (error instanceof OverloadedError) {
+        res.setHeader('retry-after', '1');
+        return refuse(res, 503, error.message);
+      }
       console.error('[candor] request failed:', req.method, req.url, error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Candor could not answer this request; the error is in the server log.');
@@ -106,7 +143,10 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  const url = (process.env.PUBLIC_URL ?? `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${actualPort}`).replace(/\/$/, '');
+  if (!configuredUrl) process.env.PUBLIC_URL = `http://${printableHost(host)}:${actualPort}`;
+  const url = publicUrl();
+  hosts = new AllowedHosts(url, actualPort, process.env.CANDOR_ALLOWED_HOSTS);
+  security = new SecurityHeaders(publicUrlIsHttps());
 
   const config = outboxConfig();
   if (config.enabled) {
@@ -140,6 +180,22 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       await new Promise<void>((ok) => server.close(() => ok()));
     },
   };
+}
+
+/** The name links use when PUBLIC_URL is not set: a wildcard or loopback address reads as localhost. */
+function printableHost(host: string): string {
+  if (['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host)) return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** A short plain-text refusal that no cache keeps. */
+function refuse(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(message);
 }
 
 /** Runs until SIGINT or SIGTERM, then closes connections and exits. */

@@ -1,6 +1,9 @@
 // The public read path's cache: rendered pages kept as bytes (plain and gzip), served with a
 // strong ETag, 304 on revalidation and CDN-friendly Cache-Control. The whole cache is dropped
-// whenever the change feed reports a change; concurrent misses for one page render it once.
+// whenever the change feed reports a change; concurrent misses for one page render it once. The
+// caller names the key (see cache-key.ts): nothing the client sends beyond it shapes an entry.
+// Each answer says how it was served in `x-cache`: hit, miss (this request rendered it) or shared
+// (it waited for another request's render).
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
@@ -74,25 +77,30 @@ export class PageCache {
     this.#entries.clear();
   }
 
-  async serve(req: IncomingMessage, res: ServerResponse, render: () => Promise<CapturedPage>): Promise<void> {
-    const key = req.url ?? '/';
+  async serve(req: IncomingMessage, res: ServerResponse, key: string, render: () => Promise<CapturedPage>): Promise<void> {
     let entry = this.#entries.get(key);
     if (entry && Date.now() - entry.storedAt > MAX_ENTRY_AGE_MS) {
       this.#entries.delete(key);
       entry = undefined;
     }
     if (entry) {
-      return this.#write(req, res, entry);
+      // Least recently used goes first when the cache is full: move this entry to the back.
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      return this.#write(req, res, entry, 'hit');
     }
-    const result = await this.#fill(key, render);
-    if (result.entry) return this.#write(req, res, result.entry);
+    const { result, rendered } = this.#fill(key, render);
+    const { entry: filled, page } = await result;
+    const how = rendered ? 'miss' : 'shared';
+    if (filled) return this.#write(req, res, filled, how);
     // Not cacheable (an error page, a redirect, a cookie): pass it through untouched.
-    res.writeHead(result.page.status, result.page.headers);
-    res.end(req.method === 'HEAD' ? undefined : result.page.body);
+    res.writeHead(page.status, { ...page.headers, 'x-cache': how });
+    res.end(req.method === 'HEAD' ? undefined : page.body);
   }
 
   #fill(key: string, render: () => Promise<CapturedPage>) {
     let pending = this.#inflight.get(key);
+    const rendered = !pending;
     if (!pending) {
       const generation = this.#generation;
       pending = render()
@@ -108,7 +116,7 @@ export class PageCache {
         .finally(() => this.#inflight.delete(key));
       this.#inflight.set(key, pending);
     }
-    return pending;
+    return { result: pending, rendered };
   }
 
   #toEntry(page: CapturedPage): Entry {
@@ -123,22 +131,22 @@ export class PageCache {
 
   #store(key: string, entry: Entry): void {
     if (this.#entries.size >= MAX_ENTRIES) {
-      // Map iteration order is insertion order: drop the oldest.
+      // Map iteration order is insertion (or last use) order: drop the least recently used.
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
     this.#entries.set(key, entry);
   }
 
-  #write(req: IncomingMessage, res: ServerResponse, entry: Entry): void {
+  #write(req: IncomingMessage, res: ServerResponse, entry: Entry, how: 'hit' | 'miss' | 'shared'): void {
     if (etagMatches(req.headers['if-none-match'], entry.etag)) {
-      res.writeHead(304, { etag: entry.etag, 'cache-control': PUBLIC_CACHE_CONTROL, ...(entry.headers.vary ? { vary: entry.headers.vary } : {}) });
+      res.writeHead(304, { etag: entry.etag, 'cache-control': PUBLIC_CACHE_CONTROL, 'x-cache': how, ...(entry.headers.vary ? { vary: entry.headers.vary } : {}) });
       res.end();
       return;
     }
     const gzip = entry.gzip && acceptsGzip(req);
     const body = gzip ? entry.gzip! : entry.body;
-    res.writeHead(200, { ...entry.headers, ...(gzip ? { 'content-encoding': 'gzip' } : {}), 'content-length': body.length });
+    res.writeHead(200, { ...entry.headers, ...(gzip ? { 'content-encoding': 'gzip' } : {}), 'content-length': body.length, 'x-cache': how });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 }

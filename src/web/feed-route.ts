@@ -12,8 +12,8 @@ const FORMATS = {
 
 export function feedRoute(format: keyof typeof FORMATS): APIRoute {
   const { render, type, path } = FORMATS[format];
-  return async ({ url }) => {
-    const ctx = messageContext(url);
+  return async () => {
+    const ctx = messageContext();
     const feed = await loadHistoryFeed(getDb(), ctx, SITE.name);
     return new Response(render(feed, `${ctx.publicUrl}${path}`), { headers: { 'content-type': type } });
   };

@@ -1,9 +1,11 @@
-// The session cookie: HttpOnly, SameSite=Lax, Secure whenever the site is reached over HTTPS.
+// The session cookie: HttpOnly, SameSite=Lax, Secure whenever the site is reached over HTTPS
+// (directly, or behind a proxy that ends TLS for an https:// PUBLIC_URL).
 import type { AstroCookies } from 'astro';
 import { SESSION_COOKIE } from '../domain/auth/sessions.ts';
+import { publicUrlIsHttps } from '../domain/public-url.ts';
 
 function secure(url: URL): boolean {
-  return url.protocol === 'https:' || process.env.CANDOR_SECURE_COOKIES === '1';
+  return url.protocol === 'https:' || publicUrlIsHttps() || process.env.CANDOR_SECURE_COOKIES === '1';
 }
 
 export function setSessionCookie(cookies: AstroCookies, url: URL, token: string, expiresAt: number): void {

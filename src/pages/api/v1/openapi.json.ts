@@ -3,5 +3,5 @@ import type { APIRoute } from 'astro';
 import { openApiDocument } from '../../../domain/openapi.ts';
 import { messageContext } from '../../../web/message-context.ts';
 
-export const GET: APIRoute = ({ url }) =>
-  new Response(JSON.stringify(openApiDocument(messageContext(url).publicUrl)), { headers: { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' } });
+export const GET: APIRoute = () =>
+  new Response(JSON.stringify(openApiDocument(messageContext().publicUrl)), { headers: { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' } });

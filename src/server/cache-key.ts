@@ -1,0 +1,39 @@
+// The page cache's key for a public request: the routed path plus only the query parameters that
+// route reads, in a fixed order. Any other parameter (tracking tags, cache-busting junk) is
+// dropped before rendering, so `/?a=1`, `/?a=2`, … are one entry and one render, not a flood.
+import { routedPath } from './page-cache.ts';
+
+/**
+ * Query parameters each public route reads, with the value it keys on. Keep in step with the
+ * pages: src/pages/history.astro (month), src/pages/badge.svg.ts (component, label).
+ */
+const ROUTE_PARAMS: Record<string, Record<string, (value: string) => string>> = {
+  '/history': { month: (v) => v },
+  // The badge shows at most 40 characters of its label; longer ones are the same badge.
+  '/badge.svg': { component: (v) => v, label: (v) => v.slice(0, 40) },
+};
+
+export interface CanonicalRequest {
+  /** What the cache stores the answer under. */
+  key: string;
+  /** What Astro renders: the request's own path with only the parameters the route reads. */
+  url: string;
+}
+
+export function canonicalRequest(rawPath: string, rawQuery: string): CanonicalRequest {
+  const routed = routedPath(rawPath);
+  const path = routed.length > 1 && routed.endsWith('/') ? routed.slice(0, -1) : routed;
+  const reads = ROUTE_PARAMS[path];
+  let query = '';
+  if (reads && rawQuery) {
+    const given = new URLSearchParams(rawQuery);
+    const kept = new URLSearchParams();
+    for (const [name, normalise] of Object.entries(reads)) {
+      const value = given.get(name);
+      if (value !== null) kept.set(name, normalise(value));
+    }
+    const text = kept.toString();
+    if (text) query = `?${text}`;
+  }
+  return { key: path + query, url: rawPath + query };
+}
