@@ -12,7 +12,7 @@ import { startServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
 let token: string;
-const host = () => new URL(server.url).hostname;
+const host = () => new URL(server.publicUrl).hostname;
 
 beforeAll(async () => {
   server = await startServer();

@@ -80,7 +80,7 @@ describe('scheduled maintenance on the server', () => {
     expect((await json('/api/v2/summary.json')).scheduled_maintenances.map((m: { id: string }) => m.id)).toEqual([`maintenance-${id}`]);
     expect(await (await fetch(server.url + '/')).text()).toContain('Scheduled maintenance');
     const [event] = await calendar();
-    expect(event).toMatchObject({ uid: `maintenance-${id}@${new URL(server.url).hostname}`, summary: 'Database upgrade', status: 'CONFIRMED', sequence: 0 });
+    expect(event).toMatchObject({ uid: `maintenance-${id}@${new URL(server.publicUrl).hostname}`, summary: 'Database upgrade', status: 'CONFIRMED', sequence: 0 });
     expect(event.start).toMatch(/\+00:00$/);
     await waitFor('announcement email', () => mock.emailsTo('watcher@example.com').find((m) => m.subject.includes('Scheduled maintenance: Database upgrade')));
 
@@ -110,7 +110,7 @@ describe('scheduled maintenance on the server', () => {
     const [after] = await calendar();
     expect(after.sequence).toBe(2);
     const feed = parseFeed(Buffer.from(await (await fetch(server.url + '/history.atom')).arrayBuffer()));
-    const entry = feed.entries.find((e) => e.id === `tag:${new URL(server.url).hostname},2026:maintenance-${id}`)!;
+    const entry = feed.entries.find((e) => e.id === `tag:${new URL(server.publicUrl).hostname},2026:maintenance-${id}`)!;
     expect(entry).toMatchObject({ title: 'Maintenance: Database upgrade (Completed)', tags: ['maintenance'] });
     expect(entry.html).toContain('<strong>a few seconds</strong>');
     // each message exactly once, although every tick of the clock looked at the window
@@ -122,7 +122,7 @@ describe('scheduled maintenance on the server', () => {
     const id = await schedule('Network change', 3_600_000, 3_600_000);
     const post = await admin.post(`/admin/maintenance/${id}`, [['action', 'update'], ['status', 'cancelled'], ['message', 'Not needed.'], ['notify', 'on']]);
     expect(post.status).toBe(303);
-    const event = (await calendar()).find((e) => e.uid === `maintenance-${id}@${new URL(server.url).hostname}`)!;
+    const event = (await calendar()).find((e) => e.uid === `maintenance-${id}@${new URL(server.publicUrl).hostname}`)!;
     expect(event).toMatchObject({ status: 'CANCELLED', sequence: 1, summary: 'Cancelled: Network change' });
     expect((await json('/api/v2/scheduled-maintenances/upcoming.json')).scheduled_maintenances).toEqual([]);
     expect((await json('/api/v2/scheduled-maintenances.json')).scheduled_maintenances.map((m: { id: string }) => m.id)).not.toContain(`maintenance-${id}`);

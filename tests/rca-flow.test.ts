@@ -2,11 +2,11 @@
 // and a marker in every internal-only field proves none of it reaches a public page, JSON, email
 // or webhook.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { formatUtcDay } from '../src/domain/format.ts';
 import { adminSession } from './support/admin-session.ts';
 import { api, createUserWithToken } from './support/api.ts';
-import { axeViolations, launchBrowser, loggedIn } from './support/browser.ts';
+import { axeViolations, expectNoCspViolations, launchBrowser, loggedIn } from './support/browser.ts';
 import { ResendMock } from './support/resend-mock.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { mailEnv, subscribeConfirmed, waitFor } from './support/subscribers.ts';
@@ -31,6 +31,7 @@ beforeAll(async () => {
   barRaiser.password = createUserWithToken(server.dbFile, 'author', barRaiser.email, 'Ana Lima').password;
   await subscribeConfirmed(server.url, mock, 'reader@example.com', 'all');
 });
+afterEach(() => expectNoCspViolations(browser));
 afterAll(async () => {
   await browser?.close();
   await server?.stop();

@@ -1,10 +1,10 @@
 // The status badge and the embeddable widget, the widget on a page served from another origin.
 import http from 'node:http';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
 import { adminSession } from './support/admin-session.ts';
-import { axeViolations, launchBrowser, loggedIn } from './support/browser.ts';
+import { axeViolations, expectNoCspViolations, launchBrowser, loggedIn } from './support/browser.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -28,6 +28,7 @@ beforeAll(async () => {
   await new Promise<void>((ok) => host.listen(0, '127.0.0.1', () => ok()));
   hostUrl = `http://localhost:${(host.address() as { port: number }).port}/`;
 });
+afterEach(() => expectNoCspViolations(browser));
 afterAll(async () => {
   await browser?.close();
   await server?.stop();

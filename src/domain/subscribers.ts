@@ -11,6 +11,7 @@ import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from './e
 import { CHANNELS, SUBSCRIBER_STATES, type SubscriberState } from './notify/kinds.ts';
 import { enqueuePersonal, skipQueuedFor } from './notify/outbox.ts';
 import { hitRateLimit, type Limit } from './rate-limit.ts';
+import { httpUrlSchema } from './urls.ts';
 
 export type Subscriber = typeof subscribers.$inferSelect;
 
@@ -40,11 +41,7 @@ const subscribeSchema = z.object({ email: emailSchema, components: componentChoi
 const componentsSchema = z.object({ components: componentChoiceSchema });
 
 const webhookSchema = z.object({
-  url: z
-    .string({ error: 'is required' })
-    .trim()
-    .max(2000, 'must be at most 2,000 characters')
-    .pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
+  url: httpUrlSchema,
   components: componentChoiceSchema.default('all'),
   verify: z.boolean().default(true),
 });

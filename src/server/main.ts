@@ -165,6 +165,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
 
   const setupToken = await issueSetupToken(db);
   const setupLink = setupToken ? `${url}/admin/setup?token=${setupToken}` : null;
+  log(`[candor] listening on ${host.includes(':') ? `[${host}]` : host}:${actualPort}`);
   log(`[candor] status page: ${url}/`);
   log(setupLink ? `[candor] create the first admin (one-time link, valid 24 h): ${setupLink}` : `[candor] admin: ${url}/admin`);
 

@@ -1,21 +1,55 @@
-// Debian's chromium through playwright-core, axe-core for accessibility, and an admin login.
+// Debian's chromium through playwright-core, axe-core for accessibility, and an admin login. Every
+// page a test opens is watched for Content-Security-Policy violations; serverAndBrowser fails the
+// file when there was one.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startServer, type TestServer } from './server.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/** What Chromium reported as blocked by a Content-Security-Policy, per browser. */
+const cspViolations = new WeakMap<Browser, string[]>();
+
+export function violationsOf(browser: Browser): string[] {
+  return cspViolations.get(browser) ?? [];
+}
+
+/** Fails the test when any page of `browser` had something blocked by its CSP since the last check. */
+export function expectNoCspViolations(browser: Browser | undefined): void {
+  const violations = browser ? violationsOf(browser).splice(0) : [];
+  expect(violations, 'Content-Security-Policy violations').toEqual([]);
+}
+
+function watch(browser: Browser, context: BrowserContext): BrowserContext {
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violationsOf(browser).push(`${message.page()?.url()}: ${message.text()}`);
+  });
+  return context;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  cspViolations.set(browser, []);
+  // Every context (and browser.newPage()'s own) is watched from its first page on.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => watch(browser, await newContext(options));
+  browser.newPage = async (options) => {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    page.once('close', () => void context.close());
+    return page;
+  };
+  return browser;
 }
 
 export async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE });
+  // Evaluated through the DevTools protocol, not as an inline <script>, which the page's CSP forbids.
+  await page.evaluate(`${AXE}\n;0`);
   return page.evaluate(async () => {
     // @ts-expect-error axe is injected above
     const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
@@ -48,6 +82,7 @@ export function serverAndBrowser(
     ctx.server = await startServer(typeof options === 'function' ? options() : options);
     ctx.browser = await launchBrowser();
   });
+  afterEach(() => expectNoCspViolations(ctx.browser));
   afterAll(async () => {
     await ctx.browser?.close();
     await ctx.server?.stop();

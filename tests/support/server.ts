@@ -8,7 +8,10 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '../..');
 
 export interface TestServer {
+  /** Where the test reaches it (loopback by address). */
   url: string;
+  /** The address it printed, which every link it writes starts with. */
+  publicUrl: string;
   setupLink: string | null;
   dbFile: string;
   output: () => string;
@@ -31,13 +34,16 @@ export async function startServer(options: { dbFile?: string; databaseUrl?: stri
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
+  let publicUrl = '';
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 30_000);
     const check = () => {
-      const m = /status page: (http:\/\/\S+?)\/\n/.exec(out);
-      if (m && /\[candor\] (create the first admin|admin:)/.test(out)) {
+      const listening = /listening on (\S+)\n/.exec(out);
+      const printed = /status page: (https?:\/\/\S+?)\/\n/.exec(out);
+      if (listening && printed && /\[candor\] (create the first admin|admin:)/.test(out)) {
         clearTimeout(timer);
-        ok(m[1].replace('localhost', '127.0.0.1'));
+        publicUrl = printed[1];
+        ok(`http://${listening[1]}`);
       }
     };
     child.stdout!.on('data', check);
@@ -46,7 +52,8 @@ export async function startServer(options: { dbFile?: string; databaseUrl?: stri
   const setup = /one-time link, valid 24 h\): (\S+)/.exec(out);
   return {
     url,
-    setupLink: setup ? setup[1].replace('localhost', '127.0.0.1') : null,
+    publicUrl,
+    setupLink: setup ? setup[1].replace(publicUrl, url) : null,
     dbFile,
     output: () => out,
     stop: () => signal(child, 'SIGTERM'),

@@ -27,6 +27,7 @@ import { latestContent } from './postmortems.ts';
 import { computeMetrics, momentOrderProblems, MOMENTS, type KeyMoments, type ReviewMetrics } from './metrics.ts';
 import { monthBounds, slaImpact, type SlaImpact } from './sla.ts';
 import { toDraft, type Draft } from './sections.ts';
+import { optionalHttpUrlSchema } from '../urls.ts';
 import {
   ACTION_CATEGORIES,
   ACTION_PRIORITIES,
@@ -159,7 +160,7 @@ export const actionItemSchema = z
     priority: oneOf(ACTION_PRIORITIES),
     dueAt: requiredTime,
     status: oneOf(ACTION_STATUSES).default('open'),
-    ticketUrl: z.union([z.literal(''), z.url({ error: 'must be a link (https://…)' })]).default(''),
+    ticketUrl: optionalHttpUrlSchema,
     category: oneOf(ACTION_CATEGORIES),
     ...publicFields,
   })
