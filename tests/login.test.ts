@@ -42,4 +42,18 @@ describe('login rate limits', () => {
     expect((await login('calm@example.com', user.password, '10.9.9.9')).status).toBe(429);
     expect((await login('calm@example.com', user.password, '10.9.9.8')).status).toBe(303);
   });
+
+  test('parallel guesses get no more passwords checked than the budget allows', async () => {
+    const user = createUserWithToken(server.dbFile, 'support', 'rush@example.com', 'Rush');
+    const wrong = await Promise.all(Array.from({ length: 100 }, (_, i) => login('rush@example.com', `wrong ${i}`, `10.4.${i}.1`)));
+    expect(wrong.filter((r) => r.status !== 429)).toHaveLength(10);
+    expect(wrong.filter((r) => r.status === 429)).toHaveLength(90);
+
+    const other = createUserWithToken(server.dbFile, 'support', 'nine@example.com', 'Nine');
+    for (let i = 0; i < 9; i++) expect((await login('nine@example.com', 'wrong', `10.5.0.${i}`)).status).toBe(400);
+    const guesses = [other.password, ...Array.from({ length: 24 }, (_, i) => `wrong ${i}`)];
+    const answers = await Promise.all(guesses.map((g, i) => login('nine@example.com', g, `10.6.0.${i}`)));
+    expect(answers.filter((r) => r.status !== 429)).toHaveLength(1);
+    expect((await login('rush@example.com', user.password, '10.4.200.1')).status).toBe(429);
+  });
 });
