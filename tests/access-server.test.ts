@@ -1,5 +1,6 @@
 // Who may still get in, through the real server: a deactivated user's API tokens are revoked for
-// good (reactivation does not revive them).
+// good (reactivation does not revive them), and the review lint endpoint takes the review-writing
+// role like the review pages do.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { adminSession } from './support/admin-session.ts';
 import { api, createUserWithToken } from './support/api.ts';
@@ -39,5 +40,18 @@ describe('deactivation', () => {
     const audit = (await admin.get('/admin/audit?subject=token&action=token.revoke')).html;
     expect(audit).toContain('data-action="token.revoke"');
     expect(audit).toContain('user.deactivate');
+  });
+});
+
+describe('review lint', () => {
+  test('answers authors and refuses support with a JSON 403', async () => {
+    const review = '/admin/reviews/1/lint'; // the demo's review
+    const author = createUserWithToken(server.dbFile, 'author', 'writer@example.com', 'Writer');
+    const support = createUserWithToken(server.dbFile, 'support', 'desk@example.com', 'Desk');
+    const allowed = await (await adminSession(server.url, author.email, author.password)).postJson(review, {});
+    expect(allowed.status).toBe(200);
+    expect(Array.isArray(allowed.json.findings)).toBe(true);
+    const refused = await (await adminSession(server.url, support.email, support.password)).postJson(review, {});
+    expect(refused).toEqual({ status: 403, json: { error: 'Your role may not edit reviews.' } });
   });
 });
