@@ -1,8 +1,11 @@
 // Sessions, passwords and tokens on a real libSQL file.
+import { eq } from 'drizzle-orm';
 import { beforeEach, expect, test } from 'vitest';
 import type { Db } from '../src/db/client.ts';
 import { createSession, invalidateUserSessions, SESSION_LIFETIME_MS, validateSessionToken } from '../src/domain/auth/sessions.ts';
-import { authenticateApiToken, authenticateUser, completeSetup, createApiToken, createUser, issueSetupToken, revokeApiToken } from '../src/domain/auth/users.ts';
+import { setActive } from '../src/domain/auth/user-admin.ts';
+import { authenticateApiToken, authenticateUser, completeSetup, createApiToken, createUser, issueSetupToken, listApiTokens, revokeApiToken } from '../src/domain/auth/users.ts';
+import { listAudit } from '../src/domain/audit.ts';
 import { hashToken } from '../src/domain/auth/tokens.ts';
 import { sessions, users } from '../db/schema.ts';
 import { freshDb } from './support/db.ts';
@@ -55,11 +58,35 @@ test('API tokens authenticate until revoked', async () => {
   expect(token).toMatch(/^candor_[a-z2-7]{32}$/);
   expect(await authenticateApiToken(db, token)).toMatchObject({ id: user.id });
   expect(await authenticateApiToken(db, token + 'x')).toBeNull();
-  const { listApiTokens } = await import('../src/domain/auth/users.ts');
   const [listed] = await listApiTokens(db, user.id);
   expect(listed.lastUsedAt).not.toBeNull();
   await revokeApiToken(db, user.id, listed.id);
   expect(await authenticateApiToken(db, token)).toBeNull();
+});
+
+test('deactivating revokes the API tokens, audited in the same change; reactivating revives none', async () => {
+  await createUser(db, { email: 'root@example.com', name: 'Root', role: 'admin', password: 'long enough pw' });
+  const user = await createUser(db, { email: 'bot@example.com', name: 'Bot', role: 'support', password: 'long enough pw' });
+  const token = await createApiToken(db, user.id, 'pager', 1_000);
+  await setActive(db, user.id, false, 2_000);
+  await setActive(db, user.id, true, 3_000);
+  expect(await authenticateApiToken(db, token)).toBeNull();
+  expect(await listApiTokens(db, user.id)).toMatchObject([{ name: 'pager', revokedAt: 2_000 }]);
+  const revocations = (await listAudit(db, { action: 'token.revoke' })).entries;
+  expect(revocations).toHaveLength(1);
+  expect(JSON.parse(revocations[0].after!)).toEqual({ userId: user.id, name: 'pager', reason: 'user.deactivate' });
+  expect(await authenticateApiToken(db, await createApiToken(db, user.id, 'new pager'))).toMatchObject({ id: user.id });
+});
+
+test('an account deactivated before tokens were revoked on deactivation gets its old tokens revoked when reactivated', async () => {
+  const user = await createUser(db, { email: 'old@example.com', name: 'Old', role: 'support', password: 'long enough pw' });
+  const old = await createApiToken(db, user.id, 'from before', 1_000);
+  // What deactivation used to do: mark the user, leave the tokens.
+  await db.update(users).set({ disabledAt: 2_000 }).where(eq(users.id, user.id));
+  const since = await createApiToken(db, user.id, 'made while off', 2_500);
+  await setActive(db, user.id, true, 3_000);
+  expect(await authenticateApiToken(db, old)).toBeNull();
+  expect(await authenticateApiToken(db, since)).toMatchObject({ id: user.id });
 });
 
 test('the setup link creates exactly one first admin, once', async () => {

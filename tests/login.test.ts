@@ -1,4 +1,6 @@
-// Password guessing is limited per account and per address, counted in the database.
+// Password guessing is limited per account and per address, counted in the database. The server
+// runs with TRUST_PROXY=1, as behind one proxy: the test is that proxy (the socket peer), and the
+// last X-Forwarded-For entry is the address it saw.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createUserWithToken } from './support/api.ts';
 import { startServer, type TestServer } from './support/server.ts';
@@ -41,5 +43,30 @@ describe('login rate limits', () => {
     for (let i = 0; i < 30; i++) expect((await login(`nobody${i}@example.com`, 'wrong', '10.9.9.9')).status).toBe(400);
     expect((await login('calm@example.com', user.password, '10.9.9.9')).status).toBe(429);
     expect((await login('calm@example.com', user.password, '10.9.9.8')).status).toBe(303);
+  });
+
+  test('parallel guesses get no more passwords checked than the budget allows', async () => {
+    const user = createUserWithToken(server.dbFile, 'support', 'rush@example.com', 'Rush');
+    const wrong = await Promise.all(Array.from({ length: 100 }, (_, i) => login('rush@example.com', `wrong ${i}`, `10.4.${i}.1`)));
+    expect(wrong.filter((r) => r.status !== 429)).toHaveLength(10);
+    expect(wrong.filter((r) => r.status === 429)).toHaveLength(90);
+
+    const other = createUserWithToken(server.dbFile, 'support', 'nine@example.com', 'Nine');
+    for (let i = 0; i < 9; i++) expect((await login('nine@example.com', 'wrong', `10.5.0.${i}`)).status).toBe(400);
+    const guesses = [other.password, ...Array.from({ length: 24 }, (_, i) => `wrong ${i}`)];
+    const answers = await Promise.all(guesses.map((g, i) => login('nine@example.com', g, `10.6.0.${i}`)));
+    expect(answers.filter((r) => r.status !== 429)).toHaveLength(1);
+    expect((await login('rush@example.com', user.password, '10.4.200.1')).status).toBe(429);
+  });
+
+  test('forged X-Forwarded-For entries in front of the proxy\'s own do not spread failures over addresses', async () => {
+    const user = createUserWithToken(server.dbFile, 'support', 'steady@example.com', 'Steady');
+    for (let i = 0; i < 30; i++) {
+      expect((await login(`forger${i}@example.com`, 'wrong', `192.0.2.${i}, 172.16.${i}.1, 203.0.113.50`)).status).toBe(400);
+    }
+    const refused = await login('steady@example.com', user.password, '198.51.100.99, 203.0.113.50');
+    expect(refused.status).toBe(429);
+    expect(refused.html).toContain('Too many failed logins.');
+    expect((await login('steady@example.com', user.password, '203.0.113.50, 203.0.113.51')).status).toBe(303);
   });
 });

@@ -31,21 +31,22 @@ export async function countHit(db: DbOrTx, key: string, windowMs: number, now = 
   return { count: rows[0].count, windowStart: rows[0].window_start };
 }
 
-/** Counts one hit on `key`; throws RateLimitError with `message` once the window's budget is spent. */
-export async function hitRateLimit(db: DbOrTx, key: string, limit: Limit, message: string, now = Date.now()): Promise<void> {
+/**
+ * Counts one hit on `key` and throws RateLimitError with `message` once the window's budget is
+ * spent. Counting and checking are one statement, so parallel requests cannot all slip under the
+ * limit; the hit is a reservation, and `giveBackHit` returns it. Returns the window it counted in.
+ */
+export async function hitRateLimit(db: DbOrTx, key: string, limit: Limit, message: string, now = Date.now()): Promise<{ windowStart: number }> {
   const { count, windowStart } = await countHit(db, key, limit.windowMs, now);
   if (count > limit.max) {
     throw new RateLimitError(message, Math.max(1, Math.ceil((windowStart + limit.windowMs - now) / 1000)));
   }
+  return { windowStart };
 }
 
-/** Throws RateLimitError when `key` has used up its window's budget, without counting a hit. */
-export async function assertUnderLimit(db: DbOrTx, key: string, limit: Limit, message: string, now = Date.now()): Promise<void> {
-  const rows = await db.all<{ count: number; window_start: number }>(sql`select count, window_start from rate_limits where key = ${key}`);
-  const row = rows[0];
-  if (row && row.window_start > now - limit.windowMs && row.count >= limit.max) {
-    throw new RateLimitError(message, Math.max(1, Math.ceil((row.window_start + limit.windowMs - now) / 1000)));
-  }
+/** Takes back one hit counted in the window starting at `windowStart`; a window that has since restarted owes nothing. */
+export async function giveBackHit(db: DbOrTx, key: string, windowStart: number): Promise<void> {
+  await db.run(sql`update rate_limits set count = count - 1 where key = ${key} and window_start = ${windowStart} and count > 0`);
 }
 
 export async function clearRateLimit(db: DbOrTx, key: string): Promise<void> {

@@ -22,5 +22,15 @@ export async function adminSession(base: string, email: string, password: string
       });
       return { status: r.status, html: await r.text(), location: r.headers.get('location') };
     },
+    /** A same-origin JSON post, as the admin pages' scripts send (e.g. the live review lint). */
+    postJson: async (path: string, body: unknown) => {
+      const r = await fetch(base + path, {
+        method: 'POST',
+        headers: { cookie, origin: base, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        redirect: 'manual',
+      });
+      return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+    },
   };
 }

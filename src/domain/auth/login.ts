@@ -1,7 +1,9 @@
 // Logging in with a password, rate-limited per account and per address so passwords cannot be
 // guessed: only failures count, and an account's count is cleared when its owner gets in.
+// Each attempt reserves its place in both budgets before the password is checked (one atomic
+// statement per budget), so parallel guesses cannot all pass a check made before any was counted.
 import type { Db } from '../../db/client.ts';
-import { assertUnderLimit, clearRateLimit, countHit, type Limit } from '../rate-limit.ts';
+import { clearRateLimit, giveBackHit, hitRateLimit, type Limit } from '../rate-limit.ts';
 import type { SessionUser } from './sessions.ts';
 import { authenticateUser } from './users.ts';
 
@@ -10,18 +12,26 @@ export const LOGIN_LIMITS = { account: { max: 10, windowMs: WINDOW_MS }, address
 
 const TOO_MANY = 'Too many failed logins. Wait a few minutes and try again, or ask an admin to reset your password.';
 
+/** The user for a right email and password, or null; throws RateLimitError once either budget is spent. */
 export async function logIn(db: Db, email: string, password: string, address: string, now = Date.now()): Promise<SessionUser | null> {
   const accountKey = `login:account:${email.trim().toLowerCase()}`;
   const addressKey = `login:ip:${address}`;
-  await assertUnderLimit(db, accountKey, LOGIN_LIMITS.account, TOO_MANY, now);
-  await assertUnderLimit(db, addressKey, LOGIN_LIMITS.address, TOO_MANY, now);
+  // A refused attempt stays counted on the budget that refused it (that budget is spent anyway)
+  // but gives back its place on the other: a refusal is not a failure.
+  const account = await hitRateLimit(db, accountKey, LOGIN_LIMITS.account, TOO_MANY, now);
+  let ip: { windowStart: number };
+  try {
+    ip = await hitRateLimit(db, addressKey, LOGIN_LIMITS.address, TOO_MANY, now);
+  } catch (error) {
+    await giveBackHit(db, accountKey, account.windowStart);
+    throw error;
+  }
   const user = await authenticateUser(db, email, password);
   if (user) {
     await clearRateLimit(db, accountKey);
-    return user;
+    // Only failures count against the address, so a success returns its place.
+    await giveBackHit(db, addressKey, ip.windowStart);
   }
-  // Count the failure on both; the refusal (once the budget is spent) comes with the next attempt.
-  await countHit(db, accountKey, LOGIN_LIMITS.account.windowMs, now);
-  await countHit(db, addressKey, LOGIN_LIMITS.address.windowMs, now);
-  return null;
+  // A failure keeps both places: they are the failure, counted before the password was checked.
+  return user;
 }

@@ -11,6 +11,7 @@ import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from '../
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { ROLES, type Role } from './roles.ts';
 import { invalidateUserSessions } from './sessions.ts';
+import { revokeUserApiTokensIn } from './users.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
 export const PASSWORD_LINK_PURPOSES = ['invite', 'reset'] as const;
@@ -154,7 +155,10 @@ export async function changeRole(db: Db, userId: number, input: unknown, now = D
   });
 }
 
-/** Deactivating ends the user's sessions; their API tokens stop working too (tokens check it). */
+/**
+ * Deactivating ends the user's sessions and revokes their API tokens for good; reactivating
+ * gives back the login, not the old tokens (new ones must be made).
+ */
 export async function setActive(db: Db, userId: number, active: boolean, now = Date.now()): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await member(tx, userId);
@@ -163,7 +167,14 @@ export async function setActive(db: Db, userId: number, active: boolean, now = D
       throw new ConflictError(`${row.name} is the last admin; make someone else an admin first.`);
     }
     await tx.update(users).set({ disabledAt: active ? null : now }).where(eq(users.id, userId));
-    if (!active) await invalidateUserSessions(tx, userId);
     await recordAudit(tx, { action: active ? 'user.reactivate' : 'user.deactivate', subjectType: 'user', subjectId: userId }, now);
+    if (!active) {
+      await invalidateUserSessions(tx, userId);
+      await revokeUserApiTokensIn(tx, userId, { reason: 'user.deactivate' }, now);
+    } else if (row.disabledAt !== null) {
+      // Accounts deactivated before deactivation revoked tokens still hold live ones from before;
+      // they must not come back either. (Tokens made for the account since were made on purpose.)
+      await revokeUserApiTokensIn(tx, userId, { reason: 'user.reactivate', createdBefore: row.disabledAt }, now);
+    }
   });
 }

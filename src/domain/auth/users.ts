@@ -1,5 +1,5 @@
 // Users, their credentials, API tokens and the one-time first-admin setup link.
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { apiTokens, oneTimeTokens, users } from '../../../db/schema.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
@@ -80,11 +80,13 @@ export async function authenticateApiToken(db: DbOrTx, token: string, now = Date
   return { id: row.id, email: row.email, name: row.name, role: row.role as Role, scope: isTokenScope(row.scope) ? row.scope : 'read' };
 }
 
+/** The user's tokens, active first; revoked ones stay listed (with when) so the owner can see they ended. */
 export async function listApiTokens(db: DbOrTx, userId: number) {
   return db
-    .select({ id: apiTokens.id, name: apiTokens.name, scope: apiTokens.scope, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt })
+    .select({ id: apiTokens.id, name: apiTokens.name, scope: apiTokens.scope, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
     .from(apiTokens)
-    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(sql`${apiTokens.revokedAt} is not null`, asc(apiTokens.id));
 }
 
 export async function revokeApiToken(db: DbOrTx, userId: number, tokenId: number, now = Date.now()): Promise<void> {
@@ -95,6 +97,23 @@ export async function revokeApiToken(db: DbOrTx, userId: number, tokenId: number
     .returning({ id: apiTokens.id });
   if (revoked.length === 0) throw new NotFoundError(`You have no active token with id ${tokenId}.`);
   await recordAudit(db, { action: 'token.revoke', subjectType: 'token', subjectId: tokenId, after: { userId } }, now);
+}
+
+/**
+ * Revokes the active tokens of `userId` (only those made before `createdBefore`, when given)
+ * inside the caller's transaction, with one audit entry each saying why. Revoked for good:
+ * nothing turns a token back on. Returns how many were revoked.
+ */
+export async function revokeUserApiTokensIn(tx: DbOrTx, userId: number, why: { reason: string; createdBefore?: number }, now = Date.now()): Promise<number> {
+  const revoked = await tx
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt), why.createdBefore === undefined ? undefined : lte(apiTokens.createdAt, why.createdBefore)))
+    .returning({ id: apiTokens.id, name: apiTokens.name });
+  for (const token of revoked) {
+    await recordAudit(tx, { action: 'token.revoke', subjectType: 'token', subjectId: token.id, after: { userId, name: token.name, reason: why.reason } }, now);
+  }
+  return revoked.length;
 }
 
 /**

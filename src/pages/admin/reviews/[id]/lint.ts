@@ -1,7 +1,9 @@
 // Live lint while the external text is edited: the same rules as at approval and publication,
-// run against the text in the editor (not yet saved) and the review's current record.
+// run against the text in the editor (not yet saved) and the review's current record. Linting is
+// part of editing, so it takes the role that saving does (as the review pages check it).
 import type { APIRoute } from 'astro';
 import { getDb } from '../../../../db/client.ts';
+import { can } from '../../../../domain/auth/roles.ts';
 import { InputError, NotFoundError } from '../../../../domain/errors.ts';
 import { countBySeverity, LINT_RULES } from '../../../../domain/rca/lint.ts';
 import { lintReview } from '../../../../domain/rca/lint-context.ts';
@@ -9,7 +11,9 @@ import { loadReview } from '../../../../domain/rca/reviews.ts';
 import { toDraft } from '../../../../domain/rca/sections.ts';
 import { routeId } from '../../../../web/route-id.ts';
 
-export const POST: APIRoute = async ({ params, request }) => {
+export const POST: APIRoute = async ({ params, request, locals }) => {
+  // The middleware has already sent anyone without a session to the login page.
+  if (!locals.user || !can(locals.user.role, 'reviews:write')) return Response.json({ error: 'Your role may not edit reviews.' }, { status: 403 });
   const id = routeId(params.id);
   if (id === null) return Response.json({ error: 'No such review.' }, { status: 404 });
   let body: unknown;
