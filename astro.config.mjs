@@ -10,7 +10,11 @@ export default defineConfig({
   build: { inlineStylesheets: 'always' },
   // Astro's origin check would also reject bearer-token API calls sent without a JSON content
   // type; src/middleware.ts checks the origin of cookie-authenticated writes instead.
-  security: { checkOrigin: false },
+  // allowedDomains stays empty on purpose: Astro then never takes a host, protocol or client
+  // address from X-Forwarded-* headers. The front server alone decides which Host values are
+  // answered (src/server/allowed-hosts.ts), and links come only from PUBLIC_URL
+  // (src/domain/public-url.ts).
+  security: { checkOrigin: false, allowedDomains: [] },
   devToolbar: { enabled: false },
   // Scripts are never inlined: the Content-Security-Policy (src/server/security-headers.ts) allows
   // scripts from Candor's own origin only.
