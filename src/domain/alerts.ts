@@ -9,6 +9,7 @@ import { alertGroups, components, incidents } from '../../db/schema.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { componentStateSchema } from './components.ts';
 import { parseInput } from './errors.ts';
+import { canonicalId } from './input.ts';
 import { affectedComponentsOf, createIncidentIn, getIncident, postIncidentUpdateIn, type Author } from './incidents.ts';
 import { COMPONENT_STATE_LABELS, worstComponentState, type ComponentState, type IncidentImpact } from './status.ts';
 
@@ -51,24 +52,26 @@ export interface AlertBatch {
   alerts: NormalisedAlert[];
 }
 
-const labels = z.record(z.string(), z.string()).default({});
+// Generous limits (Alertmanager sets none), so that one malformed alert cannot fill the database.
+const labels = z.record(z.string().max(200), z.string().max(1000, 'must be at most 1,000 characters')).default({});
+const annotations = z.record(z.string().max(200), z.string().max(20_000, 'must be at most 20,000 characters')).default({});
 
 // Prometheus Alertmanager's webhook payload, version 4 (only the fields Candor reads are checked).
 export const alertmanagerSchema = z.object({
   version: z.literal('4', { error: 'must be "4" (Alertmanager webhook payload version 4)' }),
-  groupKey: z.string({ error: 'is required' }).min(1, 'is required'),
+  groupKey: z.string({ error: 'is required' }).min(1, 'is required').max(2000, 'must be at most 2,000 characters'),
   status: z.enum(['firing', 'resolved']),
   commonLabels: labels,
-  commonAnnotations: labels,
+  commonAnnotations: annotations,
   alerts: z
-    .array(z.object({ status: z.enum(['firing', 'resolved']), labels, annotations: labels }))
+    .array(z.object({ status: z.enum(['firing', 'resolved']), labels, annotations }))
     .min(1, 'must hold at least one alert'),
 });
 
 export const genericAlertSchema = z.object({
   key: z.string({ error: 'is required: the same key for every message about one problem' }).trim().min(1).max(200),
   status: z.enum(['firing', 'resolved'], { error: 'must be firing or resolved' }),
-  component: z.union([z.number().int().positive(), z.string().trim().min(1)], { error: 'is required: a component id or name' }),
+  component: z.union([z.int().min(1), z.string().trim().min(1).max(200)], { error: 'is required: a component id or name' }),
   state: componentStateSchema.optional(),
   title: z.string().trim().max(200).default(''),
   message: z.string().trim().max(5000).default(''),
@@ -131,7 +134,9 @@ async function resolveComponents(tx: DbOrTx, refs: (string | number)[]): Promise
   const rows = await tx.select({ id: components.id, name: components.name }).from(components);
   const found = new Map<string | number, number>();
   for (const ref of refs) {
-    const row = rows.find((r) => (typeof ref === 'number' || /^\d+$/.test(ref) ? r.id === Number(ref) : r.name.toLowerCase() === ref.toLowerCase()));
+    // An id written canonically ("3") is an id; anything else ("03", "API") is a name.
+    const id = canonicalId(ref);
+    const row = rows.find((r) => (id !== null ? r.id === id : typeof ref === 'string' && r.name.toLowerCase() === ref.toLowerCase()));
     if (row) found.set(ref, row.id);
   }
   return found;

@@ -6,6 +6,7 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { recordChange } from './changes.ts';
 import { NotFoundError, oneOf, parseInput } from './errors.ts';
+import { idSchema, numberInput } from './input.ts';
 import { hasWebhookSubscribers, notifyComponentChange } from './notify/events.ts';
 import { COMPONENT_STATES, type ComponentState } from './status.ts';
 
@@ -16,7 +17,7 @@ export const componentStateSchema = oneOf(COMPONENT_STATES);
 
 const nameSchema = z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters');
 const descriptionSchema = z.string().trim().max(500, 'must be at most 500 characters').default('');
-const positionSchema = z.coerce.number().int('must be a whole number').min(0).max(10_000).default(0);
+const positionSchema = numberInput(z.number().int('must be a whole number').min(0).max(10_000), 'must be a whole number').default(0);
 
 export const groupInputSchema = z.object({ name: nameSchema, description: descriptionSchema, position: positionSchema });
 
@@ -24,14 +25,13 @@ export const componentInputSchema = z.object({
   name: nameSchema,
   description: descriptionSchema,
   position: positionSchema,
-  groupId: z.coerce.number().int().positive().nullable().default(null),
+  groupId: idSchema('must be a component group id').nullable().default(null),
   showUptime: z.boolean().default(true),
   // Percent promised to customers; "five nines" (99.999) is about 26 seconds a month.
-  slaTarget: z.coerce
-    .number({ error: 'must be a percentage such as 99.9' })
-    .min(90, 'must be at least 90 (percent)')
-    .max(99.9999, 'must be below 100 (no service can promise 100 %)')
-    .default(99.9),
+  slaTarget: numberInput(
+    z.number('must be a percentage such as 99.9').min(90, 'must be at least 90 (percent)').max(99.9999, 'must be below 100 (no service can promise 100 %)'),
+    'must be a percentage such as 99.9',
+  ).default(99.9),
 });
 
 export async function listGroups(db: DbOrTx): Promise<ComponentGroup[]> {

@@ -7,6 +7,7 @@ import { recordAudit } from './audit.ts';
 import { recordChange, UNNAMED_SUBJECT } from './changes.ts';
 import { applyComponentStates, componentStateSchema } from './components.ts';
 import { ConflictError, NotFoundError, oneOf, parseInput } from './errors.ts';
+import { idKeySchema, timeInput } from './input.ts';
 import { notifyIncident } from './notify/events.ts';
 import {
   INCIDENT_IMPACTS,
@@ -43,9 +44,7 @@ export interface Author {
   name: string;
 }
 
-const componentsMapSchema = z
-  .record(z.string().regex(/^\d+$/, 'component ids are whole numbers'), componentStateSchema)
-  .default({});
+const componentsMapSchema = z.record(idKeySchema('component ids are whole numbers from 1'), componentStateSchema).default({});
 
 const messageSchema = z
   .string({ error: 'is required' })
@@ -56,7 +55,7 @@ const messageSchema = z
 // Subscribers are told unless the poster opts out (a typo fix need not reach every inbox).
 const notifySchema = z.boolean({ error: 'must be true or false' }).default(true);
 
-const timeSchema = z.coerce.date({ error: 'must be a date and time' }).transform((d) => d.getTime());
+const timeSchema = timeInput();
 
 export const createIncidentSchema = z.object({
   title: z.string({ error: 'is required' }).trim().min(1, 'is required').max(200, 'must be at most 200 characters'),

@@ -8,6 +8,7 @@ import { recordAudit, runAs } from './audit.ts';
 import { recordChange } from './changes.ts';
 import { applyComponentStates } from './components.ts';
 import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from './errors.ts';
+import { idSchema, numberInput, timeInput } from './input.ts';
 import type { Author } from './incidents.ts';
 import { pageSnapshot, type PageSnapshot } from './notify/events.ts';
 import type { BroadcastKind } from './notify/kinds.ts';
@@ -42,8 +43,8 @@ export interface MaintenancePayload {
   updateId: number | null;
 }
 
-const timeSchema = z.coerce.date({ error: 'must be a date and time' }).transform((d) => d.getTime());
-const componentIdsSchema = z.array(z.coerce.number().int().positive('must be component ids')).default([]);
+const timeSchema = timeInput();
+const componentIdsSchema = z.array(idSchema('must be component ids')).default([]);
 
 export const scheduleSchema = z
   .object({
@@ -55,7 +56,7 @@ export const scheduleSchema = z
     autoStart: z.boolean().default(true),
     autoComplete: z.boolean().default(true),
     // Minutes before the start to remind subscribers; 0 for no reminder.
-    remindMinutes: z.coerce.number().int('must be whole minutes').min(0).max(7 * 24 * 60).default(DEFAULT_REMINDER_MS / MIN),
+    remindMinutes: numberInput(z.number().int('must be whole minutes').min(0).max(7 * 24 * 60), 'must be whole minutes').default(DEFAULT_REMINDER_MS / MIN),
     notify: z.boolean({ error: 'must be true or false' }).default(true),
   })
   .refine((v) => v.scheduledUntil > v.scheduledFor, { path: ['scheduledUntil'], message: 'must be after the start of the window' });

@@ -130,6 +130,7 @@ const ERRORS: Record<number, string> = {
   403: "The token's scope or its user's role does not allow this.",
   404: 'Nothing with that id.',
   409: 'The change conflicts with the current state.',
+  415: 'The body is not JSON: send `Content-Type: application/json` (UTF-8).',
 };
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' });
@@ -142,12 +143,12 @@ export function openApiDocument(baseUrl: string) {
       ...(op.path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }] : []),
       ...(op.list
         ? [
-            { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
+            { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 } },
             { name: 'per_page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
           ]
         : []),
     ];
-    const errors = [401, ...(op.permission ? [403] : []), ...(op.path.includes('{id}') ? [404] : []), ...(op.body || op.list ? [400] : []), ...(op.method !== 'get' ? [409] : [])];
+    const errors = [401, ...(op.permission ? [403] : []), ...(op.path.includes('{id}') ? [404] : []), ...(op.body || op.list ? [400] : []), ...(op.method !== 'get' ? [409] : []), ...(op.body ? [415] : [])];
     paths[op.path] ??= {};
     paths[op.path][op.method] = {
       operationId: op.id,

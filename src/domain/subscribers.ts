@@ -8,6 +8,7 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import { generateToken, hashToken } from './auth/tokens.ts';
 import { recordAudit } from './audit.ts';
 import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from './errors.ts';
+import { idSchema } from './input.ts';
 import { CHANNELS, SUBSCRIBER_STATES, type SubscriberState } from './notify/kinds.ts';
 import { enqueuePersonal, skipQueuedFor } from './notify/outbox.ts';
 import { hitRateLimit, type Limit } from './rate-limit.ts';
@@ -33,7 +34,7 @@ const emailSchema = z
 
 /** 'all', or a non-empty list of component ids. */
 const componentChoiceSchema = z.union(
-  [z.literal('all'), z.array(z.coerce.number().int().positive()).min(1, 'choose at least one component, or all of them')],
+  [z.literal('all'), z.array(idSchema('must be component ids')).min(1, 'choose at least one component, or all of them')],
   { error: 'must be "all" or a list of component ids' },
 );
 

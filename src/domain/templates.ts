@@ -7,6 +7,7 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { componentStateSchema } from './components.ts';
 import { ConflictError, NotFoundError, oneOf, parseInput } from './errors.ts';
+import { canonicalId, idKeySchema } from './input.ts';
 import { INCIDENT_IMPACTS, INCIDENT_STATUSES, type ComponentState, type IncidentImpact, type IncidentStatus } from './status.ts';
 
 export interface IncidentTemplate {
@@ -28,7 +29,7 @@ export const templateSchema = z.object({
   status: oneOf(INCIDENT_STATUSES).default('investigating'),
   impact: oneOf(INCIDENT_IMPACTS).default('minor'),
   message: z.string({ error: 'is required' }).trim().min(1, 'is required').max(20_000),
-  components: z.record(z.string().regex(/^\d+$/, 'component ids are whole numbers'), componentStateSchema).default({}),
+  components: z.record(idKeySchema('component ids are whole numbers from 1'), componentStateSchema).default({}),
 });
 
 type Row = typeof incidentTemplates.$inferSelect;
@@ -93,10 +94,10 @@ export async function deleteTemplate(db: Db, id: number): Promise<void> {
   });
 }
 
-/** The template to prefill a form with, from `?template=ID`; null when absent or unknown. */
+/** The template to prefill a form with, from `?template=ID`; null when absent, not an id, or unknown. */
 export async function templateFromQuery(db: DbOrTx, value: string | null): Promise<IncidentTemplate | null> {
-  const id = Number(value);
-  if (!value || !Number.isInteger(id) || id <= 0) return null;
+  const id = canonicalId(value);
+  if (id === null) return null;
   try {
     return await getTemplate(db, id);
   } catch (error) {

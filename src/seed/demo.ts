@@ -98,7 +98,7 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<void> {
     const [first, ...rest] = incident.updates;
     const created = await createIncident(
       db,
-      { title: incident.title, impact: incident.impact, status: first.status, message: first.message, components: withIds(first.states), startedAt: new Date(start), notify: false },
+      { title: incident.title, impact: incident.impact, status: first.status, message: first.message, components: withIds(first.states), startedAt: new Date(start).toISOString(), notify: false },
       STAFF,
       start,
     );

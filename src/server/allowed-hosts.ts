@@ -36,8 +36,12 @@ function ruleFrom(entry: string): HostRule | null {
   return { hostname: parsed.hostname, port: parsed.port || null };
 }
 
+/** Verdicts remembered per Host value: the few legitimate ones are asked on every request. */
+const MAX_REMEMBERED = 64;
+
 export class AllowedHosts {
   readonly #rules: HostRule[];
+  readonly #seen = new Map<string, HostVerdict>();
 
   /** `extra` is CANDOR_ALLOWED_HOSTS: comma-separated hosts, each with an optional port. */
   constructor(publicUrl: string, listenPort: number, extra = '') {
@@ -55,6 +59,16 @@ export class AllowedHosts {
   check(host: string | undefined): HostVerdict {
     // HTTP/1.0 clients may send no Host at all; Node refuses HTTP/1.1 requests without one.
     if (host === undefined) return { ok: true };
+    let verdict = this.#seen.get(host);
+    if (!verdict) {
+      verdict = this.#judge(host);
+      // Only a bounded number: a stranger cycling through names must not grow this map.
+      if (this.#seen.size < MAX_REMEMBERED) this.#seen.set(host, verdict);
+    }
+    return verdict;
+  }
+
+  #judge(host: string): HostVerdict {
     const parsed = parseHost(host);
     if (!parsed) return { ok: false, status: 400, message: 'The Host header is not a valid host name.' };
     const allowed = this.#rules.some((r) => r.hostname === parsed.hostname && (r.port === null || r.port === parsed.port));

@@ -1,5 +1,7 @@
 // Helpers shared by the /api/v1 routes: JSON bodies in, JSON answers and readable errors out.
-import { InputError } from '../domain/errors.ts';
+import { InputError, NotFoundError, UnsupportedMediaTypeError } from '../domain/errors.ts';
+import { canonicalId } from '../domain/input.ts';
+import { assertUtf8Charset, decodeUtf8, mediaType } from './request-body.ts';
 import { routeId } from './route-id.ts';
 import { tokenCan, type Permission, type TokenScope } from '../domain/auth/roles.ts';
 import type { SessionUser } from '../domain/auth/sessions.ts';
@@ -15,7 +17,7 @@ export function apiError(status: number, code: string, message: string, details?
   return json({ error: { code, message, ...(details?.length ? { details } : {}) } }, status);
 }
 
-const CODES: Record<number, string> = { 400: 'invalid_request', 404: 'not_found', 409: 'conflict' };
+const CODES: Record<number, string> = { 400: 'invalid_request', 404: 'not_found', 409: 'conflict', 415: 'unsupported_media_type' };
 
 /** Runs a route body; input errors become 4xx answers, anything else stays a real failure. */
 export async function handleApi(run: () => Promise<Response>): Promise<Response> {
@@ -27,8 +29,20 @@ export async function handleApi(run: () => Promise<Response>): Promise<Response>
   }
 }
 
+/**
+ * Content types a JSON body may come with. A missing one is fine, and so is the form type: the
+ * README's `curl -d '{…}'` sends exactly that, and it has always worked.
+ */
+function isJsonContentType(type: string | undefined): boolean {
+  return type === undefined || type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type) || type === 'application/x-www-form-urlencoded';
+}
+
+/** The body as a JSON object: 415 for another content type, 400 for invalid UTF-8 or JSON or a non-object. */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text();
+  const media = mediaType(request);
+  if (!isJsonContentType(media?.type)) throw new UnsupportedMediaTypeError(`Send the body as JSON with "Content-Type: application/json", not ${media!.type}.`);
+  assertUtf8Charset(media);
+  const text = decodeUtf8(await request.arrayBuffer());
   if (!text.trim()) throw new InputError('The request body is empty; send a JSON object.');
   let value: unknown;
   try {
@@ -42,9 +56,10 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
   return value as Record<string, unknown>;
 }
 
+/** The id in a route path. One that is not an id (" 1", "01", "1e3") names no record: a 404. */
 export function parseId(value: string | undefined, what: string): number {
   const id = routeId(value);
-  if (id === null) throw new InputError(`${what} id must be a positive whole number, got "${value}".`);
+  if (id === null) throw new NotFoundError(`No ${what.toLowerCase()} with id ${JSON.stringify(value ?? '')}: ids are whole numbers from 1, without spaces, signs or leading zeros.`);
   return id;
 }
 
@@ -54,12 +69,19 @@ export interface PageRequest {
   offset: number;
 }
 
-/** `?page=` (from 1) and `?per_page=` (1–100, default 25) of a list endpoint. */
+/** Far past the end of any list; it keeps the SQL offset an exact integer. */
+const MAX_PAGE = 1_000_000;
+
+/**
+ * `?page=` (1 to 1,000,000, default 1) and `?per_page=` (1–100, default 25) of a list endpoint,
+ * written as plain whole numbers like ids ("01", "1e1" or " 2" are refused with a 400).
+ */
 export function pageRequest(url: URL): PageRequest {
-  const page = Number(url.searchParams.get('page') ?? 1);
-  const perPage = Number(url.searchParams.get('per_page') ?? 25);
-  if (!Number.isInteger(page) || page < 1) throw new InputError('page: must be a whole number from 1');
-  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) throw new InputError('per_page: must be a whole number from 1 to 100');
+  const param = (name: string, fallback: number) => (url.searchParams.has(name) ? canonicalId(url.searchParams.get(name)) : fallback);
+  const page = param('page', 1);
+  const perPage = param('per_page', 25);
+  if (page === null || page > MAX_PAGE) throw new InputError('page: must be a whole number from 1 to 1,000,000, such as ?page=2');
+  if (perPage === null || perPage > 100) throw new InputError('per_page: must be a whole number from 1 to 100, such as ?per_page=50');
   return { page, perPage, offset: (page - 1) * perPage };
 }
 

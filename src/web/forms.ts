@@ -1,6 +1,37 @@
 // Reading admin form posts into the same plain objects the API sends, so both go through the
 // same domain validation.
+import { InputError } from '../domain/errors.ts';
+import { canonicalId } from '../domain/input.ts';
+import { parseFormBody } from './request-body.ts';
+
 export const COMPONENT_FIELD_PREFIX = 'component-';
+
+/**
+ * The posted form, or the plain-text 4xx to return instead when the body is not a form Candor can
+ * read (415 for another content type, 400 for broken multipart or invalid UTF-8). No browser sends
+ * such a body, so there is no page to show again: `if (form instanceof Response) return form;`.
+ */
+export async function readForm(request: Request): Promise<FormData | Response> {
+  try {
+    return await parseFormBody(request);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return new Response(error.message, { status: error.status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+  }
+}
+
+/** The record id in a form field; anything but a canonical id (see domain/input.ts) is a 400 naming the field. */
+export function formId(form: FormData, name: string): number {
+  const value = formText(form, name);
+  const id = canonicalId(value);
+  if (id === null) throw new InputError(`${name}: must be an id (a whole number from 1), got ${JSON.stringify(value.slice(0, 40))}`);
+  return id;
+}
+
+/** Like formId, but an empty or missing field is null (e.g. "new child" in the review forms). */
+export function formOptionalId(form: FormData, name: string): number | null {
+  return formText(form, name) === '' ? null : formId(form, name);
+}
 
 export function formText(form: FormData, name: string): string {
   const value = form.get(name);

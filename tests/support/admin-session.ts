@@ -9,6 +9,8 @@ export async function adminSession(base: string, email: string, password: string
   const cookie = login.headers.get('set-cookie')?.split(';')[0];
   if (!cookie) throw new Error(`login failed with ${login.status}`);
   return {
+    /** The session cookie itself, for tests that build their own requests. */
+    cookie,
     get: async (path: string) => {
       const r = await fetch(base + path, { headers: { cookie }, redirect: 'manual' });
       return { status: r.status, html: await r.text(), location: r.headers.get('location') };

@@ -33,7 +33,7 @@ const passwordSchema = z
   .max(256, 'must be at most 256 characters');
 
 export const inviteSchema = z.object({
-  email: z.string({ error: 'is required' }).trim().toLowerCase().email('must be an email address'),
+  email: z.string({ error: 'is required' }).trim().toLowerCase().max(254, 'must be at most 254 characters').email('must be an email address'),
   name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100),
   role: oneOf(ROLES),
 });
@@ -96,14 +96,15 @@ export async function inviteUser(db: Db, input: unknown, now = Date.now()): Prom
   });
 }
 
-export async function issuePasswordReset(db: Db, userId: number, now = Date.now()): Promise<string> {
+/** A reset link for the user (mailed through the outbox), with the name to show beside it. */
+export async function issuePasswordReset(db: Db, userId: number, now = Date.now()): Promise<{ token: string; name: string }> {
   return db.transaction(async (tx) => {
     const row = await member(tx, userId);
     if (row.disabledAt !== null) throw new ConflictError(`${row.name} is deactivated; reactivate the account first.`);
     const token = await issueLink(tx, userId, 'reset', now);
     await mailLink(tx, row, 'reset', token, now);
     await recordAudit(tx, { action: 'user.password_reset_link', subjectType: 'user', subjectId: userId }, now);
-    return token;
+    return { token, name: row.name };
   });
 }
 

@@ -14,7 +14,7 @@ export const API_TOKEN_PREFIX = 'candor_';
 const SETUP_LINK_LIFETIME_MS = 24 * 3_600_000;
 
 export const newUserSchema = z.object({
-  email: z.string({ error: 'is required' }).trim().toLowerCase().email('must be an email address'),
+  email: z.string({ error: 'is required' }).trim().toLowerCase().max(254, 'must be at most 254 characters').email('must be an email address'),
   name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100),
   role: oneOf(ROLES),
   password: z
@@ -58,13 +58,16 @@ export async function authenticateUser(db: DbOrTx, email: string, password: stri
   return { id: row.id, email: row.email, name: row.name, role: row.role as Role };
 }
 
+const apiTokenSchema = z.object({
+  name: z.string({ error: 'is required (say what the token is for)' }).trim().min(1, 'is required (say what the token is for)').max(100, 'must be at most 100 characters'),
+  scope: oneOf(TOKEN_SCOPES),
+});
+
 export async function createApiToken(db: DbOrTx, userId: number, name: string, now = Date.now(), scope: TokenScope = 'admin'): Promise<string> {
-  const trimmed = name.trim();
-  if (!trimmed) throw new InputError('name: is required (say what the token is for)');
-  if (!isTokenScope(scope)) throw new InputError(`scope: must be one of ${TOKEN_SCOPES.join(', ')}`);
+  const data = parseInput(apiTokenSchema, { name, scope });
   const token = API_TOKEN_PREFIX + generateToken();
-  const [row] = await db.insert(apiTokens).values({ userId, name: trimmed.slice(0, 100), tokenHash: hashToken(token), scope, createdAt: now }).returning({ id: apiTokens.id });
-  await recordAudit(db, { action: 'token.create', subjectType: 'token', subjectId: row.id, after: { userId, name: trimmed.slice(0, 100), scope } }, now);
+  const [row] = await db.insert(apiTokens).values({ userId, name: data.name, tokenHash: hashToken(token), scope: data.scope, createdAt: now }).returning({ id: apiTokens.id });
+  await recordAudit(db, { action: 'token.create', subjectType: 'token', subjectId: row.id, after: { userId, name: data.name, scope: data.scope } }, now);
   return token;
 }
 

@@ -19,6 +19,7 @@ import {
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { recordAudit } from '../audit.ts';
 import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from '../errors.ts';
+import { idSchema, timeInput } from '../input.ts';
 import { loadIncidentViews, type Author, type IncidentView } from '../incidents.ts';
 import { statusHistorySince } from '../public-page.ts';
 import { worstComponentState, type ComponentState } from '../status.ts';
@@ -98,11 +99,9 @@ export interface ReviewView extends Omit<ReviewRow, 'severity' | 'state' | 'dete
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max.toLocaleString('en')} characters`);
 const requiredText = (max: number, hint = 'is required') => text(max).min(1, hint);
-const optionalTime = z
-  .union([z.literal('').transform(() => null), z.null(), z.coerce.date({ error: 'must be a date and time' }).transform((d) => d.getTime())])
-  .default(null);
-const requiredTime = z.coerce.date({ error: 'must be a date and time' }).transform((d) => d.getTime());
-const idList = z.array(z.coerce.number().int().positive('must be incident ids')).default([]);
+const optionalTime = z.union([z.literal('').transform(() => null), z.null(), timeInput()]).default(null);
+const requiredTime = timeInput();
+const idList = z.array(idSchema('must be incident ids')).default([]);
 const checkbox = z.boolean().default(false);
 
 export const requestReviewSchema = z.object({

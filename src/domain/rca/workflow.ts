@@ -10,6 +10,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import { can, isRole } from '../auth/roles.ts';
 import { recordChange } from '../changes.ts';
 import { ConflictError, InputError, NotFoundError, parseInput } from '../errors.ts';
+import { idSchema } from '../input.ts';
 import type { Author } from '../incidents.ts';
 import { pageSnapshot, type PostmortemPayload } from '../notify/events.ts';
 import { enqueueBroadcast } from '../notify/outbox.ts';
@@ -72,7 +73,7 @@ async function setState(tx: DbOrTx, id: number, state: ReviewState, now: number,
   await tx.update(reviews).set({ state, updatedAt: now, ...extra }).where(eq(reviews.id, id));
 }
 
-const assignSchema = z.object({ ownerId: z.coerce.number({ error: 'choose an owner' }).int().positive('choose an owner') });
+const assignSchema = z.object({ ownerId: idSchema('choose an owner') });
 
 /** One owner drives the RCA; the owner is an author and so can never approve it. */
 export async function assignOwner(db: Db, id: number, input: unknown, actor: Author, now = Date.now()): Promise<void> {

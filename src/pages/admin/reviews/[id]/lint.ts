@@ -9,6 +9,7 @@ import { countBySeverity, LINT_RULES } from '../../../../domain/rca/lint.ts';
 import { lintReview } from '../../../../domain/rca/lint-context.ts';
 import { loadReview } from '../../../../domain/rca/reviews.ts';
 import { toDraft } from '../../../../domain/rca/sections.ts';
+import { readJsonObject } from '../../../../web/api.ts';
 import { routeId } from '../../../../web/route-id.ts';
 
 export const POST: APIRoute = async ({ params, request, locals }) => {
@@ -16,13 +17,8 @@ export const POST: APIRoute = async ({ params, request, locals }) => {
   if (!locals.user || !can(locals.user.role, 'reviews:write')) return Response.json({ error: 'Your role may not edit reviews.' }, { status: 403 });
   const id = routeId(params.id);
   if (id === null) return Response.json({ error: 'No such review.' }, { status: 404 });
-  let body: unknown;
   try {
-    body = await request.json();
-  } catch {
-    return Response.json({ error: 'Send the draft as a JSON object of sections.' }, { status: 400 });
-  }
-  try {
+    const body = await readJsonObject(request);
     const review = await loadReview(getDb(), id);
     const findings = lintReview(review, toDraft(body));
     return Response.json({ findings: findings.map((f) => ({ ...f, label: LINT_RULES[f.rule].label })), ...countBySeverity(findings) }, { headers: { 'cache-control': 'no-store' } });

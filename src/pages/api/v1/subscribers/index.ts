@@ -1,5 +1,6 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '../../../../db/client.ts';
+import { parseInput } from '../../../../domain/errors.ts';
 import { addWebhookSubscriber, listSubscribers, subscriberFilterSchema } from '../../../../domain/subscribers.ts';
 import { subscriberJson } from '../../../../domain/api-shapes.ts';
 import { forbidden, handleApi, json, pageRequest, pagination, readJsonObject } from '../../../../web/api.ts';
@@ -10,7 +11,7 @@ export const GET: APIRoute = ({ url, locals }) =>
     const denied = forbidden(locals, 'subscribers:manage');
     if (denied) return denied;
     const page = pageRequest(url);
-    const filter = subscriberFilterSchema.parse({ q: url.searchParams.get('q') ?? '', state: url.searchParams.get('state') ?? undefined, kind: url.searchParams.get('kind') ?? undefined, page: page.page, perPage: page.perPage });
+    const filter = parseInput(subscriberFilterSchema, { q: url.searchParams.get('q') ?? '', state: url.searchParams.get('state') ?? undefined, kind: url.searchParams.get('kind') ?? undefined, page: page.page, perPage: page.perPage });
     const { rows, total } = await listSubscribers(getDb(), filter);
     return json({ subscribers: rows.map(subscriberJson), pagination: pagination(page, total) });
   });
