@@ -170,6 +170,7 @@ describe('Host, links and cache keys (PUBLIC_URL unset)', () => {
       body: JSON.stringify({ title: 'x', impact: 'minor', message: 'm'.repeat(2 * 1024 * 1024) }),
     });
     expect(staff.status).toBe(413);
+    expect((await staff.json()).error).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('1048576 bytes') });
     // Under the staff limit, the same route reads it and judges the content instead.
     const underLimit = await fetch(server.url + '/api/v1/incidents', {
       method: 'POST',

@@ -87,13 +87,13 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     const url = req.url ?? '/';
     // Origin-form only: an absolute-form target (`GET http://other/ HTTP/1.1`) would name a host
     // the Host check never saw.
-    if (!url.startsWith('/')) return refuse(res, 400, 'The request target must be a path starting with "/".');
+    if (!url.startsWith('/')) return refuse(req, res, 400, 'The request target must be a path starting with "/".');
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     const path = routedPath(pathname);
     for (const [name, value] of Object.entries(security.for(path))) res.setHeader(name, value!);
     const host = hosts.check(req.headers.host);
-    if (!host.ok) return refuse(res, host.status, host.message);
+    if (!host.ok) return refuse(req, res, host.status, host.message);
     if (pathname === '/events' && req.method === 'GET') return live.connect(req, res, feed.lastId);
     if (statics.serve(req, res, pathname)) return;
     if (isPublicPath(req.method, pathname)) {
@@ -122,11 +122,11 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       if (error instanceof BodyTooLargeError) {
         // The rest of the body is not read: close the connection once the answer is out.
         res.setHeader('connection', 'close');
-        return refuse(res, 413, error.message);
+        return refuse(req, res, 413, error.message);
       }
       if (error instanceof OverloadedError) {
         res.setHeader('retry-after', '1');
-        return refuse(res, 503, error.message);
+        return refuse(req, res, 503, error.message);
       }
       console.error('[candor] request failed:', req.method, req.url, error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -189,14 +189,18 @@ function printableHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** A short plain-text refusal that no cache keeps. */
-function refuse(res: ServerResponse, status: number, message: string): void {
+const REFUSAL_CODES: Record<number, string> = { 400: 'invalid_request', 413: 'payload_too_large', 421: 'misdirected_request', 503: 'unavailable' };
+
+/** A short refusal that no cache keeps: the API's error shape under /api/, plain text elsewhere. */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(message);
+  const api = req.url?.startsWith('/api/');
+  const body = api ? JSON.stringify({ error: { code: REFUSAL_CODES[status] ?? 'invalid_request', message } }) : message;
+  res.writeHead(status, { 'content-type': api ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(body);
 }
 
 /** Runs until SIGINT or SIGTERM, then closes connections and exits. */

@@ -14,7 +14,8 @@ const TOO_MANY = 'Too many failed logins. Wait a few minutes and try again, or a
 
 /** The user for a right email and password, or null; throws RateLimitError once either budget is spent. */
 export async function logIn(db: Db, email: string, password: string, address: string, now = Date.now()): Promise<SessionUser | null> {
-  const accountKey = `login:account:${email.trim().toLowerCase()}`;
+  // No address is longer than 320 characters: a longer "email" must not make a longer key.
+  const accountKey = `login:account:${email.trim().toLowerCase().slice(0, 320)}`;
   const addressKey = `login:ip:${address}`;
   // A refused attempt stays counted on the budget that refused it (that budget is spent anyway)
   // but gives back its place on the other: a refusal is not a failure.
