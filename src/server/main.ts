@@ -1,7 +1,7 @@
 // Candor's HTTP server: a thin node:http layer in front of Astro's handler. It serves the public
 // read path (pages, later feeds and JSON) from its cache, live updates over SSE and the client
 // build from memory; admin pages, forms and the API go straight to Astro.
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -87,20 +87,22 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     const url = req.url ?? '/';
     // Origin-form only: an absolute-form target (`GET http://other/ HTTP/1.1`) would name a host
     // the Host check never saw.
-    if (!url.startsWith('/')) return refuse(req, res, 400, 'The request target must be a path starting with "/".');
+    if (!url.startsWith('/')) return refuse(req, res, security.for('/'), 400, 'The request target must be a path starting with "/".');
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     const path = routedPath(pathname);
-    for (const [name, value] of Object.entries(security.for(path))) res.setHeader(name, value!);
+    const headers = security.for(path);
     const host = hosts.check(req.headers.host);
-    if (!host.ok) return refuse(req, res, host.status, host.message);
-    if (pathname === '/events' && req.method === 'GET') return live.connect(req, res, feed.lastId);
-    if (statics.serve(req, res, pathname)) return;
-    if (isPublicPath(req.method, pathname)) {
+    if (!host.ok) return refuse(req, res, headers, host.status, host.message);
+    if (isPublicPath(req.method, pathname) && !statics.has(pathname)) {
+      // Cached answers carry the security headers in the entry: nothing is merged per hit.
       const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1));
       req.url = canonical.url;
-      return cache.serve(req, res, canonical.key, () => renders.run(() => render(req)));
+      return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)));
     }
+    for (const name in headers) res.setHeader(name, headers[name]!);
+    if (pathname === '/events' && req.method === 'GET') return live.connect(req, res, feed.lastId);
+    if (statics.serve(req, res, pathname)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // Astro reads the buffered body (req.body) instead of the stream.
       (req as IncomingMessage & { body?: Buffer }).body = await readBody(req, limitFor(limits, path));
@@ -119,17 +121,14 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
+      const headers = security.for(routedPath((req.url ?? '/').split('?')[0]));
       if (error instanceof BodyTooLargeError) {
         // The rest of the body is not read: close the connection once the answer is out.
-        res.setHeader('connection', 'close');
-        return refuse(req, res, 413, error.message);
+        return refuse(req, res, { ...headers, connection: 'close' }, 413, error.message);
       }
-      if (error instanceof OverloadedError) {
-        res.setHeader('retry-after', '1');
-        return refuse(req, res, 503, error.message);
-      }
+      if (error instanceof OverloadedError) return refuse(req, res, { ...headers, 'retry-after': '1' }, 503, error.message);
       console.error('[candor] request failed:', req.method, req.url, error);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      if (!res.headersSent) res.writeHead(500, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
       res.end('Candor could not answer this request; the error is in the server log.');
     });
   });
@@ -192,14 +191,14 @@ function printableHost(host: string): string {
 const REFUSAL_CODES: Record<number, string> = { 400: 'invalid_request', 413: 'payload_too_large', 421: 'misdirected_request', 503: 'unavailable' };
 
 /** A short refusal that no cache keeps: the API's error shape under /api/, plain text elsewhere. */
-function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
+function refuse(req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders, status: number, message: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const api = req.url?.startsWith('/api/');
   const body = api ? JSON.stringify({ error: { code: REFUSAL_CODES[status] ?? 'invalid_request', message } }) : message;
-  res.writeHead(status, { 'content-type': api ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { ...headers, 'content-type': api ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   res.end(body);
 }
 

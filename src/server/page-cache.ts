@@ -15,12 +15,17 @@ export const PUBLIC_CACHE_CONTROL = 'public, max-age=5, s-maxage=10, stale-while
 const MAX_ENTRY_AGE_MS = 60_000;
 const MAX_ENTRIES = 500;
 
+type CacheOutcome = 'hit' | 'miss' | 'shared';
+
 interface Entry {
-  headers: OutgoingHttpHeaders;
   body: Buffer;
   gzip: Buffer | null;
   etag: string;
   storedAt: number;
+  /** Complete header sets for a hit, built once: the hot path allocates nothing per request. */
+  plain: OutgoingHttpHeaders;
+  gzipped: OutgoingHttpHeaders | null;
+  notModified: OutgoingHttpHeaders;
 }
 
 /**
@@ -77,7 +82,11 @@ export class PageCache {
     this.#entries.clear();
   }
 
-  async serve(req: IncomingMessage, res: ServerResponse, key: string, render: () => Promise<CapturedPage>): Promise<void> {
+  /**
+   * Answers from the entry under `key`, rendering it when missing. `extra` (the security headers)
+   * goes on every answer, kept in the entry so a hit costs no merging.
+   */
+  async serve(req: IncomingMessage, res: ServerResponse, key: string, extra: OutgoingHttpHeaders, render: () => Promise<CapturedPage>): Promise<void> {
     let entry = this.#entries.get(key);
     if (entry && Date.now() - entry.storedAt > MAX_ENTRY_AGE_MS) {
       this.#entries.delete(key);
@@ -89,16 +98,16 @@ export class PageCache {
       this.#entries.set(key, entry);
       return this.#write(req, res, entry, 'hit');
     }
-    const { result, rendered } = this.#fill(key, render);
+    const { result, rendered } = this.#fill(key, extra, render);
     const { entry: filled, page } = await result;
     const how = rendered ? 'miss' : 'shared';
     if (filled) return this.#write(req, res, filled, how);
     // Not cacheable (an error page, a redirect, a cookie): pass it through untouched.
-    res.writeHead(page.status, { ...page.headers, 'x-cache': how });
+    res.writeHead(page.status, { ...page.headers, ...extra, 'x-cache': how });
     res.end(req.method === 'HEAD' ? undefined : page.body);
   }
 
-  #fill(key: string, render: () => Promise<CapturedPage>) {
+  #fill(key: string, extra: OutgoingHttpHeaders, render: () => Promise<CapturedPage>) {
     let pending = this.#inflight.get(key);
     const rendered = !pending;
     if (!pending) {
@@ -108,7 +117,7 @@ export class PageCache {
           // Anything personal says so (admin pages send no-store): never keep it for others.
           const cacheable =
             page.status === 200 && !page.headers['set-cookie'] && !/no-store|private/.test(String(page.headers['cache-control'] ?? ''));
-          const entry = cacheable ? this.#toEntry(page) : null;
+          const entry = cacheable ? this.#toEntry(page, extra) : null;
           // A change may have landed while rendering: then serve it once but do not keep it.
           if (entry && generation === this.#generation) this.#store(key, entry);
           return { entry, page };
@@ -119,14 +128,23 @@ export class PageCache {
     return { result: pending, rendered };
   }
 
-  #toEntry(page: CapturedPage): Entry {
+  #toEntry(page: CapturedPage, extra: OutgoingHttpHeaders): Entry {
     const etag = `"${createHash('sha1').update(page.body).digest('base64url')}"`;
     const compressible = /^(text\/|application\/(json|xml|atom|rss|javascript)|image\/svg)/.test(String(page.headers['content-type'] ?? ''));
-    const headers: OutgoingHttpHeaders = { ...page.headers, etag, 'cache-control': PUBLIC_CACHE_CONTROL };
+    const headers: OutgoingHttpHeaders = { ...page.headers, ...extra, etag, 'cache-control': PUBLIC_CACHE_CONTROL, 'x-cache': 'hit' };
     delete headers['content-length'];
     delete headers['transfer-encoding'];
     if (compressible) headers.vary = 'Accept-Encoding';
-    return { headers, body: page.body, gzip: compressible && page.body.length > 1024 ? gzipSync(page.body) : null, etag, storedAt: Date.now() };
+    const gzip = compressible && page.body.length > 1024 ? gzipSync(page.body) : null;
+    return {
+      body: page.body,
+      gzip,
+      etag,
+      storedAt: Date.now(),
+      plain: { ...headers, 'content-length': page.body.length },
+      gzipped: gzip && { ...headers, 'content-encoding': 'gzip', 'content-length': gzip.length },
+      notModified: { ...extra, etag, 'cache-control': PUBLIC_CACHE_CONTROL, 'x-cache': 'hit', ...(compressible ? { vary: 'Accept-Encoding' } : {}) },
+    };
   }
 
   #store(key: string, entry: Entry): void {
@@ -138,15 +156,15 @@ export class PageCache {
     this.#entries.set(key, entry);
   }
 
-  #write(req: IncomingMessage, res: ServerResponse, entry: Entry, how: 'hit' | 'miss' | 'shared'): void {
+  #write(req: IncomingMessage, res: ServerResponse, entry: Entry, how: CacheOutcome): void {
+    const labelled = (headers: OutgoingHttpHeaders) => (how === 'hit' ? headers : { ...headers, 'x-cache': how });
     if (etagMatches(req.headers['if-none-match'], entry.etag)) {
-      res.writeHead(304, { etag: entry.etag, 'cache-control': PUBLIC_CACHE_CONTROL, 'x-cache': how, ...(entry.headers.vary ? { vary: entry.headers.vary } : {}) });
+      res.writeHead(304, labelled(entry.notModified));
       res.end();
       return;
     }
-    const gzip = entry.gzip && acceptsGzip(req);
-    const body = gzip ? entry.gzip! : entry.body;
-    res.writeHead(200, { ...entry.headers, ...(gzip ? { 'content-encoding': 'gzip' } : {}), 'content-length': body.length, 'x-cache': how });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    const gzip = entry.gzipped !== null && acceptsGzip(req);
+    res.writeHead(200, labelled(gzip ? entry.gzipped! : entry.plain));
+    res.end(req.method === 'HEAD' ? undefined : gzip ? entry.gzip! : entry.body);
   }
 }

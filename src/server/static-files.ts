@@ -53,6 +53,10 @@ export class StaticFiles {
     walk(root);
   }
 
+  has(pathname: string): boolean {
+    return this.#files.has(pathname);
+  }
+
   /** Answers the request when it names a static file; returns false otherwise. */
   serve(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
