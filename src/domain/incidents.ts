@@ -16,33 +16,9 @@ import {
   type IncidentImpact,
   type IncidentStatus,
 } from './status.ts';
+import type { AffectedComponent, Author, Incident, IncidentUpdateView, IncidentView } from './incident-types.ts';
 
-export type Incident = typeof incidents.$inferSelect;
-export type IncidentUpdate = typeof incidentUpdates.$inferSelect;
-
-export interface AffectedComponent {
-  componentId: number;
-  name: string;
-  oldStatus: ComponentState;
-  newStatus: ComponentState;
-}
-
-export interface IncidentUpdateView extends IncidentUpdate {
-  status: IncidentStatus;
-  affected: AffectedComponent[];
-}
-
-export interface IncidentView extends Incident {
-  impact: IncidentImpact;
-  status: IncidentStatus;
-  /** Newest first. */
-  updates: IncidentUpdateView[];
-}
-
-export interface Author {
-  id: number | null;
-  name: string;
-}
+export type { AffectedComponent, Author, Incident, IncidentUpdate, IncidentUpdateView, IncidentView } from './incident-types.ts';
 
 const componentsMapSchema = z.record(idKeySchema('component ids are whole numbers from 1'), componentStateSchema).default({});
 

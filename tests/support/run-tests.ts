@@ -1,5 +1,6 @@
-// `npm test`: builds Candor, runs vitest with a JSON report, and prints "N passed, N failed" from
-// that report as the last line (CI reads it). Exits non-zero when anything failed.
+// `npm test`: checks the code (types, import cycles), builds Candor, runs vitest with a JSON report,
+// and prints "N passed, N failed" from that report as the last line (CI reads it). Exits non-zero
+// when anything failed; a failed check counts as one failure and stops before the tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,6 +8,21 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '../..');
 const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
 const report = join(root, '.vitest-report.json');
+
+// Each check runs on the pinned Node and must exit 0.
+const CHECKS: [string, string[]][] = [
+  ['types', [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit']],
+  // Type-only imports count: a cycle through types still ties the modules together.
+  ['import cycles', [join(root, 'node_modules/dpdm/lib/bin/dpdm.js'), '--no-tree', '--no-warning', '--circular', '--exit-code', 'circular:1', 'src/**/*.ts']],
+];
+for (const [name, args] of CHECKS) {
+  const check = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
+  if (check.status !== 0) {
+    console.error(`[candor] the ${name} check failed; fix it before the tests run.`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 
 const build = spawnSync(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], { cwd: root, stdio: 'inherit', env });
 if (build.status !== 0) {

@@ -4,7 +4,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { components, incidents } from '../../../db/schema.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import type { IncidentView } from '../incidents.ts';
+import type { IncidentView } from '../incident-types.ts';
 import { overallStatus, type ComponentState, type IncidentImpact, type IncidentStatus, type OverallStatus } from '../status.ts';
 import type { BroadcastKind } from './kinds.ts';
 import { enqueueBroadcast } from './outbox.ts';

@@ -6,7 +6,7 @@ import { incidents, postmortemRevisions, reviewActions, reviewIncidents, reviews
 import type { DbOrTx } from '../../db/client.ts';
 import type { ComponentState } from '../status.ts';
 import type { Phase } from './metrics.ts';
-import type { ReviewView } from './reviews.ts';
+import type { ReviewView } from './review-types.ts';
 import { effectiveDeadlines, latestResolution } from './deadlines.ts';
 import type { Draft } from './sections.ts';
 import { isOpenAction, type ActionCategory, type ActionStatus, type Effect, type ReviewState, type Severity, type TimelineKind } from './vocabulary.ts';
