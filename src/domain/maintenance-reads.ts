@@ -1,0 +1,73 @@
+// Reading maintenance windows: views with their components and updates, the active, upcoming and
+// recent ones, those in a period, and pages for the API.
+import { and, asc, count, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../../db/schema.ts';
+import type { DbOrTx } from '../db/client.ts';
+import { NotFoundError } from './errors.ts';
+import { type ComponentState, type MaintenanceStatus } from './status.ts';
+import type { MaintenanceRow, MaintenanceView } from './maintenance-schemas.ts';
+
+export async function loadMaintenanceViews(db: DbOrTx, rows: MaintenanceRow[]): Promise<MaintenanceView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [links, updates] = await Promise.all([
+    db
+      .select({ maintenanceId: maintenanceComponents.maintenanceId, id: components.id, name: components.name, status: components.status })
+      .from(maintenanceComponents)
+      .innerJoin(components, eq(components.id, maintenanceComponents.componentId))
+      .where(inArray(maintenanceComponents.maintenanceId, ids))
+      .orderBy(asc(components.position), asc(components.id)),
+    db.select().from(maintenanceUpdates).where(inArray(maintenanceUpdates.maintenanceId, ids)).orderBy(desc(maintenanceUpdates.createdAt), desc(maintenanceUpdates.id)),
+  ]);
+  return rows.map((r) => ({
+    ...r,
+    status: r.status as MaintenanceStatus,
+    components: links.filter((l) => l.maintenanceId === r.id).map((l) => ({ id: l.id, name: l.name, status: l.status as ComponentState })),
+    updates: updates
+      .filter((u) => u.maintenanceId === r.id)
+      .map((u) => ({ id: u.id, status: u.status as MaintenanceStatus, body: u.body, createdAt: u.createdAt, authorName: u.authorName })),
+  }));
+}
+
+export async function getMaintenance(db: DbOrTx, id: number): Promise<MaintenanceView> {
+  const [row] = await db.select().from(maintenances).where(eq(maintenances.id, id));
+  if (!row) throw new NotFoundError(`No maintenance with id ${id}.`);
+  return (await loadMaintenanceViews(db, [row]))[0];
+}
+
+/** In progress or verifying, earliest first. */
+export async function loadActiveMaintenance(db: DbOrTx): Promise<MaintenanceView[]> {
+  const rows = await db.select().from(maintenances).where(inArray(maintenances.status, ['in_progress', 'verifying'])).orderBy(asc(maintenances.scheduledFor));
+  return loadMaintenanceViews(db, rows);
+}
+
+/** Announced and not started yet, soonest first. */
+export async function loadUpcomingMaintenance(db: DbOrTx): Promise<MaintenanceView[]> {
+  const rows = await db.select().from(maintenances).where(eq(maintenances.status, 'scheduled')).orderBy(asc(maintenances.scheduledFor));
+  return loadMaintenanceViews(db, rows);
+}
+
+/** The latest windows (any state), newest first: the API's list and the calendar. */
+export async function loadRecentMaintenance(db: DbOrTx, limit: number): Promise<MaintenanceView[]> {
+  const rows = await db.select().from(maintenances).orderBy(desc(maintenances.scheduledFor), desc(maintenances.id)).limit(limit);
+  return loadMaintenanceViews(db, rows);
+}
+
+/** Windows that opened in [from, to), newest first (history by month). */
+export async function loadMaintenanceBetween(db: DbOrTx, from: number, to: number): Promise<MaintenanceView[]> {
+  const rows = await db
+    .select()
+    .from(maintenances)
+    .where(and(gte(maintenances.scheduledFor, from), lt(maintenances.scheduledFor, to)))
+    .orderBy(desc(maintenances.scheduledFor));
+  return loadMaintenanceViews(db, rows);
+}
+
+/** A page of maintenance windows, latest window first, with the total (API lists). */
+export async function listMaintenancePage(db: DbOrTx, offset: number, limit: number): Promise<{ views: MaintenanceView[]; total: number }> {
+  const [rows, [{ total }]] = await Promise.all([
+    db.select().from(maintenances).orderBy(desc(maintenances.scheduledFor), desc(maintenances.id)).limit(limit).offset(offset),
+    db.select({ total: count() }).from(maintenances),
+  ]);
+  return { views: await loadMaintenanceViews(db, rows), total };
+}

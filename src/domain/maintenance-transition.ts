@@ -1,0 +1,84 @@
+// Moving a window to its next status, shared by the admin's updates and the clock: the row, its
+// update, component states, audit, change event and the subscribers' message, in one transaction.
+// Internal to the maintenance modules (not re-exported by maintenance.ts).
+import { and, eq, inArray } from 'drizzle-orm';
+import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../../db/schema.ts';
+import type { DbOrTx } from '../db/client.ts';
+import { recordAudit } from './audit.ts';
+import { recordChange } from './changes.ts';
+import { applyComponentStates } from './components.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
+import type { Author } from './incidents.ts';
+import { pageSnapshot } from './notify/events.ts';
+import type { BroadcastKind } from './notify/kinds.ts';
+import { enqueueBroadcast } from './notify/outbox.ts';
+import {
+  isMaintenanceActive,
+  MAINTENANCE_STATUS_LABELS,
+  MAINTENANCE_TRANSITIONS,
+  type ComponentState,
+  type MaintenanceStatus,
+} from './status.ts';
+import type { MaintenanceView, MaintenancePayload } from './maintenance-schemas.ts';
+import { getMaintenance } from './maintenance-reads.ts';
+
+/** Queues the message about window `id` for the subscribers of its components. */
+export async function notifyMaintenance(tx: DbOrTx, id: number, kind: BroadcastKind, updateId: number | null, now: number): Promise<void> {
+  const { createdBy: _c, remindAt: _r, remindedAt: _d, autoStart: _s, autoComplete: _a, ...maintenance } = await getMaintenance(tx, id);
+  const payload: MaintenancePayload = { page: await pageSnapshot(tx), maintenance, updateId };
+  await enqueueBroadcast(tx, { kind, componentIds: maintenance.components.map((c) => c.id), payload }, now);
+}
+
+const KIND_FOR_STATUS: Record<MaintenanceStatus, BroadcastKind> = {
+  scheduled: 'maintenance.updated',
+  in_progress: 'maintenance.started',
+  verifying: 'maintenance.updated',
+  completed: 'maintenance.completed',
+  cancelled: 'maintenance.updated',
+};
+
+/** Moves window `id` to `status` (forward only), posting `message` as its update. */
+export async function transition(tx: DbOrTx, id: number, status: MaintenanceStatus, message: string, notify: boolean, author: Author, now: number): Promise<MaintenanceView> {
+  const [row] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
+  if (!row) throw new NotFoundError(`No maintenance with id ${id}.`);
+  const from = row.status as MaintenanceStatus;
+  if (!MAINTENANCE_TRANSITIONS[from].includes(status)) {
+    throw new ConflictError(`A maintenance that is "${MAINTENANCE_STATUS_LABELS[from]}" cannot become "${MAINTENANCE_STATUS_LABELS[status]}".`);
+  }
+  const starting = !isMaintenanceActive(from) && isMaintenanceActive(status);
+  const ending = isMaintenanceActive(from) && (status === 'completed' || status === 'cancelled');
+  await tx
+    .update(maintenances)
+    .set({
+      status,
+      updatedAt: now,
+      startedAt: starting ? now : row.startedAt,
+      completedAt: status === 'completed' ? now : row.completedAt,
+      // Calendars pick up a cancellation or a change of state.
+      sequence: status !== from ? row.sequence + 1 : row.sequence,
+    })
+    .where(eq(maintenances.id, id));
+  const links = await tx.select().from(maintenanceComponents).where(eq(maintenanceComponents.maintenanceId, id));
+  if (starting && links.length) {
+    const current = await tx.select({ id: components.id, status: components.status }).from(components).where(inArray(components.id, links.map((l) => l.componentId)));
+    for (const c of current) {
+      await tx.update(maintenanceComponents).set({ priorStatus: c.status }).where(and(eq(maintenanceComponents.maintenanceId, id), eq(maintenanceComponents.componentId, c.id)));
+    }
+    await applyComponentStates(tx, new Map(current.map((c) => [c.id, 'under_maintenance' as ComponentState])), now);
+  }
+  if (ending && links.length) {
+    // A component someone moved by hand during the window keeps what they set.
+    const current = await tx.select({ id: components.id, status: components.status }).from(components).where(inArray(components.id, links.map((l) => l.componentId)));
+    const restore = new Map<number, ComponentState>();
+    for (const c of current) {
+      const prior = links.find((l) => l.componentId === c.id)?.priorStatus;
+      if (c.status === 'under_maintenance') restore.set(c.id, (prior && prior !== 'under_maintenance' ? prior : 'operational') as ComponentState);
+    }
+    await applyComponentStates(tx, restore, now);
+  }
+  const [update] = await tx.insert(maintenanceUpdates).values({ maintenanceId: id, status, body: message, createdAt: now, authorId: author.id, authorName: author.name }).returning();
+  await recordChange(tx, 'maintenance', `maintenance:${id}`);
+  await recordAudit(tx, { action: 'maintenance.update', subjectType: 'maintenance', subjectId: id, before: { status: from }, after: { status, message } }, now);
+  if (notify) await notifyMaintenance(tx, id, KIND_FOR_STATUS[status], update.id, now);
+  return getMaintenance(tx, id);
+}
