@@ -1,7 +1,7 @@
 // The audit log: who changed what, when, before and after; append-only; readable by admins.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import * as schema from '../db/schema.ts';
+import * as schema from '../src/db/schema/index.ts';
 import { listAudit, runAs } from '../src/domain/audit.ts';
 import { createComponent, updateComponent } from '../src/domain/components.ts';
 import { adminSession } from './support/admin-session.ts';

@@ -7,7 +7,7 @@ import { setActive } from '../src/domain/auth/user-admin.ts';
 import { authenticateApiToken, authenticateUser, completeSetup, createApiToken, createUser, issueSetupToken, listApiTokens, revokeApiToken } from '../src/domain/auth/users.ts';
 import { listAudit } from '../src/domain/audit.ts';
 import { hashToken } from '../src/domain/auth/tokens.ts';
-import { sessions, users } from '../db/schema.ts';
+import { sessions, users } from '../src/db/schema/index.ts';
 import { freshDb } from './support/db.ts';
 
 let db: Db;

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { beforeEach, describe, expect, test } from 'vitest';
-import * as schema from '../db/schema.ts';
+import * as schema from '../src/db/schema/index.ts';
 import type { Db } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { createComponent, createGroup, setComponentStatus } from '../src/domain/components.ts';

@@ -1,7 +1,7 @@
 // The history feeds, read by a real feed parser (Debian's python3-feedparser).
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import * as schema from '../db/schema.ts';
+import * as schema from '../src/db/schema/index.ts';
 import { closeDb, getDb } from '../src/db/client.ts';
 import { saveActionItem } from '../src/domain/rca/commitments.ts';
 import { loadReview, requestReview, saveFactor, updateReview } from '../src/domain/rca/reviews.ts';

@@ -1,6 +1,6 @@
 // Scheduled maintenance on a real libSQL file, its clock driven by explicit times.
 import { beforeEach, describe, expect, test } from 'vitest';
-import * as schema from '../db/schema.ts';
+import * as schema from '../src/db/schema/index.ts';
 import type { Db } from '../src/db/client.ts';
 import { createComponent, getComponent, setComponentStatus } from '../src/domain/components.ts';
 import { ConflictError, InputError, NotFoundError } from '../src/domain/errors.ts';

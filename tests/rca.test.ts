@@ -2,7 +2,7 @@
 // workflow rules, on a real migrated libSQL file.
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, test } from 'vitest';
-import * as schema from '../db/schema.ts';
+import * as schema from '../src/db/schema/index.ts';
 import type { Db } from '../src/db/client.ts';
 import { createComponent } from '../src/domain/components.ts';
 import { ConflictError, InputError } from '../src/domain/errors.ts';
@@ -19,6 +19,7 @@ import { allowedDowntimeMs, slaImpact } from '../src/domain/rca/sla.ts';
 import { renderTimelineSvg } from '../src/domain/rca/timeline-svg.ts';
 import { approve, assignOwner, checkReview, draftHash, latestRevisionSources, publish, reduceToDraft, requestChanges, saveDraft, submitForReview } from '../src/domain/rca/workflow.ts';
 import { freshDb } from './support/db.ts';
+import type { Role } from '../src/domain/auth/roles.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -194,7 +195,7 @@ describe('timeline picture', () => {
 
 let db: Db;
 
-async function user(name: string, role: string): Promise<{ id: number; name: string }> {
+async function user(name: string, role: Role): Promise<{ id: number; name: string }> {
   const [row] = await db.insert(schema.users).values({ email: `${name.split(' ')[0].toLowerCase()}@example.com`, name, role, passwordHash: 'x' }).returning();
   return { id: row.id, name: row.name };
 }

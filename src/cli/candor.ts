@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { users } from '../../db/schema.ts';
+import { users } from '../db/schema/index.ts';
 import { closeDb, getDb } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import type { TokenScope } from '../domain/auth/roles.ts';

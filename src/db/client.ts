@@ -2,7 +2,7 @@
 // default, or a libSQL server / Turso (libsql://, http(s)://) for several instances.
 import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
-import * as schema from '../../db/schema.ts';
+import * as schema from './schema/index.ts';
 import { serializeWrites } from './write-lock.ts';
 
 export type Db = LibSQLDatabase<typeof schema>;

@@ -1,4 +1,4 @@
-// Applies drizzle-kit migrations from db/migrations. Before touching an existing local database
+// Applies drizzle-kit migrations from src/db/migrations. Before touching an existing local database
 // that has pending migrations, it writes a consistent backup copy next to it (VACUUM INTO).
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -8,7 +8,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import { drizzle } from 'drizzle-orm/libsql';
 import { databaseFilePath, databaseUrl, openClient } from './client.ts';
 
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 interface Journal {
   entries: { tag: string; when: number }[];

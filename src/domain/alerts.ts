@@ -5,7 +5,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import alertConfig from '../../content/alerts.json' with { type: 'json' };
-import { alertGroups, components, incidents } from '../../db/schema.ts';
+import { alertGroups, components, incidents } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { componentStateSchema } from './components.ts';
 import { parseInput } from './errors.ts';

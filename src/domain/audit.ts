@@ -3,7 +3,7 @@
 // known: the middleware, the alert routes, the clock) so domain functions need not pass it along.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm';
-import { auditLog } from '../../db/schema.ts';
+import { auditLog } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 
 export const ACTOR_KINDS = ['user', 'token', 'alert', 'system'] as const;

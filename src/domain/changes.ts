@@ -1,6 +1,6 @@
 // Announces a change on the shared change feed (table change_events). Called inside the same
 // transaction as the change, so every instance sees the announcement exactly when the data.
-import { changeEvents } from '../../db/schema.ts';
+import { changeEvents } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 
 export type ChangeKind = 'incident' | 'component' | 'structure' | 'postmortem' | 'maintenance';

@@ -1,7 +1,7 @@
 // Components, their groups and their state changes.
 import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { componentGroups, components, componentStatusChanges } from '../../db/schema.ts';
+import { componentGroups, components, componentStatusChanges } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { recordChange } from './changes.ts';

@@ -2,7 +2,7 @@
 // (every update inside, newest first) and one per published post-mortem. Entry ids are stable,
 // so a reader shows an incident's new update as a change to the same entry rather than a new one.
 import { desc } from 'drizzle-orm';
-import { incidents as incidentsTable } from '../../db/schema.ts';
+import { incidents as incidentsTable } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { escapeXml, formatUtc, isoTime } from './format.ts';
 import { affectedComponentsOf, loadIncidentViews, publicIncident, type IncidentView } from './incidents.ts';

@@ -1,6 +1,6 @@
 // The shapes of an incident as pages, the API, notifications and reviews see it. Types only, so
 // the modules that build incidents and those that announce them can both import it.
-import type { incidents, incidentUpdates } from '../../db/schema.ts';
+import type { incidents, incidentUpdates } from '../db/schema/index.ts';
 import type { ComponentState, IncidentImpact, IncidentStatus } from './status.ts';
 
 export type Incident = typeof incidents.$inferSelect;

@@ -1,7 +1,7 @@
 // Incidents and their updates: the one path used by the admin forms, the API and the demo seed.
 import { count, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { components, incidents, incidentUpdateComponents, incidentUpdates } from '../../db/schema.ts';
+import { components, incidents, incidentUpdateComponents, incidentUpdates } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { recordChange, UNNAMED_SUBJECT } from './changes.ts';

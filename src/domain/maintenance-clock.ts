@@ -1,7 +1,7 @@
 // The maintenance clock's steps: reminders before a window, automatic start and completion at
 // its edges. Each step is a compare-and-set on the row, so instances never repeat one.
 import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
-import { maintenances } from '../../db/schema.ts';
+import { maintenances } from '../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { runAs } from './audit.ts';
 import { isMaintenanceActive, type MaintenanceStatus } from './status.ts';

@@ -1,7 +1,7 @@
 // Reading maintenance windows: views with their components and updates, the active, upcoming and
 // recent ones, those in a period, and pages for the API.
 import { and, asc, count, desc, eq, gte, inArray, lt } from 'drizzle-orm';
-import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../../db/schema.ts';
+import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { NotFoundError } from './errors.ts';
 import { type ComponentState, type MaintenanceStatus } from './status.ts';

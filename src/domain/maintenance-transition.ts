@@ -2,7 +2,7 @@
 // update, component states, audit, change event and the subscribers' message, in one transaction.
 // Internal to the maintenance modules (not re-exported by maintenance.ts).
 import { and, eq, inArray } from 'drizzle-orm';
-import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../../db/schema.ts';
+import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { recordChange } from './changes.ts';

@@ -2,7 +2,7 @@
 // reschedule or cancel. Each change is one transaction with its audit entry, change event and
 // the outbox rows that tell subscribers of the affected components.
 import { eq, inArray } from 'drizzle-orm';
-import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../../db/schema.ts';
+import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { recordChange } from './changes.ts';

@@ -2,7 +2,7 @@
 // only fields meant for readers are selected. Query cost is bounded by the uptime window and the
 // recent-history window, never by the whole history.
 import { and, asc, desc, gte, isNull, lt, sql } from 'drizzle-orm';
-import { componentStatusChanges, incidents } from '../../db/schema.ts';
+import { componentStatusChanges, incidents } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
 import { loadIncidentViews, publicIncident, type IncidentView } from './incidents.ts';

@@ -2,7 +2,7 @@
 // field names, enumerations and ordering as Statuspage documents them, so clients, aggregators
 // and monitoring tools written for Statuspage read Candor unchanged. Only public data goes in.
 import { and, desc, isNull, max } from 'drizzle-orm';
-import { components as componentsTable, incidents as incidentsTable, maintenances as maintenancesTable } from '../../db/schema.ts';
+import { components as componentsTable, incidents as incidentsTable, maintenances as maintenancesTable } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
 import { loadIncidentViews, publicIncident } from './incidents.ts';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, desc, eq, getTableColumns, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { components, subscriberComponents, subscribers } from '../../db/schema.ts';
+import { components, subscriberComponents, subscribers } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { generateToken, hashToken } from './auth/tokens.ts';
 import { recordAudit } from './audit.ts';

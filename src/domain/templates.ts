@@ -2,7 +2,7 @@
 // from when opening an incident or posting an update.
 import { asc, eq, inArray, ne, and } from 'drizzle-orm';
 import { z } from 'zod';
-import { components, incidentTemplates } from '../../db/schema.ts';
+import { components, incidentTemplates } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { componentStateSchema } from './components.ts';

@@ -1,7 +1,7 @@
 // Seeds the demo page on the very first start, unless CANDOR_SEED=0. "First start" is recorded
 // in settings, so emptying the demo later never brings it back.
 import { eq } from 'drizzle-orm';
-import { settings } from '../../db/schema.ts';
+import { settings } from '../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { seedDemo } from './demo.ts';
 

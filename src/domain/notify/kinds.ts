@@ -2,6 +2,9 @@
 // go through: the single source for the outbox, the worker and the admin pages.
 export const CHANNELS = ['email', 'webhook'] as const;
 export type Channel = (typeof CHANNELS)[number];
+/** A subscriber row is reached over a channel; `staff` rows only receive staff mail (invitations, resets). */
+export const SUBSCRIBER_KINDS = [...CHANNELS, 'staff'] as const;
+export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
 
 export const SUBSCRIBER_STATES = ['pending', 'active', 'unsubscribed'] as const;
 export type SubscriberState = (typeof SUBSCRIBER_STATES)[number];
@@ -41,7 +44,8 @@ export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
 export const PERSONAL_KINDS = ['subscription.confirm', 'subscription.already', 'webhook.verify', 'user.invite', 'user.reset'] as const;
 export type PersonalKind = (typeof PERSONAL_KINDS)[number];
 
-export type NotificationKind = BroadcastKind | PersonalKind;
+export const NOTIFICATION_KINDS = [...BROADCAST_KINDS, ...PERSONAL_KINDS] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
  * Channels each broadcast goes to. Component changes are for machines (Statuspage sends them to

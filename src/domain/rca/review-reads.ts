@@ -14,7 +14,7 @@ import {
   reviews,
   reviewTimeline,
   users,
-} from '../../../db/schema.ts';
+} from '../../db/schema/index.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { loadIncidentViews, type IncidentView } from '../incidents.ts';
 import { statusHistorySince } from '../public-page.ts';
