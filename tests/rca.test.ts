@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import * as schema from '../db/schema.ts';
 import type { Db } from '../src/db/client.ts';
 import { createComponent } from '../src/domain/components.ts';
-import { ConflictError, InputError } from '../src/domain/errors.ts';
+import { ConflictError, InputError, NotFoundError } from '../src/domain/errors.ts';
 import { createIncident, postIncidentUpdate } from '../src/domain/incidents.ts';
 import { saveActionItem } from '../src/domain/rca/commitments.ts';
 import { GLOSSARY, lintDraft, type LintContext, type LintRule } from '../src/domain/rca/lint.ts';
@@ -13,7 +13,7 @@ import { computeMetrics, momentOrderProblems } from '../src/domain/rca/metrics.t
 import { getPostmortem, rcaStatusForIncident } from '../src/domain/rca/postmortems.ts';
 import { currentSources, detectDrift } from '../src/domain/rca/reduce.ts';
 import { effectiveDeadlines } from '../src/domain/rca/deadlines.ts';
-import { loadReview, requestReview, saveFactor, saveTimelineEntry, updateReview } from '../src/domain/rca/reviews.ts';
+import { deleteChild, loadReview, requestReview, saveFactor, saveTimelineEntry, updateReview } from '../src/domain/rca/reviews.ts';
 import { emptyDraft } from '../src/domain/rca/sections.ts';
 import { allowedDowntimeMs, slaImpact } from '../src/domain/rca/sla.ts';
 import { renderTimelineSvg } from '../src/domain/rca/timeline-svg.ts';
@@ -278,6 +278,20 @@ describe('reviews and the workflow', () => {
     const view = await loadReview(db, review.id);
     expect(view.severity).toBe('sev2');
     expect(view.factors).toHaveLength(3);
+  });
+
+  test('a missing review, child or incident is a NotFoundError naming its kind, in the words it always used', async () => {
+    const { review, owner } = await reviewedIncident();
+    const refusal = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => (e instanceof NotFoundError ? [e.entity, e.message, e.status] : e));
+    expect(await refusal(loadReview(db, 999))).toEqual(['review', 'No review with id 999.', 404]);
+    expect(await refusal(deleteChild(db, review.id, 'factor', 999, owner))).toEqual(['contributing factor', `No contributing factor with id 999 in review ${review.id}.`, 404]);
+    expect(await refusal(saveActionItem(db, review.id, 998, { title: 't', owner: 'o', priority: 'p1', dueAt: '2026-12-15', category: 'prevent' }, owner))).toEqual([
+      'action item',
+      `No action item with id 998 in review ${review.id}.`,
+      404,
+    ]);
+    const input = { title: 'x', severity: 'sev1', incidentIds: [997, 998], detectedBy: 'monitoring' };
+    expect(await refusal(updateReview(db, review.id, input, owner))).toEqual(['incident', 'No incident with id 997, 998.', 404]);
   });
 
   test('reduce drafts every section from the record and only public material', async () => {

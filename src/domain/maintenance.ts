@@ -93,7 +93,7 @@ export async function loadMaintenanceViews(db: DbOrTx, rows: MaintenanceRow[]): 
 
 export async function getMaintenance(db: DbOrTx, id: number): Promise<MaintenanceView> {
   const [row] = await db.select().from(maintenances).where(eq(maintenances.id, id));
-  if (!row) throw new NotFoundError(`No maintenance with id ${id}.`);
+  if (!row) throw new NotFoundError('maintenance', id);
   return (await loadMaintenanceViews(db, [row]))[0];
 }
 
@@ -147,7 +147,7 @@ async function assertComponents(tx: DbOrTx, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
   const found = await tx.select({ id: components.id }).from(components).where(inArray(components.id, ids));
   const missing = ids.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length) throw new NotFoundError(`No component with id ${missing.join(', ')}.`);
+  if (missing.length) throw new NotFoundError('component', missing);
 }
 
 export async function scheduleMaintenance(db: Db, input: unknown, author: Author, now = Date.now()): Promise<MaintenanceView> {
@@ -204,7 +204,7 @@ export async function postMaintenanceUpdate(db: Db, id: number, input: unknown, 
 
 async function transition(tx: DbOrTx, id: number, status: MaintenanceStatus, message: string, notify: boolean, author: Author, now: number): Promise<MaintenanceView> {
   const [row] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
-  if (!row) throw new NotFoundError(`No maintenance with id ${id}.`);
+  if (!row) throw new NotFoundError('maintenance', id);
   const from = row.status as MaintenanceStatus;
   if (!MAINTENANCE_TRANSITIONS[from].includes(status)) {
     throw new ConflictError(`A maintenance that is "${MAINTENANCE_STATUS_LABELS[from]}" cannot become "${MAINTENANCE_STATUS_LABELS[status]}".`);
@@ -254,7 +254,7 @@ export async function rescheduleMaintenance(db: Db, id: number, input: unknown, 
   const componentIds = [...new Set(data.componentIds)];
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
-    if (!row) throw new NotFoundError(`No maintenance with id ${id}.`);
+    if (!row) throw new NotFoundError('maintenance', id);
     if (row.status !== 'scheduled') throw new ConflictError('Only a maintenance that has not started can be rescheduled; post an update instead.');
     await assertComponents(tx, componentIds);
     const remindAt = reminderTime(data, now);

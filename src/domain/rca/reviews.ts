@@ -180,7 +180,7 @@ async function touch(tx: DbOrTx, reviewId: number, now: number): Promise<void> {
 async function assertIncidentsExist(tx: DbOrTx, ids: number[]): Promise<void> {
   const found = await tx.select({ id: incidents.id }).from(incidents).where(inArray(incidents.id, ids));
   const missing = ids.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length) throw new NotFoundError(`No incident with id ${missing.join(', ')}.`);
+  if (missing.length) throw new NotFoundError('incident', missing);
 }
 
 async function setIncidents(tx: DbOrTx, reviewId: number, ids: number[]): Promise<void> {
@@ -192,7 +192,7 @@ async function setIncidents(tx: DbOrTx, reviewId: number, ids: number[]): Promis
 
 export async function getReviewRow(tx: DbOrTx, id: number): Promise<ReviewRow> {
   const [row] = await tx.select().from(reviews).where(eq(reviews.id, id));
-  if (!row) throw new NotFoundError(`No review with id ${id}.`);
+  if (!row) throw new NotFoundError('review', id);
   return row;
 }
 
@@ -254,7 +254,7 @@ const CHILD_NAMES = new Map<ChildTable, string>([
 
 async function assertChild(tx: DbOrTx, table: ChildTable, reviewId: number, childId: number): Promise<void> {
   const [row] = await tx.select({ id: table.id }).from(table).where(and(eq(table.id, childId), eq(table.reviewId, reviewId)));
-  if (!row) throw new NotFoundError(`No ${CHILD_NAMES.get(table)} with id ${childId} in review ${reviewId}.`);
+  if (!row) throw new NotFoundError(CHILD_NAMES.get(table) as NotFoundError['entity'], childId, `No ${CHILD_NAMES.get(table)} with id ${childId} in review ${reviewId}.`);
 }
 
 /** Adds (childId null) or replaces a timeline entry. */
