@@ -16,7 +16,7 @@ import { effectiveDeadlines } from '../src/domain/rca/deadlines.ts';
 import { deleteChild, loadReview, requestReview, saveFactor, saveTimelineEntry, updateReview } from '../src/domain/rca/reviews.ts';
 import { emptyDraft } from '../src/domain/rca/sections.ts';
 import { allowedDowntimeMs, slaImpact } from '../src/domain/rca/sla.ts';
-import { renderTimelineSvg } from '../src/domain/rca/timeline-svg.ts';
+import { renderTimelineSvg, reviewTimelineSvg } from '../src/domain/rca/timeline-svg.ts';
 import { approve, assignOwner, checkReview, draftHash, latestRevisionSources, publish, reduceToDraft, requestChanges, saveDraft, submitForReview } from '../src/domain/rca/workflow.ts';
 import { freshDb } from './support/db.ts';
 
@@ -36,6 +36,7 @@ describe('key moments', () => {
       ['response', 45],
       ['remediation', 35],
     ]);
+    expect([metrics.detectionMs, metrics.responseMs, metrics.remediationMs]).toEqual([7 * MIN, 45 * MIN, 35 * MIN]);
     expect(momentOrderProblems(m)).toEqual([]);
   });
 
@@ -44,6 +45,7 @@ describe('key moments', () => {
     expect(metrics.ttaMs).toBeNull();
     expect(metrics.ttrMs).toBe(HOUR);
     expect(metrics.phases).toEqual([]);
+    expect([metrics.detectionMs, metrics.responseMs, metrics.remediationMs]).toEqual([null, null, null]);
     const problems = momentOrderProblems({ startedAt: T0, detectedAt: T0 - MIN, acknowledgedAt: null, mitigatedAt: null, resolvedAt: T0 + HOUR });
     expect(problems).toEqual(['detectedAt: detected cannot be before started (impact began)']);
   });
@@ -278,6 +280,17 @@ describe('reviews and the workflow', () => {
     const view = await loadReview(db, review.id);
     expect(view.severity).toBe('sev2');
     expect(view.factors).toHaveLength(3);
+  });
+
+  test("the review's picture shows its timeline entries and every status-page update of its incidents", async () => {
+    const { review } = await reviewedIncident();
+    const svg = reviewTimelineSvg(await loadReview(db, review.id, T0 + 4 * HOUR));
+    expect(svg).toContain('<title id="tl-title">Timeline of Fiber cut FRA</title>');
+    // three entries and two updates, in time order: the first update (14:20) comes after the alert (14:12)
+    expect(svg.match(/data-effect="(\w+)"/g)).toEqual(['positive', 'neutral', 'negative', 'positive', 'neutral'].map((e) => `data-effect="${e}"`));
+    expect(svg).toContain('Communication · Neutral: Status page: Investigating (API errors in Europe)</title>');
+    expect(svg).toContain('Status page: Resolved (API errors in Europe)</title>');
+    expect(svg).toContain('BGP alert on L514');
   });
 
   test('a missing review, child or incident is a NotFoundError naming its kind, in the words it always used', async () => {
