@@ -18,6 +18,7 @@ import { emptyDraft } from '../src/domain/rca/sections.ts';
 import { allowedDowntimeMs, slaImpact } from '../src/domain/rca/sla.ts';
 import { renderTimelineSvg, reviewTimelineSvg } from '../src/domain/rca/timeline-svg.ts';
 import { approve, assignOwner, checkReview, draftHash, latestRevisionSources, publish, reduceToDraft, requestChanges, saveDraft, submitForReview } from '../src/domain/rca/workflow.ts';
+import { runRcaAction, runReviewAction } from '../src/web/review-forms.ts';
 import { freshDb } from './support/db.ts';
 
 const MIN = 60_000;
@@ -291,6 +292,24 @@ describe('reviews and the workflow', () => {
     expect(svg).toContain('Communication · Neutral: Status page: Investigating (API errors in Europe)</title>');
     expect(svg).toContain('Status page: Resolved (API errors in Europe)</title>');
     expect(svg).toContain('BGP alert on L514');
+  });
+
+  test('a posted review or RCA form runs its action and says where to go back to; an unknown action is refused', async () => {
+    const { review, owner } = await reviewedIncident();
+    const form = (fields: [string, string][]) => {
+      const data = new FormData();
+      for (const [name, value] of fields) data.append(name, value);
+      return data;
+    };
+    expect(await runReviewAction(db, review.id, form([['action', 'save-factor'], ['kind', 'trigger'], ['description', 'Posted factor']]), owner)).toBe('#factors');
+    const posted = (await loadReview(db, review.id)).factors.find((f) => f.description === 'Posted factor')!;
+    expect(await runReviewAction(db, review.id, form([['action', 'delete-factor'], ['childId', String(posted.id)]]), owner)).toBe('#factors');
+    await expect(runReviewAction(db, review.id, form([['action', 'delete-entry']]), owner)).rejects.toThrow('childId: must be an id');
+    await expect(runReviewAction(db, review.id, form([['action', 'nope']]), owner)).rejects.toThrow(new InputError('Unknown action "nope".'));
+    expect(await runRcaAction(db, review.id, form([['action', 'assign'], ['ownerId', String(owner.id)]]), owner)).toBe('saved');
+    expect(await runRcaAction(db, review.id, form([['action', 'reduce']]), owner)).toBe('drafted');
+    await expect(runRcaAction(db, review.id, form([['action', 'nope']]), owner)).rejects.toThrow('Unknown action "nope".');
+    expect((await loadReview(db, review.id)).state).toBe('drafting');
   });
 
   test('a missing review, child or incident is a NotFoundError naming its kind, in the words it always used', async () => {
