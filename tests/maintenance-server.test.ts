@@ -133,6 +133,7 @@ describe('scheduled maintenance on the server', () => {
     expect(bad.html).toContain('value="Oops"');
     const backwards = await admin.post(`/admin/maintenance/${id}`, [['action', 'update'], ['status', 'in_progress'], ['message', 'x']]);
     expect(backwards.status).toBe(409);
-    expect((await admin.post('/admin/maintenance/999', [['action', 'update'], ['status', 'completed'], ['message', 'x']])).status).toBe(404);
+    const gone = await admin.post('/admin/maintenance/999', [['action', 'update'], ['status', 'completed'], ['message', 'x']]);
+    expect([gone.status, gone.html]).toEqual([404, 'No maintenance with id 999.']);
   });
 });

@@ -315,8 +315,16 @@ describe('review forms', () => {
     const order = await maria.post(review, [['action', 'update-review'], ['title', 'x'], ['severity', 'sev1'], ['incidentIds', '2'], ['detectedBy', 'monitoring'], ['startedAt', '2026-10-09T03:40'], ['detectedAt', '2026-10-09T03:30']]);
     expect(order.status).toBe(400);
     expect(order.html).toContain('detectedAt: detected cannot be before started (impact began)');
-    expect((await maria.post(review, [['action', 'delete-factor'], ['childId', '999']])).status).toBe(404);
-    expect((await maria.post('/admin/reviews/999', [['action', 'save-factor'], ['kind', 'trigger'], ['description', 'x']])).status).toBe(404);
+    const noFactor = await maria.post(review, [['action', 'delete-factor'], ['childId', '999']]);
+    expect(noFactor.status).toBe(404);
+    expect(noFactor.html).toContain('No contributing factor with id 999 in review 1.');
+    // A review that is gone: saving the review itself answers with the domain's words, a child form with the page's.
+    const noReview = await maria.post('/admin/reviews/999', [['action', 'update-review'], ['title', 'x'], ['severity', 'sev1'], ['incidentIds', '2'], ['detectedBy', 'monitoring']]);
+    expect([noReview.status, noReview.html]).toEqual([404, 'No review with id 999.']);
+    const noReviewChild = await maria.post('/admin/reviews/999', [['action', 'save-factor'], ['kind', 'trigger'], ['description', 'x']]);
+    expect([noReviewChild.status, noReviewChild.html]).toEqual([404, 'No such review.']);
+    const noRca = await maria.post('/admin/reviews/999/rca', [['action', 'submit']]);
+    expect([noRca.status, noRca.html]).toEqual([404, 'No review with id 999.']);
     expect((await maria.post(`${review}/rca`, [['action', 'approve'], ['textHash', 'nope']])).status).toBe(400);
     expect((await maria.post(`${review}/rca`, [['action', 'submit']])).html).toContain('Cannot ask for review while the review is &quot;Requested&quot;');
     // nothing was written: the page (apart from the clock-driven parts) is as before

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import * as schema from '../src/db/schema/index.ts';
 import type { Db } from '../src/db/client.ts';
 import { createComponent } from '../src/domain/components.ts';
-import { ConflictError, InputError } from '../src/domain/errors.ts';
+import { ConflictError, InputError, NotFoundError } from '../src/domain/errors.ts';
 import { createIncident, postIncidentUpdate } from '../src/domain/incidents.ts';
 import { saveActionItem } from '../src/domain/rca/commitments.ts';
 import { GLOSSARY, lintDraft, type LintContext, type LintRule } from '../src/domain/rca/lint.ts';
@@ -13,11 +13,12 @@ import { computeMetrics, momentOrderProblems } from '../src/domain/rca/metrics.t
 import { getPostmortem, rcaStatusForIncident } from '../src/domain/rca/postmortems.ts';
 import { currentSources, detectDrift } from '../src/domain/rca/reduce.ts';
 import { effectiveDeadlines } from '../src/domain/rca/deadlines.ts';
-import { loadReview, requestReview, saveFactor, saveTimelineEntry, updateReview } from '../src/domain/rca/reviews.ts';
+import { deleteChild, loadReview, requestReview, saveFactor, saveTimelineEntry, updateReview } from '../src/domain/rca/reviews.ts';
 import { emptyDraft } from '../src/domain/rca/sections.ts';
 import { allowedDowntimeMs, slaImpact } from '../src/domain/rca/sla.ts';
-import { renderTimelineSvg } from '../src/domain/rca/timeline-svg.ts';
+import { renderTimelineSvg, reviewTimelineSvg } from '../src/domain/rca/timeline-svg.ts';
 import { approve, assignOwner, checkReview, draftHash, latestRevisionSources, publish, reduceToDraft, requestChanges, saveDraft, submitForReview } from '../src/domain/rca/workflow.ts';
+import { runRcaAction, runReviewAction } from '../src/web/review-forms.ts';
 import { freshDb } from './support/db.ts';
 import type { Role } from '../src/domain/auth/roles.ts';
 
@@ -37,6 +38,7 @@ describe('key moments', () => {
       ['response', 45],
       ['remediation', 35],
     ]);
+    expect([metrics.detectionMs, metrics.responseMs, metrics.remediationMs]).toEqual([7 * MIN, 45 * MIN, 35 * MIN]);
     expect(momentOrderProblems(m)).toEqual([]);
   });
 
@@ -45,6 +47,7 @@ describe('key moments', () => {
     expect(metrics.ttaMs).toBeNull();
     expect(metrics.ttrMs).toBe(HOUR);
     expect(metrics.phases).toEqual([]);
+    expect([metrics.detectionMs, metrics.responseMs, metrics.remediationMs]).toEqual([null, null, null]);
     const problems = momentOrderProblems({ startedAt: T0, detectedAt: T0 - MIN, acknowledgedAt: null, mitigatedAt: null, resolvedAt: T0 + HOUR });
     expect(problems).toEqual(['detectedAt: detected cannot be before started (impact began)']);
   });
@@ -279,6 +282,49 @@ describe('reviews and the workflow', () => {
     const view = await loadReview(db, review.id);
     expect(view.severity).toBe('sev2');
     expect(view.factors).toHaveLength(3);
+  });
+
+  test("the review's picture shows its timeline entries and every status-page update of its incidents", async () => {
+    const { review } = await reviewedIncident();
+    const svg = reviewTimelineSvg(await loadReview(db, review.id, T0 + 4 * HOUR));
+    expect(svg).toContain('<title id="tl-title">Timeline of Fiber cut FRA</title>');
+    // three entries and two updates, in time order: the first update (14:20) comes after the alert (14:12)
+    expect(svg.match(/data-effect="(\w+)"/g)).toEqual(['positive', 'neutral', 'negative', 'positive', 'neutral'].map((e) => `data-effect="${e}"`));
+    expect(svg).toContain('Communication · Neutral: Status page: Investigating (API errors in Europe)</title>');
+    expect(svg).toContain('Status page: Resolved (API errors in Europe)</title>');
+    expect(svg).toContain('BGP alert on L514');
+  });
+
+  test('a posted review or RCA form runs its action and says where to go back to; an unknown action is refused', async () => {
+    const { review, owner } = await reviewedIncident();
+    const form = (fields: [string, string][]) => {
+      const data = new FormData();
+      for (const [name, value] of fields) data.append(name, value);
+      return data;
+    };
+    expect(await runReviewAction(db, review.id, form([['action', 'save-factor'], ['kind', 'trigger'], ['description', 'Posted factor']]), owner)).toBe('#factors');
+    const posted = (await loadReview(db, review.id)).factors.find((f) => f.description === 'Posted factor')!;
+    expect(await runReviewAction(db, review.id, form([['action', 'delete-factor'], ['childId', String(posted.id)]]), owner)).toBe('#factors');
+    await expect(runReviewAction(db, review.id, form([['action', 'delete-entry']]), owner)).rejects.toThrow('childId: must be an id');
+    await expect(runReviewAction(db, review.id, form([['action', 'nope']]), owner)).rejects.toThrow(new InputError('Unknown action "nope".'));
+    expect(await runRcaAction(db, review.id, form([['action', 'assign'], ['ownerId', String(owner.id)]]), owner)).toBe('saved');
+    expect(await runRcaAction(db, review.id, form([['action', 'reduce']]), owner)).toBe('drafted');
+    await expect(runRcaAction(db, review.id, form([['action', 'nope']]), owner)).rejects.toThrow('Unknown action "nope".');
+    expect((await loadReview(db, review.id)).state).toBe('drafting');
+  });
+
+  test('a missing review, child or incident is a NotFoundError naming its kind, in the words it always used', async () => {
+    const { review, owner } = await reviewedIncident();
+    const refusal = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => (e instanceof NotFoundError ? [e.entity, e.message, e.status] : e));
+    expect(await refusal(loadReview(db, 999))).toEqual(['review', 'No review with id 999.', 404]);
+    expect(await refusal(deleteChild(db, review.id, 'factor', 999, owner))).toEqual(['contributing factor', `No contributing factor with id 999 in review ${review.id}.`, 404]);
+    expect(await refusal(saveActionItem(db, review.id, 998, { title: 't', owner: 'o', priority: 'p1', dueAt: '2026-12-15', category: 'prevent' }, owner))).toEqual([
+      'action item',
+      `No action item with id 998 in review ${review.id}.`,
+      404,
+    ]);
+    const input = { title: 'x', severity: 'sev1', incidentIds: [997, 998], detectedBy: 'monitoring' };
+    expect(await refusal(updateReview(db, review.id, input, owner))).toEqual(['incident', 'No incident with id 997, 998.', 404]);
   });
 
   test('reduce drafts every section from the record and only public material', async () => {

@@ -44,14 +44,14 @@ export async function listComponents(db: DbOrTx): Promise<Component[]> {
 
 export async function getComponent(db: DbOrTx, id: number): Promise<Component> {
   const [row] = await db.select().from(components).where(eq(components.id, id));
-  if (!row) throw new NotFoundError(`No component with id ${id}.`);
+  if (!row) throw new NotFoundError('component', id);
   return row;
 }
 
 async function assertGroupExists(db: DbOrTx, groupId: number | null): Promise<void> {
   if (groupId === null) return;
   const [row] = await db.select({ id: componentGroups.id }).from(componentGroups).where(eq(componentGroups.id, groupId));
-  if (!row) throw new NotFoundError(`No component group with id ${groupId}.`);
+  if (!row) throw new NotFoundError('component group', groupId);
 }
 
 export async function createGroup(db: Db, input: unknown, now = Date.now()): Promise<ComponentGroup> {
@@ -69,7 +69,7 @@ export async function updateGroup(db: Db, id: number, input: unknown): Promise<C
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(componentGroups).where(eq(componentGroups.id, id));
     const [row] = await tx.update(componentGroups).set(data).where(eq(componentGroups.id, id)).returning();
-    if (!row) throw new NotFoundError(`No component group with id ${id}.`);
+    if (!row) throw new NotFoundError('component group', id);
     await recordChange(tx, 'structure', `group:${id}`);
     await recordAudit(tx, { action: 'group.update', subjectType: 'group', subjectId: id, before, after: row });
     return row;
@@ -81,7 +81,7 @@ export async function deleteGroup(db: Db, id: number): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(components).set({ groupId: null }).where(eq(components.groupId, id));
     const deleted = await tx.delete(componentGroups).where(eq(componentGroups.id, id)).returning();
-    if (deleted.length === 0) throw new NotFoundError(`No component group with id ${id}.`);
+    if (deleted.length === 0) throw new NotFoundError('component group', id);
     await recordChange(tx, 'structure', `group:${id}`);
     await recordAudit(tx, { action: 'group.delete', subjectType: 'group', subjectId: id, before: deleted[0] });
   });
@@ -119,7 +119,7 @@ export async function updateComponent(db: Db, id: number, input: unknown, now = 
       .set({ ...data, updatedAt: now })
       .where(eq(components.id, id))
       .returning();
-    if (!row) throw new NotFoundError(`No component with id ${id}.`);
+    if (!row) throw new NotFoundError('component', id);
     await recordChange(tx, 'structure', `component:${id}`);
     await recordAudit(tx, { action: 'component.update', subjectType: 'component', subjectId: id, before, after: row }, now);
     return row;
@@ -129,7 +129,7 @@ export async function updateComponent(db: Db, id: number, input: unknown, now = 
 export async function deleteComponent(db: Db, id: number): Promise<void> {
   await db.transaction(async (tx) => {
     const deleted = await tx.delete(components).where(eq(components.id, id)).returning();
-    if (deleted.length === 0) throw new NotFoundError(`No component with id ${id}.`);
+    if (deleted.length === 0) throw new NotFoundError('component', id);
     await recordChange(tx, 'structure', `component:${id}`);
     await recordAudit(tx, { action: 'component.delete', subjectType: 'component', subjectId: id, before: deleted[0] });
   });
@@ -158,7 +158,7 @@ export async function applyComponentStates(
   const byId = new Map(rows.map((r) => [r.id, r]));
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length) {
-    throw new NotFoundError(`No component with id ${missing.join(', ')}.`);
+    throw new NotFoundError('component', missing);
   }
   const changes: ComponentChange[] = [];
   const flips: { row: Component; changeId: number; oldStatus: ComponentState; newStatus: ComponentState }[] = [];

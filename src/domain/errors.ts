@@ -12,11 +12,33 @@ export class InputError extends Error {
   }
 }
 
+/** The kinds of record a NotFoundError can be about; callers tell one miss from another by these, never by message text. */
+export type NotFoundEntity =
+  | 'action item'
+  | 'component'
+  | 'component group'
+  | 'contributing factor'
+  | 'incident'
+  | 'maintenance'
+  | 'review'
+  | 'subscriber'
+  | 'subscription'
+  | 'template'
+  | 'timeline entry'
+  | 'token'
+  | 'user';
+
+/**
+ * A record that does not exist (a 404). `entity` says which kind, for callers to match on. The
+ * message is "No <entity> with id <id>." (ids joined by ", ") unless one is given.
+ */
 export class NotFoundError extends InputError {
   override readonly status = 404;
-  constructor(message: string) {
-    super(message);
+  readonly entity: NotFoundEntity;
+  constructor(entity: NotFoundEntity, id: number | string | readonly (number | string)[] | null, message?: string) {
+    super(message ?? `No ${entity}${id === null ? '' : ` with id ${[id].flat().join(', ')}`}.`);
     this.name = 'NotFoundError';
+    this.entity = entity;
   }
 }
 

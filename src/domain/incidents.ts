@@ -119,7 +119,7 @@ export async function publishIncident(db: Db, id: number, input: unknown, now = 
   const { notify } = parseInput(z.object({ notify: notifySchema }), input);
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(incidents).where(eq(incidents.id, id));
-    if (!row) throw new NotFoundError(`No incident with id ${id}.`);
+    if (!row) throw new NotFoundError('incident', id);
     if (row.published) throw new ConflictError('This incident is already public.');
     await tx.update(incidents).set({ published: true, updatedAt: now }).where(eq(incidents.id, id));
     await recordChange(tx, 'incident', `incident:${id}`);
@@ -150,7 +150,7 @@ export async function postIncidentUpdateIn(
   now: number,
 ): Promise<IncidentView> {
   const [incident] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
-  if (!incident) throw new NotFoundError(`No incident with id ${incidentId}.`);
+  if (!incident) throw new NotFoundError('incident', incidentId);
   const displayAt = data.displayAt ?? now;
   // The incident row first, so snapshots taken while applying component states see its new state.
   await tx
@@ -227,7 +227,7 @@ async function componentNameMap(db: DbOrTx, ids: number[]): Promise<Map<number, 
 
 export async function getIncident(db: DbOrTx, id: number): Promise<IncidentView> {
   const [row] = await db.select().from(incidents).where(eq(incidents.id, id));
-  if (!row) throw new NotFoundError(`No incident with id ${id}.`);
+  if (!row) throw new NotFoundError('incident', id);
   const [view] = await loadIncidentViews(db, [row]);
   return view;
 }

@@ -31,7 +31,7 @@ export async function loadMaintenanceViews(db: DbOrTx, rows: MaintenanceRow[]): 
 
 export async function getMaintenance(db: DbOrTx, id: number): Promise<MaintenanceView> {
   const [row] = await db.select().from(maintenances).where(eq(maintenances.id, id));
-  if (!row) throw new NotFoundError(`No maintenance with id ${id}.`);
+  if (!row) throw new NotFoundError('maintenance', id);
   return (await loadMaintenanceViews(db, [row]))[0];
 }
 

@@ -40,7 +40,7 @@ const KIND_FOR_STATUS: Record<MaintenanceStatus, BroadcastKind> = {
 /** Moves window `id` to `status` (forward only), posting `message` as its update. */
 export async function transition(tx: DbOrTx, id: number, status: MaintenanceStatus, message: string, notify: boolean, author: Author, now: number): Promise<MaintenanceView> {
   const [row] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
-  if (!row) throw new NotFoundError(`No maintenance with id ${id}.`);
+  if (!row) throw new NotFoundError('maintenance', id);
   const from = row.status as MaintenanceStatus;
   if (!MAINTENANCE_TRANSITIONS[from].includes(status)) {
     throw new ConflictError(`A maintenance that is "${MAINTENANCE_STATUS_LABELS[from]}" cannot become "${MAINTENANCE_STATUS_LABELS[status]}".`);

@@ -28,7 +28,7 @@ async function assertComponents(tx: DbOrTx, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
   const found = await tx.select({ id: components.id }).from(components).where(inArray(components.id, ids));
   const missing = ids.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length) throw new NotFoundError(`No component with id ${missing.join(', ')}.`);
+  if (missing.length) throw new NotFoundError('component', missing);
 }
 
 export async function scheduleMaintenance(db: Db, input: unknown, author: Author, now = Date.now()): Promise<MaintenanceView> {
@@ -82,7 +82,7 @@ export async function rescheduleMaintenance(db: Db, id: number, input: unknown, 
   const componentIds = [...new Set(data.componentIds)];
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
-    if (!row) throw new NotFoundError(`No maintenance with id ${id}.`);
+    if (!row) throw new NotFoundError('maintenance', id);
     if (row.status !== 'scheduled') throw new ConflictError('Only a maintenance that has not started can be rescheduled; post an update instead.');
     await assertComponents(tx, componentIds);
     const remindAt = reminderTime(data, now);

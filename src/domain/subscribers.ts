@@ -101,7 +101,7 @@ export async function requestEmailSubscription(db: Db, input: unknown, context: 
 export async function confirmSubscription(db: Db, token: string, now = Date.now()): Promise<Subscriber> {
   const [row] = await db.select().from(subscribers).where(eq(subscribers.confirmTokenHash, hashToken(token)));
   if (!row) {
-    throw new NotFoundError('This confirmation link is not valid. It may have been used already (the emails we send have a link to manage your subscription) or copied incompletely.');
+    throw new NotFoundError('subscription', null, 'This confirmation link is not valid. It may have been used already (the emails we send have a link to manage your subscription) or copied incompletely.');
   }
   if ((row.confirmExpiresAt ?? 0) < now) {
     throw new InputError('This confirmation link has expired. Subscribe again and we will send you a new one.');
@@ -131,7 +131,7 @@ async function subscriptionOf(db: DbOrTx, subscriber: Subscriber): Promise<Subsc
 
 async function byManageToken(db: DbOrTx, token: string): Promise<Subscriber> {
   const [row] = await db.select().from(subscribers).where(eq(subscribers.manageToken, token));
-  if (!row) throw new NotFoundError('This subscription link is not valid. Use the link from the most recent email we sent you.');
+  if (!row) throw new NotFoundError('subscription', null, 'This subscription link is not valid. Use the link from the most recent email we sent you.');
   return row;
 }
 
@@ -217,7 +217,7 @@ export async function listSubscribers(db: DbOrTx, filter: SubscriberFilter): Pro
 
 export async function getSubscriber(db: DbOrTx, id: number): Promise<SubscriptionView> {
   const [row] = await db.select().from(subscribers).where(eq(subscribers.id, id));
-  if (!row) throw new NotFoundError(`No subscriber with id ${id}.`);
+  if (!row) throw new NotFoundError('subscriber', id);
   return subscriptionOf(db, row);
 }
 

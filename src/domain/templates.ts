@@ -47,7 +47,7 @@ export async function listTemplates(db: DbOrTx): Promise<IncidentTemplate[]> {
 
 export async function getTemplate(db: DbOrTx, id: number): Promise<IncidentTemplate> {
   const [row] = await db.select().from(incidentTemplates).where(eq(incidentTemplates.id, id));
-  if (!row) throw new NotFoundError(`No template with id ${id}.`);
+  if (!row) throw new NotFoundError('template', id);
   return toTemplate(row);
 }
 
@@ -56,7 +56,7 @@ async function validate(tx: DbOrTx, data: z.output<typeof templateSchema>, id: n
   if (ids.length) {
     const found = await tx.select({ id: components.id }).from(components).where(inArray(components.id, ids));
     const missing = ids.filter((i) => !found.some((f) => f.id === i));
-    if (missing.length) throw new NotFoundError(`No component with id ${missing.join(', ')}.`);
+    if (missing.length) throw new NotFoundError('component', missing);
   }
   const [clash] = await tx
     .select({ id: incidentTemplates.id })

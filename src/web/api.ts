@@ -1,5 +1,5 @@
 // Helpers shared by the /api/v1 routes: JSON bodies in, JSON answers and readable errors out.
-import { InputError, NotFoundError, UnsupportedMediaTypeError } from '../domain/errors.ts';
+import { InputError, NotFoundError, UnsupportedMediaTypeError, type NotFoundEntity } from '../domain/errors.ts';
 import { canonicalId } from '../domain/input.ts';
 import { assertUtf8Charset, decodeUtf8, mediaType } from './request-body.ts';
 import { routeId } from './route-id.ts';
@@ -56,10 +56,23 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
   return value as Record<string, unknown>;
 }
 
+/** What each API path's id names, by the word its 404 message uses. */
+const PATH_ENTITIES = {
+  Component: 'component',
+  Group: 'component group',
+  Incident: 'incident',
+  Maintenance: 'maintenance',
+  Subscriber: 'subscriber',
+  Template: 'template',
+} as const satisfies Record<string, NotFoundEntity>;
+
 /** The id in a route path. One that is not an id (" 1", "01", "1e3") names no record: a 404. */
-export function parseId(value: string | undefined, what: string): number {
+export function parseId(value: string | undefined, what: keyof typeof PATH_ENTITIES): number {
   const id = routeId(value);
-  if (id === null) throw new NotFoundError(`No ${what.toLowerCase()} with id ${JSON.stringify(value ?? '')}: ids are whole numbers from 1, without spaces, signs or leading zeros.`);
+  if (id === null) {
+    const message = `No ${what.toLowerCase()} with id ${JSON.stringify(value ?? '')}: ids are whole numbers from 1, without spaces, signs or leading zeros.`;
+    throw new NotFoundError(PATH_ENTITIES[what], value ?? '', message);
+  }
   return id;
 }
 

@@ -1,10 +1,14 @@
 // Admin review forms ↔ the plain objects the RCA domain validates, and back into form values
-// for editing. Times are entered and shown in UTC.
-import type { DbOrTx } from '../db/client.ts';
-import { NotFoundError } from '../domain/errors.ts';
-import { loadReview, type ActionItem, type Factor, type ReviewView, type TimelineEntry } from '../domain/rca/reviews.ts';
+// for editing; and the one call each review page makes for a posted form. Times are entered and
+// shown in UTC.
+import type { Db, DbOrTx } from '../db/client.ts';
+import { InputError, NotFoundError } from '../domain/errors.ts';
+import type { Author } from '../domain/incidents.ts';
+import { saveActionItem } from '../domain/rca/commitments.ts';
+import { deleteChild, loadReview, saveFactor, saveTimelineEntry, updateReview, type ActionItem, type Factor, type ReviewView, type TimelineEntry } from '../domain/rca/reviews.ts';
 import { SECTIONS } from '../domain/rca/sections.ts';
-import { formText, formUtcTime, utcDateInputValue, utcInputValue } from './forms.ts';
+import { acceptDrift, approve, assignOwner, publish, reduceToDraft, requestChanges, saveDraft, submitForReview } from '../domain/rca/workflow.ts';
+import { formId, formOptionalId, formText, formUtcTime, utcDateInputValue, utcInputValue } from './forms.ts';
 
 const checked = (form: FormData, name: string) => form.get(name) === 'on';
 const onOff = (value: boolean) => (value ? 'on' : '');
@@ -75,6 +79,10 @@ export function draftInput(form: FormData) {
   return Object.fromEntries(SECTIONS.map((s) => [s, formText(form, s)]));
 }
 
+export function publishInput(form: FormData) {
+  return { acknowledgement: formText(form, 'acknowledgement'), changeNote: formText(form, 'changeNote'), minor: checked(form, 'minor') };
+}
+
 export function entryValues(e: TimelineEntry): Record<string, string> {
   return { at: utcInputValue(e.at), endAt: utcInputValue(e.endAt), actor: e.actor, kind: e.kind, effect: e.effect, description: e.description, public: onOff(e.public), publicText: e.publicText };
 }
@@ -122,5 +130,51 @@ export async function reviewOrNotFound(db: DbOrTx, id: number): Promise<ReviewVi
   } catch (e) {
     if (e instanceof NotFoundError) return new Response('No such review.', { status: 404 });
     throw e;
+  }
+}
+
+/** Where on the review page a saved form returns to. */
+export type ReviewAnchor = '' | '#timeline' | '#factors' | '#actions';
+
+/**
+ * Runs the review page's posted form (its `action` field) as `actor` and returns the anchor to
+ * come back to. An unknown action is an InputError; the domain's errors pass through as they are.
+ */
+export async function runReviewAction(db: Db, reviewId: number, form: FormData, actor: Author): Promise<ReviewAnchor> {
+  const action = formText(form, 'action');
+  // An empty childId adds a new entry; deleting needs one.
+  const childId = () => formOptionalId(form, 'childId');
+  const existing = () => formId(form, 'childId');
+  switch (action) {
+    case 'update-review': await updateReview(db, reviewId, reviewInput(form), actor); return '';
+    case 'save-entry': await saveTimelineEntry(db, reviewId, childId(), entryInput(form), actor); return '#timeline';
+    case 'save-factor': await saveFactor(db, reviewId, childId(), factorInput(form), actor); return '#factors';
+    case 'save-action': await saveActionItem(db, reviewId, childId(), actionInput(form), actor); return '#actions';
+    case 'delete-entry': await deleteChild(db, reviewId, 'timeline', existing(), actor); return '#timeline';
+    case 'delete-factor': await deleteChild(db, reviewId, 'factor', existing(), actor); return '#factors';
+    case 'delete-action': await deleteChild(db, reviewId, 'action', existing(), actor); return '#actions';
+    default: throw new InputError(`Unknown action "${action}".`);
+  }
+}
+
+/** What an RCA page form did, for the notice shown after the redirect. */
+export type RcaDone = 'saved' | 'drafted' | 'submitted' | 'approved' | 'published';
+
+/**
+ * Runs the RCA page's posted form (its `action` field) as `actor` and says what was done. An
+ * unknown action is an InputError; the workflow's errors pass through as they are.
+ */
+export async function runRcaAction(db: Db, reviewId: number, form: FormData, actor: Author): Promise<RcaDone> {
+  const action = formText(form, 'action');
+  switch (action) {
+    case 'assign': await assignOwner(db, reviewId, { ownerId: formText(form, 'ownerId') }, actor); return 'saved';
+    case 'reduce': await reduceToDraft(db, reviewId, actor); return 'drafted';
+    case 'save-draft': await saveDraft(db, reviewId, draftInput(form), actor); return 'saved';
+    case 'accept-drift': await acceptDrift(db, reviewId, actor); return 'saved';
+    case 'submit': await submitForReview(db, reviewId, actor); return 'submitted';
+    case 'approve': await approve(db, reviewId, { textHash: formText(form, 'textHash') }, actor); return 'approved';
+    case 'request-changes': await requestChanges(db, reviewId, { comment: formText(form, 'comment') }, actor); return 'saved';
+    case 'publish': await publish(db, reviewId, publishInput(form), actor); return 'published';
+    default: throw new InputError(`Unknown action "${action}".`);
   }
 }

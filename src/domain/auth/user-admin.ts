@@ -48,7 +48,7 @@ export async function listTeam(db: DbOrTx): Promise<TeamMember[]> {
 
 async function member(tx: DbOrTx, id: number) {
   const [row] = await tx.select().from(users).where(eq(users.id, id));
-  if (!row) throw new NotFoundError(`No user with id ${id}.`);
+  if (!row) throw new NotFoundError('user', id);
   return row;
 }
 

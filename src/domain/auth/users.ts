@@ -98,7 +98,7 @@ export async function revokeApiToken(db: DbOrTx, userId: number, tokenId: number
     .set({ revokedAt: now })
     .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
-  if (revoked.length === 0) throw new NotFoundError(`You have no active token with id ${tokenId}.`);
+  if (revoked.length === 0) throw new NotFoundError('token', tokenId, `You have no active token with id ${tokenId}.`);
   await recordAudit(db, { action: 'token.revoke', subjectType: 'token', subjectId: tokenId, after: { userId } }, now);
 }
 

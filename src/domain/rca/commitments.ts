@@ -26,7 +26,7 @@ export async function saveActionItem(db: Db, reviewId: number, childId: number |
       return;
     }
     const [old] = await tx.select().from(reviewActions).where(eq(reviewActions.id, childId));
-    if (!old || old.reviewId !== reviewId) throw new NotFoundError(`No action item with id ${childId} in review ${reviewId}.`);
+    if (!old || old.reviewId !== reviewId) throw new NotFoundError('action item', childId, `No action item with id ${childId} in review ${reviewId}.`);
     const completedAt = data.status === 'done' ? (old.status === 'done' ? old.completedAt : now) : null;
     await tx.update(reviewActions).set({ ...data, completedAt, updatedAt: now }).where(eq(reviewActions.id, childId));
     const changes: { field: string; oldValue: string; newValue: string }[] = [];

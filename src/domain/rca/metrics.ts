@@ -26,6 +26,12 @@ export interface ReviewMetrics {
   /** started → resolved: how long customers were affected */
   ttrMs: number | null;
   phases: Phase[];
+  /** started → detected: the detection phase */
+  detectionMs: number | null;
+  /** detected → mitigated: the response phase */
+  responseMs: number | null;
+  /** mitigated → resolved: the remediation phase */
+  remediationMs: number | null;
   /** detected → the first public update: how long customers waited for our first word */
   firstWordMs: number | null;
 }
@@ -44,6 +50,9 @@ export function computeMetrics(m: KeyMoments, firstPublicUpdateAt: number | null
     ttaMs: span(m.detectedAt, m.acknowledgedAt),
     ttrMs: span(m.startedAt, m.resolvedAt),
     phases,
+    detectionMs: span(m.startedAt, m.detectedAt),
+    responseMs: span(m.detectedAt, m.mitigatedAt),
+    remediationMs: span(m.mitigatedAt, m.resolvedAt),
     firstWordMs: span(m.detectedAt, firstPublicUpdateAt),
   };
 }

@@ -21,7 +21,7 @@ export async function touch(tx: DbOrTx, reviewId: number, now: number): Promise<
 export async function assertIncidentsExist(tx: DbOrTx, ids: number[]): Promise<void> {
   const found = await tx.select({ id: incidents.id }).from(incidents).where(inArray(incidents.id, ids));
   const missing = ids.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length) throw new NotFoundError(`No incident with id ${missing.join(', ')}.`);
+  if (missing.length) throw new NotFoundError('incident', missing);
 }
 
 export async function setIncidents(tx: DbOrTx, reviewId: number, ids: number[]): Promise<void> {
@@ -33,6 +33,6 @@ export async function setIncidents(tx: DbOrTx, reviewId: number, ids: number[]):
 
 export async function getReviewRow(tx: DbOrTx, id: number): Promise<ReviewRow> {
   const [row] = await tx.select().from(reviews).where(eq(reviews.id, id));
-  if (!row) throw new NotFoundError(`No review with id ${id}.`);
+  if (!row) throw new NotFoundError('review', id);
   return row;
 }

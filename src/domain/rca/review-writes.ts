@@ -3,7 +3,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { incidents, reviewActions, reviewFactors, reviews, reviewTimeline } from '../../db/schema/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { ConflictError, InputError, NotFoundError, parseInput } from '../errors.ts';
+import { ConflictError, InputError, NotFoundError, parseInput, type NotFoundEntity } from '../errors.ts';
 import { type Author } from '../incidents.ts';
 import { latestResolution } from './deadlines.ts';
 import { latestContent } from './postmortems.ts';
@@ -61,7 +61,7 @@ export async function updateReview(db: Db, id: number, input: unknown, actor: Au
 
 type ChildTable = typeof reviewTimeline | typeof reviewFactors | typeof reviewActions;
 
-const CHILD_NAMES = new Map<ChildTable, string>([
+const CHILD_NAMES = new Map<ChildTable, NotFoundEntity>([
   [reviewTimeline, 'timeline entry'],
   [reviewFactors, 'contributing factor'],
   [reviewActions, 'action item'],
@@ -69,7 +69,7 @@ const CHILD_NAMES = new Map<ChildTable, string>([
 
 async function assertChild(tx: DbOrTx, table: ChildTable, reviewId: number, childId: number): Promise<void> {
   const [row] = await tx.select({ id: table.id }).from(table).where(and(eq(table.id, childId), eq(table.reviewId, reviewId)));
-  if (!row) throw new NotFoundError(`No ${CHILD_NAMES.get(table)} with id ${childId} in review ${reviewId}.`);
+  if (!row) throw new NotFoundError(CHILD_NAMES.get(table)!, childId, `No ${CHILD_NAMES.get(table)} with id ${childId} in review ${reviewId}.`);
 }
 
 /** Adds (childId null) or replaces a timeline entry. */

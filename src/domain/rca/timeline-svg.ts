@@ -3,7 +3,9 @@
 // service, over bands marking the detection, response and remediation phases. Rendered on the
 // server as plain SVG: it needs no JavaScript and prints as it shows.
 import { escapeXml, formatUtcClock, formatUtcDay } from '../format.ts';
+import { INCIDENT_STATUS_LABELS } from '../status.ts';
 import type { Phase } from './metrics.ts';
+import type { ReviewView } from './reviews.ts';
 import { EFFECT_LABELS, TIMELINE_KIND_LABELS, type Effect, type TimelineKind } from './vocabulary.ts';
 
 export interface PlotEntry {
@@ -108,4 +110,17 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
     legend +
     `</svg>`
   );
+}
+
+/**
+ * The admin review's picture: its timeline entries and every status-page update of the incidents
+ * it covers, over its phases. Empty when there is nothing to plot.
+ */
+export function reviewTimelineSvg(review: Pick<ReviewView, 'title' | 'timeline' | 'incidents' | 'metrics'>): string {
+  // The status-page updates belong in the picture too: how long did customers wait for our word?
+  const statusUpdates = review.incidents.flatMap((i) =>
+    i.updates.map((u): PlotEntry => ({ at: u.createdAt, endAt: null, kind: 'communication', effect: 'neutral', label: `Status page: ${INCIDENT_STATUS_LABELS[u.status]} (${i.title})` })),
+  );
+  const entries = review.timeline.map((e): PlotEntry => ({ ...e, label: e.description }));
+  return renderTimelineSvg([...entries, ...statusUpdates], review.metrics.phases, `Timeline of ${review.title}`);
 }

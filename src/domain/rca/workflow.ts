@@ -82,7 +82,7 @@ export async function assignOwner(db: Db, id: number, input: unknown, actor: Aut
     const row = await getReviewRow(tx, id);
     if (row.state === 'published') throw new ConflictError('A published RCA keeps its owner.');
     const [owner] = await tx.select().from(users).where(eq(users.id, ownerId));
-    if (!owner || owner.disabledAt !== null) throw new NotFoundError(`No active user with id ${ownerId}.`);
+    if (!owner || owner.disabledAt !== null) throw new NotFoundError('user', ownerId, `No active user with id ${ownerId}.`);
     if (!isRole(owner.role) || !can(owner.role, 'reviews:write')) {
       throw new InputError(`${owner.name} cannot write reviews (role ${owner.role}); choose an author or an admin.`);
     }
