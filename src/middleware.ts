@@ -5,7 +5,7 @@ import { getDb } from './db/client.ts';
 import { runAs } from './domain/audit.ts';
 import { SESSION_COOKIE, validateSessionToken } from './domain/auth/sessions.ts';
 import { authenticateApiToken } from './domain/auth/users.ts';
-import { isPersonalPath } from './server/page-cache.ts';
+import { isPersonalPath } from './web/paths.ts';
 import { apiError } from './web/api.ts';
 import { clearSessionCookie, setSessionCookie } from './web/session-cookie.ts';
 

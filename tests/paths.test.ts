@@ -1,7 +1,7 @@
 // The front server must classify a path as Astro will route it, or an admin page could be
 // reached through the public cache under a disguised path.
 import { expect, test } from 'vitest';
-import { isPublicPath, routedPath } from '../src/server/page-cache.ts';
+import { isPublicPath, routedPath } from '../src/web/paths.ts';
 
 test('paths are resolved the way Astro routes them; plain paths pass unchanged', () => {
   const cases: [string, string][] = [
