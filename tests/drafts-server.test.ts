@@ -1,28 +1,11 @@
-// Draft incidents (from alerts, when configured): staff see them, the public does not, nobody is
-// told until they are published.
+// Draft incidents (from alerts, when configured) through the real server: staff see them, the public
+// does not, nobody is told until they are published.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ALERT_CONFIG, applyAlerts, fromGeneric } from '../src/domain/alerts.ts';
-import { loadActiveIncidents, loadStatusPage } from '../src/domain/public-page.ts';
 import { adminSession } from './support/admin-session.ts';
 import { api, createUserWithToken } from './support/api.ts';
-import { freshDb } from './support/db.ts';
 import { ResendMock } from './support/resend-mock.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { mailEnv, subscribeConfirmed, waitFor } from './support/subscribers.ts';
-
-describe('draft incidents (domain)', () => {
-  test('an alert opens a draft when the configuration says so: components set, the page shows no incident', async () => {
-    const { db } = await freshDb();
-    const { seedDemo } = await import('../src/seed/demo.ts');
-    await seedDemo(db);
-    const outcome = await applyAlerts(db, fromGeneric({ key: 'k', status: 'firing', component: 'API', state: 'major_outage', title: 'API down' }), { ...ALERT_CONFIG, publish: false });
-    expect(outcome.action).toBe('created');
-    const page = await loadStatusPage(db);
-    expect(page.activeIncidents).toEqual([]);
-    expect(page.overall.indicator).toBe('critical');
-    expect((await loadActiveIncidents(db, { includeDrafts: true })).map((i) => [i.title, i.published])).toEqual([['API down', false]]);
-  });
-});
 
 describe('draft incidents (server)', () => {
   let server: TestServer;
