@@ -2,6 +2,7 @@
 // says it is too large is refused before a byte of it is read, one that grows too large while it
 // streams in is cut off there. Astro then reads the buffered bytes (`req.body`).
 import type { IncomingMessage } from 'node:http';
+import { isStaffPath } from '../web/paths.ts';
 
 /** Staff areas (admin forms, the API, alert webhooks) may send more than the public forms. */
 export interface BodyLimits {
@@ -15,8 +16,7 @@ export function bodyLimits(env: NodeJS.ProcessEnv = process.env): BodyLimits {
 }
 
 export function limitFor(limits: BodyLimits, routedPath: string): number {
-  const staff = routedPath === '/admin' || routedPath.startsWith('/admin/') || routedPath.startsWith('/api/v1/');
-  return staff ? limits.staff : limits.public;
+  return isStaffPath(routedPath) ? limits.staff : limits.public;
 }
 
 export class BodyTooLargeError extends Error {

@@ -1,7 +1,7 @@
 // The page cache's key for a public request: the routed path plus only the query parameters that
 // route reads, in a fixed order. Any other parameter (tracking tags, cache-busting junk) is
 // dropped before rendering, so `/?a=1`, `/?a=2`, … are one entry and one render, not a flood.
-import { routedPath } from './page-cache.ts';
+import { routedPath } from '../web/paths.ts';
 
 /**
  * Query parameters each public route reads, with the value it keys on. Keep in step with the

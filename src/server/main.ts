@@ -11,6 +11,7 @@ import { issueSetupToken } from '../domain/auth/users.ts';
 import { publicUrl, publicUrlIsHttps, publicUrlProblem } from '../domain/public-url.ts';
 import { SITE } from '../domain/site.ts';
 import { seedOnFirstStart } from '../seed/first-start.ts';
+import { isApiPath, isPublicPath, isStaffWritePath, LIVE_PATH, routedPath } from '../web/paths.ts';
 import { AllowedHosts } from './allowed-hosts.ts';
 import { BodyTooLargeError, bodyLimits, limitFor, readBody } from './body-limit.ts';
 import { canonicalRequest } from './cache-key.ts';
@@ -20,7 +21,7 @@ import { ResendProvider } from './email-provider.ts';
 import { LiveHub } from './live.ts';
 import { outboxConfig } from './outbox-config.ts';
 import { OutboxWorker } from './outbox-worker.ts';
-import { isPublicPath, PageCache, routedPath } from './page-cache.ts';
+import { PageCache } from './page-cache.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
 import { OverloadedError, RenderLimiter } from './render-limiter.ts';
 import { SecurityHeaders } from './security-headers.ts';
@@ -101,14 +102,14 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)));
     }
     for (const name in headers) res.setHeader(name, headers[name]!);
-    if (pathname === '/events' && req.method === 'GET') return live.connect(req, res, feed.lastId);
+    if (pathname === LIVE_PATH && req.method === 'GET') return live.connect(req, res, feed.lastId);
     if (statics.serve(req, res, pathname)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // Astro reads the buffered body (req.body) instead of the stream.
       (req as IncomingMessage & { body?: Buffer }).body = await readBody(req, limitFor(limits, path));
       // A write through this instance: send what it queued, and for staff writes drop the cache
       // at once (subscriber forms change no public page, so they must not empty it).
-      const staffWrite = pathname.startsWith('/admin') || pathname.startsWith('/api/');
+      const staffWrite = isStaffWritePath(pathname);
       res.once('finish', () => {
         worker?.wake();
         if (!staffWrite) return;
@@ -196,7 +197,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, headers: OutgoingHttp
     res.destroy();
     return;
   }
-  const api = req.url?.startsWith('/api/');
+  const api = isApiPath(req.url ?? '');
   const body = api ? JSON.stringify({ error: { code: REFUSAL_CODES[status] ?? 'invalid_request', message } }) : message;
   res.writeHead(status, { ...headers, 'content-type': api ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   res.end(body);

@@ -28,39 +28,6 @@ interface Entry {
   notModified: OutgoingHttpHeaders;
 }
 
-/**
- * The path as Astro will route it: percent-decoded, repeated slashes and dot segments removed.
- * Classifying the raw path would let `/%61dmin/…` reach an admin page through the public cache.
- */
-export function routedPath(rawPath: string): string {
-  // The common case, on the hot path: nothing encoded, doubled or dotted, so nothing to resolve.
-  if (!/%|\/\/|\/\.\.?(\/|$)/.test(rawPath)) return rawPath;
-  let decoded = rawPath;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    // malformed escapes: Astro answers these itself; classify the raw text
-  }
-  return new URL(decoded.replace(/\/{2,}/g, '/'), 'http://candor.invalid').pathname;
-}
-
-/** Pages reached by a subscriber's secret link: personal, never cached or shared. */
-export function isPersonalPath(path: string): boolean {
-  return path.startsWith('/subscription/') || path.startsWith('/subscribe/confirm/');
-}
-
-export function isPublicPath(method: string | undefined, rawPath: string): boolean {
-  if (method !== 'GET' && method !== 'HEAD') return false;
-  const path = routedPath(rawPath);
-  return !(
-    path === '/admin' ||
-    path.startsWith('/admin/') ||
-    path.startsWith('/api/v1/') ||
-    path === '/events' ||
-    isPersonalPath(path)
-  );
-}
-
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;

@@ -3,8 +3,7 @@ import http from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
-import { adminSession } from './support/admin-session.ts';
-import { axeViolations, expectNoCspViolations, launchBrowser, loggedIn } from './support/browser.ts';
+import { expectNoCspViolations, launchBrowser } from './support/browser.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -72,35 +71,5 @@ describe('widget on another site', () => {
     await expect.poll(() => widget.innerText(), { timeout: 8000 }).toBe('Example Cloud: Partial System Outage');
     expect(await widget.getAttribute('data-indicator')).toBe('major');
     await page.close();
-  });
-});
-
-describe('maintenance pages in a browser', () => {
-  test('no accessibility violations on the public and admin maintenance pages', async () => {
-    const { email, password } = createUserWithToken(server.dbFile, 'support', 'ops@example.com', 'Ops');
-    const admin = await adminSession(server.url, email, password);
-    const start = Date.now() + 3_600_000;
-    const scheduled = await admin.post('/admin/maintenance', [
-      ['title', 'Storage migration'], ['body', 'Uploads pause for up to **10 minutes**.'], ['scheduledFor', new Date(start).toISOString().slice(0, 16)],
-      ['scheduledUntil', new Date(start + 3_600_000).toISOString().slice(0, 16)], ['componentIds', '3'], ['autoStart', 'on'], ['autoComplete', 'on'], ['remindMinutes', '30'],
-    ]);
-    expect(scheduled.status).toBe(303);
-    const path = scheduled.location!.replace(/\?.*$/, '').replace('/admin', '');
-    for (const colorScheme of ['light', 'dark'] as const) {
-      const page = await browser.newPage({ colorScheme, viewport: { width: 375, height: 740 } });
-      for (const url of ['/', path]) {
-        await page.goto(server.url + url);
-        expect(await page.locator('main').innerText()).toContain('Storage migration');
-        expect(await axeViolations(page)).toEqual([]);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-      }
-      await page.close();
-    }
-    const { context, page } = await loggedIn(browser, server.url, email, password);
-    for (const url of ['/admin/maintenance', `/admin${path}`]) {
-      await page.goto(server.url + url);
-      expect(await axeViolations(page)).toEqual([]);
-    }
-    await context.close();
   });
 });
