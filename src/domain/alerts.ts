@@ -4,7 +4,7 @@
 // update or resolve the incident of the alert group. Repeated deliveries change nothing.
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import alertConfig from '../../content/alerts.json' with { type: 'json' };
+import alertConfig from '#content/alerts.json' with { type: 'json' };
 import { alertGroups, components, incidents } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { componentStateSchema } from './components.ts';

@@ -1,5 +1,5 @@
 // The page's identity, edited in content/site.json.
-import site from '../../content/site.json' with { type: 'json' };
+import site from '#content/site.json' with { type: 'json' };
 
 export interface SiteSettings {
   name: string;

@@ -2,7 +2,7 @@
 // rate-limit counters shared by every instance.
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { now } from './columns.ts';
-import { ROLES, TOKEN_SCOPES } from '../../domain/auth/roles.ts';
+import { ROLES, TOKEN_SCOPES } from '#domain/auth/roles.ts';
 
 export const users = sqliteTable(
   'users',

@@ -1,6 +1,6 @@
 // Every state each component has been in, and which incident set it: uptime is computed from this.
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
-import { COMPONENT_STATES } from '../../domain/status.ts';
+import { COMPONENT_STATES } from '#domain/status.ts';
 import { components } from './components.ts';
 import { incidents } from './incidents.ts';
 

@@ -1,7 +1,7 @@
 // Components and their groups.
 import { sqliteTable, integer, real, text, index } from 'drizzle-orm/sqlite-core';
 import { now } from './columns.ts';
-import { COMPONENT_STATES } from '../../domain/status.ts';
+import { COMPONENT_STATES } from '#domain/status.ts';
 
 export const componentGroups = sqliteTable('component_groups', {
   id: integer('id').primaryKey({ autoIncrement: true }),

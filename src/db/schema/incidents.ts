@@ -4,7 +4,7 @@ import { sqliteTable, integer, text, index, primaryKey, uniqueIndex } from 'driz
 import { now } from './columns.ts';
 import { components } from './components.ts';
 import { users } from './auth.ts';
-import { COMPONENT_STATES, INCIDENT_IMPACTS, INCIDENT_STATUSES } from '../../domain/status.ts';
+import { COMPONENT_STATES, INCIDENT_IMPACTS, INCIDENT_STATUSES } from '#domain/status.ts';
 
 export const incidents = sqliteTable(
   'incidents',

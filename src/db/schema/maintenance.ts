@@ -2,7 +2,7 @@
 import { sqliteTable, integer, text, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import { components } from './components.ts';
 import { users } from './auth.ts';
-import { MAINTENANCE_STATUSES } from '../../domain/status.ts';
+import { MAINTENANCE_STATUSES } from '#domain/status.ts';
 
 // Scheduled maintenance: a window announced in advance, started and completed on time (by the
 // clock when automatic), with its own updates. While in progress its components are "under

@@ -3,7 +3,7 @@ import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqli
 import { now } from './columns.ts';
 import { incidents } from './incidents.ts';
 import { subscribers } from './subscribers.ts';
-import { CHANNELS, DELIVERY_STATES, NOTIFICATION_KINDS } from '../../domain/notify/kinds.ts';
+import { CHANNELS, DELIVERY_STATES, NOTIFICATION_KINDS } from '#domain/notify/kinds.ts';
 
 // Something subscribers are told: written in the same transaction as the change it announces,
 // with a snapshot of what to say, so a message sent later says what was true at that moment.

@@ -10,7 +10,7 @@ import {
   EFFECTS,
   REVIEW_STATES,
   SEVERITIES,
-} from '../../domain/rca/vocabulary.ts';
+} from '#domain/rca/vocabulary.ts';
 
 // Post-incident reviews. Everything in these tables is internal, except what a review's
 // published revisions (postmortem_revisions.content) and its public action items carry.

@@ -2,7 +2,7 @@
 import { sqliteTable, integer, text, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { now } from './columns.ts';
 import { components } from './components.ts';
-import { SUBSCRIBER_KINDS, SUBSCRIBER_STATES } from '../../domain/notify/kinds.ts';
+import { SUBSCRIBER_KINDS, SUBSCRIBER_STATES } from '#domain/notify/kinds.ts';
 
 // Email and webhook subscribers. An address is subscribed at most once per kind (unique index);
 // re-subscribing reuses the row, so nobody is ever mailed twice for one event.

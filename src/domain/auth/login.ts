@@ -2,7 +2,7 @@
 // guessed: only failures count, and an account's count is cleared when its owner gets in.
 // Each attempt reserves its place in both budgets before the password is checked (one atomic
 // statement per budget), so parallel guesses cannot all pass a check made before any was counted.
-import type { Db } from '../../db/client.ts';
+import type { Db } from '#db/client.ts';
 import { clearRateLimit, giveBackHit, hitRateLimit, type Limit } from '../rate-limit.ts';
 import type { SessionUser } from './sessions.ts';
 import { authenticateUser } from './users.ts';

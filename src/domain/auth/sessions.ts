@@ -1,8 +1,8 @@
 // Sessions as described by the Lucia guide: the cookie holds a random token, the database holds
 // its SHA-256 as the session id. Sessions last 30 days and are extended when used in the last 15.
 import { eq } from 'drizzle-orm';
-import { sessions, users } from '../../db/schema/index.ts';
-import type { DbOrTx } from '../../db/client.ts';
+import { sessions, users } from '#db/schema/index.ts';
+import type { DbOrTx } from '#db/client.ts';
 import { generateToken, hashToken } from './tokens.ts';
 import type { Role } from './roles.ts';
 

@@ -2,8 +2,8 @@
 // deactivation — never leaving the page without an active admin.
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import { oneTimeTokens, users } from '../../db/schema/index.ts';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { oneTimeTokens, users } from '#db/schema/index.ts';
+import type { Db, DbOrTx } from '#db/client.ts';
 import { recordAudit } from '../audit.ts';
 import { enqueuePersonal } from '../notify/outbox.ts';
 import { staffRecipient } from '../subscribers.ts';

@@ -1,8 +1,8 @@
 // Users, their credentials, API tokens and the one-time first-admin setup link.
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { apiTokens, oneTimeTokens, users } from '../../db/schema/index.ts';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { apiTokens, oneTimeTokens, users } from '#db/schema/index.ts';
+import type { Db, DbOrTx } from '#db/client.ts';
 import { recordAudit } from '../audit.ts';
 import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from '../errors.ts';
 import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';

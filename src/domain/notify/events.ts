@@ -2,8 +2,8 @@
 // snapshots, so an email sent a minute late still tells the state as of its update, and a
 // retry renders exactly the same bytes (which the provider's idempotency check relies on).
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { components, incidents } from '../../db/schema/index.ts';
-import type { DbOrTx } from '../../db/client.ts';
+import { components, incidents } from '#db/schema/index.ts';
+import type { DbOrTx } from '#db/client.ts';
 import type { IncidentView } from '../incident-types.ts';
 import { overallStatus, type ComponentState, type IncidentImpact, type IncidentStatus, type OverallStatus } from '../status.ts';
 import type { BroadcastKind } from './kinds.ts';

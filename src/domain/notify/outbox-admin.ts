@@ -1,7 +1,7 @@
 // The outbox as the admin sees it: counts per channel and state, deliveries with their history,
 // one delivery's exact message, re-sending failures, and skipping what a leaver was still owed.
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import type { Db, DbOrTx } from '#db/client.ts';
 import { idList } from './sql-ids.ts';
 import { recordAudit } from '../audit.ts';
 import { type Channel, type DeliveryState, type NotificationKind } from './kinds.ts';

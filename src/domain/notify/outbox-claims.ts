@@ -3,8 +3,8 @@
 // all its tries, so a batch abandoned by a crashed worker is taken over and never sent twice.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { deliveryBatches } from '../../db/schema/index.ts';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { deliveryBatches } from '#db/schema/index.ts';
+import type { Db, DbOrTx } from '#db/client.ts';
 import { idList } from './sql-ids.ts';
 import { EMAIL_BATCH_SIZE, type Channel, type NotificationKind } from './kinds.ts';
 

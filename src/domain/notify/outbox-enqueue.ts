@@ -1,8 +1,8 @@
 // Writing to the outbox, always inside the transaction of the change being announced: one
 // notification with a snapshot of what to say, and one delivery per subscriber it is for.
 import { sql } from 'drizzle-orm';
-import { notifications } from '../../db/schema/index.ts';
-import type { DbOrTx } from '../../db/client.ts';
+import { notifications } from '#db/schema/index.ts';
+import type { DbOrTx } from '#db/client.ts';
 import { idList } from './sql-ids.ts';
 import {
   BROADCAST_CHANNELS,

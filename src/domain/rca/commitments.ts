@@ -1,8 +1,8 @@
 // Action items, and the public promises among them. A published commitment's completion, drop or
 // new due date is recorded and told to the subscribers of the components the incident affected.
 import { eq, inArray } from 'drizzle-orm';
-import { reviewActionChanges, reviewActions } from '../../db/schema/index.ts';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { reviewActionChanges, reviewActions } from '#db/schema/index.ts';
+import type { Db, DbOrTx } from '#db/client.ts';
 import { recordChange } from '../changes.ts';
 import { NotFoundError, parseInput } from '../errors.ts';
 import type { Author } from '../incidents.ts';

@@ -1,7 +1,7 @@
 // The RCA lint: checks an external summary against RCA-GUIDE.md §3 before customers read it.
 // Errors block publishing (internal material, missing or wrong facts, no commitment); warnings
 // are about tone and need a written acknowledgement from whoever publishes.
-import glossaryFile from '../../../content/glossary.json' with { type: 'json' };
+import glossaryFile from '#content/glossary.json' with { type: 'json' };
 import { formatDuration, formatUtcClock } from '../format.ts';
 import { SECTION_LABELS, SECTIONS, REQUIRED_SECTIONS, type Draft, type SectionKey } from './sections.ts';
 

@@ -2,8 +2,8 @@
 // Public pages read only postmortem_revisions.content and the live status of the commitments
 // listed in it, never the review itself: that is what keeps internal material off the site.
 import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
-import { incidents, postmortemRevisions, reviewActions, reviewIncidents, reviews } from '../../db/schema/index.ts';
-import type { DbOrTx } from '../../db/client.ts';
+import { incidents, postmortemRevisions, reviewActions, reviewIncidents, reviews } from '#db/schema/index.ts';
+import type { DbOrTx } from '#db/client.ts';
 import type { ComponentState } from '../status.ts';
 import type { Phase } from './metrics.ts';
 import type { ReviewView } from './review-types.ts';

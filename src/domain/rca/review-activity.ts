@@ -1,8 +1,8 @@
 // Steps every review write shares: the review's own activity log (with the audit log), its
 // updated time, and the incidents it covers.
 import { eq, inArray } from 'drizzle-orm';
-import { incidents, reviewActivity, reviewIncidents, reviews } from '../../db/schema/index.ts';
-import type { DbOrTx } from '../../db/client.ts';
+import { incidents, reviewActivity, reviewIncidents, reviews } from '#db/schema/index.ts';
+import type { DbOrTx } from '#db/client.ts';
 import { recordAudit } from '../audit.ts';
 import { NotFoundError } from '../errors.ts';
 import { type Author } from '../incidents.ts';

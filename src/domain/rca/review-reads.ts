@@ -14,8 +14,8 @@ import {
   reviews,
   reviewTimeline,
   users,
-} from '../../db/schema/index.ts';
-import type { DbOrTx } from '../../db/client.ts';
+} from '#db/schema/index.ts';
+import type { DbOrTx } from '#db/client.ts';
 import { loadIncidentViews, type IncidentView } from '../incidents.ts';
 import { statusHistorySince } from '../public-page.ts';
 import { worstComponentState } from '../status.ts';

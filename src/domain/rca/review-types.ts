@@ -8,7 +8,7 @@ import {
   reviewFactors,
   reviews,
   reviewTimeline,
-} from '../../db/schema/index.ts';
+} from '#db/schema/index.ts';
 import { type IncidentView } from '../incidents.ts';
 import { type ComponentState } from '../status.ts';
 import { type Deadlines } from './deadlines.ts';

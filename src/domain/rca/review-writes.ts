@@ -1,8 +1,8 @@
 // Writing an internal review: request it, edit its record, and add, change or delete its timeline
 // entries and contributing factors. Each write is one transaction with its activity and audit.
 import { and, eq, inArray } from 'drizzle-orm';
-import { incidents, reviewActions, reviewFactors, reviews, reviewTimeline } from '../../db/schema/index.ts';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { incidents, reviewActions, reviewFactors, reviews, reviewTimeline } from '#db/schema/index.ts';
+import type { Db, DbOrTx } from '#db/client.ts';
 import { ConflictError, InputError, NotFoundError, parseInput, type NotFoundEntity } from '../errors.ts';
 import { type Author } from '../incidents.ts';
 import { latestResolution } from './deadlines.ts';

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, max, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import { postmortemRevisions, reviewAuthors, reviews, users } from '../../db/schema/index.ts';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { postmortemRevisions, reviewAuthors, reviews, users } from '#db/schema/index.ts';
+import type { Db, DbOrTx } from '#db/client.ts';
 import { can, isRole } from '../auth/roles.ts';
 import { recordChange } from '../changes.ts';
 import { ConflictError, InputError, NotFoundError, parseInput } from '../errors.ts';

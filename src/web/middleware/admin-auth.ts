@@ -1,9 +1,9 @@
 // The admin's door: a session cookie (renewed as it nears expiry, cleared when dead), writes only
 // from our own pages (CSRF), and no shared cache for any admin answer.
 import { defineMiddleware } from 'astro:middleware';
-import { getDb } from '../../db/client.ts';
-import { runAs } from '../../domain/audit.ts';
-import { SESSION_COOKIE, validateSessionToken } from '../../domain/auth/sessions.ts';
+import { getDb } from '#db/client.ts';
+import { runAs } from '#domain/audit.ts';
+import { SESSION_COOKIE, validateSessionToken } from '#domain/auth/sessions.ts';
 import { isAdminPath, isOpenAdminPath } from '../paths.ts';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
 

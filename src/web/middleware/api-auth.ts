@@ -1,9 +1,9 @@
 // The automation API's door: every /api/v1 request needs a live bearer token (the API's own
 // description excepted), and whatever it changes is audited as that token.
 import { defineMiddleware } from 'astro:middleware';
-import { getDb } from '../../db/client.ts';
-import { runAs } from '../../domain/audit.ts';
-import { authenticateApiToken } from '../../domain/auth/users.ts';
+import { getDb } from '#db/client.ts';
+import { runAs } from '#domain/audit.ts';
+import { authenticateApiToken } from '#domain/auth/users.ts';
 import { apiError } from '../api.ts';
 import { needsApiToken } from '../paths.ts';
 

@@ -1,4 +1,4 @@
-import { componentsDocument } from '../../../domain/statuspage-api.ts';
-import { publicJsonRoute } from '../../../web/public-api.ts';
+import { componentsDocument } from '#domain/statuspage-api.ts';
+import { publicJsonRoute } from '#web/public-api.ts';
 
 export const GET = publicJsonRoute(componentsDocument);

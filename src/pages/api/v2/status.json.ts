@@ -1,4 +1,4 @@
-import { statusDocument } from '../../../domain/statuspage-api.ts';
-import { publicJsonRoute } from '../../../web/public-api.ts';
+import { statusDocument } from '#domain/statuspage-api.ts';
+import { publicJsonRoute } from '#web/public-api.ts';
 
 export const GET = publicJsonRoute(statusDocument);

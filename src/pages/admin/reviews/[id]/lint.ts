@@ -2,15 +2,15 @@
 // run against the text in the editor (not yet saved) and the review's current record. Linting is
 // part of editing, so it takes the role that saving does (as the review pages check it).
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../../db/client.ts';
-import { can } from '../../../../domain/auth/roles.ts';
-import { InputError, NotFoundError } from '../../../../domain/errors.ts';
-import { countBySeverity, LINT_RULES } from '../../../../domain/rca/lint.ts';
-import { lintReview } from '../../../../domain/rca/lint-context.ts';
-import { loadReview } from '../../../../domain/rca/reviews.ts';
-import { toDraft } from '../../../../domain/rca/sections.ts';
-import { readJsonObject } from '../../../../web/api.ts';
-import { routeId } from '../../../../web/route-id.ts';
+import { getDb } from '#db/client.ts';
+import { can } from '#domain/auth/roles.ts';
+import { InputError, NotFoundError } from '#domain/errors.ts';
+import { countBySeverity, LINT_RULES } from '#domain/rca/lint.ts';
+import { lintReview } from '#domain/rca/lint-context.ts';
+import { loadReview } from '#domain/rca/reviews.ts';
+import { toDraft } from '#domain/rca/sections.ts';
+import { readJsonObject } from '#web/api.ts';
+import { routeId } from '#web/route-id.ts';
 
 export const POST: APIRoute = async ({ params, request, locals }) => {
   // The middleware has already sent anyone without a session to the login page.

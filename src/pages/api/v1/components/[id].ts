@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../../db/client.ts';
-import { deleteComponent, getComponent, setComponentStatus, updateComponent } from '../../../../domain/components.ts';
-import { componentJson } from '../../../../domain/api-shapes.ts';
-import { forbidden, handleApi, json, parseId, readJsonObject } from '../../../../web/api.ts';
+import { getDb } from '#db/client.ts';
+import { deleteComponent, getComponent, setComponentStatus, updateComponent } from '#domain/components.ts';
+import { componentJson } from '#domain/api-shapes.ts';
+import { forbidden, handleApi, json, parseId, readJsonObject } from '#web/api.ts';
 
 export const GET: APIRoute = ({ params }) =>
   handleApi(async () => json({ component: componentJson(await getComponent(getDb(), parseId(params.id, 'Component'))) }));

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../../db/client.ts';
-import { createComponent, listComponents } from '../../../../domain/components.ts';
-import { componentJson } from '../../../../domain/api-shapes.ts';
-import { forbidden, handleApi, json, readJsonObject } from '../../../../web/api.ts';
+import { getDb } from '#db/client.ts';
+import { createComponent, listComponents } from '#domain/components.ts';
+import { componentJson } from '#domain/api-shapes.ts';
+import { forbidden, handleApi, json, readJsonObject } from '#web/api.ts';
 
 export const GET: APIRoute = () => handleApi(async () => json({ components: (await listComponents(getDb())).map(componentJson) }));
 

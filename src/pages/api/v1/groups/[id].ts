@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../../db/client.ts';
-import { deleteGroup, updateGroup } from '../../../../domain/components.ts';
-import { groupJson } from '../../../../domain/api-shapes.ts';
-import { forbidden, handleApi, json, parseId, readJsonObject } from '../../../../web/api.ts';
+import { getDb } from '#db/client.ts';
+import { deleteGroup, updateGroup } from '#domain/components.ts';
+import { groupJson } from '#domain/api-shapes.ts';
+import { forbidden, handleApi, json, parseId, readJsonObject } from '#web/api.ts';
 
 export const PUT: APIRoute = ({ params, request, locals }) =>
   handleApi(async () => {

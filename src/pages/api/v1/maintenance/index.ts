@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../../db/client.ts';
-import { listMaintenancePage, scheduleMaintenance } from '../../../../domain/maintenance.ts';
-import { maintenanceJson } from '../../../../domain/api-shapes.ts';
-import { publicUrl } from '../../../../domain/public-url.ts';
-import { forbidden, handleApi, json, pageRequest, pagination, readJsonObject } from '../../../../web/api.ts';
+import { getDb } from '#db/client.ts';
+import { listMaintenancePage, scheduleMaintenance } from '#domain/maintenance.ts';
+import { maintenanceJson } from '#domain/api-shapes.ts';
+import { publicUrl } from '#domain/public-url.ts';
+import { forbidden, handleApi, json, pageRequest, pagination, readJsonObject } from '#web/api.ts';
 
 export const GET: APIRoute = ({ url }) =>
   handleApi(async () => {

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../../db/client.ts';
-import { getSubscriber, unsubscribeById } from '../../../../domain/subscribers.ts';
-import { subscriberJson } from '../../../../domain/api-shapes.ts';
-import { forbidden, handleApi, json, parseId } from '../../../../web/api.ts';
+import { getDb } from '#db/client.ts';
+import { getSubscriber, unsubscribeById } from '#domain/subscribers.ts';
+import { subscriberJson } from '#domain/api-shapes.ts';
+import { forbidden, handleApi, json, parseId } from '#web/api.ts';
 
 export const GET: APIRoute = ({ params, locals }) =>
   handleApi(async () => {

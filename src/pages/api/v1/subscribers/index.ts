@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../../db/client.ts';
-import { parseInput } from '../../../../domain/errors.ts';
-import { addWebhookSubscriber, listSubscribers, subscriberFilterSchema } from '../../../../domain/subscribers.ts';
-import { subscriberJson } from '../../../../domain/api-shapes.ts';
-import { forbidden, handleApi, json, pageRequest, pagination, readJsonObject } from '../../../../web/api.ts';
+import { getDb } from '#db/client.ts';
+import { parseInput } from '#domain/errors.ts';
+import { addWebhookSubscriber, listSubscribers, subscriberFilterSchema } from '#domain/subscribers.ts';
+import { subscriberJson } from '#domain/api-shapes.ts';
+import { forbidden, handleApi, json, pageRequest, pagination, readJsonObject } from '#web/api.ts';
 
 /** Subscribers (never their manage tokens or webhook secrets); `?q=`, `?state=`, `?kind=` filter. */
 export const GET: APIRoute = ({ url, locals }) =>

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../../db/client.ts';
-import { deleteTemplate, getTemplate, updateTemplate } from '../../../../domain/templates.ts';
-import { templateJson } from '../../../../domain/api-shapes.ts';
-import { forbidden, handleApi, json, parseId, readJsonObject } from '../../../../web/api.ts';
+import { getDb } from '#db/client.ts';
+import { deleteTemplate, getTemplate, updateTemplate } from '#domain/templates.ts';
+import { templateJson } from '#domain/api-shapes.ts';
+import { forbidden, handleApi, json, parseId, readJsonObject } from '#web/api.ts';
 
 export const GET: APIRoute = ({ params }) => handleApi(async () => json({ template: templateJson(await getTemplate(getDb(), parseId(params.id, 'Template'))) }));
 

@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../../../db/client.ts';
-import { getMaintenance, rescheduleMaintenance } from '../../../../../domain/maintenance.ts';
-import { maintenanceJson } from '../../../../../domain/api-shapes.ts';
-import { publicUrl } from '../../../../../domain/public-url.ts';
-import { forbidden, handleApi, json, parseId, readJsonObject } from '../../../../../web/api.ts';
+import { getDb } from '#db/client.ts';
+import { getMaintenance, rescheduleMaintenance } from '#domain/maintenance.ts';
+import { maintenanceJson } from '#domain/api-shapes.ts';
+import { publicUrl } from '#domain/public-url.ts';
+import { forbidden, handleApi, json, parseId, readJsonObject } from '#web/api.ts';
 
 export const GET: APIRoute = ({ params }) =>
   handleApi(async () => json({ maintenance: maintenanceJson(await getMaintenance(getDb(), parseId(params.id, 'Maintenance')), publicUrl()) }));

@@ -1,9 +1,9 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../../../../db/client.ts';
-import { postMaintenanceUpdate } from '../../../../../domain/maintenance.ts';
-import { maintenanceJson } from '../../../../../domain/api-shapes.ts';
-import { publicUrl } from '../../../../../domain/public-url.ts';
-import { forbidden, handleApi, json, parseId, readJsonObject } from '../../../../../web/api.ts';
+import { getDb } from '#db/client.ts';
+import { postMaintenanceUpdate } from '#domain/maintenance.ts';
+import { maintenanceJson } from '#domain/api-shapes.ts';
+import { publicUrl } from '#domain/public-url.ts';
+import { forbidden, handleApi, json, parseId, readJsonObject } from '#web/api.ts';
 
 export const POST: APIRoute = ({ params, request, locals }) =>
   handleApi(async () => {
