@@ -32,7 +32,7 @@ test('passwords are stored as argon2id hashes and checked', async () => {
 test('sessions: only the token hash is stored; they expire, renew in their last 15 days, and can all be ended', async () => {
   const user = await createUser(db, { email: 'a@example.com', name: 'A', role: 'support', password: 'long enough pw' });
   const t0 = Date.UTC(2026, 0, 1);
-  const { token, session } = await createSession(db, user.id, t0);
+  const { token } = await createSession(db, user.id, t0);
   expect(token).toMatch(/^[a-z2-7]{32}$/);
   const [row] = await db.select().from(sessions);
   expect(row.id).toBe(hashToken(token));

@@ -193,7 +193,7 @@ function badJsonFields(op: Operation, base: Record<string, unknown>): FuzzReques
       for (const [type, wrong] of Object.entries(WRONG_TYPES)) if (!accepted.has(type)) send(`${type} for ${name}`, withValue(base, path, wrong));
     }
     if (isId) {
-      for (const wrong of nonCanonicalIds(value as number)) send(`id ${JSON.stringify(wrong)} in ${name}`, withValue(base, path, wrong), 400);
+      for (const wrong of nonCanonicalIds(value)) send(`id ${JSON.stringify(wrong)} in ${name}`, withValue(base, path, wrong), 400);
       for (const wrong of NON_ID_NUMBERS) send(`id ${wrong} in ${name}`, withValue(base, path, wrong), 400);
     }
   }

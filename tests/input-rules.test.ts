@@ -3,7 +3,7 @@
 // text, other control characters and lone surrogates are not, and an id has exactly one spelling.
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { InputError, parseInput } from '../src/domain/errors.ts';
+import { type InputError, parseInput } from '../src/domain/errors.ts';
 import { canonicalId, idSchema, timeInput } from '../src/domain/input.ts';
 import { inspectText, MAX_INPUT_DEPTH } from '../src/domain/text-rules.ts';
 

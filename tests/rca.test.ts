@@ -14,7 +14,6 @@ import { getPostmortem, rcaStatusForIncident } from '../src/domain/rca/postmorte
 import { currentSources, detectDrift } from '../src/domain/rca/reduce.ts';
 import { effectiveDeadlines } from '../src/domain/rca/deadlines.ts';
 import { deleteChild, loadReview, requestReview, saveFactor, saveTimelineEntry, updateReview } from '../src/domain/rca/reviews.ts';
-import { emptyDraft } from '../src/domain/rca/sections.ts';
 import { allowedDowntimeMs, slaImpact } from '../src/domain/rca/sla.ts';
 import { renderTimelineSvg, reviewTimelineSvg } from '../src/domain/rca/timeline-svg.ts';
 import { approve, assignOwner, checkReview, draftHash, latestRevisionSources, publish, reduceToDraft, requestChanges, saveDraft, submitForReview } from '../src/domain/rca/workflow.ts';

@@ -64,7 +64,7 @@ export function serializeWrites(client: Client): Client {
     execute: ((stmt: InStatement | string, args?: InArgs) =>
       isRead(stmt)
         ? client.execute(stmt as string, args)
-        : lock.run(() => client.execute(stmt as string, args))) as Client['execute'],
+        : lock.run(() => client.execute(stmt as string, args))),
     batch: (stmts, mode) => lock.run(() => client.batch(stmts, mode)),
     migrate: (stmts) => lock.run(() => client.migrate(stmts)),
     executeMultiple: (sql) => lock.run(() => client.executeMultiple(sql)),
@@ -94,7 +94,7 @@ export function serializeWrites(client: Client): Client {
         },
       };
       return handle;
-    }) as Client['transaction'],
+    }),
   };
   return new Proxy(client, {
     get(target, prop, receiver) {

@@ -21,7 +21,7 @@ const SYSTEM: Actor = { kind: 'system', id: null, name: 'Candor' };
 // One store for the process, even though the server and the built pages load this module twice.
 const KEY = Symbol.for('candor.audit.actor');
 const store: AsyncLocalStorage<Actor> = ((globalThis as Record<symbol, unknown>)[KEY] as AsyncLocalStorage<Actor> | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[KEY] = new AsyncLocalStorage<Actor>()) as AsyncLocalStorage<Actor>;
+  ((globalThis as Record<symbol, unknown>)[KEY] = new AsyncLocalStorage<Actor>());
 
 /** Runs `fn` with `actor` as the one responsible for every change it makes. */
 export function runAs<T>(actor: Actor, fn: () => T): T {

@@ -164,7 +164,7 @@ export async function applyComponentStates(
   const flips: { row: Component; changeId: number; oldStatus: ComponentState; newStatus: ComponentState }[] = [];
   for (const [id, newStatus] of states) {
     const row = byId.get(id)!;
-    const oldStatus = row.status as ComponentState;
+    const oldStatus = row.status;
     changes.push({ componentId: id, name: row.name, oldStatus, newStatus });
     if (oldStatus === newStatus) continue;
     await tx.update(components).set({ status: newStatus, updatedAt: at }).where(eq(components.id, id));

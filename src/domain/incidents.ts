@@ -9,13 +9,7 @@ import { applyComponentStates, componentStateSchema } from './components.ts';
 import { ConflictError, NotFoundError, oneOf, parseInput } from './errors.ts';
 import { idKeySchema, timeInput } from './input.ts';
 import { notifyIncident } from './notify/events.ts';
-import {
-  INCIDENT_IMPACTS,
-  INCIDENT_STATUSES,
-  type ComponentState,
-  type IncidentImpact,
-  type IncidentStatus,
-} from './status.ts';
+import { INCIDENT_IMPACTS, INCIDENT_STATUSES, type ComponentState, type IncidentStatus } from './status.ts';
 import type { AffectedComponent, Author, Incident, IncidentUpdateView, IncidentView } from './incident-types.ts';
 
 export type { AffectedComponent, Author, Incident, IncidentUpdate, IncidentUpdateView, IncidentView } from './incident-types.ts';
@@ -197,21 +191,21 @@ export async function loadIncidentViews(db: DbOrTx, rows: Incident[]): Promise<I
     list.push({
       componentId: a.componentId,
       name: componentNames.get(a.componentId) ?? `Component ${a.componentId}`,
-      oldStatus: a.oldStatus as ComponentState,
-      newStatus: a.newStatus as ComponentState,
+      oldStatus: a.oldStatus,
+      newStatus: a.newStatus,
     });
     affectedByUpdate.set(a.updateId, list);
   }
   const updatesByIncident = new Map<number, IncidentUpdateView[]>();
   for (const u of updates) {
     const list = updatesByIncident.get(u.incidentId) ?? [];
-    list.push({ ...u, status: u.status as IncidentStatus, affected: affectedByUpdate.get(u.id) ?? [] });
+    list.push({ ...u, status: u.status, affected: affectedByUpdate.get(u.id) ?? [] });
     updatesByIncident.set(u.incidentId, list);
   }
   return rows.map((r) => ({
     ...r,
-    impact: r.impact as IncidentImpact,
-    status: r.status as IncidentStatus,
+    impact: r.impact,
+    status: r.status,
     updates: updatesByIncident.get(r.id) ?? [],
   }));
 }

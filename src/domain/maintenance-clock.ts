@@ -4,7 +4,7 @@ import { and, asc, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import { maintenances } from '../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 import { runAs } from './audit.ts';
-import { isMaintenanceActive, type MaintenanceStatus } from './status.ts';
+import { isMaintenanceActive } from './status.ts';
 import { notifyMaintenance, transition } from './maintenance-transition.ts';
 
 const CLOCK = { id: null, name: 'Automatic' };
@@ -41,7 +41,7 @@ async function tickClock(db: Db, now: number): Promise<ClockResult> {
     await db.transaction(async (tx) => {
       const [row] = await tx.select().from(maintenances).where(eq(maintenances.id, m.id));
       if (!row || row.updatedAt !== m.updatedAt || row.status !== m.status) return; // someone else moved it
-      const status = row.status as MaintenanceStatus;
+      const status = row.status;
       if (status === 'scheduled' && row.autoStart && row.scheduledFor <= now) {
         // Starting supersedes a reminder that never went out.
         await tx.update(maintenances).set({ remindedAt: row.remindedAt ?? now }).where(eq(maintenances.id, row.id));

@@ -4,7 +4,6 @@ import { and, asc, count, desc, eq, gte, inArray, lt } from 'drizzle-orm';
 import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { NotFoundError } from './errors.ts';
-import { type ComponentState, type MaintenanceStatus } from './status.ts';
 import type { MaintenanceRow, MaintenanceView } from './maintenance-schemas.ts';
 
 export async function loadMaintenanceViews(db: DbOrTx, rows: MaintenanceRow[]): Promise<MaintenanceView[]> {
@@ -21,11 +20,11 @@ export async function loadMaintenanceViews(db: DbOrTx, rows: MaintenanceRow[]): 
   ]);
   return rows.map((r) => ({
     ...r,
-    status: r.status as MaintenanceStatus,
-    components: links.filter((l) => l.maintenanceId === r.id).map((l) => ({ id: l.id, name: l.name, status: l.status as ComponentState })),
+    status: r.status,
+    components: links.filter((l) => l.maintenanceId === r.id).map((l) => ({ id: l.id, name: l.name, status: l.status })),
     updates: updates
       .filter((u) => u.maintenanceId === r.id)
-      .map((u) => ({ id: u.id, status: u.status as MaintenanceStatus, body: u.body, createdAt: u.createdAt, authorName: u.authorName })),
+      .map((u) => ({ id: u.id, status: u.status, body: u.body, createdAt: u.createdAt, authorName: u.authorName })),
   }));
 }
 

@@ -1,7 +1,7 @@
 // What a maintenance window is and accepts: its row and view types, the payload its messages are
 // rendered from, and the zod schemas for scheduling and for updates.
 import { z } from 'zod';
-import { maintenances } from '../db/schema/index.ts';
+import { type maintenances } from '../db/schema/index.ts';
 import { oneOf } from './errors.ts';
 import { idSchema, numberInput, timeInput } from './input.ts';
 import { type PageSnapshot } from './notify/events.ts';

@@ -41,7 +41,7 @@ const KIND_FOR_STATUS: Record<MaintenanceStatus, BroadcastKind> = {
 export async function transition(tx: DbOrTx, id: number, status: MaintenanceStatus, message: string, notify: boolean, author: Author, now: number): Promise<MaintenanceView> {
   const [row] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
   if (!row) throw new NotFoundError('maintenance', id);
-  const from = row.status as MaintenanceStatus;
+  const from = row.status;
   if (!MAINTENANCE_TRANSITIONS[from].includes(status)) {
     throw new ConflictError(`A maintenance that is "${MAINTENANCE_STATUS_LABELS[from]}" cannot become "${MAINTENANCE_STATUS_LABELS[status]}".`);
   }
@@ -64,7 +64,7 @@ export async function transition(tx: DbOrTx, id: number, status: MaintenanceStat
     for (const c of current) {
       await tx.update(maintenanceComponents).set({ priorStatus: c.status }).where(and(eq(maintenanceComponents.maintenanceId, id), eq(maintenanceComponents.componentId, c.id)));
     }
-    await applyComponentStates(tx, new Map(current.map((c) => [c.id, 'under_maintenance' as ComponentState])), now);
+    await applyComponentStates(tx, new Map(current.map((c) => [c.id, 'under_maintenance'])), now);
   }
   if (ending && links.length) {
     // A component someone moved by hand during the window keeps what they set.

@@ -88,7 +88,7 @@ export interface Operation {
 
 const one = <K extends string>(key: K, schema: z.ZodType) => z.object({ [key]: schema } as Record<K, z.ZodType>);
 const many = <K extends string>(key: K, schema: z.ZodType, paged = false) =>
-  z.object({ [key]: z.array(schema), ...(paged ? { pagination: Pagination } : {}) } as Record<string, z.ZodType>);
+  z.object({ [key]: z.array(schema), ...(paged ? { pagination: Pagination } : {}) });
 
 export const OPERATIONS: Operation[] = [
   { id: 'listComponents', method: 'get', path: '/components', summary: 'List components', tag: 'Components', success: { status: 200, schema: many('components', Component) } },

@@ -60,7 +60,7 @@ export async function statusHistorySince(db: DbOrTx, windowStart: number): Promi
     history.set(id, list);
   };
   for (const row of before) push(Number(row.component_id), { status: row.status as ComponentState, changedAt: Number(row.changed_at) });
-  for (const row of inside) push(row.componentId, { status: row.status as ComponentState, changedAt: row.changedAt });
+  for (const row of inside) push(row.componentId, { status: row.status, changedAt: row.changedAt });
   return history;
 }
 
@@ -68,7 +68,7 @@ export async function loadComponentViews(db: DbOrTx, now: number): Promise<{ gro
   const [groups, comps, history] = await Promise.all([listGroups(db), listComponents(db), statusHistorySince(db, startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS)]);
   const views: ComponentView[] = comps.map((c) => ({
     ...c,
-    status: c.status as ComponentState,
+    status: c.status,
     uptime: computeUptime(history.get(c.id) ?? [], now),
   }));
   const groupViews: GroupView[] = groups

@@ -2,14 +2,23 @@
 // field names, enumerations and ordering as Statuspage documents them, so clients, aggregators
 // and monitoring tools written for Statuspage read Candor unchanged. Only public data goes in.
 import { and, desc, isNull, max } from 'drizzle-orm';
-import { components as componentsTable, incidents as incidentsTable, maintenances as maintenancesTable } from '../db/schema/index.ts';
+import {
+  components as componentsTable,
+  incidents as incidentsTable,
+  maintenances as maintenancesTable,
+} from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
 import { loadIncidentViews, publicIncident } from './incidents.ts';
 import { incidentSnapshot, type IncidentSnapshot, type PageSnapshot } from './notify/events.ts';
-import { loadActiveMaintenance, loadRecentMaintenance, loadUpcomingMaintenance, type MaintenancePayload } from './maintenance.ts';
+import {
+  loadActiveMaintenance,
+  loadRecentMaintenance,
+  loadUpcomingMaintenance,
+  type MaintenancePayload,
+} from './maintenance.ts';
 import { incidentLink, maintenanceLink, type MessageContext } from './notify/links.ts';
-import { overallStatus, worstComponentState, type ComponentState, type IncidentImpact, type OverallStatus } from './status.ts';
+import { overallStatus, worstComponentState, type OverallStatus } from './status.ts';
 import { isoOrNull as iso } from './format.ts';
 
 /** Statuspage ids are strings; groups get their own prefix so they never collide with components. */
@@ -106,7 +115,7 @@ function componentJson(ctx: MessageContext, c: Component) {
   return {
     id: componentCode(c.id),
     name: c.name,
-    status: c.status as ComponentState,
+    status: c.status,
     created_at: iso(c.createdAt),
     updated_at: iso(c.updatedAt),
     position: c.position,
@@ -125,7 +134,7 @@ function groupJson(ctx: MessageContext, g: ComponentGroup, members: Component[])
   return {
     id: groupCode(g.id),
     name: g.name,
-    status: worstComponentState(members.map((m) => m.status as ComponentState)),
+    status: worstComponentState(members.map((m) => m.status)),
     created_at: iso(g.createdAt),
     updated_at: iso(updatedAt),
     position: g.position,
@@ -186,9 +195,9 @@ export async function pageUpdatedAt(db: DbOrTx): Promise<number | null> {
 }
 
 export async function loadStatus(db: DbOrTx, componentsJson?: ComponentJson[]): Promise<OverallStatus> {
-  const states = componentsJson ? componentsJson.filter((c) => !c.group).map((c) => c.status) : (await listComponents(db)).map((c) => c.status as ComponentState);
+  const states = componentsJson ? componentsJson.filter((c) => !c.group).map((c) => c.status) : (await listComponents(db)).map((c) => c.status);
   const open = await db.select({ impact: incidentsTable.impact }).from(incidentsTable).where(and(isNull(incidentsTable.resolvedAt), publicIncident));
-  return overallStatus(states, open.map((o) => o.impact as IncidentImpact));
+  return overallStatus(states, open.map((o) => o.impact));
 }
 
 // ---------------------------------------------------------------- the /api/v2 documents

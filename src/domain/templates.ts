@@ -36,8 +36,8 @@ type Row = typeof incidentTemplates.$inferSelect;
 
 const toTemplate = (r: Row): IncidentTemplate => ({
   ...r,
-  status: r.status as IncidentStatus,
-  impact: r.impact as IncidentImpact,
+  status: r.status,
+  impact: r.impact,
   components: JSON.parse(r.components) as Record<string, ComponentState>,
 });
 

@@ -5,6 +5,7 @@
 // Imports nothing, so both the domain (parseInput) and the web edge (readForm) use it.
 
 // Tab, LF and CR are how people write multi-line text; every other C0 control and DEL is not.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** Deeper than anything Candor reads (an Alertmanager label is four levels down). */

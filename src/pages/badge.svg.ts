@@ -6,7 +6,6 @@ import { componentBadge, renderBadge } from '../domain/badge.ts';
 import { getComponent } from '../domain/components.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { loadStatus } from '../domain/statuspage-api.ts';
-import type { ComponentState } from '../domain/status.ts';
 import { routeId } from '../web/route-id.ts';
 
 const HEADERS = { 'content-type': 'image/svg+xml; charset=utf-8', 'access-control-allow-origin': '*' };
@@ -23,7 +22,7 @@ export const GET: APIRoute = async ({ url }) => {
   if (id === null) return text('component must be a component id, for example ?component=1.', 400);
   try {
     const component = await getComponent(getDb(), id);
-    return new Response(componentBadge(component.name, component.status as ComponentState), { headers: HEADERS });
+    return new Response(componentBadge(component.name, component.status), { headers: HEADERS });
   } catch (error) {
     if (error instanceof NotFoundError) return text(error.message, 404);
     throw error;

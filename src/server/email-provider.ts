@@ -43,7 +43,7 @@ export class ResendProvider implements EmailProvider {
     const { data, error, headers } = await this.#resend.batch.send(payload, {
       idempotencyKey,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    } as Parameters<Resend['batch']['send']>[1]);
+    });
     if (!error) {
       const ids = emails.map((_, i) => data?.data?.[i]?.id ?? null);
       const limit = Number(headers?.['ratelimit-limit']);

@@ -59,7 +59,7 @@ export async function validateSessionToken(db: DbOrTx, token: string, now = Date
   const { disabledAt: _disabled, ...user } = row.user;
   return {
     session: { id: row.session.id, userId: row.session.userId, expiresAt: row.session.expiresAt },
-    user: { ...user, role: user.role as Role },
+    user: { ...user, role: user.role },
     renewed,
   };
 }

@@ -43,7 +43,7 @@ export async function listTeam(db: DbOrTx): Promise<TeamMember[]> {
     .select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt, disabledAt: users.disabledAt })
     .from(users)
     .orderBy(asc(users.name));
-  return rows.map((r) => ({ ...r, role: r.role as Role }));
+  return rows.map((r) => ({ ...r, role: r.role }));
 }
 
 async function member(tx: DbOrTx, id: number) {
@@ -92,7 +92,7 @@ export async function inviteUser(db: Db, input: unknown, now = Date.now()): Prom
     const token = await issueLink(tx, row.id, 'invite', now);
     await mailLink(tx, row, 'invite', token, now);
     await recordAudit(tx, { action: 'user.invite', subjectType: 'user', subjectId: row.id, after: data }, now);
-    return { user: { id: row.id, email: row.email, name: row.name, role: row.role as Role, createdAt: row.createdAt, disabledAt: null }, token };
+    return { user: { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.createdAt, disabledAt: null }, token };
   });
 }
 
@@ -114,7 +114,7 @@ export async function passwordLinkUser(db: DbOrTx, token: string, now = Date.now
   if (!link || link.usedAt !== null || link.expiresAt <= now || link.userId === null || !(PASSWORD_LINK_PURPOSES as readonly string[]).includes(link.purpose)) return null;
   const [row] = await db.select().from(users).where(eq(users.id, link.userId));
   if (!row || row.disabledAt !== null) return null;
-  return { user: { ...row, role: row.role as Role }, purpose: link.purpose as PasswordLinkPurpose };
+  return { user: { ...row, role: row.role }, purpose: link.purpose as PasswordLinkPurpose };
 }
 
 /** Sets the password from a one-time link; the link is spent and every other session ends. */

@@ -44,7 +44,7 @@ export async function createUser(db: DbOrTx, input: unknown, now = Date.now()): 
     .values({ email: data.email, name: data.name, role: data.role, passwordHash, createdAt: now })
     .returning();
   await recordAudit(db, { action: 'user.create', subjectType: 'user', subjectId: row.id, after: { email: row.email, name: row.name, role: row.role } }, now);
-  return { id: row.id, email: row.email, name: row.name, role: row.role as Role };
+  return { id: row.id, email: row.email, name: row.name, role: row.role };
 }
 
 /** Returns the user for a correct email and password, or null; both failures look the same. */
@@ -55,7 +55,7 @@ export async function authenticateUser(db: DbOrTx, email: string, password: stri
     return null;
   }
   if (!(await verifyPassword(row.passwordHash, password)) || row.disabledAt !== null) return null;
-  return { id: row.id, email: row.email, name: row.name, role: row.role as Role };
+  return { id: row.id, email: row.email, name: row.name, role: row.role };
 }
 
 const apiTokenSchema = z.object({
@@ -80,7 +80,7 @@ export async function authenticateApiToken(db: DbOrTx, token: string, now = Date
     .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), isNull(users.disabledAt)));
   if (!row) return null;
   await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
-  return { id: row.id, email: row.email, name: row.name, role: row.role as Role, scope: isTokenScope(row.scope) ? row.scope : 'read' };
+  return { id: row.id, email: row.email, name: row.name, role: row.role, scope: isTokenScope(row.scope) ? row.scope : 'read' };
 }
 
 /** The user's tokens, active first; revoked ones stay listed (with when) so the owner can see they ended. */

@@ -9,7 +9,7 @@ import { overallStatus, type ComponentState, type IncidentImpact, type IncidentS
 import type { BroadcastKind } from './kinds.ts';
 import { enqueueBroadcast } from './outbox.ts';
 
-export interface PageSnapshot extends OverallStatus {}
+export type PageSnapshot = OverallStatus;
 
 export interface AffectedSnapshot {
   componentId: number;
@@ -77,8 +77,8 @@ export async function pageSnapshot(tx: DbOrTx): Promise<PageSnapshot> {
   const states = await tx.select({ status: components.status }).from(components);
   const open = await tx.select({ impact: incidents.impact }).from(incidents).where(and(isNull(incidents.resolvedAt), eq(incidents.published, true)));
   return overallStatus(
-    states.map((s) => s.status as ComponentState),
-    open.map((i) => i.impact as IncidentImpact),
+    states.map((s) => s.status),
+    open.map((i) => i.impact),
   );
 }
 

@@ -40,7 +40,7 @@ export async function saveActionItem(db: Db, reviewId: number, childId: number |
 
 function describeChanges(old: ActionRow, next: { status: ActionStatus; dueAt: number; title: string }): string {
   const parts = [next.title];
-  if (old.status !== next.status) parts.push(`${ACTION_STATUS_LABELS[old.status as ActionStatus]} → ${ACTION_STATUS_LABELS[next.status]}`);
+  if (old.status !== next.status) parts.push(`${ACTION_STATUS_LABELS[old.status]} → ${ACTION_STATUS_LABELS[next.status]}`);
   if (old.dueAt !== next.dueAt) parts.push(`due ${formatUtcDay(old.dueAt)} → ${formatUtcDay(next.dueAt)}`);
   return parts.join(' — ');
 }

@@ -9,7 +9,7 @@ import type { Phase } from './metrics.ts';
 import type { ReviewView } from './review-types.ts';
 import { effectiveDeadlines, latestResolution } from './deadlines.ts';
 import type { Draft } from './sections.ts';
-import { isOpenAction, type ActionCategory, type ActionStatus, type Effect, type ReviewState, type Severity, type TimelineKind } from './vocabulary.ts';
+import { isOpenAction, type ActionCategory, type ActionStatus, type Effect, type TimelineKind } from './vocabulary.ts';
 
 export interface PublicTimelineEntry {
   at: number;
@@ -93,7 +93,7 @@ async function liveCommitments(db: DbOrTx, content: PostmortemContent, now: numb
   return content.commitments.flatMap((c) => {
     const row = live.get(c.actionId);
     if (!row) return [];
-    const status = row.status as ActionStatus;
+    const status = row.status;
     return [{
       text: c.text,
       category: c.category,
@@ -171,7 +171,7 @@ export async function rcaStatusForIncident(db: DbOrTx, incidentId: number, now =
       .innerJoin(incidents, eq(incidents.id, reviewIncidents.incidentId))
       .where(eq(reviewIncidents.reviewId, row.id));
     const deadlines = effectiveDeadlines(
-      { ...row, resolvedAt: row.resolvedAt ?? latestResolution(covered), severity: row.severity as Severity, state: row.state as ReviewState },
+      { ...row, resolvedAt: row.resolvedAt ?? latestResolution(covered), severity: row.severity, state: row.state },
       false,
       now,
     );

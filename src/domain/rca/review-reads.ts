@@ -23,11 +23,10 @@ import { effectiveDeadlines, latestResolution } from './deadlines.ts';
 import { computeMetrics, MOMENTS, type KeyMoments } from './metrics.ts';
 import { monthBounds, slaImpact, type SlaImpact } from './sla.ts';
 import { toDraft } from './sections.ts';
-import { OPEN_ACTION_STATUSES, type DetectedBy, type ReviewState, type Severity } from './vocabulary.ts';
+import { OPEN_ACTION_STATUSES, type ReviewState } from './vocabulary.ts';
 import type {
   TimelineEntry,
   Factor,
-  ActionItem,
   AffectedComponentSummary,
   ReviewView,
   ReviewListItem,
@@ -90,13 +89,13 @@ export async function loadReview(tx: DbOrTx, id: number, now = Date.now()): Prom
   const resolvedAt = row.resolvedAt ?? latestResolution(incidentRows);
   const affected = affectedOf(views);
   const sla = await loadSlaImpact(tx, affected, row.startedAt ?? incidentRows[0]?.startedAt ?? null, now);
-  const state = row.state as ReviewState;
-  const severity = row.severity as Severity;
+  const state = row.state;
+  const severity = row.severity;
   return {
     ...row,
     severity,
     state,
-    detectedBy: row.detectedBy as DetectedBy,
+    detectedBy: row.detectedBy,
     fiveWhys: JSON.parse(row.fiveWhys) as string[],
     draft: toDraft(JSON.parse(row.draft)),
     draftSources: JSON.parse(row.draftSources),
@@ -106,7 +105,7 @@ export async function loadReview(tx: DbOrTx, id: number, now = Date.now()): Prom
     approver: await userName(tx, row.approvedBy),
     timeline: timeline as TimelineEntry[],
     factors: factors as Factor[],
-    actions: actions as ActionItem[],
+    actions: actions,
     actionChanges,
     activity,
     revisions,
@@ -134,8 +133,8 @@ export async function listReviews(db: DbOrTx, now = Date.now()): Promise<ReviewL
     .leftJoin(users, eq(users.id, reviews.ownerId))
     .orderBy(desc(reviews.updatedAt));
   return rows.map(({ review, ownerName }) => {
-    const severity = review.severity as Severity;
-    const state = review.state as ReviewState;
+    const severity = review.severity;
+    const state = review.state;
     return {
       id: review.id,
       title: review.title,
@@ -170,5 +169,5 @@ export async function reviewsCovering(db: DbOrTx, incidentId: number): Promise<{
     .from(reviewIncidents)
     .innerJoin(reviews, eq(reviews.id, reviewIncidents.reviewId))
     .where(eq(reviewIncidents.incidentId, incidentId));
-  return rows.map((r) => ({ ...r, state: r.state as ReviewState }));
+  return rows.map((r) => ({ ...r, state: r.state }));
 }

@@ -1,13 +1,13 @@
 // The shapes of an internal post-incident review as every page, the reduction, the lint and the
 // workflow see it. Types only: the leaf that the review and post-mortem modules both import.
 import {
-  postmortemRevisions,
-  reviewActionChanges,
-  reviewActions,
-  reviewActivity,
-  reviewFactors,
-  reviews,
-  reviewTimeline,
+  type postmortemRevisions,
+  type reviewActionChanges,
+  type reviewActions,
+  type reviewActivity,
+  type reviewFactors,
+  type reviews,
+  type reviewTimeline,
 } from '#db/schema/index.ts';
 import { type IncidentView } from '../incidents.ts';
 import { type ComponentState } from '../status.ts';

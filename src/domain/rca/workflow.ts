@@ -86,7 +86,7 @@ export async function assignOwner(db: Db, id: number, input: unknown, actor: Aut
     if (!isRole(owner.role) || !can(owner.role, 'reviews:write')) {
       throw new InputError(`${owner.name} cannot write reviews (role ${owner.role}); choose an author or an admin.`);
     }
-    await setState(tx, id, row.state === 'requested' ? 'assigned' : (row.state as ReviewState), now, { ownerId });
+    await setState(tx, id, row.state === 'requested' ? 'assigned' : (row.state), now, { ownerId });
     await tx.insert(reviewAuthors).values({ reviewId: id, userId: ownerId }).onConflictDoNothing();
     await logActivity(tx, id, actor, 'assigned', `Owner: ${owner.name}`, now);
   });
@@ -108,7 +108,7 @@ export async function saveDraft(db: Db, id: number, input: unknown, actor: Autho
     const row = await getReviewRow(tx, id);
     requireState(row, ['assigned', 'drafting', 'in_review', 'approved', 'published'], 'edit the text');
     const changed = draftHash(draft) !== draftHash(toDraft(JSON.parse(row.draft)));
-    let state = row.state as ReviewState;
+    let state = row.state;
     if (state === 'assigned') state = 'drafting';
     if (changed && (state === 'approved' || state === 'published')) {
       await logActivity(tx, id, actor, 'approval withdrawn', 'The text changed after approval; it needs a new review.', now);

@@ -4,7 +4,7 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '#db/client.ts';
 import { can } from '#domain/auth/roles.ts';
-import { InputError, NotFoundError } from '#domain/errors.ts';
+import { InputError } from '#domain/errors.ts';
 import { countBySeverity, LINT_RULES } from '#domain/rca/lint.ts';
 import { lintReview } from '#domain/rca/lint-context.ts';
 import { loadReview } from '#domain/rca/reviews.ts';
