@@ -15,17 +15,27 @@ async function fanOut(count: number, requestsPerSecond: number) {
   const mock = new ResendMock({ keepContent: false, requestsPerSecond });
   await mock.start();
   const dbFile = tempDbFile();
-  const server = await startServer({ dbFile, env: mailEnv(mock, { CANDOR_SEED: '0', CANDOR_RETRY_BASE_MS: '1000', CANDOR_RETRY_MAX_MS: '10000' }) });
+  const server = await startServer({
+    dbFile,
+    env: mailEnv(mock, { CANDOR_SEED: '0', CANDOR_RETRY_BASE_MS: '1000', CANDOR_RETRY_MAX_MS: '10000' }),
+  });
   try {
     await addConfirmedSubscribers(dbFile, count);
     const { token } = createUserWithToken(dbFile, 'support');
     const started = Date.now();
-    const posted = await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'Fan-out benchmark', impact: 'major', message: 'Investigating.' });
+    const posted = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Fan-out benchmark',
+      impact: 'major',
+      message: 'Investigating.',
+    });
     if (posted.status !== 201) throw new Error(`posting failed: ${JSON.stringify(posted.body)}`);
     const postMs = Date.now() - started;
     await waitFor(`${count} emails`, () => mock.acceptedCount >= count, 30 * 60_000);
     const duplicates = mock.duplicates().length;
-    if (duplicates || mock.perRecipient.size !== count) throw new Error(`expected ${count} recipients once each, got ${mock.perRecipient.size} with ${duplicates} duplicated`);
+    if (duplicates || mock.perRecipient.size !== count)
+      throw new Error(
+        `expected ${count} recipients once each, got ${mock.perRecipient.size} with ${duplicates} duplicated`,
+      );
     const calls = mock.requests.filter((r) => r.status === 200 && !r.replay);
     return {
       postMs,
@@ -44,12 +54,16 @@ async function fanOut(count: number, requestsPerSecond: number) {
 const free = await fanOut(SUBSCRIBERS, 0);
 console.log(`fan-out, unthrottled: ${SUBSCRIBERS} subscribers, ${free.calls} batch calls`);
 console.log(`  update posted (event + ${SUBSCRIBERS} deliveries in one transaction): ${free.postMs} ms`);
-console.log(`  last email handed to the provider after ${(free.totalMs / 1000).toFixed(1)} s (target < 30 s): ${Math.round(SUBSCRIBERS / (free.totalMs / 1000))} emails/s`);
+console.log(
+  `  last email handed to the provider after ${(free.totalMs / 1000).toFixed(1)} s (target < 30 s): ${Math.round(SUBSCRIBERS / (free.totalMs / 1000))} emails/s`,
+);
 
 const CEILING = 200;
 const slow = await fanOut(THROTTLED_SUBSCRIBERS, 2);
 // The first second's calls go out at once; from then on the limit sets the pace.
 const steady = (THROTTLED_SUBSCRIBERS - slow.firstCallEmails * 2) / (slow.spanMs / 1000);
-console.log(`fan-out, provider limited to 2 requests/s: ${THROTTLED_SUBSCRIBERS} subscribers, ${slow.calls} batch calls, ${slow.limited} answered 429`);
+console.log(
+  `fan-out, provider limited to 2 requests/s: ${THROTTLED_SUBSCRIBERS} subscribers, ${slow.calls} batch calls, ${slow.limited} answered 429`,
+);
 console.log(`  ${Math.round(steady)} emails/s after the first second, ${(slow.totalMs / 1000).toFixed(1)} s in all`);
 console.log(`  ratio to the ${CEILING} emails/s ceiling: ${(steady / CEILING).toFixed(2)} (target >= 0.95)`);

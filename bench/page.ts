@@ -68,12 +68,15 @@ try {
   for (const path of PATHS) {
     const body = bodies.get(path)!;
     const nginxBody = Buffer.from(await (await fetch(`http://127.0.0.1:${nginxPort}${fileOf(path)}`)).arrayBuffer());
-    if (!nginxBody.equals(body)) throw new Error(`nginx does not serve the same bytes for ${path} (${nginxBody.length} vs ${body.length})`);
+    if (!nginxBody.equals(body))
+      throw new Error(`nginx does not serve the same bytes for ${path} (${nginxBody.length} vs ${body.length})`);
     const nginxRps = wrk(`http://127.0.0.1:${nginxPort}${fileOf(path)}`);
     const candorRps = wrk(candor.url + path);
     // The 0.8x target is for the status page; small bodies show the per-request cost of node:http.
     const target = path === '/' ? ' (target >= 0.80x)' : '';
-    console.log(`${path} (${body.length} bytes): nginx ${nginxRps.toFixed(0)} req/s, candor ${candorRps.toFixed(0)} req/s, ratio ${(candorRps / nginxRps).toFixed(2)}x${target}`);
+    console.log(
+      `${path} (${body.length} bytes): nginx ${nginxRps.toFixed(0)} req/s, candor ${candorRps.toFixed(0)} req/s, ratio ${(candorRps / nginxRps).toFixed(2)}x${target}`,
+    );
   }
 } finally {
   nginx.kill('SIGTERM');

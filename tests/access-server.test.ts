@@ -22,10 +22,16 @@ describe('deactivation', () => {
     const botId = /<tr data-user="(\d+)">\s*<td>Bot/.exec((await admin.get('/admin/users')).html)![1];
     expect((await api(server.url, bot.token, 'GET', '/api/v1/components')).status).toBe(200);
 
-    const deactivated = await admin.post('/admin/users', [['action', 'deactivate'], ['id', botId]]);
+    const deactivated = await admin.post('/admin/users', [
+      ['action', 'deactivate'],
+      ['id', botId],
+    ]);
     expect(deactivated.html).toContain('their API tokens were revoked');
     expect((await api(server.url, bot.token, 'GET', '/api/v1/components')).status).toBe(401);
-    await admin.post('/admin/users', [['action', 'reactivate'], ['id', botId]]);
+    await admin.post('/admin/users', [
+      ['action', 'reactivate'],
+      ['id', botId],
+    ]);
     expect((await api(server.url, bot.token, 'GET', '/api/v1/components')).status).toBe(401);
 
     // The owner sees the old token as revoked, with no button to revoke it again.
@@ -33,7 +39,11 @@ describe('deactivation', () => {
     const row = /<tr><td>tests<\/td><td>admin<\/td>[\s\S]*?<\/tr>/.exec((await own.get('/admin/account')).html)![0];
     expect(row).toContain('data-revoked');
     expect(row).not.toContain('Revoke tests');
-    const made = await own.post('/admin/account', [['action', 'create-token'], ['name', 'after return'], ['scope', 'read']]);
+    const made = await own.post('/admin/account', [
+      ['action', 'create-token'],
+      ['name', 'after return'],
+      ['scope', 'read'],
+    ]);
     const fresh = /<code class="secret">(candor_[a-z0-9]+)<\/code>/.exec(made.html)![1];
     expect((await api(server.url, fresh, 'GET', '/api/v1/components')).status).toBe(200);
 

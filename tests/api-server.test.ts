@@ -26,16 +26,33 @@ describe('automation API', () => {
     const bad = await api(server.url, token, 'POST', '/api/v1/incidents', '{"title": ');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/not valid JSON/);
-    const wrongState = await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'x', impact: 'minor', message: 'm', components: { 1: 'exploded' } });
+    const wrongState = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'x',
+      impact: 'minor',
+      message: 'm',
+      components: { 1: 'exploded' },
+    });
     expect(wrongState.status).toBe(400);
     expect(wrongState.body.error.message).toMatch(/components\.1: must be one of operational/);
-    const unknown = await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'x', impact: 'minor', message: 'm', components: { 1: 'major_outage', 4040: 'major_outage' } });
+    const unknown = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'x',
+      impact: 'minor',
+      message: 'm',
+      components: { 1: 'major_outage', 4040: 'major_outage' },
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.message).toBe('No component with id 4040.');
-    expect((await api(server.url, token, 'POST', '/api/v1/incidents/99999/updates', { status: 'resolved', message: 'x' })).status).toBe(404);
+    expect(
+      (await api(server.url, token, 'POST', '/api/v1/incidents/99999/updates', { status: 'resolved', message: 'x' }))
+        .status,
+    ).toBe(404);
     // "abc" cannot be an id, so it names no component.
-    expect((await api(server.url, token, 'PATCH', '/api/v1/components/abc', { status: 'operational' })).status).toBe(404);
-    expect((await api(server.url, token, 'PATCH', '/api/v1/components/1', { status: 'on_fire' })).body.error.message).toMatch(/^status: must be one of/);
+    expect((await api(server.url, token, 'PATCH', '/api/v1/components/abc', { status: 'operational' })).status).toBe(
+      404,
+    );
+    expect(
+      (await api(server.url, token, 'PATCH', '/api/v1/components/1', { status: 'on_fire' })).body.error.message,
+    ).toMatch(/^status: must be one of/);
     expect((await api(server.url, token, 'GET', '/api/v1/incidents')).body.incidents.length).toBe(before);
     const components = (await api(server.url, token, 'GET', '/api/v1/components')).body.components;
     expect(components.find((c: { id: number }) => c.id === 1).status).toBe('operational');
@@ -43,15 +60,30 @@ describe('automation API', () => {
 
   test('open, update and resolve an incident; component states follow', async () => {
     const created = await api(server.url, token, 'POST', '/api/v1/incidents', {
-      title: 'Sign-in failures', impact: 'major', status: 'investigating', message: 'Some logins fail.', components: { 3: 'partial_outage' },
+      title: 'Sign-in failures',
+      impact: 'major',
+      status: 'investigating',
+      message: 'Some logins fail.',
+      components: { 3: 'partial_outage' },
     });
     expect(created.status).toBe(201);
     const incident = created.body.incident;
-    expect(incident).toMatchObject({ title: 'Sign-in failures', impact: 'major', status: 'investigating', resolved_at: null });
-    expect(incident.updates[0].affected_components).toEqual([{ id: 3, name: 'Sign-in', old_status: 'operational', new_status: 'partial_outage' }]);
+    expect(incident).toMatchObject({
+      title: 'Sign-in failures',
+      impact: 'major',
+      status: 'investigating',
+      resolved_at: null,
+    });
+    expect(incident.updates[0].affected_components).toEqual([
+      { id: 3, name: 'Sign-in', old_status: 'operational', new_status: 'partial_outage' },
+    ]);
     expect(incident.updates[0].author).toBe('Test support');
 
-    const update = await api(server.url, token, 'POST', `/api/v1/incidents/${incident.id}/updates`, { status: 'resolved', message: 'Fixed.', components: { 3: 'operational' } });
+    const update = await api(server.url, token, 'POST', `/api/v1/incidents/${incident.id}/updates`, {
+      status: 'resolved',
+      message: 'Fixed.',
+      components: { 3: 'operational' },
+    });
     expect(update.status).toBe(201);
     expect(update.body.update).toMatchObject({ status: 'resolved', message: 'Fixed.' });
     expect(update.body.incident.resolved_at).not.toBeNull();
@@ -63,7 +95,11 @@ describe('automation API', () => {
 
   test('an author may not post incidents', async () => {
     const author = createUserWithToken(server.dbFile, 'author').token;
-    const denied = await api(server.url, author, 'POST', '/api/v1/incidents', { title: 'x', impact: 'minor', message: 'm' });
+    const denied = await api(server.url, author, 'POST', '/api/v1/incidents', {
+      title: 'x',
+      impact: 'minor',
+      message: 'm',
+    });
     expect(denied.status).toBe(403);
   });
 });

@@ -19,11 +19,19 @@ describe('audit log (domain)', () => {
     ]);
     expect(JSON.parse(entries[0].before!).name).toBe('API');
     expect(JSON.parse(entries[0].after!).name).toBe('Public API');
-    const failure = (run: Promise<unknown>) => run.then(() => 'no error', (e: Error & { cause?: unknown }) => String(e.cause ?? e));
-    expect(await failure(db.run(sql`update audit_log set actor_name = 'Mallory'`))).toMatch(/the audit log is append-only/);
+    const failure = (run: Promise<unknown>) =>
+      run.then(
+        () => 'no error',
+        (e: Error & { cause?: unknown }) => String(e.cause ?? e),
+      );
+    expect(await failure(db.run(sql`update audit_log set actor_name = 'Mallory'`))).toMatch(
+      /the audit log is append-only/,
+    );
     expect(await failure(db.run(sql`delete from audit_log`))).toMatch(/the audit log is append-only/);
     expect((await db.select().from(schema.auditLog)).map((e) => e.actorName)).toEqual(['Ada', 'Ada']);
     expect((await listAudit(db, { actorKind: 'user' })).entries).toHaveLength(1);
-    expect((await listAudit(db, { action: 'component.up' })).entries.map((e) => e.action)).toEqual(['component.update']);
+    expect((await listAudit(db, { action: 'component.up' })).entries.map((e) => e.action)).toEqual([
+      'component.update',
+    ]);
   });
 });

@@ -2,9 +2,23 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, expect, test } from 'vitest';
 import type { Db } from '../src/db/client.ts';
-import { createSession, invalidateUserSessions, SESSION_LIFETIME_MS, validateSessionToken } from '../src/domain/auth/sessions.ts';
+import {
+  createSession,
+  invalidateUserSessions,
+  SESSION_LIFETIME_MS,
+  validateSessionToken,
+} from '../src/domain/auth/sessions.ts';
 import { setActive } from '../src/domain/auth/user-admin.ts';
-import { authenticateApiToken, authenticateUser, completeSetup, createApiToken, createUser, issueSetupToken, listApiTokens, revokeApiToken } from '../src/domain/auth/users.ts';
+import {
+  authenticateApiToken,
+  authenticateUser,
+  completeSetup,
+  createApiToken,
+  createUser,
+  issueSetupToken,
+  listApiTokens,
+  revokeApiToken,
+} from '../src/domain/auth/users.ts';
 import { listAudit } from '../src/domain/audit.ts';
 import { hashToken } from '../src/domain/auth/tokens.ts';
 import { sessions, users } from '../src/db/schema/index.ts';
@@ -18,15 +32,27 @@ beforeEach(async () => {
 const DAY = 86_400_000;
 
 test('passwords are stored as argon2id hashes and checked', async () => {
-  const user = await createUser(db, { email: 'Ada@Example.com', name: 'Ada', role: 'admin', password: 'correct horse battery' });
+  const user = await createUser(db, {
+    email: 'Ada@Example.com',
+    name: 'Ada',
+    role: 'admin',
+    password: 'correct horse battery',
+  });
   expect(user.email).toBe('ada@example.com');
   const [row] = await db.select().from(users);
   expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-  expect(await authenticateUser(db, 'ada@example.com', 'correct horse battery')).toMatchObject({ id: user.id, role: 'admin' });
+  expect(await authenticateUser(db, 'ada@example.com', 'correct horse battery')).toMatchObject({
+    id: user.id,
+    role: 'admin',
+  });
   expect(await authenticateUser(db, 'ada@example.com', 'wrong password!')).toBeNull();
   expect(await authenticateUser(db, 'nobody@example.com', 'correct horse battery')).toBeNull();
-  await expect(createUser(db, { email: 'ada@example.com', name: 'Again', role: 'admin', password: 'another long one' })).rejects.toThrow(/already exists/);
-  await expect(createUser(db, { email: 'x@example.com', name: 'X', role: 'owner', password: 'short' })).rejects.toThrow(/role: must be one of admin, support, author.*password: must be at least 10/);
+  await expect(
+    createUser(db, { email: 'ada@example.com', name: 'Again', role: 'admin', password: 'another long one' }),
+  ).rejects.toThrow(/already exists/);
+  await expect(createUser(db, { email: 'x@example.com', name: 'X', role: 'owner', password: 'short' })).rejects.toThrow(
+    /role: must be one of admin, support, author.*password: must be at least 10/,
+  );
 });
 
 test('sessions: only the token hash is stored; they expire, renew in their last 15 days, and can all be ended', async () => {
@@ -53,7 +79,12 @@ test('sessions: only the token hash is stored; they expire, renew in their last 
 });
 
 test('API tokens authenticate until revoked', async () => {
-  const user = await createUser(db, { email: 'bot@example.com', name: 'Bot', role: 'support', password: 'long enough pw' });
+  const user = await createUser(db, {
+    email: 'bot@example.com',
+    name: 'Bot',
+    role: 'support',
+    password: 'long enough pw',
+  });
   const token = await createApiToken(db, user.id, 'pager');
   expect(token).toMatch(/^candor_[a-z2-7]{32}$/);
   expect(await authenticateApiToken(db, token)).toMatchObject({ id: user.id });
@@ -66,7 +97,12 @@ test('API tokens authenticate until revoked', async () => {
 
 test('deactivating revokes the API tokens, audited in the same change; reactivating revives none', async () => {
   await createUser(db, { email: 'root@example.com', name: 'Root', role: 'admin', password: 'long enough pw' });
-  const user = await createUser(db, { email: 'bot@example.com', name: 'Bot', role: 'support', password: 'long enough pw' });
+  const user = await createUser(db, {
+    email: 'bot@example.com',
+    name: 'Bot',
+    role: 'support',
+    password: 'long enough pw',
+  });
   const token = await createApiToken(db, user.id, 'pager', 1_000);
   await setActive(db, user.id, false, 2_000);
   await setActive(db, user.id, true, 3_000);
@@ -79,7 +115,12 @@ test('deactivating revokes the API tokens, audited in the same change; reactivat
 });
 
 test('an account deactivated before tokens were revoked on deactivation gets its old tokens revoked when reactivated', async () => {
-  const user = await createUser(db, { email: 'old@example.com', name: 'Old', role: 'support', password: 'long enough pw' });
+  const user = await createUser(db, {
+    email: 'old@example.com',
+    name: 'Old',
+    role: 'support',
+    password: 'long enough pw',
+  });
   const old = await createApiToken(db, user.id, 'from before', 1_000);
   // What deactivation used to do: mark the user, leave the tokens.
   await db.update(users).set({ disabledAt: 2_000 }).where(eq(users.id, user.id));
@@ -94,9 +135,13 @@ test('the setup link creates exactly one first admin, once', async () => {
   expect(link).not.toBeNull();
   const newer = await issueSetupToken(db);
   // Issuing a new link retires the old one.
-  await expect(completeSetup(db, link!, { email: 'a@example.com', name: 'A', password: 'long enough pw' })).rejects.toThrow(/expired or was already used/);
+  await expect(
+    completeSetup(db, link!, { email: 'a@example.com', name: 'A', password: 'long enough pw' }),
+  ).rejects.toThrow(/expired or was already used/);
   const admin = await completeSetup(db, newer!, { email: 'a@example.com', name: 'A', password: 'long enough pw' });
   expect(admin.role).toBe('admin');
-  await expect(completeSetup(db, newer!, { email: 'b@example.com', name: 'B', password: 'long enough pw' })).rejects.toThrow(/expired or was already used/);
+  await expect(
+    completeSetup(db, newer!, { email: 'b@example.com', name: 'B', password: 'long enough pw' }),
+  ).rejects.toThrow(/expired or was already used/);
   expect(await issueSetupToken(db)).toBeNull();
 });

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { clientIp, normalizeAddress, parseTrustProxy, resolveClientIp } from '../src/web/client-ip.ts';
 
 const hops = (n: string) => parseTrustProxy(n);
-const resolve = (trust: string | undefined, xff: string | null, peer: string | null) => resolveClientIp(xff, peer, parseTrustProxy(trust));
+const resolve = (trust: string | undefined, xff: string | null, peer: string | null) =>
+  resolveClientIp(xff, peer, parseTrustProxy(trust));
 
 describe('without TRUST_PROXY', () => {
   test('X-Forwarded-For is ignored and the peer is the client', () => {
@@ -92,7 +93,8 @@ describe('normalizeAddress', () => {
     expect(normalizeAddress(' 198.51.100.7 ')).toBe('198.51.100.7');
     expect(normalizeAddress('::FFFF:127.0.0.1')).toBe('127.0.0.1');
     expect(normalizeAddress('[::1]')).toBe('::1');
-    for (const bad of ['', 'unknown', '1.2.3', '01.2.3.4', '1.2.3.4/8', '[1.2.3.4', 'example.com:80']) expect(normalizeAddress(bad)).toBeNull();
+    for (const bad of ['', 'unknown', '1.2.3', '01.2.3.4', '1.2.3.4/8', '[1.2.3.4', 'example.com:80'])
+      expect(normalizeAddress(bad)).toBeNull();
   });
 });
 
@@ -102,7 +104,8 @@ describe('clientIp', () => {
     if (saved === undefined) delete process.env.TRUST_PROXY;
     else process.env.TRUST_PROXY = saved;
   });
-  const request = (xff?: string) => new Request('http://candor.test/admin/login', { headers: xff ? { 'x-forwarded-for': xff } : {} });
+  const request = (xff?: string) =>
+    new Request('http://candor.test/admin/login', { headers: xff ? { 'x-forwarded-for': xff } : {} });
 
   test('reads TRUST_PROXY as it is now and the peer from the callback', () => {
     delete process.env.TRUST_PROXY;
@@ -111,6 +114,10 @@ describe('clientIp', () => {
     expect(clientIp(request('6.6.6.6, 198.51.100.7'), () => '10.0.0.2')).toBe('198.51.100.7');
     process.env.TRUST_PROXY = '203.0.113.0/24';
     expect(clientIp(request('198.51.100.7'), () => '10.0.0.2')).toBe('10.0.0.2');
-    expect(clientIp(request('198.51.100.7'), () => { throw new Error('no socket'); })).toBe('unknown');
+    expect(
+      clientIp(request('198.51.100.7'), () => {
+        throw new Error('no socket');
+      }),
+    ).toBe('unknown');
   });
 });

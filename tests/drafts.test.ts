@@ -10,11 +10,17 @@ describe('draft incidents (domain)', () => {
     const { db } = await freshDb();
     const { seedDemo } = await import('../src/seed/demo.ts');
     await seedDemo(db);
-    const outcome = await applyAlerts(db, fromGeneric({ key: 'k', status: 'firing', component: 'API', state: 'major_outage', title: 'API down' }), { ...ALERT_CONFIG, publish: false });
+    const outcome = await applyAlerts(
+      db,
+      fromGeneric({ key: 'k', status: 'firing', component: 'API', state: 'major_outage', title: 'API down' }),
+      { ...ALERT_CONFIG, publish: false },
+    );
     expect(outcome.action).toBe('created');
     const page = await loadStatusPage(db);
     expect(page.activeIncidents).toEqual([]);
     expect(page.overall.indicator).toBe('critical');
-    expect((await loadActiveIncidents(db, { includeDrafts: true })).map((i) => [i.title, i.published])).toEqual([['API down', false]]);
+    expect((await loadActiveIncidents(db, { includeDrafts: true })).map((i) => [i.title, i.published])).toEqual([
+      ['API down', false],
+    ]);
   });
 });

@@ -5,7 +5,14 @@ import * as schema from '../src/db/schema/index.ts';
 import { closeDb, getDb } from '../src/db/client.ts';
 import { saveActionItem } from '../src/domain/rca/commitments.ts';
 import { loadReview, requestReview, saveFactor, updateReview } from '../src/domain/rca/reviews.ts';
-import { approve, assignOwner, draftHash, publish, reduceToDraft, submitForReview } from '../src/domain/rca/workflow.ts';
+import {
+  approve,
+  assignOwner,
+  draftHash,
+  publish,
+  reduceToDraft,
+  submitForReview,
+} from '../src/domain/rca/workflow.ts';
 import { api, createUserWithToken } from './support/api.ts';
 import { parseFeed, type ParsedFeed } from './support/parsers.ts';
 import { startServer, type TestServer } from './support/server.ts';
@@ -27,7 +34,9 @@ async function parsed(path: string): Promise<ParsedFeed> {
   const response = await fetch(server.url + path);
   expect(response.status).toBe(200);
   const type = response.headers.get('content-type');
-  expect(type).toBe(path.endsWith('.atom') ? 'application/atom+xml; charset=utf-8' : 'application/rss+xml; charset=utf-8');
+  expect(type).toBe(
+    path.endsWith('.atom') ? 'application/atom+xml; charset=utf-8' : 'application/rss+xml; charset=utf-8',
+  );
   return parseFeed(Buffer.from(await response.arrayBuffer()));
 }
 
@@ -36,27 +45,86 @@ async function publishRca(incidentId: number): Promise<string> {
   process.env.DATABASE_URL = `file:${server.dbFile}`;
   const db = getDb();
   const ids = ['writer', 'raiser'].map((name) => {
-    createUserWithToken(server.dbFile, 'author', `${name}@example.com`, name === 'writer' ? 'Wendy Writer' : 'Rita Raiser');
+    createUserWithToken(
+      server.dbFile,
+      'author',
+      `${name}@example.com`,
+      name === 'writer' ? 'Wendy Writer' : 'Rita Raiser',
+    );
     return name;
   });
-  const [writer, raiser] = await Promise.all(ids.map(async (n) => (await db.select().from(schema.users).where(eq(schema.users.email, `${n}@example.com`)))[0]));
+  const [writer, raiser] = await Promise.all(
+    ids.map(
+      async (n) =>
+        (
+          await db
+            .select()
+            .from(schema.users)
+            .where(eq(schema.users.email, `${n}@example.com`))
+        )[0],
+    ),
+  );
   const w = { id: writer.id, name: writer.name };
-  const review = await requestReview(db, { title: 'Internal', severity: 'sev2', incidentIds: [incidentId], requestContext: 'Asked by customers' }, w);
+  const review = await requestReview(
+    db,
+    { title: 'Internal', severity: 'sev2', incidentIds: [incidentId], requestContext: 'Asked by customers' },
+    w,
+  );
   const view = await loadReview(db, review.id);
-  await updateReview(db, review.id, { title: 'Internal', severity: 'sev2', incidentIds: [incidentId], detectedBy: 'monitoring', startedAt: new Date(view.startedAt!).toISOString(), resolvedAt: new Date(view.resolvedAt!).toISOString() }, w);
-  await saveFactor(db, review.id, null, { kind: 'trigger', description: 'x', public: true, publicText: 'A bad configuration reached our servers.' }, w);
-  await saveActionItem(db, review.id, null, { title: 'x', owner: 'Wendy', priority: 'p1', dueAt: '2027-01-01', category: 'prevent', public: true, publicText: 'Configuration is now checked before it ships.' }, w);
+  await updateReview(
+    db,
+    review.id,
+    {
+      title: 'Internal',
+      severity: 'sev2',
+      incidentIds: [incidentId],
+      detectedBy: 'monitoring',
+      startedAt: new Date(view.startedAt!).toISOString(),
+      resolvedAt: new Date(view.resolvedAt!).toISOString(),
+    },
+    w,
+  );
+  await saveFactor(
+    db,
+    review.id,
+    null,
+    { kind: 'trigger', description: 'x', public: true, publicText: 'A bad configuration reached our servers.' },
+    w,
+  );
+  await saveActionItem(
+    db,
+    review.id,
+    null,
+    {
+      title: 'x',
+      owner: 'Wendy',
+      priority: 'p1',
+      dueAt: '2027-01-01',
+      category: 'prevent',
+      public: true,
+      publicText: 'Configuration is now checked before it ships.',
+    },
+    w,
+  );
   await assignOwner(db, review.id, { ownerId: writer.id }, w);
   await reduceToDraft(db, review.id, w);
   await submitForReview(db, review.id, w);
-  await approve(db, review.id, { textHash: draftHash((await loadReview(db, review.id)).draft) }, { id: raiser.id, name: raiser.name });
+  await approve(
+    db,
+    review.id,
+    { textHash: draftHash((await loadReview(db, review.id)).draft) },
+    { id: raiser.id, name: raiser.name },
+  );
   return (await publish(db, review.id, {}, w)).slug;
 }
 
 describe('history feeds', () => {
   test('Atom and RSS parse cleanly, one entry per incident with every update inside, newest first', async () => {
     const opened = await api(server.url, token, 'POST', '/api/v1/incidents', {
-      title: 'Search is slow', impact: 'minor', message: 'Searches take **10 s**. <script>alert(1)</script>', components: { 1: 'degraded_performance' },
+      title: 'Search is slow',
+      impact: 'minor',
+      message: 'Searches take **10 s**. <script>alert(1)</script>',
+      components: { 1: 'degraded_performance' },
     });
     const id = opened.body.incident.id as number;
     for (const path of ['/history.atom', '/history.rss']) {
@@ -64,11 +132,21 @@ describe('history feeds', () => {
       expect(feed.bozo, feed.error).toBe(false);
       expect(feed.version).toBe(path.endsWith('.atom') ? 'atom10' : 'rss20');
       expect(feed.title).toBe('Example Cloud status history');
-      expect(feed.entries[0]).toMatchObject({ id: `tag:${host()},2026:incident-${id}`, title: 'Search is slow (Investigating)', link: expect.stringMatching(new RegExp(`/incidents/${id}$`)) });
+      expect(feed.entries[0]).toMatchObject({
+        id: `tag:${host()},2026:incident-${id}`,
+        title: 'Search is slow (Investigating)',
+        link: expect.stringMatching(new RegExp(`/incidents/${id}$`)),
+      });
       expect(feed.entries[0].html).toContain('<strong>10 s</strong>');
       expect(feed.entries[0].html).not.toContain('<script');
       // the demo's four incidents follow, newest first
-      expect(feed.entries.map((e) => e.title)).toEqual(['Search is slow (Investigating)', 'Slow uploads to file storage', 'Delayed email delivery', 'Database (EU) unavailable', 'Elevated error rates on the API']);
+      expect(feed.entries.map((e) => e.title)).toEqual([
+        'Search is slow (Investigating)',
+        'Slow uploads to file storage',
+        'Delayed email delivery',
+        'Database (EU) unavailable',
+        'Elevated error rates on the API',
+      ]);
       const demo = feed.entries.find((e) => e.title === 'Delayed email delivery')!;
       const order = ['Resolved', 'Monitoring', 'Investigating'].map((s) => demo.html.indexOf(`<h3>${s}`));
       expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]))).toBe(true);
@@ -79,11 +157,20 @@ describe('history feeds', () => {
     const before = await parsed('/history.atom');
     const first = before.entries[0];
     const id = Number(/incident-(\d+)$/.exec(first.id)![1]);
-    await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, { status: 'resolved', message: 'Search is fast again.', components: { 1: 'operational' } });
+    await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, {
+      status: 'resolved',
+      message: 'Search is fast again.',
+      components: { 1: 'operational' },
+    });
     const slug = await publishRca(id);
     // published from this process: the server hears of it through the shared change feed
     let after = await parsed('/history.atom');
-    await expect.poll(async () => (after = await parsed('/history.atom')).entries.some((e) => e.id.endsWith(`postmortem-${slug}`)), { timeout: 3000 }).toBe(true);
+    await expect
+      .poll(
+        async () => (after = await parsed('/history.atom')).entries.some((e) => e.id.endsWith(`postmortem-${slug}`)),
+        { timeout: 3000 },
+      )
+      .toBe(true);
     const same = after.entries.find((e) => e.id === first.id)!;
     expect(same.title).toBe('Search is slow');
     expect(Date.parse(same.updated)).toBeGreaterThan(Date.parse(first.updated));
@@ -97,7 +184,11 @@ describe('history feeds', () => {
 
   test('pages advertise the feeds', async () => {
     const html = await (await fetch(server.url + '/')).text();
-    expect(html).toContain('<link rel="alternate" type="application/atom+xml" title="Incident history (Atom)" href="/history.atom">');
-    expect(html).toContain('<link rel="alternate" type="application/rss+xml" title="Incident history (RSS)" href="/history.rss">');
+    expect(html).toContain(
+      '<link rel="alternate" type="application/atom+xml" title="Incident history (Atom)" href="/history.atom">',
+    );
+    expect(html).toContain(
+      '<link rel="alternate" type="application/rss+xml" title="Incident history (RSS)" href="/history.rss">',
+    );
   });
 });

@@ -18,17 +18,29 @@ beforeEach(async () => {
 });
 
 async function rowCounts() {
-  const tables = [schema.incidents, schema.incidentUpdates, schema.incidentUpdateComponents, schema.componentStatusChanges, schema.changeEvents];
+  const tables = [
+    schema.incidents,
+    schema.incidentUpdates,
+    schema.incidentUpdateComponents,
+    schema.componentStatusChanges,
+    schema.changeEvents,
+  ];
   return Promise.all(tables.map(async (t) => (await db.select({ n: count() }).from(t))[0].n));
 }
 
 describe('incidents', () => {
   test('opening an incident records the update, the component change and its history in one go', async () => {
     const api = await createComponent(db, { name: 'API' });
-    const incident = await createIncident(db, { title: 'Errors', impact: 'major', message: 'Investigating', components: { [api.id]: 'partial_outage' } }, author);
+    const incident = await createIncident(
+      db,
+      { title: 'Errors', impact: 'major', message: 'Investigating', components: { [api.id]: 'partial_outage' } },
+      author,
+    );
     expect(incident.status).toBe('investigating');
     expect(incident.updates).toHaveLength(1);
-    expect(incident.updates[0].affected).toEqual([{ componentId: api.id, name: 'API', oldStatus: 'operational', newStatus: 'partial_outage' }]);
+    expect(incident.updates[0].affected).toEqual([
+      { componentId: api.id, name: 'API', oldStatus: 'operational', newStatus: 'partial_outage' },
+    ]);
     const page = await loadStatusPage(db);
     expect(page.overall.indicator).toBe('major');
     expect(page.activeIncidents.map((i) => i.id)).toEqual([incident.id]);
@@ -38,7 +50,11 @@ describe('incidents', () => {
     const api = await createComponent(db, { name: 'API' });
     const before = await rowCounts();
     await expect(
-      createIncident(db, { title: 'X', impact: 'minor', message: 'm', components: { [api.id]: 'major_outage', 9999: 'major_outage' } }, author),
+      createIncident(
+        db,
+        { title: 'X', impact: 'minor', message: 'm', components: { [api.id]: 'major_outage', 9999: 'major_outage' } },
+        author,
+      ),
     ).rejects.toThrow(NotFoundError);
     expect(await rowCounts()).toEqual(before);
     expect((await loadStatusPage(db)).ungrouped[0].status).toBe('operational');
@@ -61,11 +77,25 @@ describe('incidents', () => {
   test('resolving sets the end time, a later update reopens', async () => {
     const t0 = Date.UTC(2026, 10, 1, 10);
     const incident = await createIncident(db, { title: 'Slow', impact: 'minor', message: 'Looking' }, author, t0);
-    const resolved = await postIncidentUpdate(db, incident.id, { status: 'resolved', message: 'Fixed' }, author, t0 + 3_600_000);
+    const resolved = await postIncidentUpdate(
+      db,
+      incident.id,
+      { status: 'resolved', message: 'Fixed' },
+      author,
+      t0 + 3_600_000,
+    );
     expect(resolved.resolvedAt).toBe(t0 + 3_600_000);
     expect(resolved.updates.map((u) => u.status)).toEqual(['resolved', 'investigating']);
-    const reopened = await postIncidentUpdate(db, incident.id, { status: 'investigating', message: 'Back' }, author, t0 + 7_200_000);
+    const reopened = await postIncidentUpdate(
+      db,
+      incident.id,
+      { status: 'investigating', message: 'Back' },
+      author,
+      t0 + 7_200_000,
+    );
     expect(reopened.resolvedAt).toBeNull();
-    await expect(postIncidentUpdate(db, 424242, { status: 'resolved', message: 'x' }, author)).rejects.toThrow('No incident with id 424242');
+    await expect(postIncidentUpdate(db, 424242, { status: 'resolved', message: 'x' }, author)).rejects.toThrow(
+      'No incident with id 424242',
+    );
   });
 });

@@ -12,7 +12,9 @@ const problemsIn = (value: unknown) => inspectText(value).problems;
 describe('text', () => {
   test('tabs, line breaks (LF and CRLF) and every script pass; other C0 controls, DEL and lone surrogates are named', () => {
     expect(problemsIn({ message: 'Line one\r\nLine two\n\tindented — Größe, 東京, 🚨' })).toEqual([]);
-    expect(problemsIn({ title: 'Database\u0000 down' })).toEqual(['title: must not contain the control character U+0000 (at character 9)']);
+    expect(problemsIn({ title: 'Database\u0000 down' })).toEqual([
+      'title: must not contain the control character U+0000 (at character 9)',
+    ]);
     expect(problemsIn({ a: 'bell\u0007', b: ['ok', 'del\u007f'], c: 'half \ud83d' })).toEqual([
       'a: must not contain the control character U+0007 (at character 5)',
       'b.1: must not contain the control character U+007F (at character 4)',
@@ -31,11 +33,20 @@ describe('text', () => {
       }
       throw new Error('accepted');
     };
-    expect(refused({ title: 'Cut\u0000short' })).toEqual(['title: must not contain the control character U+0000 (at character 4)']);
-    expect(refused({ title: 'ok', extra: { deeper: 'x\u001by' } })).toEqual(['extra.deeper: must not contain the control character U+001B (at character 2)']);
-    expect(refused({ title: 'ok', 'bad\u0000key': 1 })).toEqual(['input: a field name must not contain the control character U+0000 (at character 4)']);
+    expect(refused({ title: 'Cut\u0000short' })).toEqual([
+      'title: must not contain the control character U+0000 (at character 4)',
+    ]);
+    expect(refused({ title: 'ok', extra: { deeper: 'x\u001by' } })).toEqual([
+      'extra.deeper: must not contain the control character U+001B (at character 2)',
+    ]);
+    expect(refused({ title: 'ok', 'bad\u0000key': 1 })).toEqual([
+      'input: a field name must not contain the control character U+0000 (at character 4)',
+    ]);
     // Both kinds of problem are reported together.
-    expect(refused({ title: 3, note: '\u0001' })).toEqual(['note: must not contain the control character U+0001 (at character 1)', 'title: Invalid input: expected string, received number']);
+    expect(refused({ title: 3, note: '\u0001' })).toEqual([
+      'note: must not contain the control character U+0001 (at character 1)',
+      'title: Invalid input: expected string, received number',
+    ]);
   });
 
   test('input nested deeper than any Candor reads is refused before the schema looks at it', () => {
@@ -43,14 +54,35 @@ describe('text', () => {
     for (let i = 0; i < 5000; i++) deep = [deep];
     const { tooDeep } = inspectText({ status: deep });
     expect(tooDeep).toBe(true);
-    expect(() => parseInput(z.object({ status: z.string() }), { status: deep })).toThrow(`status${'.0'.repeat(MAX_INPUT_DEPTH - 1)}: is nested too deeply`);
+    expect(() => parseInput(z.object({ status: z.string() }), { status: deep })).toThrow(
+      `status${'.0'.repeat(MAX_INPUT_DEPTH - 1)}: is nested too deeply`,
+    );
   });
 });
 
 describe('ids, numbers and times', () => {
   test('an id is a whole number from 1 written one way, within the safe integer range', () => {
     for (const good of ['1', '42', 42, '9007199254740991']) expect(canonicalId(good)).toBe(Number(good));
-    for (const bad of [' 1', '1 ', '01', '+1', '-1', '0', '1.0', '1e3', '0x10', '', '9999999999999999999', 0, -1, 1.5, 2 ** 53, null, true, [1]]) {
+    for (const bad of [
+      ' 1',
+      '1 ',
+      '01',
+      '+1',
+      '-1',
+      '0',
+      '1.0',
+      '1e3',
+      '0x10',
+      '',
+      '9999999999999999999',
+      0,
+      -1,
+      1.5,
+      2 ** 53,
+      null,
+      true,
+      [1],
+    ]) {
       expect(canonicalId(bad), JSON.stringify(bad)).toBeNull();
     }
     const ids = z.array(idSchema('must be component ids'));
@@ -63,6 +95,7 @@ describe('ids, numbers and times', () => {
     const schema = z.object({ at: timeInput() });
     expect(parseInput(schema, { at: '2030-01-02T03:04:05Z' })).toEqual({ at: Date.UTC(2030, 0, 2, 3, 4, 5) });
     expect(parseInput(schema, { at: 1_900_000_000_000 })).toEqual({ at: 1_900_000_000_000 });
-    for (const bad of [true, null, [2020], {}, 'soon']) expect(() => parseInput(schema, { at: bad }), JSON.stringify(bad)).toThrow('at: must be a date and time');
+    for (const bad of [true, null, [2020], {}, 'soon'])
+      expect(() => parseInput(schema, { at: bad }), JSON.stringify(bad)).toThrow('at: must be a date and time');
   });
 });

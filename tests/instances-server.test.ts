@@ -25,7 +25,11 @@ async function expectCrossInstanceLiveUpdate(a: TestServer, b: TestServer, token
   expect(await (await fetch(b.url + '/')).text()).not.toContain(title);
 
   const postedAt = Date.now();
-  const created = await api(a.url, token, 'POST', '/api/v1/incidents', { title, impact: 'minor', message: 'Seen on B?' });
+  const created = await api(a.url, token, 'POST', '/api/v1/incidents', {
+    title,
+    impact: 'minor',
+    message: 'Seen on B?',
+  });
   expect(created.status).toBe(201);
   await waitFor(new RegExp(`event: change\\ndata: .*incident:${created.body.incident.id}`));
   const elapsed = Date.now() - postedAt;
@@ -48,7 +52,8 @@ describe('two instances on one local database file', () => {
     await a?.stop();
     await b?.stop();
   });
-  test('an update posted through one reaches an SSE viewer of the other within a second', () => expectCrossInstanceLiveUpdate(a, b, token));
+  test('an update posted through one reaches an SSE viewer of the other within a second', () =>
+    expectCrossInstanceLiveUpdate(a, b, token));
 });
 
 describe('two instances on a libSQL server (sqld)', () => {
@@ -74,5 +79,6 @@ describe('two instances on a libSQL server (sqld)', () => {
     expect(a.output()).toContain('seeded the demo');
     expect(b.output()).not.toContain('seeded the demo');
   });
-  test('an update posted through one reaches an SSE viewer of the other within a second', () => expectCrossInstanceLiveUpdate(a, b, token));
+  test('an update posted through one reaches an SSE viewer of the other within a second', () =>
+    expectCrossInstanceLiveUpdate(a, b, token));
 });

@@ -29,13 +29,17 @@ const checked = (outcomes: Outcome[]) => outcomes.filter((o) => o !== 'refused')
 
 describe('login limits under concurrency', () => {
   test('100 parallel wrong guesses at one account get exactly 10 passwords checked', async () => {
-    const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) => attempt('victim@example.com', `wrong ${i}`, '10.0.0.1')));
+    const outcomes = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => attempt('victim@example.com', `wrong ${i}`, '10.0.0.1')),
+    );
     expect(checked(outcomes)).toBe(LOGIN_LIMITS.account.max);
     expect(await attempt('victim@example.com', PASSWORD, '10.0.0.2')).toBe('refused');
   });
 
   test('100 parallel wrong guesses from one address, each at a different account, get exactly 30 checked', async () => {
-    const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) => attempt(`user${i}@example.com`, 'wrong', '10.0.0.1')));
+    const outcomes = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => attempt(`user${i}@example.com`, 'wrong', '10.0.0.1')),
+    );
     expect(checked(outcomes)).toBe(LOGIN_LIMITS.address.max);
   });
 
@@ -67,7 +71,12 @@ describe('what counts', () => {
   test('the budgets renew after 15 minutes', async () => {
     const t0 = Date.now();
     for (let i = 0; i < 10; i++) await logIn(db, 'victim@example.com', 'wrong', '10.0.0.1', t0);
-    await expect(logIn(db, 'victim@example.com', PASSWORD, '10.0.0.1', t0 + 60_000)).rejects.toMatchObject({ status: 429, retryAfterSeconds: 14 * 60 });
-    expect(await logIn(db, 'victim@example.com', PASSWORD, '10.0.0.1', t0 + LOGIN_LIMITS.account.windowMs)).toMatchObject({ email: 'victim@example.com' });
+    await expect(logIn(db, 'victim@example.com', PASSWORD, '10.0.0.1', t0 + 60_000)).rejects.toMatchObject({
+      status: 429,
+      retryAfterSeconds: 14 * 60,
+    });
+    expect(
+      await logIn(db, 'victim@example.com', PASSWORD, '10.0.0.1', t0 + LOGIN_LIMITS.account.windowMs),
+    ).toMatchObject({ email: 'victim@example.com' });
   });
 });

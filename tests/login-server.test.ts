@@ -47,7 +47,9 @@ describe('login rate limits', () => {
 
   test('parallel guesses get no more passwords checked than the budget allows', async () => {
     const user = createUserWithToken(server.dbFile, 'support', 'rush@example.com', 'Rush');
-    const wrong = await Promise.all(Array.from({ length: 100 }, (_, i) => login('rush@example.com', `wrong ${i}`, `10.4.${i}.1`)));
+    const wrong = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => login('rush@example.com', `wrong ${i}`, `10.4.${i}.1`)),
+    );
     expect(wrong.filter((r) => r.status !== 429)).toHaveLength(10);
     expect(wrong.filter((r) => r.status === 429)).toHaveLength(90);
 
@@ -59,10 +61,12 @@ describe('login rate limits', () => {
     expect((await login('rush@example.com', user.password, '10.4.200.1')).status).toBe(429);
   });
 
-  test('forged X-Forwarded-For entries in front of the proxy\'s own do not spread failures over addresses', async () => {
+  test("forged X-Forwarded-For entries in front of the proxy's own do not spread failures over addresses", async () => {
     const user = createUserWithToken(server.dbFile, 'support', 'steady@example.com', 'Steady');
     for (let i = 0; i < 30; i++) {
-      expect((await login(`forger${i}@example.com`, 'wrong', `192.0.2.${i}, 172.16.${i}.1, 203.0.113.50`)).status).toBe(400);
+      expect((await login(`forger${i}@example.com`, 'wrong', `192.0.2.${i}, 172.16.${i}.1, 203.0.113.50`)).status).toBe(
+        400,
+      );
     }
     const refused = await login('steady@example.com', user.password, '198.51.100.99, 203.0.113.50');
     expect(refused.status).toBe(429);

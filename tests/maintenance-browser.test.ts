@@ -13,8 +13,14 @@ describe('maintenance pages in a browser', () => {
     const admin = await adminSession(ctx.server.url, email, password);
     const start = Date.now() + 3_600_000;
     const scheduled = await admin.post('/admin/maintenance', [
-      ['title', 'Storage migration'], ['body', 'Uploads pause for up to **10 minutes**.'], ['scheduledFor', new Date(start).toISOString().slice(0, 16)],
-      ['scheduledUntil', new Date(start + 3_600_000).toISOString().slice(0, 16)], ['componentIds', '3'], ['autoStart', 'on'], ['autoComplete', 'on'], ['remindMinutes', '30'],
+      ['title', 'Storage migration'],
+      ['body', 'Uploads pause for up to **10 minutes**.'],
+      ['scheduledFor', new Date(start).toISOString().slice(0, 16)],
+      ['scheduledUntil', new Date(start + 3_600_000).toISOString().slice(0, 16)],
+      ['componentIds', '3'],
+      ['autoStart', 'on'],
+      ['autoComplete', 'on'],
+      ['remindMinutes', '30'],
     ]);
     expect(scheduled.status).toBe(303);
     const path = scheduled.location!.replace(/\?.*$/, '').replace('/admin', '');

@@ -13,7 +13,9 @@ const FIXTURE = join(import.meta.dirname, 'fixtures/before-src-db-layout.sql');
 
 async function tables(file: string): Promise<Record<string, string>> {
   const client = createClient({ url: `file:${file}` });
-  const rows = await client.execute("select name, sql from sqlite_master where type in ('table', 'index', 'trigger') and sql is not null order by name");
+  const rows = await client.execute(
+    "select name, sql from sqlite_master where type in ('table', 'index', 'trigger') and sql is not null order by name",
+  );
   client.close();
   return Object.fromEntries(rows.rows.map((r) => [String(r.name), String(r.sql)]));
 }

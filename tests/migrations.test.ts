@@ -26,7 +26,9 @@ describe('migrations', () => {
     expect(result.backup).not.toBeNull();
     expect(readdirSync(join(dirname(file), 'backups'))).toHaveLength(1);
     const backup = createClient({ url: `file:${result.backup}` });
-    expect((await backup.execute('SELECT text FROM notes')).rows.map((r) => r.text)).toEqual(['written before the upgrade']);
+    expect((await backup.execute('SELECT text FROM notes')).rows.map((r) => r.text)).toEqual([
+      'written before the upgrade',
+    ]);
     // The backup is the state before migrating: none of Candor's tables yet.
     expect((await backup.execute("SELECT name FROM sqlite_master WHERE name = 'incidents'")).rows).toHaveLength(0);
     backup.close();

@@ -47,40 +47,134 @@ const EXAMPLES: {
   prepare?: (ids: Record<string, number>) => Promise<void>;
 }[] = [
   { id: 'listComponents', path: () => '/components' },
-  { id: 'createGroup', path: () => '/groups', body: () => ({ name: 'Edge' }), keep: (b, ids) => (ids.group = b.group.id) },
+  {
+    id: 'createGroup',
+    path: () => '/groups',
+    body: () => ({ name: 'Edge' }),
+    keep: (b, ids) => (ids.group = b.group.id),
+  },
   { id: 'listGroups', path: () => '/groups' },
   { id: 'updateGroup', path: (ids) => `/groups/${ids.group}`, body: () => ({ name: 'Edge network', position: 3 }) },
-  { id: 'createComponent', path: () => '/components', body: (ids) => ({ name: 'CDN', groupId: ids.group, slaTarget: 99.95 }), keep: (b, ids) => (ids.component = b.component.id) },
+  {
+    id: 'createComponent',
+    path: () => '/components',
+    body: (ids) => ({ name: 'CDN', groupId: ids.group, slaTarget: 99.95 }),
+    keep: (b, ids) => (ids.component = b.component.id),
+  },
   { id: 'getComponent', path: (ids) => `/components/${ids.component}` },
-  { id: 'setComponentStatus', path: (ids) => `/components/${ids.component}`, body: () => ({ status: 'degraded_performance' }) },
-  { id: 'updateComponent', path: (ids) => `/components/${ids.component}`, body: (ids) => ({ name: 'CDN edge', groupId: ids.group }) },
-  { id: 'createIncident', path: () => '/incidents', body: (ids) => ({ title: 'CDN slow', impact: 'minor', message: 'Slow assets.', components: { [ids.component]: 'degraded_performance' } }), keep: (b, ids) => (ids.incident = b.incident.id) },
+  {
+    id: 'setComponentStatus',
+    path: (ids) => `/components/${ids.component}`,
+    body: () => ({ status: 'degraded_performance' }),
+  },
+  {
+    id: 'updateComponent',
+    path: (ids) => `/components/${ids.component}`,
+    body: (ids) => ({ name: 'CDN edge', groupId: ids.group }),
+  },
+  {
+    id: 'createIncident',
+    path: () => '/incidents',
+    body: (ids) => ({
+      title: 'CDN slow',
+      impact: 'minor',
+      message: 'Slow assets.',
+      components: { [ids.component]: 'degraded_performance' },
+    }),
+    keep: (b, ids) => (ids.incident = b.incident.id),
+  },
   { id: 'listIncidents', path: () => '/incidents?page=1&per_page=2' },
   { id: 'getIncident', path: (ids) => `/incidents/${ids.incident}` },
-  { id: 'postIncidentUpdate', path: (ids) => `/incidents/${ids.incident}/updates`, body: (ids) => ({ status: 'resolved', message: 'Fast again.', components: { [ids.component]: 'operational' } }) },
+  {
+    id: 'postIncidentUpdate',
+    path: (ids) => `/incidents/${ids.incident}/updates`,
+    body: (ids) => ({ status: 'resolved', message: 'Fast again.', components: { [ids.component]: 'operational' } }),
+  },
   {
     id: 'publishIncident',
     prepare: async (ids) => {
-      ids.draft = (await call('post', '/incidents', admin, { title: 'Draft', impact: 'minor', message: 'Checking.', draft: true })).body.incident.id;
+      ids.draft = (
+        await call('post', '/incidents', admin, { title: 'Draft', impact: 'minor', message: 'Checking.', draft: true })
+      ).body.incident.id;
     },
     path: (ids) => `/incidents/${ids.draft}/publish`,
     body: () => ({ notify: false }),
   },
-  { id: 'createTemplate', path: () => '/templates', body: () => ({ name: 'CDN degraded', title: 'Slow downloads', message: 'Downloads are slow.', impact: 'minor' }), keep: (b, ids) => (ids.template = b.template.id) },
+  {
+    id: 'createTemplate',
+    path: () => '/templates',
+    body: () => ({ name: 'CDN degraded', title: 'Slow downloads', message: 'Downloads are slow.', impact: 'minor' }),
+    keep: (b, ids) => (ids.template = b.template.id),
+  },
   { id: 'listTemplates', path: () => '/templates' },
   { id: 'getTemplate', path: (ids) => `/templates/${ids.template}` },
-  { id: 'updateTemplate', path: (ids) => `/templates/${ids.template}`, body: () => ({ name: 'CDN degraded', message: 'Downloads are slower than usual.' }) },
-  { id: 'scheduleMaintenance', path: () => '/maintenance', body: (ids) => ({ title: 'CDN upgrade', body: 'Brief cache misses.', scheduledFor: soon(24), scheduledUntil: soon(25), componentIds: [ids.component] }), keep: (b, ids) => (ids.maintenance = b.maintenance.id) },
+  {
+    id: 'updateTemplate',
+    path: (ids) => `/templates/${ids.template}`,
+    body: () => ({ name: 'CDN degraded', message: 'Downloads are slower than usual.' }),
+  },
+  {
+    id: 'scheduleMaintenance',
+    path: () => '/maintenance',
+    body: (ids) => ({
+      title: 'CDN upgrade',
+      body: 'Brief cache misses.',
+      scheduledFor: soon(24),
+      scheduledUntil: soon(25),
+      componentIds: [ids.component],
+    }),
+    keep: (b, ids) => (ids.maintenance = b.maintenance.id),
+  },
   { id: 'listMaintenance', path: () => '/maintenance' },
   { id: 'getMaintenance', path: (ids) => `/maintenance/${ids.maintenance}` },
-  { id: 'rescheduleMaintenance', path: (ids) => `/maintenance/${ids.maintenance}`, body: (ids) => ({ title: 'CDN upgrade', body: 'Brief cache misses.', scheduledFor: soon(48), scheduledUntil: soon(49), componentIds: [ids.component] }) },
-  { id: 'postMaintenanceUpdate', path: (ids) => `/maintenance/${ids.maintenance}/updates`, body: () => ({ status: 'cancelled', message: 'Not needed.' }) },
-  { id: 'addWebhook', path: () => '/subscribers', body: () => ({ url: 'https://hooks.example.com/candor' }), keep: (b, ids) => (ids.subscriber = b.subscriber.id) },
+  {
+    id: 'rescheduleMaintenance',
+    path: (ids) => `/maintenance/${ids.maintenance}`,
+    body: (ids) => ({
+      title: 'CDN upgrade',
+      body: 'Brief cache misses.',
+      scheduledFor: soon(48),
+      scheduledUntil: soon(49),
+      componentIds: [ids.component],
+    }),
+  },
+  {
+    id: 'postMaintenanceUpdate',
+    path: (ids) => `/maintenance/${ids.maintenance}/updates`,
+    body: () => ({ status: 'cancelled', message: 'Not needed.' }),
+  },
+  {
+    id: 'addWebhook',
+    path: () => '/subscribers',
+    body: () => ({ url: 'https://hooks.example.com/candor' }),
+    keep: (b, ids) => (ids.subscriber = b.subscriber.id),
+  },
   { id: 'listSubscribers', path: () => '/subscribers?kind=webhook' },
   { id: 'getSubscriber', path: (ids) => `/subscribers/${ids.subscriber}` },
   { id: 'unsubscribe', path: (ids) => `/subscribers/${ids.subscriber}` },
-  { id: 'genericAlert', path: () => '/alerts/generic', body: (ids) => ({ key: 'cdn-probe', status: 'firing', component: ids.component, state: 'partial_outage', title: 'CDN probe failing' }) },
-  { id: 'alertmanagerWebhook', path: () => '/alerts/alertmanager', body: () => ({ version: '4', groupKey: 'g', status: 'resolved', commonLabels: {}, commonAnnotations: {}, alerts: [{ status: 'resolved', labels: { alertname: 'X', service: 'nothing' }, annotations: {} }] }) },
+  {
+    id: 'genericAlert',
+    path: () => '/alerts/generic',
+    body: (ids) => ({
+      key: 'cdn-probe',
+      status: 'firing',
+      component: ids.component,
+      state: 'partial_outage',
+      title: 'CDN probe failing',
+    }),
+  },
+  {
+    id: 'alertmanagerWebhook',
+    path: () => '/alerts/alertmanager',
+    body: () => ({
+      version: '4',
+      groupKey: 'g',
+      status: 'resolved',
+      commonLabels: {},
+      commonAnnotations: {},
+      alerts: [{ status: 'resolved', labels: { alertname: 'X', service: 'nothing' }, annotations: {} }],
+    }),
+  },
   { id: 'deleteTemplate', path: (ids) => `/templates/${ids.template}` },
   { id: 'deleteComponent', path: (ids) => `/components/${ids.component}` },
   { id: 'deleteGroup', path: (ids) => `/groups/${ids.group}` },
@@ -92,7 +186,9 @@ describe('OpenAPI document', () => {
     expect(r.status).toBe(200);
     const doc = await r.json();
     expect(doc.openapi).toBe('3.1.0');
-    const documented = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => [op.operationId, `${m} ${path}`]));
+    const documented = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap(
+      ([path, ops]) => Object.entries(ops).map(([m, op]) => [op.operationId, `${m} ${path}`]),
+    );
     expect(documented.map(([id]) => id).sort()).toEqual(OPERATIONS.map((o) => o.id).sort());
     expect(doc.paths['/incidents'].post.requestBody.content['application/json'].schema.properties.title).toBeDefined();
     expect(EXAMPLES.map((e) => e.id).sort()).toEqual(OPERATIONS.map((o) => o.id).sort());
@@ -105,13 +201,22 @@ describe('OpenAPI document', () => {
 
   test('every route file under /api/v1 is documented, method by method', () => {
     const root = join(import.meta.dirname, '../src/pages/api/v1');
-    const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+    const walk = (dir: string): string[] =>
+      readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
     const documented = new Set(OPERATIONS.map((o) => `${o.method} ${o.path}`));
     for (const file of walk(root)) {
-      const route = '/' + relative(root, file).replace(/\.ts$/, '').replace(/\/index$/, '').replace(/\[(\w+)\]/g, '{$1}');
+      const route =
+        '/' +
+        relative(root, file)
+          .replace(/\.ts$/, '')
+          .replace(/\/index$/, '')
+          .replace(/\[(\w+)\]/g, '{$1}');
       if (route === '/openapi.json') continue;
       for (const [, method] of readFileSync(file, 'utf8').matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)) {
-        expect(documented.has(`${method.toLowerCase()} ${route}`), `${method} ${route} is not in the OpenAPI document`).toBe(true);
+        expect(
+          documented.has(`${method.toLowerCase()} ${route}`),
+          `${method} ${route} is not in the OpenAPI document`,
+        ).toBe(true);
       }
     }
   });
@@ -142,10 +247,17 @@ describe('OpenAPI document', () => {
     ];
     expect(failures.map((f) => f.status)).toEqual([400, 404, 400, 401, 403, 403]);
     for (const f of failures) expect(ErrorBody.safeParse(f.body).success, JSON.stringify(f.body)).toBe(true);
-    expect(failures[0].body.error.details).toEqual(expect.arrayContaining([expect.stringMatching(/^title: /), expect.stringMatching(/^impact: must be one of none, minor, major, critical/)]));
+    expect(failures[0].body.error.details).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^title: /),
+        expect.stringMatching(/^impact: must be one of none, minor, major, critical/),
+      ]),
+    );
     // a read token reads; a support token does support work
     expect((await call('get', '/incidents', reader)).status).toBe(200);
-    expect((await call('post', '/incidents', support, { title: 'Desk work', impact: 'minor', message: 'Looking.' })).status).toBe(201);
+    expect(
+      (await call('post', '/incidents', support, { title: 'Desk work', impact: 'minor', message: 'Looking.' })).status,
+    ).toBe(201);
     const page1 = (await call('get', '/incidents?per_page=2', admin)).body;
     const page2 = (await call('get', `/incidents?per_page=2&page=${page1.pagination.next_page}`, admin)).body;
     expect(page1.pagination).toMatchObject({ page: 1, per_page: 2 });

@@ -36,7 +36,11 @@ async function rows(dbFile: string, query: string) {
 }
 
 async function openIncident(s: TestServer, token: string) {
-  const answer = await api(s.url, token, 'POST', '/api/v1/incidents', { title: 'Fan-out', impact: 'major', message: 'Checking.' });
+  const answer = await api(s.url, token, 'POST', '/api/v1/incidents', {
+    title: 'Fan-out',
+    impact: 'major',
+    message: 'Checking.',
+  });
   expect(answer.status).toBe(201);
 }
 
@@ -67,9 +71,15 @@ describe('outbox', () => {
     const accepted = mock.requests.filter((r) => r.status === 200 && !r.replay);
     expect(accepted).toHaveLength(7);
     // Never more than two accepted calls in any one second.
-    for (const r of accepted) expect(accepted.filter((o) => o.at >= r.at && o.at < r.at + 1000).length).toBeLessThanOrEqual(2);
+    for (const r of accepted)
+      expect(accepted.filter((o) => o.at >= r.at && o.at < r.at + 1000).length).toBeLessThanOrEqual(2);
     // The provider may have answered the last batch a moment before the worker records it.
-    await waitFor('all 650 recorded as sent', async () => (await rows(dbFile, `select count(*) as n from deliveries where state = 'sent' and provider_id is not null`))[0].n === 650);
+    await waitFor(
+      'all 650 recorded as sent',
+      async () =>
+        (await rows(dbFile, `select count(*) as n from deliveries where state = 'sent' and provider_id is not null`))[0]
+          .n === 650,
+    );
   });
 
   test('provider outage: retried with backoff, recorded, then everything goes out once', async () => {
@@ -88,7 +98,10 @@ describe('outbox', () => {
     mock.mode = 'ok';
     await waitFor('250 emails', () => mock.acceptedCount >= 250, 15_000);
     expectExactlyOnce(mock, addresses);
-    await waitFor('all recorded as sent', async () => (await rows(dbFile, `select count(*) as n from deliveries where state = 'sent'`))[0].n === 250);
+    await waitFor(
+      'all recorded as sent',
+      async () => (await rows(dbFile, `select count(*) as n from deliveries where state = 'sent'`))[0].n === 250,
+    );
   });
 
   test('a worker killed mid fan-out resumes after restart: nobody lost, nobody mailed twice', async () => {
@@ -117,7 +130,11 @@ describe('outbox', () => {
     expect(unsent).toBe(800); // the third batch went out but was never recorded
 
     await server(mock, dbFile, env);
-    await waitFor('all 1000 recorded as sent', async () => (await rows(dbFile, `select count(*) as n from deliveries where state = 'sent'`))[0].n === 1000, 20_000);
+    await waitFor(
+      'all 1000 recorded as sent',
+      async () => (await rows(dbFile, `select count(*) as n from deliveries where state = 'sent'`))[0].n === 1000,
+      20_000,
+    );
     expectExactlyOnce(mock, addresses);
     // The abandoned batch was sent again under its original key, and the provider recognised it.
     expect(mock.requests.filter((r) => r.replay)).toHaveLength(1);
@@ -132,10 +149,17 @@ describe('outbox', () => {
     const addresses = await addConfirmedSubscribers(dbFile, 3000);
     const { token } = createUserWithToken(dbFile, 'support');
     await openIncident(a, token);
-    await waitFor('all 3000 recorded as sent', async () => (await rows(dbFile, `select count(*) as n from deliveries where state = 'sent'`))[0].n === 3000, 30_000);
+    await waitFor(
+      'all 3000 recorded as sent',
+      async () => (await rows(dbFile, `select count(*) as n from deliveries where state = 'sent'`))[0].n === 3000,
+      30_000,
+    );
     expectExactlyOnce(mock, addresses);
     expect(mock.requests.filter((r) => r.replay || r.status !== 200)).toEqual([]);
-    const owners = await rows(dbFile, `select distinct substr(lease_owner, 1, instr(substr(lease_owner, instr(lease_owner, ':') + 1), ':') + instr(lease_owner, ':')) as owner from delivery_batches`);
+    const owners = await rows(
+      dbFile,
+      `select distinct substr(lease_owner, 1, instr(substr(lease_owner, instr(lease_owner, ':') + 1), ':') + instr(lease_owner, ':')) as owner from delivery_batches`,
+    );
     expect(owners.length).toBe(2);
   });
 });

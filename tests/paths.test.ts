@@ -16,8 +16,15 @@ import {
 
 test('paths are resolved the way Astro routes them; plain paths pass unchanged', () => {
   const cases: [string, string][] = [
-    ['/', '/'], ['/incidents/1', '/incidents/1'], ['/a.b/c', '/a.b/c'], ['/history', '/history'],
-    ['/%61dmin/x', '/admin/x'], ['//admin', '/admin'], ['/./admin', '/admin'], ['/x/../admin', '/admin'], ['/..', '/'],
+    ['/', '/'],
+    ['/incidents/1', '/incidents/1'],
+    ['/a.b/c', '/a.b/c'],
+    ['/history', '/history'],
+    ['/%61dmin/x', '/admin/x'],
+    ['//admin', '/admin'],
+    ['/./admin', '/admin'],
+    ['/x/../admin', '/admin'],
+    ['/..', '/'],
   ];
   for (const [raw, routed] of cases) expect(routedPath(raw)).toBe(routed);
 });
@@ -27,7 +34,16 @@ test('only public GETs and HEADs take the cached path', () => {
   expect(isPublicPath('HEAD', '/incidents/3')).toBe(true);
   expect(isPublicPath('GET', '/api/v2/summary.json')).toBe(true);
   expect(isPublicPath('POST', '/')).toBe(false);
-  for (const hidden of ['/admin', '/admin/login', '/%61dmin', '//admin/x', '/api/v1/components', '/events', '/subscription/abc', '/subscribe/confirm/abc']) {
+  for (const hidden of [
+    '/admin',
+    '/admin/login',
+    '/%61dmin',
+    '//admin/x',
+    '/api/v1/components',
+    '/events',
+    '/subscription/abc',
+    '/subscribe/confirm/abc',
+  ]) {
     expect(isPublicPath('GET', hidden)).toBe(false);
   }
 });

@@ -47,7 +47,11 @@ describe('public page in a browser', () => {
     const { token } = createUserWithToken(ctx.server.dbFile, 'support');
     const id = Number(/incidents\/(\d+)/.exec(admin.url())![1]);
     const started = Date.now();
-    const posted = await api(ctx.server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, { status: 'resolved', message: 'Uploads work again.', components: { 6: 'operational' } });
+    const posted = await api(ctx.server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, {
+      status: 'resolved',
+      message: 'Uploads work again.',
+      components: { 6: 'operational' },
+    });
     expect(posted.status).toBe(201);
     await publicPage.getByText('Uploads work again.').first().waitFor({ timeout: 1500 });
     expect(Date.now() - started).toBeLessThan(1500);
@@ -111,7 +115,11 @@ describe('public page in a browser', () => {
 
     // No provider is configured here, so the confirmation waits in the local outbox.
     const client = createClient({ url: `file:${ctx.server.dbFile}` });
-    const [row] = (await client.execute(`select n.payload from notifications n where n.kind = 'subscription.confirm' order by id desc limit 1`)).rows;
+    const [row] = (
+      await client.execute(
+        `select n.payload from notifications n where n.kind = 'subscription.confirm' order by id desc limit 1`,
+      )
+    ).rows;
     client.close();
     const { token } = JSON.parse(String(row.payload));
     await page.goto(`${ctx.server.url}/subscribe/confirm/${token}`);

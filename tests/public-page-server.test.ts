@@ -46,11 +46,20 @@ describe('public read path', () => {
   test('a change through the API invalidates the cached page at once', async () => {
     const before = await (await fetch(server.url + '/')).text();
     expect(banner(before)).toBe('none');
-    const created = await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'Cache check', impact: 'critical', message: 'Down', components: { 1: 'major_outage' } });
+    const created = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Cache check',
+      impact: 'critical',
+      message: 'Down',
+      components: { 1: 'major_outage' },
+    });
     const after = await (await fetch(server.url + '/')).text();
     expect(banner(after)).toBe('critical');
     expect(after).toContain('Cache check');
-    await api(server.url, token, 'POST', `/api/v1/incidents/${created.body.incident.id}/updates`, { status: 'resolved', message: 'Up', components: { 1: 'operational' } });
+    await api(server.url, token, 'POST', `/api/v1/incidents/${created.body.incident.id}/updates`, {
+      status: 'resolved',
+      message: 'Up',
+      components: { 1: 'operational' },
+    });
     expect(banner(await (await fetch(server.url + '/')).text())).toBe('none');
   });
 
@@ -88,7 +97,8 @@ describe('public read path', () => {
   test('admin pages need a session and are never cached', async () => {
     const { email, password } = createUserWithToken(server.dbFile, 'admin', `ids-${Date.now()}@example.com`);
     const login = await fetch(server.url + '/admin/login', {
-      method: 'POST', redirect: 'manual',
+      method: 'POST',
+      redirect: 'manual',
       headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ email, password }),
     });
@@ -99,7 +109,11 @@ describe('public read path', () => {
     const response = await fetch(server.url + '/admin', { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('/admin/login?next=%2Fadmin');
-    const crossSite = await fetch(server.url + '/admin/login', { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a&password=b' });
+    const crossSite = await fetch(server.url + '/admin/login', {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=a&password=b',
+    });
     expect(crossSite.status).toBe(403);
   });
 });

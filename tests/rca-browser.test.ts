@@ -43,11 +43,19 @@ afterAll(async () => {
 async function resolvedIncident(title: string) {
   const startedAt = Math.floor((Date.now() - 30 * MIN) / MIN) * MIN;
   const created = await api(server.url, adminToken, 'POST', '/api/v1/incidents', {
-    title, impact: 'major', message: 'We are investigating errors on the API.', components: { 1: 'major_outage' }, startedAt: new Date(startedAt).toISOString(),
+    title,
+    impact: 'major',
+    message: 'We are investigating errors on the API.',
+    components: { 1: 'major_outage' },
+    startedAt: new Date(startedAt).toISOString(),
   });
   expect(created.status).toBe(201);
   const id = created.body.incident.id as number;
-  const resolved = await api(server.url, adminToken, 'POST', `/api/v1/incidents/${id}/updates`, { status: 'resolved', message: 'The API works again.', components: { 1: 'operational' } });
+  const resolved = await api(server.url, adminToken, 'POST', `/api/v1/incidents/${id}/updates`, {
+    status: 'resolved',
+    message: 'The API works again.',
+    components: { 1: 'operational' },
+  });
   expect(resolved.status).toBe(201);
   return { id, startedAt };
 }
@@ -97,13 +105,18 @@ describe('RCA in a browser', () => {
     await page.getByText('Saved.').waitFor();
     expect(await page.locator('svg.timeline-svg [data-effect="positive"]').count()).toBe(1);
     // the two status-page updates are plotted too
-    expect(await page.locator('svg.timeline-svg [data-effect="neutral"] title', { hasText: 'Status page:' }).count()).toBe(2);
+    expect(
+      await page.locator('svg.timeline-svg [data-effect="neutral"] title', { hasText: 'Status page:' }).count(),
+    ).toBe(2);
 
     await page.click('summary:has-text("Add a contributing factor")');
     await page.selectOption('#new-factor-kind', 'trigger');
     await page.fill('#new-factor-description', 'Bad config pushed to api-eu-3');
     await page.check('form:has(#new-factor-kind) input[name=public]');
-    await page.fill('#new-factor-publicText', 'A configuration change stopped our API servers in Europe from accepting connections.');
+    await page.fill(
+      '#new-factor-publicText',
+      'A configuration change stopped our API servers in Europe from accepting connections.',
+    );
     await page.click('button:has-text("Add factor")');
     await page.getByText('Saved.').waitFor();
 
@@ -113,7 +126,10 @@ describe('RCA in a browser', () => {
     await page.fill('#new-action-dueAt', new Date(Date.now() + 30 * 24 * 60 * MIN).toISOString().slice(0, 10));
     await page.selectOption('#new-action-category', 'prevent');
     await page.check('form:has(#new-action-title) input[name=public]');
-    await page.fill('#new-action-publicText', 'Configuration changes now reach a few servers first and stop on errors.');
+    await page.fill(
+      '#new-action-publicText',
+      'Configuration changes now reach a few servers first and stop on errors.',
+    );
     await page.click('button:has-text("Add action item")');
     await page.getByText('Saved.').waitFor();
     expect(await axeViolations(page)).toEqual([]);
@@ -127,9 +143,15 @@ describe('RCA in a browser', () => {
     const summary = await page.inputValue('#s-summary');
     // The record's start, in UTC; a story that crosses midnight UTC names both days.
     const sameDay = local(startedAt).slice(0, 10) === local(Date.now()).slice(0, 10);
-    expect(summary).toContain(sameDay ? `between ${local(startedAt).slice(11)} and` : `From ${formatUtcDay(startedAt)} ${local(startedAt).slice(11)} UTC to`);
+    expect(summary).toContain(
+      sameDay
+        ? `between ${local(startedAt).slice(11)} and`
+        : `From ${formatUtcDay(startedAt)} ${local(startedAt).slice(11)} UTC to`,
+    );
     expect(summary).toContain('API was unavailable');
-    expect(await page.locator('.sources').first().innerText()).toBe('Drafted from: Key moment: started (impact began), Key moment: resolved, Affected components (from the incidents)');
+    expect(await page.locator('.sources').first().innerText()).toBe(
+      'Drafted from: Key moment: started (impact began), Key moment: resolved, Affected components (from the incidents)',
+    );
     const wrong = await page.inputValue('#s-wrong');
     await page.fill('#s-wrong', `${wrong} L514 experienced a cut while L528 was shifted for an XLA replacement.`);
     await page.locator('[data-lint-for="wrong"] li', { hasText: 'one of the two fiber paths' }).waitFor();
@@ -176,13 +198,19 @@ describe('RCA in a browser', () => {
     expect(await incidentPage.locator('[data-rca] [data-tally]').innerText()).toBe('0 of 1 done');
     for (const listing of ['/', '/history']) {
       await incidentPage.goto(server.url + listing);
-      expect(await incidentPage.locator(`a[href="${new URL(rcaUrl).pathname}"]`).innerText()).toBe('Read the post-incident report');
+      expect(await incidentPage.locator(`a[href="${new URL(rcaUrl).pathname}"]`).innerText()).toBe(
+        'Read the post-incident report',
+      );
     }
     await incidentPage.goto(`${server.url}/postmortems`);
-    expect(await incidentPage.locator('main').innerText()).toContain('Post-incident report: API errors for EU customers');
+    expect(await incidentPage.locator('main').innerText()).toContain(
+      'Post-incident report: API errors for EU customers',
+    );
     await incidentPage.close();
 
-    const mail = await waitFor('RCA email', () => mock.emailsTo('reader@example.com').find((m) => m.subject.includes('Post-incident report')));
+    const mail = await waitFor('RCA email', () =>
+      mock.emailsTo('reader@example.com').find((m) => m.subject.includes('Post-incident report')),
+    );
     expect(mail.text).toContain(`${local(startedAt).slice(11)}`);
     expect(mail.text).toContain(new URL(rcaUrl).pathname);
   });
@@ -191,34 +219,110 @@ describe('RCA in a browser', () => {
 describe('no leaks', () => {
   test('no internal-only field reaches a public page, JSON response, email or webhook', async () => {
     const { id: incidentId, startedAt } = await resolvedIncident('Login failures');
-    const admin = await adminSession(server.url, 'hooks@example.com', createUserWithToken(server.dbFile, 'admin', 'hooks@example.com', 'Hook Admin').password);
+    const admin = await adminSession(
+      server.url,
+      'hooks@example.com',
+      createUserWithToken(server.dbFile, 'admin', 'hooks@example.com', 'Hook Admin').password,
+    );
     expect((await admin.post('/admin/subscribers', [['url', `${hooks.url}/rca`]])).status).toBe(303);
     const maria = await adminSession(server.url, author.email, author.password);
     const ana = await adminSession(server.url, barRaiser.email, barRaiser.password);
     const ok = async (answer: Promise<{ status: number; html: string; location: string | null }>) => {
       const r = await answer;
-      if (r.status !== 303) throw new Error(`expected a redirect, got ${r.status}: ${/role="alert"[\s\S]*?<\/div>/.exec(r.html)?.[0] ?? r.html.slice(0, 300)}`);
+      if (r.status !== 303)
+        throw new Error(
+          `expected a redirect, got ${r.status}: ${/role="alert"[\s\S]*?<\/div>/.exec(r.html)?.[0] ?? r.html.slice(0, 300)}`,
+        );
       return r.location!;
     };
     // Every internal-only value carries "zqx"; none may ever be seen outside the admin.
-    const location = await ok(maria.post('/admin/reviews', [['title', 'zqxReviewTitle'], ['severity', 'sev2'], ['incidentIds', String(incidentId)], ['requestContext', 'zqxRequestContext']]));
+    const location = await ok(
+      maria.post('/admin/reviews', [
+        ['title', 'zqxReviewTitle'],
+        ['severity', 'sev2'],
+        ['incidentIds', String(incidentId)],
+        ['requestContext', 'zqxRequestContext'],
+      ]),
+    );
     const reviewPath = location.replace(/[?#].*$/, '');
     const at = (m: number) => local(startedAt + m * MIN);
-    await ok(maria.post(reviewPath, [
-      ['action', 'update-review'], ['title', 'zqxReviewTitle'], ['severity', 'sev2'], ['incidentIds', String(incidentId)], ['customersAffected', 'on'],
-      ['customerImpact', 'zqxCustomerImpact'], ['detectedBy', 'customers'], ['startedAt', at(0)], ['detectedAt', at(4)], ['acknowledgedAt', at(6)],
-      ['mitigatedAt', at(15)], ['resolvedAt', local(Date.now())], ['fiveWhys', 'zqxWhyOne'], ['fiveWhys', 'zqxWhyTwo'], ['learnings', 'zqxLearnings'], ['rcaDueAt', ''],
-    ]));
-    const entry = (fields: [string, string][]) => ok(maria.post(reviewPath, [['action', 'save-entry'], ['at', at(10)], ['kind', 'response'], ['effect', 'negative'], ...fields]));
-    await entry([['actor', 'zqxActorPublic'], ['description', 'zqxEntryPublicDescription'], ['public', 'on'], ['publicText', 'We restarted the login service.']]);
-    await entry([['actor', 'zqxActorInternal'], ['description', 'zqxEntryInternal'], ['publicText', 'zqxEntryInternalWording']]);
+    await ok(
+      maria.post(reviewPath, [
+        ['action', 'update-review'],
+        ['title', 'zqxReviewTitle'],
+        ['severity', 'sev2'],
+        ['incidentIds', String(incidentId)],
+        ['customersAffected', 'on'],
+        ['customerImpact', 'zqxCustomerImpact'],
+        ['detectedBy', 'customers'],
+        ['startedAt', at(0)],
+        ['detectedAt', at(4)],
+        ['acknowledgedAt', at(6)],
+        ['mitigatedAt', at(15)],
+        ['resolvedAt', local(Date.now())],
+        ['fiveWhys', 'zqxWhyOne'],
+        ['fiveWhys', 'zqxWhyTwo'],
+        ['learnings', 'zqxLearnings'],
+        ['rcaDueAt', ''],
+      ]),
+    );
+    const entry = (fields: [string, string][]) =>
+      ok(
+        maria.post(reviewPath, [
+          ['action', 'save-entry'],
+          ['at', at(10)],
+          ['kind', 'response'],
+          ['effect', 'negative'],
+          ...fields,
+        ]),
+      );
+    await entry([
+      ['actor', 'zqxActorPublic'],
+      ['description', 'zqxEntryPublicDescription'],
+      ['public', 'on'],
+      ['publicText', 'We restarted the login service.'],
+    ]);
+    await entry([
+      ['actor', 'zqxActorInternal'],
+      ['description', 'zqxEntryInternal'],
+      ['publicText', 'zqxEntryInternalWording'],
+    ]);
     const factor = (fields: [string, string][]) => ok(maria.post(reviewPath, [['action', 'save-factor'], ...fields]));
-    await factor([['kind', 'trigger'], ['description', 'zqxFactorPublicDescription'], ['public', 'on'], ['publicText', 'An expired certificate stopped logins.']]);
-    await factor([['kind', 'underlying'], ['description', 'zqxFactorInternal'], ['publicText', 'zqxFactorInternalWording']]);
+    await factor([
+      ['kind', 'trigger'],
+      ['description', 'zqxFactorPublicDescription'],
+      ['public', 'on'],
+      ['publicText', 'An expired certificate stopped logins.'],
+    ]);
+    await factor([
+      ['kind', 'underlying'],
+      ['description', 'zqxFactorInternal'],
+      ['publicText', 'zqxFactorInternalWording'],
+    ]);
     const due = new Date(Date.now() + 20 * 24 * 60 * MIN).toISOString().slice(0, 10);
-    const action = (fields: [string, string][]) => ok(maria.post(reviewPath, [['action', 'save-action'], ['priority', 'p1'], ['dueAt', due], ['category', 'detect'], ['status', 'open'], ...fields]));
-    await action([['title', 'zqxActionPublicTitle'], ['owner', 'zqxOwnerPublic'], ['ticketUrl', 'https://tickets.example/zqxTicket'], ['public', 'on'], ['publicText', 'We are alerted weeks before a certificate expires.']]);
-    await action([['title', 'zqxActionInternalTitle'], ['owner', 'zqxOwnerInternal'], ['publicText', 'zqxActionInternalWording']]);
+    const action = (fields: [string, string][]) =>
+      ok(
+        maria.post(reviewPath, [
+          ['action', 'save-action'],
+          ['priority', 'p1'],
+          ['dueAt', due],
+          ['category', 'detect'],
+          ['status', 'open'],
+          ...fields,
+        ]),
+      );
+    await action([
+      ['title', 'zqxActionPublicTitle'],
+      ['owner', 'zqxOwnerPublic'],
+      ['ticketUrl', 'https://tickets.example/zqxTicket'],
+      ['public', 'on'],
+      ['publicText', 'We are alerted weeks before a certificate expires.'],
+    ]);
+    await action([
+      ['title', 'zqxActionInternalTitle'],
+      ['owner', 'zqxOwnerInternal'],
+      ['publicText', 'zqxActionInternalWording'],
+    ]);
 
     // Sev2 and resolved: readers of the incident learn when to expect the RCA
     const expecting = await (await fetch(`${server.url}/incidents/${incidentId}`)).text();
@@ -226,74 +330,186 @@ describe('no leaks', () => {
 
     const rca = `${reviewPath}/rca`;
     const owner = /<option value="(\d+)"[^>]*>Maria Keller/.exec((await maria.get(rca)).html)![1];
-    await ok(maria.post(rca, [['action', 'assign'], ['ownerId', owner]]));
+    await ok(
+      maria.post(rca, [
+        ['action', 'assign'],
+        ['ownerId', owner],
+      ]),
+    );
     await ok(maria.post(rca, [['action', 'reduce']]));
     const draftPage = (await maria.get(rca)).html;
     const field = (name: string) => {
-      const m = name === 'title' ? /<input id="s-title" name="title" value="([^"]*)"/.exec(draftPage) : new RegExp(`<textarea [^>]*name="${name}"[^>]*>([\\s\\S]*?)</textarea>`).exec(draftPage);
-      return m![1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+      const m =
+        name === 'title'
+          ? /<input id="s-title" name="title" value="([^"]*)"/.exec(draftPage)
+          : new RegExp(`<textarea [^>]*name="${name}"[^>]*>([\\s\\S]*?)</textarea>`).exec(draftPage);
+      return m![1]
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
     };
-    const sections = ['title', 'summary', 'wrong', 'response', 'doing', 'recommendations'].map((s) => [s, field(s)] as [string, string]);
+    const sections = ['title', 'summary', 'wrong', 'response', 'doing', 'recommendations'].map(
+      (s) => [s, field(s)] as [string, string],
+    );
     expect(sections.map(([, v]) => v).join(' ')).not.toMatch(/zqx/i);
     // A warning the publisher must acknowledge (the acknowledgement is internal).
-    const withWarning = sections.map(([k, v]) => [k, k === 'summary' ? `${v} We apologise for any inconvenience.` : v] as [string, string]);
+    const withWarning = sections.map(
+      ([k, v]) => [k, k === 'summary' ? `${v} We apologise for any inconvenience.` : v] as [string, string],
+    );
     await ok(maria.post(rca, [['action', 'save-draft'], ...withWarning]));
     await ok(maria.post(rca, [['action', 'submit']]));
-    await ok(ana.post(rca, [['action', 'request-changes'], ['comment', 'zqxReviewComment']]));
+    await ok(
+      ana.post(rca, [
+        ['action', 'request-changes'],
+        ['comment', 'zqxReviewComment'],
+      ]),
+    );
     await ok(maria.post(rca, [['action', 'submit']]));
     const hash = /name="textHash" value="([0-9a-f]{64})"/.exec((await ana.get(rca)).html)![1];
-    expect((await maria.post(rca, [['action', 'approve'], ['textHash', hash]])).status).toBe(409);
-    await ok(ana.post(rca, [['action', 'approve'], ['textHash', hash]]));
+    expect(
+      (
+        await maria.post(rca, [
+          ['action', 'approve'],
+          ['textHash', hash],
+        ])
+      ).status,
+    ).toBe(409);
+    await ok(
+      ana.post(rca, [
+        ['action', 'approve'],
+        ['textHash', hash],
+      ]),
+    );
     expect((await maria.post(rca, [['action', 'publish']])).status).toBe(400);
-    await ok(maria.post(rca, [['action', 'publish'], ['acknowledgement', 'zqxAcknowledgement for legal']]));
+    await ok(
+      maria.post(rca, [
+        ['action', 'publish'],
+        ['acknowledgement', 'zqxAcknowledgement for legal'],
+      ]),
+    );
     const slugFromPage = /href="\/postmortems\/([\w-]+)"/.exec((await maria.get(rca)).html)![1];
     expect(await (await fetch(`${server.url}/postmortems/${slugFromPage}`)).text()).toContain('0 of 1 done');
     // complete the public commitment: customers are told
     const publicAction = childIdBefore((await maria.get(reviewPath)).html, 'value="zqxActionPublicTitle"');
-    await ok(maria.post(reviewPath, [['action', 'save-action'], ['childId', publicAction], ['title', 'zqxActionPublicTitle'], ['owner', 'zqxOwnerPublic'], ['priority', 'p1'], ['dueAt', due], ['category', 'detect'], ['status', 'done'], ['ticketUrl', 'https://tickets.example/zqxTicket'], ['public', 'on'], ['publicText', 'We are alerted weeks before a certificate expires.']]));
+    await ok(
+      maria.post(reviewPath, [
+        ['action', 'save-action'],
+        ['childId', publicAction],
+        ['title', 'zqxActionPublicTitle'],
+        ['owner', 'zqxOwnerPublic'],
+        ['priority', 'p1'],
+        ['dueAt', due],
+        ['category', 'detect'],
+        ['status', 'done'],
+        ['ticketUrl', 'https://tickets.example/zqxTicket'],
+        ['public', 'on'],
+        ['publicText', 'We are alerted weeks before a certificate expires.'],
+      ]),
+    );
 
-    const published = await waitFor('RCA webhook', () => hooks.received.find((r) => r.json.event_type === 'postmortem.published' && r.json.postmortem.incidents[0].id === String(incidentId)));
-    const commitment = await waitFor('commitment webhook', () => hooks.received.find((r) => r.json.event_type === 'commitment.updated' && r.json.postmortem.id === published.json.postmortem.id));
-    expect(commitment.json.commitment).toMatchObject({ description: 'We are alerted weeks before a certificate expires.', status: 'done', previous_status: 'open' });
+    const published = await waitFor('RCA webhook', () =>
+      hooks.received.find(
+        (r) => r.json.event_type === 'postmortem.published' && r.json.postmortem.incidents[0].id === String(incidentId),
+      ),
+    );
+    const commitment = await waitFor('commitment webhook', () =>
+      hooks.received.find(
+        (r) => r.json.event_type === 'commitment.updated' && r.json.postmortem.id === published.json.postmortem.id,
+      ),
+    );
+    expect(commitment.json.commitment).toMatchObject({
+      description: 'We are alerted weeks before a certificate expires.',
+      status: 'done',
+      previous_status: 'open',
+    });
     expect(commitment.json.postmortem.commitments).toEqual({ done: 1, total: 1 });
     const slug = published.json.postmortem.id as string;
-    await waitFor('commitment email', () => mock.emailsTo('reader@example.com').find((m) => m.subject.startsWith('[') && m.subject.includes('Commitment done')));
+    await waitFor('commitment email', () =>
+      mock
+        .emailsTo('reader@example.com')
+        .find((m) => m.subject.startsWith('[') && m.subject.includes('Commitment done')),
+    );
 
-    const pages = ['/', '/history', '/postmortems', `/postmortems/${slug}`, `/incidents/${incidentId}`, '/subscribe', '/api/v2/summary.json', '/api/v2/incidents.json'];
+    const pages = [
+      '/',
+      '/history',
+      '/postmortems',
+      `/postmortems/${slug}`,
+      `/incidents/${incidentId}`,
+      '/subscribe',
+      '/api/v2/summary.json',
+      '/api/v2/incidents.json',
+    ];
     const bodies: [string, string][] = [];
     for (const path of pages) {
       const r = await fetch(server.url + path);
       expect(r.status, path).toBe(200);
       bodies.push([path, await r.text()]);
     }
-    for (const path of ['/api/v1/incidents', `/api/v1/incidents/${incidentId}`, '/api/v1/components']) bodies.push([path, JSON.stringify((await api(server.url, adminToken, 'GET', path)).body)]);
-    for (const m of mock.emails) bodies.push([`email ${m.subject}`, `${m.subject}\n${m.text}\n${m.html}\n${JSON.stringify(m.headers)}`]);
+    for (const path of ['/api/v1/incidents', `/api/v1/incidents/${incidentId}`, '/api/v1/components'])
+      bodies.push([path, JSON.stringify((await api(server.url, adminToken, 'GET', path)).body)]);
+    for (const m of mock.emails)
+      bodies.push([`email ${m.subject}`, `${m.subject}\n${m.text}\n${m.html}\n${JSON.stringify(m.headers)}`]);
     for (const r of hooks.received) bodies.push([`webhook ${r.json.event_type}`, r.body]);
     expect(bodies.filter(([, body]) => /zqx/i.test(body)).map(([where]) => where)).toEqual([]);
     // ...while the public wording did go out everywhere it should
     const rcaPage = bodies.find(([p]) => p === `/postmortems/${slug}`)![1];
-    for (const text of ['We restarted the login service.', 'An expired certificate stopped logins.', 'We are alerted weeks before a certificate expires.']) expect(rcaPage).toContain(text);
-    expect(mock.emailsTo('reader@example.com').map((m) => m.subject)).toEqual(expect.arrayContaining(['[Example Cloud] Post-incident report: Login failures']));
+    for (const text of [
+      'We restarted the login service.',
+      'An expired certificate stopped logins.',
+      'We are alerted weeks before a certificate expires.',
+    ])
+      expect(rcaPage).toContain(text);
+    expect(mock.emailsTo('reader@example.com').map((m) => m.subject)).toEqual(
+      expect.arrayContaining(['[Example Cloud] Post-incident report: Login failures']),
+    );
     expect(bodies.some(([where]) => where === 'webhook commitment.updated')).toBe(true);
     // the cached public page was dropped when the commitment changed
     expect(rcaPage).toContain('1 of 1 done');
 
     // A change to the review after publication shows as drift; a republication says what changed.
     const trigger = childIdBefore((await maria.get(reviewPath)).html, 'zqxFactorPublicDescription</textarea>');
-    await ok(maria.post(reviewPath, [['action', 'save-factor'], ['childId', trigger], ['kind', 'trigger'], ['description', 'zqxFactorPublicDescription'], ['public', 'on'], ['publicText', 'A certificate that our login service depends on expired.']]));
+    await ok(
+      maria.post(reviewPath, [
+        ['action', 'save-factor'],
+        ['childId', trigger],
+        ['kind', 'trigger'],
+        ['description', 'zqxFactorPublicDescription'],
+        ['public', 'on'],
+        ['publicText', 'A certificate that our login service depends on expired.'],
+      ]),
+    );
     const drifted = (await maria.get(rca)).html;
     expect(drifted).toContain('data-drift');
     expect(drifted).toMatch(/What went wrong<\/strong>: Contributing factor #\d+ \(trigger\) — changed/);
     await ok(maria.post(rca, [['action', 'reduce']]));
     await ok(maria.post(rca, [['action', 'submit']]));
     const newHash = /name="textHash" value="([0-9a-f]{64})"/.exec((await ana.get(rca)).html)![1];
-    await ok(ana.post(rca, [['action', 'approve'], ['textHash', newHash]]));
-    await ok(maria.post(rca, [['action', 'publish'], ['changeNote', 'We corrected the cause: it was a certificate our login service depends on.']]));
+    await ok(
+      ana.post(rca, [
+        ['action', 'approve'],
+        ['textHash', newHash],
+      ]),
+    );
+    await ok(
+      maria.post(rca, [
+        ['action', 'publish'],
+        ['changeNote', 'We corrected the cause: it was a certificate our login service depends on.'],
+      ]),
+    );
     const republished = await (await fetch(`${server.url}/postmortems/${slug}`)).text();
-    expect(republished).toMatch(/<strong>Updated on <time[^>]*>[^<]+<\/time>:<\/strong> We corrected the cause: it was a certificate our login service depends on\./);
+    expect(republished).toMatch(
+      /<strong>Updated on <time[^>]*>[^<]+<\/time>:<\/strong> We corrected the cause: it was a certificate our login service depends on\./,
+    );
     expect(republished).toContain('A certificate that our login service depends on expired.');
     expect((await maria.get(rca)).html).not.toContain('data-drift');
-    const updated = await waitFor('republication email', () => mock.emailsTo('reader@example.com').find((m) => m.subject === '[Example Cloud] Updated: Post-incident report: Login failures'));
+    const updated = await waitFor('republication email', () =>
+      mock
+        .emailsTo('reader@example.com')
+        .find((m) => m.subject === '[Example Cloud] Updated: Post-incident report: Login failures'),
+    );
     expect(updated.text).toContain('What changed: We corrected the cause');
   });
 });
@@ -303,40 +519,102 @@ describe('review forms', () => {
     const maria = await adminSession(server.url, author.email, author.password);
     const review = '/admin/reviews/1'; // the demo's review
     const before = (await maria.get(review)).html;
-    const bad = await maria.post(review, [['action', 'save-entry'], ['at', ''], ['actor', 'Typed actor'], ['kind', 'response'], ['effect', 'sideways'], ['description', 'Typed description'], ['public', 'on']]);
+    const bad = await maria.post(review, [
+      ['action', 'save-entry'],
+      ['at', ''],
+      ['actor', 'Typed actor'],
+      ['kind', 'response'],
+      ['effect', 'sideways'],
+      ['description', 'Typed description'],
+      ['public', 'on'],
+    ]);
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('at: must be a date and time');
     expect(bad.html).toContain('effect: must be one of positive, negative, neutral (got &quot;sideways&quot;)');
     expect(bad.html).toMatch(/<input id="new-entry-actor" name="actor" value="Typed actor"/);
     expect(bad.html).toContain('Typed description</textarea>');
-    const noWording = await maria.post(review, [['action', 'save-entry'], ['at', '2026-10-09T04:00'], ['actor', 'A'], ['kind', 'response'], ['effect', 'neutral'], ['description', 'D'], ['public', 'on']]);
+    const noWording = await maria.post(review, [
+      ['action', 'save-entry'],
+      ['at', '2026-10-09T04:00'],
+      ['actor', 'A'],
+      ['kind', 'response'],
+      ['effect', 'neutral'],
+      ['description', 'D'],
+      ['public', 'on'],
+    ]);
     expect(noWording.status).toBe(400);
     expect(noWording.html).toContain('publicText: is required when the entry is public: write it for customers');
-    const order = await maria.post(review, [['action', 'update-review'], ['title', 'x'], ['severity', 'sev1'], ['incidentIds', '2'], ['detectedBy', 'monitoring'], ['startedAt', '2026-10-09T03:40'], ['detectedAt', '2026-10-09T03:30']]);
+    const order = await maria.post(review, [
+      ['action', 'update-review'],
+      ['title', 'x'],
+      ['severity', 'sev1'],
+      ['incidentIds', '2'],
+      ['detectedBy', 'monitoring'],
+      ['startedAt', '2026-10-09T03:40'],
+      ['detectedAt', '2026-10-09T03:30'],
+    ]);
     expect(order.status).toBe(400);
     expect(order.html).toContain('detectedAt: detected cannot be before started (impact began)');
-    const noFactor = await maria.post(review, [['action', 'delete-factor'], ['childId', '999']]);
+    const noFactor = await maria.post(review, [
+      ['action', 'delete-factor'],
+      ['childId', '999'],
+    ]);
     expect(noFactor.status).toBe(404);
     expect(noFactor.html).toContain('No contributing factor with id 999 in review 1.');
     // A review that is gone: saving the review itself answers with the domain's words, a child form with the page's.
-    const noReview = await maria.post('/admin/reviews/999', [['action', 'update-review'], ['title', 'x'], ['severity', 'sev1'], ['incidentIds', '2'], ['detectedBy', 'monitoring']]);
+    const noReview = await maria.post('/admin/reviews/999', [
+      ['action', 'update-review'],
+      ['title', 'x'],
+      ['severity', 'sev1'],
+      ['incidentIds', '2'],
+      ['detectedBy', 'monitoring'],
+    ]);
     expect([noReview.status, noReview.html]).toEqual([404, 'No review with id 999.']);
-    const noReviewChild = await maria.post('/admin/reviews/999', [['action', 'save-factor'], ['kind', 'trigger'], ['description', 'x']]);
+    const noReviewChild = await maria.post('/admin/reviews/999', [
+      ['action', 'save-factor'],
+      ['kind', 'trigger'],
+      ['description', 'x'],
+    ]);
     expect([noReviewChild.status, noReviewChild.html]).toEqual([404, 'No such review.']);
     const noRca = await maria.post('/admin/reviews/999/rca', [['action', 'submit']]);
     expect([noRca.status, noRca.html]).toEqual([404, 'No review with id 999.']);
-    expect((await maria.post(`${review}/rca`, [['action', 'approve'], ['textHash', 'nope']])).status).toBe(400);
-    expect((await maria.post(`${review}/rca`, [['action', 'submit']])).html).toContain('Cannot ask for review while the review is &quot;Requested&quot;');
+    expect(
+      (
+        await maria.post(`${review}/rca`, [
+          ['action', 'approve'],
+          ['textHash', 'nope'],
+        ])
+      ).status,
+    ).toBe(400);
+    expect((await maria.post(`${review}/rca`, [['action', 'submit']])).html).toContain(
+      'Cannot ask for review while the review is &quot;Requested&quot;',
+    );
     // nothing was written: the page (apart from the clock-driven parts) is as before
     const after = (await maria.get(review)).html;
     const activity = (html: string) => /<h2>Activity<\/h2>([\s\S]*)<\/ol>/.exec(html)![1];
     expect(activity(after)).toBe(activity(before));
 
-    const support = await adminSession(server.url, 'help@example.com', createUserWithToken(server.dbFile, 'support', 'help@example.com', 'Help Desk').password);
-    expect((await support.post(review, [['action', 'save-factor'], ['kind', 'trigger'], ['description', 'x']])).status).toBe(403);
+    const support = await adminSession(
+      server.url,
+      'help@example.com',
+      createUserWithToken(server.dbFile, 'support', 'help@example.com', 'Help Desk').password,
+    );
+    expect(
+      (
+        await support.post(review, [
+          ['action', 'save-factor'],
+          ['kind', 'trigger'],
+          ['description', 'x'],
+        ])
+      ).status,
+    ).toBe(403);
     expect((await support.post(`${review}/rca`, [['action', 'reduce']])).status).toBe(403);
     expect((await support.get(review)).status).toBe(200);
-    const lint = await fetch(`${server.url}${review}/lint`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{}' });
+    const lint = await fetch(`${server.url}${review}/lint`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: '{}',
+    });
     expect(lint.status).toBe(403);
   });
 });

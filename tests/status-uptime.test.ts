@@ -4,7 +4,10 @@ import { computeUptime, DAY_MS, formatPercent, startOfUtcDay } from '../src/doma
 
 describe('overall status', () => {
   test('all operational and no incident reads as operational', () => {
-    expect(overallStatus(['operational', 'operational'], [])).toEqual({ indicator: 'none', description: 'All Systems Operational' });
+    expect(overallStatus(['operational', 'operational'], [])).toEqual({
+      indicator: 'none',
+      description: 'All Systems Operational',
+    });
   });
   test('the worst of components and active incident impacts wins', () => {
     expect(overallStatus(['operational', 'partial_outage'], ['minor']).indicator).toBe('major');

@@ -7,8 +7,20 @@ import { api, createUserWithToken } from './support/api.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 const isoTime = z.iso.datetime({ offset: true });
-const page = z.object({ id: z.string().min(1), name: z.string().min(1), url: z.url(), time_zone: z.string(), updated_at: isoTime });
-const componentStatus = z.enum(['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance']);
+const page = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  url: z.url(),
+  time_zone: z.string(),
+  updated_at: isoTime,
+});
+const componentStatus = z.enum([
+  'operational',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+  'under_maintenance',
+]);
 const component = z.object({
   id: z.string(),
   name: z.string(),
@@ -33,7 +45,9 @@ const incidentUpdate = z.object({
   created_at: isoTime,
   updated_at: isoTime,
   display_at: isoTime,
-  affected_components: z.array(z.object({ code: z.string(), name: z.string(), old_status: componentStatus, new_status: componentStatus })),
+  affected_components: z.array(
+    z.object({ code: z.string(), name: z.string(), old_status: componentStatus, new_status: componentStatus }),
+  ),
 });
 const incident = z.object({
   id: z.string(),
@@ -71,7 +85,12 @@ async function get(path: string) {
 
 describe('public API v2 (Statuspage-compatible)', () => {
   test('every endpoint answers with Statuspage’s keys, fields and enumerations', async () => {
-    const opened = await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'Checkout errors', impact: 'critical', message: 'Checkout fails.', components: { 1: 'major_outage' } });
+    const opened = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Checkout errors',
+      impact: 'critical',
+      message: 'Checkout fails.',
+      components: { 1: 'major_outage' },
+    });
     expect(opened.status).toBe(201);
     const summary = (await get('/api/v2/summary.json')).body;
     expect(Object.keys(summary)).toEqual(['page', 'components', 'incidents', 'scheduled_maintenances', 'status']);
@@ -115,17 +134,37 @@ describe('public API v2 (Statuspage-compatible)', () => {
   });
 
   test('incidents newest first, updates newest first with affected components; unresolved only open ones', async () => {
-    const first = await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'Older', impact: 'minor', message: 'One.', components: { 2: 'degraded_performance' } });
-    await api(server.url, token, 'POST', `/api/v1/incidents/${first.body.incident.id}/updates`, { status: 'monitoring', message: 'Two.', components: {} });
-    await api(server.url, token, 'POST', `/api/v1/incidents/${first.body.incident.id}/updates`, { status: 'resolved', message: 'Three.', components: { 2: 'operational' } });
-    const second = await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'Newer', impact: 'major', message: 'Four.', components: {} });
+    const first = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Older',
+      impact: 'minor',
+      message: 'One.',
+      components: { 2: 'degraded_performance' },
+    });
+    await api(server.url, token, 'POST', `/api/v1/incidents/${first.body.incident.id}/updates`, {
+      status: 'monitoring',
+      message: 'Two.',
+      components: {},
+    });
+    await api(server.url, token, 'POST', `/api/v1/incidents/${first.body.incident.id}/updates`, {
+      status: 'resolved',
+      message: 'Three.',
+      components: { 2: 'operational' },
+    });
+    const second = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Newer',
+      impact: 'major',
+      message: 'Four.',
+      components: {},
+    });
     const { incidents } = (await get('/api/v2/incidents.json')).body;
     const created = incidents.map((i: { created_at: string }) => Date.parse(i.created_at));
     expect(created).toEqual([...created].sort((a: number, b: number) => b - a));
     expect(incidents[0].id).toBe(String(second.body.incident.id));
     const older = incidents.find((i: { id: string }) => i.id === String(first.body.incident.id));
     expect(older.incident_updates.map((u: { body: string }) => u.body)).toEqual(['Three.', 'Two.', 'One.']);
-    expect(older.incident_updates[0].affected_components).toEqual([{ code: '2', name: expect.any(String), old_status: 'degraded_performance', new_status: 'operational' }]);
+    expect(older.incident_updates[0].affected_components).toEqual([
+      { code: '2', name: expect.any(String), old_status: 'degraded_performance', new_status: 'operational' },
+    ]);
     expect(older.monitoring_at).not.toBeNull();
     expect(older.resolved_at).not.toBeNull();
     const unresolved = (await get('/api/v2/incidents/unresolved.json')).body.incidents;
@@ -142,8 +181,15 @@ describe('public API v2 (Statuspage-compatible)', () => {
     const again = await fetch(server.url + '/api/v2/status.json', { headers: { 'if-none-match': etag! } });
     expect(again.status).toBe(304);
     const before = first.body.status.indicator;
-    await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'Everything down', impact: 'critical', message: 'Down.', components: {} });
-    await expect.poll(async () => (await get('/api/v2/status.json')).body.status.indicator, { timeout: 3000 }).toBe('critical');
+    await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Everything down',
+      impact: 'critical',
+      message: 'Down.',
+      components: {},
+    });
+    await expect
+      .poll(async () => (await get('/api/v2/status.json')).body.status.indicator, { timeout: 3000 })
+      .toBe('critical');
     expect(before).toBeDefined();
   });
 });

@@ -32,10 +32,20 @@ const sql = async (query: string, args: (string | number)[] = []) => {
 };
 
 const openIncident = (components: Record<string, string>, extra: Record<string, unknown> = {}) =>
-  api(server.url, token, 'POST', '/api/v1/incidents', { title: `Test ${Math.random()}`, impact: 'major', message: 'We are looking into errors.', components, ...extra });
+  api(server.url, token, 'POST', '/api/v1/incidents', {
+    title: `Test ${Math.random()}`,
+    impact: 'major',
+    message: 'We are looking into errors.',
+    components,
+    ...extra,
+  });
 
 /** Waits until the outbox has nothing queued, then a little longer for stragglers. */
-const drained = () => waitFor('the outbox to drain', async () => (await sql(`select count(*) as n from deliveries where state = 'queued'`))[0].n === 0);
+const drained = () =>
+  waitFor(
+    'the outbox to drain',
+    async () => (await sql(`select count(*) as n from deliveries where state = 'queued'`))[0].n === 0,
+  );
 
 describe('subscribing', () => {
   test('double opt-in: only the confirmation is sent until the link is followed', async () => {
@@ -52,12 +62,16 @@ describe('subscribing', () => {
     expect(mock.emailsTo('pending.person@example.com')).toHaveLength(1);
 
     // GET only shows a button (mail scanners follow links); POST confirms.
-    const link = /(http:\/\/\S+\/subscribe\/confirm\/[a-z0-9]+)/.exec(confirmation.text)![1].replace('localhost', '127.0.0.1');
+    const link = /(http:\/\/\S+\/subscribe\/confirm\/[a-z0-9]+)/
+      .exec(confirmation.text)![1]
+      .replace('localhost', '127.0.0.1');
     const page = await fetch(link);
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect(await page.text()).toContain('Confirm subscription');
-    expect((await sql(`select state from subscribers where address = 'pending.person@example.com'`))[0].state).toBe('pending');
+    expect((await sql(`select state from subscribers where address = 'pending.person@example.com'`))[0].state).toBe(
+      'pending',
+    );
     const confirmed = await fetch(link, { method: 'POST' });
     expect(await confirmed.text()).toContain('You are subscribed');
     expect((await fetch(link, { method: 'POST' })).status).toBe(404);
@@ -74,7 +88,9 @@ describe('subscribing', () => {
     expect(known.status).toBe(unknown.status);
     expect(strip(known.html, 'known@example.com')).toBe(strip(unknown.html, 'stranger@example.com'));
     expect((await sql(`select count(*) as n from subscribers where address = 'known@example.com'`))[0].n).toBe(1);
-    const notice = await waitFor('already-subscribed notice', () => mock.emailsTo('known@example.com').find((e) => e.subject.startsWith('You are already subscribed')));
+    const notice = await waitFor('already-subscribed notice', () =>
+      mock.emailsTo('known@example.com').find((e) => e.subject.startsWith('You are already subscribed')),
+    );
     expect(notice.text).toMatch(/\/subscription\/[a-z0-9]+/);
     expect((await sql(`select state from subscribers where address = 'known@example.com'`))[0].state).toBe('active');
   });
@@ -83,13 +99,20 @@ describe('subscribing', () => {
     const bad = await subscribe(server.url, 'not-an-address');
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('must be an email address');
-    const none = await postForm(`${server.url}/subscribe`, [['email', 'picky@example.com'], ['scope', 'some']]);
+    const none = await postForm(`${server.url}/subscribe`, [
+      ['email', 'picky@example.com'],
+      ['scope', 'some'],
+    ]);
     expect(none.status).toBe(400);
     expect(none.html).toContain('choose at least one component');
     const unknown = await subscribe(server.url, 'ghost@example.com', [999]);
     expect(unknown.status).toBe(400);
     expect(unknown.html).toContain('no component with id 999');
-    expect((await sql(`select count(*) as n from subscribers where address in ('picky@example.com', 'ghost@example.com')`))[0].n).toBe(0);
+    expect(
+      (
+        await sql(`select count(*) as n from subscribers where address in ('picky@example.com', 'ghost@example.com')`)
+      )[0].n,
+    ).toBe(0);
 
     await subscribe(server.url, 'late@example.com');
     const mail = await waitFor('confirmation', () => mock.emailsTo('late@example.com')[0]);
@@ -109,7 +132,8 @@ describe('subscribing', () => {
     expect(fourth.html).toContain('Too many subscription requests for this address');
 
     const ip = { 'x-forwarded-for': '192.0.2.7' };
-    for (let i = 0; i < 10; i++) expect((await subscribe(server.url, `ip${i}@example.com`, 'all', ip)).status).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await subscribe(server.url, `ip${i}@example.com`, 'all', ip)).status).toBe(200);
     const eleventh = await subscribe(server.url, 'ip10@example.com', 'all', ip);
     expect(eleventh.status).toBe(429);
     expect(eleventh.html).toContain('from your network');
@@ -122,7 +146,11 @@ describe('what is sent', () => {
     await subscribeConfirmed(server.url, mock, 'db-only@example.com', [4]);
     await subscribeConfirmed(server.url, mock, 'everything@example.com', 'all');
     const count = (a: string) => mock.emailsTo(a).filter((e) => e.subject.startsWith('[Example Cloud]')).length;
-    const before = { api: count('api-only@example.com'), db: count('db-only@example.com'), all: count('everything@example.com') };
+    const before = {
+      api: count('api-only@example.com'),
+      db: count('db-only@example.com'),
+      all: count('everything@example.com'),
+    };
 
     await openIncident({ 1: 'major_outage' });
     await drained();
@@ -141,12 +169,27 @@ describe('what is sent', () => {
     await subscribeConfirmed(server.url, mock, 'story@example.com', [2]);
     const created = await openIncident({ 2: 'partial_outage' });
     const id = created.body.incident.id;
-    await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, { status: 'identified', message: 'Typo fix, nobody needs an email.', notify: false });
-    await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, { status: 'monitoring', message: 'A fix is **deployed**.' });
-    await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, { status: 'resolved', message: 'All good.', components: { 2: 'operational' } });
+    await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, {
+      status: 'identified',
+      message: 'Typo fix, nobody needs an email.',
+      notify: false,
+    });
+    await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, {
+      status: 'monitoring',
+      message: 'A fix is **deployed**.',
+    });
+    await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, {
+      status: 'resolved',
+      message: 'All good.',
+      components: { 2: 'operational' },
+    });
     await drained();
     const mails = mock.emailsTo('story@example.com').filter((e) => e.subject.startsWith('[Example Cloud]'));
-    expect(mails.map((m) => m.subject.split(':')[0])).toEqual(['[Example Cloud] New incident', '[Example Cloud] Monitoring', '[Example Cloud] Resolved']);
+    expect(mails.map((m) => m.subject.split(':')[0])).toEqual([
+      '[Example Cloud] New incident',
+      '[Example Cloud] Monitoring',
+      '[Example Cloud] Resolved',
+    ]);
 
     const monitoring = mails[1];
     expect(monitoring.text).toContain('Current state: Monitoring');
@@ -164,7 +207,9 @@ describe('what is sent', () => {
   test('one-click unsubscribe works with no session or cookie, and stops the mail', async () => {
     await subscribeConfirmed(server.url, mock, 'leaver@example.com');
     await openIncident({ 3: 'degraded_performance' });
-    const mail = await waitFor('incident email', () => mock.emailsTo('leaver@example.com').find((e) => e.subject.startsWith('[Example Cloud]')));
+    const mail = await waitFor('incident email', () =>
+      mock.emailsTo('leaver@example.com').find((e) => e.subject.startsWith('[Example Cloud]')),
+    );
     const url = mail.headers['List-Unsubscribe'].slice(1, -1).replace('localhost', '127.0.0.1');
     // What a mail provider sends (RFC 8058): a bare POST with this exact body, cross-site, no cookies.
     const oneClick = await fetch(url, {
@@ -174,23 +219,35 @@ describe('what is sent', () => {
     });
     expect(oneClick.status).toBe(200);
     expect(await oneClick.text()).toContain('You are unsubscribed');
-    expect((await sql(`select state from subscribers where address = 'leaver@example.com'`))[0].state).toBe('unsubscribed');
+    expect((await sql(`select state from subscribers where address = 'leaver@example.com'`))[0].state).toBe(
+      'unsubscribed',
+    );
     const count = mock.emailsTo('leaver@example.com').length;
     await openIncident({});
     await drained();
     expect(mock.emailsTo('leaver@example.com')).toHaveLength(count);
     // Repeating it is harmless; an unknown token is a 404.
     expect((await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
-    expect((await fetch(url.replace(/subscription\/[a-z0-9]+/, 'subscription/nope'), { method: 'POST' })).status).toBe(404);
+    expect((await fetch(url.replace(/subscription\/[a-z0-9]+/, 'subscription/nope'), { method: 'POST' })).status).toBe(
+      404,
+    );
   });
 
   test('the manage page changes components', async () => {
     const manage = await subscribeConfirmed(server.url, mock, 'chooser@example.com');
-    const saved = await postForm(server.url + manage, [['scope', 'some'], ['components', '5'], ['components', '6']]);
+    const saved = await postForm(server.url + manage, [
+      ['scope', 'some'],
+      ['components', '5'],
+      ['components', '6'],
+    ]);
     expect(saved.status).toBe(200);
     expect(saved.html).toContain('Saved');
-    const rows = await sql(`select component_id from subscriber_components sc join subscribers s on s.id = sc.subscriber_id where s.address = 'chooser@example.com' order by 1`);
+    const rows = await sql(
+      `select component_id from subscriber_components sc join subscribers s on s.id = sc.subscriber_id where s.address = 'chooser@example.com' order by 1`,
+    );
     expect(rows.map((r) => r.component_id)).toEqual([5, 6]);
-    expect((await sql(`select all_components from subscribers where address = 'chooser@example.com'`))[0].all_components).toBe(0);
+    expect(
+      (await sql(`select all_components from subscribers where address = 'chooser@example.com'`))[0].all_components,
+    ).toBe(0);
   });
 });

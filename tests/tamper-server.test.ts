@@ -42,7 +42,15 @@ describe('Host, links and cache keys (PUBLIC_URL unset)', () => {
 
   test('a malformed or foreign Host is refused with a 4xx that no cache keeps, and the cached page stays right', async () => {
     const host = new URL(server.url).host;
-    for (const path of ['/api/v2/status.json', '/api/v2/summary.json', '/badge.svg', '/history.atom', '/widget', '/incidents/1', '/']) {
+    for (const path of [
+      '/api/v2/status.json',
+      '/api/v2/summary.json',
+      '/badge.svg',
+      '/history.atom',
+      '/widget',
+      '/incidents/1',
+      '/',
+    ]) {
       for (const bad of ['a b', 'user@evil.example', 'evil.example/x', '0x7f.1', '%65vil.example']) {
         const answer = await get(server.url, path, bad);
         expect([400, 421], `${path} with Host ${bad}`).toContain(answer.status);
@@ -52,7 +60,10 @@ describe('Host, links and cache keys (PUBLIC_URL unset)', () => {
       expect(foreign.status).toBe(421);
       expect(foreign.body).toContain('CANDOR_ALLOWED_HOSTS');
       expect(header(foreign.head, 'cache-control')).toBe('no-store');
-      const absolute = await raw(server.url, `GET http://evil.example${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      const absolute = await raw(
+        server.url,
+        `GET http://evil.example${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+      );
       expect(absolute.status).toBe(400);
     }
     const status = await fetch(server.url + '/api/v2/status.json');
@@ -78,7 +89,11 @@ describe('Host, links and cache keys (PUBLIC_URL unset)', () => {
     expect(summary.page.id).toBe(new URL(printed).host);
     expect(summary.page.url).toBe(printed);
     const { token } = createUserWithToken(server.dbFile, 'admin', 'links@example.com', 'Links');
-    const created = await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'Links', impact: 'minor', message: 'Checking links.' });
+    const created = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Links',
+      impact: 'minor',
+      message: 'Checking links.',
+    });
     expect(created.status).toBe(201);
     expect(JSON.stringify(created.body)).toContain(`${printed}/incidents/`);
     expect(JSON.stringify(created.body)).not.toContain('127.0.0.1');
@@ -117,7 +132,17 @@ describe('Host, links and cache keys (PUBLIC_URL unset)', () => {
   });
 
   test('every kind of response carries the security headers; only /widget may be framed', async () => {
-    const paths = ['/', '/api/v2/summary.json', '/badge.svg', '/favicon.svg', '/widget.js', '/admin/login', '/api/v1/components', '/no-such-page', '/subscribe'];
+    const paths = [
+      '/',
+      '/api/v2/summary.json',
+      '/badge.svg',
+      '/favicon.svg',
+      '/widget.js',
+      '/admin/login',
+      '/api/v1/components',
+      '/no-such-page',
+      '/subscribe',
+    ];
     const home = await (await fetch(server.url + '/')).text();
     const script = /<script[^>]+src="(\/_astro\/[^"]+)"/.exec(home)?.[1];
     expect(script, 'the live script is a file, not inline').toBeTruthy();
@@ -156,7 +181,11 @@ describe('Host, links and cache keys (PUBLIC_URL unset)', () => {
     expect(declared.body).toContain('65536 bytes');
     // No length given: cut off as soon as the stream passes the limit.
     const chunk = Buffer.from('a'.repeat(16 * 1024));
-    const chunks = Buffer.concat(Array.from({ length: 8 }, () => Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])));
+    const chunks = Buffer.concat(
+      Array.from({ length: 8 }, () =>
+        Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]),
+      ),
+    );
     const streamed = await raw(
       server.url,
       `POST /subscribe HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`,
@@ -170,7 +199,10 @@ describe('Host, links and cache keys (PUBLIC_URL unset)', () => {
       body: JSON.stringify({ title: 'x', impact: 'minor', message: 'm'.repeat(2 * 1024 * 1024) }),
     });
     expect(staff.status).toBe(413);
-    expect((await staff.json()).error).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('1048576 bytes') });
+    expect((await staff.json()).error).toMatchObject({
+      code: 'payload_too_large',
+      message: expect.stringContaining('1048576 bytes'),
+    });
     // Under the staff limit, the same route reads it and judges the content instead.
     const underLimit = await fetch(server.url + '/api/v1/incidents', {
       method: 'POST',
@@ -184,7 +216,9 @@ describe('Host, links and cache keys (PUBLIC_URL unset)', () => {
 describe('an https PUBLIC_URL behind a proxy', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ env: { PUBLIC_URL: 'https://status.example.com', CANDOR_ALLOWED_HOSTS: 'candor.internal:8080' } });
+    server = await startServer({
+      env: { PUBLIC_URL: 'https://status.example.com', CANDOR_ALLOWED_HOSTS: 'candor.internal:8080' },
+    });
   });
   afterAll(() => server?.stop());
 
@@ -229,16 +263,25 @@ describe('/events', () => {
     };
     await until(/event: hello/);
     const { token } = createUserWithToken(server.dbFile, 'support', 'events@example.com', 'Events');
-    const draft = await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'Secret', impact: 'major', message: 'Draft.', draft: true });
+    const draft = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Secret',
+      impact: 'major',
+      message: 'Draft.',
+      draft: true,
+    });
     expect(draft.status).toBe(201);
     const id = draft.body.incident.id;
     const changes = () => frames.match(/event: change\n/g)?.length ?? 0;
     await until(/event: change\n/);
     const afterDraft = changes();
-    const update = await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, { status: 'identified', message: 'Still a draft.' });
+    const update = await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, {
+      status: 'identified',
+      message: 'Still a draft.',
+    });
     expect(update.status).toBe(201);
     const deadline = Date.now() + 10_000;
-    while (changes() <= afterDraft && Date.now() < deadline) await until(new RegExp(`(event: change\n[^]*){${afterDraft + 1}}`));
+    while (changes() <= afterDraft && Date.now() < deadline)
+      await until(new RegExp(`(event: change\n[^]*){${afterDraft + 1}}`));
     expect(frames).not.toContain(`incident:${id}`);
     expect(frames).toContain('"subjects":[]');
     await api(server.url, token, 'POST', `/api/v1/incidents/${id}/publish`, {});

@@ -7,8 +7,14 @@ import { axeViolations, loggedIn, serverAndBrowser } from './support/browser.ts'
 const ctx = serverAndBrowser();
 
 const template = (name: string, extra: [string, string][] = []): [string, string][] => [
-  ['action', 'create'], ['name', name], ['title', 'Payments failing'], ['status', 'identified'], ['impact', 'major'],
-  ['message', 'Card payments fail. We know why and are fixing it. Next update in 30 minutes.'], ['component-2', 'partial_outage'], ...extra,
+  ['action', 'create'],
+  ['name', name],
+  ['title', 'Payments failing'],
+  ['status', 'identified'],
+  ['impact', 'major'],
+  ['message', 'Card payments fail. We know why and are fixing it. Next update in 30 minutes.'],
+  ['component-2', 'partial_outage'],
+  ...extra,
 ];
 
 describe('incident templates', () => {
@@ -22,7 +28,11 @@ describe('incident templates', () => {
     expect(duplicate.html).toContain('A template named &quot;Payments outage&quot; already exists.');
     const unknown = await admin.post('/admin/templates', template('Ghost', [['component-999', 'major_outage']]));
     expect(unknown.status).toBe(404);
-    const empty = await admin.post('/admin/templates', [['action', 'create'], ['name', 'Empty'], ['message', '']]);
+    const empty = await admin.post('/admin/templates', [
+      ['action', 'create'],
+      ['name', 'Empty'],
+      ['message', ''],
+    ]);
     expect(empty.status).toBe(400);
     expect(empty.html).toContain('message: is required');
     expect(empty.html).toContain('value="Empty"');
@@ -32,11 +42,18 @@ describe('incident templates', () => {
     const form = (await admin.get(`/admin/incidents/new?template=${id}`)).html;
     expect(form).toContain('value="Payments failing"');
     expect(form).toContain('Card payments fail. We know why and are fixing it. Next update in 30 minutes.</textarea>');
-    expect(form).toMatch(/<select id="component-2" name="component-2">[\s\S]*?<option value="partial_outage" selected>/);
+    expect(form).toMatch(
+      /<select id="component-2" name="component-2">[\s\S]*?<option value="partial_outage" selected>/,
+    );
     expect(form).toMatch(/<option value="identified" selected>/);
 
     // the incident page offers it for updates too, with its states preselected
-    const opened = await api(server.url, user.token, 'POST', '/api/v1/incidents', { title: 'Checkout slow', impact: 'minor', message: 'Looking.', components: {} });
+    const opened = await api(server.url, user.token, 'POST', '/api/v1/incidents', {
+      title: 'Checkout slow',
+      impact: 'minor',
+      message: 'Looking.',
+      components: {},
+    });
     const update = (await admin.get(`/admin/incidents/${opened.body.incident.id}?template=${id}`)).html;
     expect(update).toContain('Card payments fail. We know why and are fixing it.');
     expect(update).toMatch(/<option value="major" selected>/);
@@ -54,9 +71,15 @@ describe('incident templates', () => {
     await support.page.goto(`${server.url}/admin/templates`);
     expect(await axeViolations(support.page)).toEqual([]);
     await support.context.close();
-    const incidents = (await api(server.url, user.token, 'GET', '/api/v1/incidents')).body.incidents as { title: string; status: string; updates: { affected_components: { id: number; new_status: string }[] }[] }[];
+    const incidents = (await api(server.url, user.token, 'GET', '/api/v1/incidents')).body.incidents as {
+      title: string;
+      status: string;
+      updates: { affected_components: { id: number; new_status: string }[] }[];
+    }[];
     const made = incidents.find((i) => i.title === 'Payments failing')!;
     expect(made.status).toBe('identified');
-    expect(made.updates[0].affected_components).toEqual([expect.objectContaining({ id: 2, new_status: 'partial_outage' })]);
+    expect(made.updates[0].affected_components).toEqual([
+      expect.objectContaining({ id: 2, new_status: 'partial_outage' }),
+    ]);
   });
 });

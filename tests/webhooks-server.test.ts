@@ -16,7 +16,9 @@ let receiverUrl: string;
 
 beforeAll(async () => {
   receiverUrl = await hooks.start();
-  server = await startServer({ env: { CANDOR_OUTBOX_POLL_MS: '100', CANDOR_RETRY_BASE_MS: '200', CANDOR_RETRY_MAX_MS: '1000' } });
+  server = await startServer({
+    env: { CANDOR_OUTBOX_POLL_MS: '100', CANDOR_RETRY_BASE_MS: '200', CANDOR_RETRY_MAX_MS: '1000' },
+  });
 });
 afterAll(async () => {
   await server?.stop();
@@ -35,39 +37,77 @@ describe('webhooks', () => {
   test('verified by challenge, then signed Statuspage-format events for its components only', async () => {
     const { token, email, password } = createUserWithToken(server.dbFile, 'admin');
     const admin = await adminSession(server.url, email, password);
-    const api1 = await addWebhook(admin, '/api-hook', [['scope', 'some'], ['components', '1'], ['verify', 'on']]);
+    const api1 = await addWebhook(admin, '/api-hook', [
+      ['scope', 'some'],
+      ['components', '1'],
+      ['verify', 'on'],
+    ]);
     const verify = await waitFor('verification request', () => received.find((r) => r.path === '/api-hook'));
     expect(verify.json.event_type).toBe('subscription.verify');
     expect(verify.headers['x-candor-event']).toBe('subscription.verify');
     expect(verifyWebhookSignature(api1.secret, verify.body, verify.headers['x-candor-signature'] as string)).toBe(true);
-    await waitFor('verified', async () => (await admin.get(`/admin/subscribers/${api1.id}`)).html.includes('Confirmed'));
+    await waitFor('verified', async () =>
+      (await admin.get(`/admin/subscribers/${api1.id}`)).html.includes('Confirmed'),
+    );
 
     const created = await api(server.url, token, 'POST', '/api/v1/incidents', {
-      title: 'API errors', impact: 'major', message: 'Investigating **errors**.', components: { 1: 'partial_outage' },
+      title: 'API errors',
+      impact: 'major',
+      message: 'Investigating **errors**.',
+      components: { 1: 'partial_outage' },
     });
     const id = created.body.incident.id;
-    await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'Storage slow', impact: 'minor', message: 'Looking.', components: { 6: 'degraded_performance' } });
-    const incident = await waitFor('incident webhook', () => received.find((r) => r.path === '/api-hook' && r.json.event_type === 'incident.created'));
-    const component = await waitFor('component webhook', () => received.find((r) => r.path === '/api-hook' && r.json.event_type === 'component.updated'));
+    await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Storage slow',
+      impact: 'minor',
+      message: 'Looking.',
+      components: { 6: 'degraded_performance' },
+    });
+    const incident = await waitFor('incident webhook', () =>
+      received.find((r) => r.path === '/api-hook' && r.json.event_type === 'incident.created'),
+    );
+    const component = await waitFor('component webhook', () =>
+      received.find((r) => r.path === '/api-hook' && r.json.event_type === 'component.updated'),
+    );
     await new Promise((ok) => setTimeout(ok, 500));
     // Storage (component 6) is not this webhook's business.
     expect(received.filter((r) => r.path === '/api-hook' && r.body.includes('Storage slow'))).toEqual([]);
     expect(received.filter((r) => r.path === '/api-hook' && r.json.component?.id === '6')).toEqual([]);
 
-    expect(verifyWebhookSignature(api1.secret, incident.body, incident.headers['x-candor-signature'] as string)).toBe(true);
-    expect(verifyWebhookSignature(api1.secret, incident.body + ' ', incident.headers['x-candor-signature'] as string)).toBe(false);
+    expect(verifyWebhookSignature(api1.secret, incident.body, incident.headers['x-candor-signature'] as string)).toBe(
+      true,
+    );
+    expect(
+      verifyWebhookSignature(api1.secret, incident.body + ' ', incident.headers['x-candor-signature'] as string),
+    ).toBe(false);
     expect(incident.headers['x-candor-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     const body = incident.json;
     expect(Object.keys(body)).toEqual(['meta', 'page', 'event_type', 'incident']);
     expect(body.meta.unsubscribe).toMatch(/\/subscription\/[a-z0-9]+\/unsubscribe$/);
     expect(body.page).toMatchObject({ status_indicator: 'major', status_description: 'Partial System Outage' });
-    expect(body.incident).toMatchObject({ id: String(id), name: 'API errors', status: 'investigating', impact: 'major', resolved_at: null });
+    expect(body.incident).toMatchObject({
+      id: String(id),
+      name: 'API errors',
+      status: 'investigating',
+      impact: 'major',
+      resolved_at: null,
+    });
     expect(body.incident.shortlink).toMatch(new RegExp(`/incidents/${id}$`));
-    expect(body.incident.incident_updates[0]).toMatchObject({ status: 'investigating', body: 'Investigating **errors**.', incident_id: String(id) });
-    expect(body.incident.incident_updates[0].affected_components).toEqual([{ code: '1', name: 'API', old_status: 'operational', new_status: 'partial_outage' }]);
+    expect(body.incident.incident_updates[0]).toMatchObject({
+      status: 'investigating',
+      body: 'Investigating **errors**.',
+      incident_id: String(id),
+    });
+    expect(body.incident.incident_updates[0].affected_components).toEqual([
+      { code: '1', name: 'API', old_status: 'operational', new_status: 'partial_outage' },
+    ]);
 
     expect(Object.keys(component.json)).toEqual(['meta', 'page', 'event_type', 'component_update', 'component']);
-    expect(component.json.component_update).toMatchObject({ component_id: '1', old_status: 'operational', new_status: 'partial_outage' });
+    expect(component.json.component_update).toMatchObject({
+      component_id: '1',
+      old_status: 'operational',
+      new_status: 'partial_outage',
+    });
     expect(component.json.component).toMatchObject({ id: '1', name: 'API', status: 'partial_outage' });
   });
 
@@ -89,11 +129,16 @@ describe('webhooks', () => {
     // The list finds it by address and kind, with its delivery counts (sent, failed, queued).
     const list = await admin.get('/admin/subscribers?q=FLAKY&kind=webhook&state=active');
     expect(list.html).toContain('1 subscriber found');
-    expect(list.html.replace(/\s+</g, '<')).toMatch(/\/flaky<\/a><\/td><td>Webhook<\/td><td>Confirmed<\/td><td>All<\/td><td>1<\/td><td>0<\/td><td>0<\/td>/);
+    expect(list.html.replace(/\s+</g, '<')).toMatch(
+      /\/flaky<\/a><\/td><td>Webhook<\/td><td>Confirmed<\/td><td>All<\/td><td>1<\/td><td>0<\/td><td>0<\/td>/,
+    );
     expect((await admin.get('/admin/subscribers?q=flaky&state=pending')).html).toContain('0 subscribers found');
 
     hooks.echo = false;
-    const silent = await addWebhook(admin, '/silent', [['scope', 'all'], ['verify', 'on']]);
+    const silent = await addWebhook(admin, '/silent', [
+      ['scope', 'all'],
+      ['verify', 'on'],
+    ]);
     await waitFor('verification attempt', () => received.find((r) => r.path === '/silent'));
     const page = await waitFor('failure recorded', async () => {
       const p = await admin.get(`/admin/subscribers/${silent.id}`);
@@ -128,7 +173,10 @@ describe('without RESEND_API_KEY', () => {
     const outbox = await admin.get('/admin/outbox?state=queued');
     expect(outbox.html).toContain('RESEND_API_KEY is not set');
     expect(outbox.html).toMatch(/<tr data-channel="email">.*?<td data-state="queued">1<\/td>/s);
-    const id = /href="\/admin\/outbox\/(\d+)">\1<\/a><\/td><td>Confirm subscription<\/td><td><a[^>]*>held@example.com/.exec(outbox.html)?.[1];
+    const id =
+      /href="\/admin\/outbox\/(\d+)">\1<\/a><\/td><td>Confirm subscription<\/td><td><a[^>]*>held@example.com/.exec(
+        outbox.html,
+      )?.[1];
     expect(id).toBeDefined();
     const preview = await admin.get(`/admin/outbox/${id}`);
     expect(preview.html).toContain('Confirm your subscription to Example Cloud status updates');

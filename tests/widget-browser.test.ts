@@ -67,7 +67,12 @@ describe('widget on another site', () => {
     const frame = page.frameLocator('iframe[title="Status"]');
     expect(await frame.locator('a').innerText()).toBe('Example Cloud: All Systems Operational');
 
-    await api(server.url, token, 'POST', '/api/v1/incidents', { title: 'Logins fail', impact: 'major', message: 'Logins fail.', components: {} });
+    await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Logins fail',
+      impact: 'major',
+      message: 'Logins fail.',
+      components: {},
+    });
     await expect.poll(() => widget.innerText(), { timeout: 8000 }).toBe('Example Cloud: Partial System Outage');
     expect(await widget.getAttribute('data-indicator')).toBe('major');
     await page.close();

@@ -49,14 +49,19 @@ async function main(argv: string[]): Promise<number> {
       const user = await createUser(db, { email: values.email, name: values.name, role: values.role, password });
       console.log(`user: ${user.id}\nemail: ${user.email}\nrole: ${user.role}`);
       if (generated) console.log(`password: ${password}`);
-      if (values.token !== undefined) console.log(`token: ${await createApiToken(db, user.id, values.token || 'cli', Date.now(), (values.scope ?? 'admin') as TokenScope)}`);
+      if (values.token !== undefined)
+        console.log(
+          `token: ${await createApiToken(db, user.id, values.token || 'cli', Date.now(), (values.scope ?? 'admin') as TokenScope)}`,
+        );
       return 0;
     }
     case 'token create': {
       if (!values.email) throw new InputError('--email is required: whose token is it?');
       const [user] = await db.select().from(users).where(eq(users.email, values.email.trim().toLowerCase()));
       if (!user) throw new InputError(`No user with the email ${values.email}.`);
-      console.log(`token: ${await createApiToken(db, user.id, values.name ?? 'cli', Date.now(), (values.scope ?? 'admin') as TokenScope)}`);
+      console.log(
+        `token: ${await createApiToken(db, user.id, values.name ?? 'cli', Date.now(), (values.scope ?? 'admin') as TokenScope)}`,
+      );
       return 0;
     }
     default:

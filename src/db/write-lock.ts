@@ -17,7 +17,11 @@ class AsyncLock {
       await new Promise<void>((ok, fail) => {
         const timer = setTimeout(() => {
           this.#waiters = this.#waiters.filter((w) => w !== wake);
-          fail(new Error('Waited 30 s for the database write lock: a write was probably issued on the database handle inside a transaction (use the transaction instead).'));
+          fail(
+            new Error(
+              'Waited 30 s for the database write lock: a write was probably issued on the database handle inside a transaction (use the transaction instead).',
+            ),
+          );
         }, LOCK_WAIT_LIMIT_MS);
         const wake = () => {
           clearTimeout(timer);
@@ -61,14 +65,12 @@ const shared = globalThis as typeof globalThis & { [LOCK]?: AsyncLock };
 export function serializeWrites(client: Client): Client {
   const lock = (shared[LOCK] ??= new AsyncLock());
   const wrapped: Partial<Client> = {
-    execute: ((stmt: InStatement | string, args?: InArgs) =>
-      isRead(stmt)
-        ? client.execute(stmt as string, args)
-        : lock.run(() => client.execute(stmt as string, args))),
+    execute: (stmt: InStatement | string, args?: InArgs) =>
+      isRead(stmt) ? client.execute(stmt as string, args) : lock.run(() => client.execute(stmt as string, args)),
     batch: (stmts, mode) => lock.run(() => client.batch(stmts, mode)),
     migrate: (stmts) => lock.run(() => client.migrate(stmts)),
     executeMultiple: (sql) => lock.run(() => client.executeMultiple(sql)),
-    transaction: (async (mode?: TransactionMode) => {
+    transaction: async (mode?: TransactionMode) => {
       if (mode === 'read') return client.transaction(mode);
       const release = await lock.acquire();
       let tx: Transaction;
@@ -94,7 +96,7 @@ export function serializeWrites(client: Client): Client {
         },
       };
       return handle;
-    }),
+    },
   };
   return new Proxy(client, {
     get(target, prop, receiver) {

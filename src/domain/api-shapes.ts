@@ -40,7 +40,12 @@ export function incidentJson(i: IncidentView, baseUrl: string) {
       display_at: iso(u.displayAt),
       created_at: iso(u.createdAt),
       author: u.authorName,
-      affected_components: u.affected.map((a) => ({ id: a.componentId, name: a.name, old_status: a.oldStatus, new_status: a.newStatus })),
+      affected_components: u.affected.map((a) => ({
+        id: a.componentId,
+        name: a.name,
+        old_status: a.oldStatus,
+        new_status: a.newStatus,
+      })),
     })),
   };
 }
@@ -66,12 +71,28 @@ export function maintenanceJson(m: MaintenanceView, baseUrl: string) {
     updated_at: iso(m.updatedAt),
     url: `${baseUrl}/maintenance/${m.id}`,
     components: m.components.map((c) => ({ id: c.id, name: c.name, status: c.status })),
-    updates: m.updates.map((u) => ({ id: u.id, status: u.status, message: u.body, created_at: iso(u.createdAt), author: u.authorName })),
+    updates: m.updates.map((u) => ({
+      id: u.id,
+      status: u.status,
+      message: u.body,
+      created_at: iso(u.createdAt),
+      author: u.authorName,
+    })),
   };
 }
 
 export function templateJson(t: IncidentTemplate) {
-  return { id: t.id, name: t.name, title: t.title, status: t.status, impact: t.impact, message: t.message, components: t.components, created_at: iso(t.createdAt), updated_at: iso(t.updatedAt) };
+  return {
+    id: t.id,
+    name: t.name,
+    title: t.title,
+    status: t.status,
+    impact: t.impact,
+    message: t.message,
+    components: t.components,
+    created_at: iso(t.createdAt),
+    updated_at: iso(t.updatedAt),
+  };
 }
 
 /** Subscribers as the API shows them: never the manage token or a webhook's secret. */

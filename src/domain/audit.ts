@@ -8,7 +8,12 @@ import type { DbOrTx } from '../db/client.ts';
 
 export const ACTOR_KINDS = ['user', 'token', 'alert', 'system'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
-export const ACTOR_KIND_LABELS: Record<ActorKind, string> = { user: 'User (admin)', token: 'API token', alert: 'Alert', system: 'Candor' };
+export const ACTOR_KIND_LABELS: Record<ActorKind, string> = {
+  user: 'User (admin)',
+  token: 'API token',
+  alert: 'Alert',
+  system: 'Candor',
+};
 
 export interface Actor {
   kind: ActorKind;
@@ -20,7 +25,8 @@ const SYSTEM: Actor = { kind: 'system', id: null, name: 'Candor' };
 
 // One store for the process, even though the server and the built pages load this module twice.
 const KEY = Symbol.for('candor.audit.actor');
-const store: AsyncLocalStorage<Actor> = ((globalThis as Record<symbol, unknown>)[KEY] as AsyncLocalStorage<Actor> | undefined) ??
+const store: AsyncLocalStorage<Actor> =
+  ((globalThis as Record<symbol, unknown>)[KEY] as AsyncLocalStorage<Actor> | undefined) ??
   ((globalThis as Record<symbol, unknown>)[KEY] = new AsyncLocalStorage<Actor>());
 
 /** Runs `fn` with `actor` as the one responsible for every change it makes. */
@@ -70,7 +76,11 @@ export interface AuditFilter {
 export const AUDIT_PAGE_SIZE = 50;
 
 /** Newest first; `before` is the id to continue after (keyset pagination). */
-export async function listAudit(db: DbOrTx, filter: AuditFilter, beforeId: number | null = null): Promise<{ entries: AuditEntry[]; next: number | null }> {
+export async function listAudit(
+  db: DbOrTx,
+  filter: AuditFilter,
+  beforeId: number | null = null,
+): Promise<{ entries: AuditEntry[]; next: number | null }> {
   const where: SQL[] = [];
   if (filter.actorKind) where.push(eq(auditLog.actorKind, filter.actorKind));
   if (filter.actorName) where.push(like(auditLog.actorName, `%${filter.actorName.replace(/[%_]/g, '')}%`));

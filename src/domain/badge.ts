@@ -22,7 +22,8 @@ const STATE_INDICATOR: Record<ComponentState, Indicator> = {
 /** Approximate width of text in 11px Verdana (the badge convention), without a font engine. */
 function textWidth(text: string): number {
   let width = 0;
-  for (const ch of text) width += /[ilI.,:;|!'1]/.test(ch) ? 3.5 : /[mwMW@]/.test(ch) ? 10 : /[A-Z0-9]/.test(ch) ? 7.5 : 6.5;
+  for (const ch of text)
+    width += /[ilI.,:;|!'1]/.test(ch) ? 3.5 : /[mwMW@]/.test(ch) ? 10 : /[A-Z0-9]/.test(ch) ? 7.5 : 6.5;
   return Math.ceil(width);
 }
 

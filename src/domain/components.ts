@@ -17,9 +17,16 @@ export const componentStateSchema = oneOf(COMPONENT_STATES);
 
 const nameSchema = z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters');
 const descriptionSchema = z.string().trim().max(500, 'must be at most 500 characters').default('');
-const positionSchema = numberInput(z.number().int('must be a whole number').min(0).max(10_000), 'must be a whole number').default(0);
+const positionSchema = numberInput(
+  z.number().int('must be a whole number').min(0).max(10_000),
+  'must be a whole number',
+).default(0);
 
-export const groupInputSchema = z.object({ name: nameSchema, description: descriptionSchema, position: positionSchema });
+export const groupInputSchema = z.object({
+  name: nameSchema,
+  description: descriptionSchema,
+  position: positionSchema,
+});
 
 export const componentInputSchema = z.object({
   name: nameSchema,
@@ -29,7 +36,10 @@ export const componentInputSchema = z.object({
   showUptime: z.boolean().default(true),
   // Percent promised to customers; "five nines" (99.999) is about 26 seconds a month.
   slaTarget: numberInput(
-    z.number('must be a percentage such as 99.9').min(90, 'must be at least 90 (percent)').max(99.9999, 'must be below 100 (no service can promise 100 %)'),
+    z
+      .number('must be a percentage such as 99.9')
+      .min(90, 'must be at least 90 (percent)')
+      .max(99.9999, 'must be below 100 (no service can promise 100 %)'),
     'must be a percentage such as 99.9',
   ).default(99.9),
 });
@@ -50,14 +60,20 @@ export async function getComponent(db: DbOrTx, id: number): Promise<Component> {
 
 async function assertGroupExists(db: DbOrTx, groupId: number | null): Promise<void> {
   if (groupId === null) return;
-  const [row] = await db.select({ id: componentGroups.id }).from(componentGroups).where(eq(componentGroups.id, groupId));
+  const [row] = await db
+    .select({ id: componentGroups.id })
+    .from(componentGroups)
+    .where(eq(componentGroups.id, groupId));
   if (!row) throw new NotFoundError('component group', groupId);
 }
 
 export async function createGroup(db: Db, input: unknown, now = Date.now()): Promise<ComponentGroup> {
   const data = parseInput(groupInputSchema, input);
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(componentGroups).values({ ...data, createdAt: now }).returning();
+    const [row] = await tx
+      .insert(componentGroups)
+      .values({ ...data, createdAt: now })
+      .returning();
     await recordChange(tx, 'structure', `group:${row.id}`);
     await recordAudit(tx, { action: 'group.create', subjectType: 'group', subjectId: row.id, after: row }, now);
     return row;
@@ -121,7 +137,11 @@ export async function updateComponent(db: Db, id: number, input: unknown, now = 
       .returning();
     if (!row) throw new NotFoundError('component', id);
     await recordChange(tx, 'structure', `component:${id}`);
-    await recordAudit(tx, { action: 'component.update', subjectType: 'component', subjectId: id, before, after: row }, now);
+    await recordAudit(
+      tx,
+      { action: 'component.update', subjectType: 'component', subjectId: id, before, after: row },
+      now,
+    );
     return row;
   });
 }
@@ -194,7 +214,17 @@ export async function setComponentStatus(db: Db, id: number, input: unknown, now
   const state = parseInput(componentStatusInputSchema, input).status;
   return db.transaction(async (tx) => {
     const [change] = await applyComponentStates(tx, new Map([[id, state]]), now);
-    await recordAudit(tx, { action: 'component.status', subjectType: 'component', subjectId: id, before: { status: change.oldStatus }, after: { status: change.newStatus } }, now);
+    await recordAudit(
+      tx,
+      {
+        action: 'component.status',
+        subjectType: 'component',
+        subjectId: id,
+        before: { status: change.oldStatus },
+        after: { status: change.newStatus },
+      },
+      now,
+    );
     return getComponent(tx, id);
   });
 }

@@ -89,6 +89,7 @@ export function preview(value: unknown): string {
 /** An enumeration whose errors say what is missing or list the accepted values. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, {
-    error: (issue) => (issue.input === undefined ? 'is required' : `must be one of ${values.join(', ')} (got ${preview(issue.input)})`),
+    error: (issue) =>
+      issue.input === undefined ? 'is required' : `must be one of ${values.join(', ')} (got ${preview(issue.input)})`,
   });
 }

@@ -10,7 +10,12 @@ import { renderMarkdown } from './markdown.ts';
 import { loadRecentMaintenance, type MaintenanceView } from './maintenance.ts';
 import { incidentLink, maintenanceLink, postmortemLink, type MessageContext } from './notify/links.ts';
 import { listPostmortems, type PostmortemView } from './rca/postmortems.ts';
-import { COMPONENT_STATE_LABELS, INCIDENT_IMPACT_LABELS, INCIDENT_STATUS_LABELS, MAINTENANCE_STATUS_LABELS } from './status.ts';
+import {
+  COMPONENT_STATE_LABELS,
+  INCIDENT_IMPACT_LABELS,
+  INCIDENT_STATUS_LABELS,
+  MAINTENANCE_STATUS_LABELS,
+} from './status.ts';
 
 /** Entries in a feed: enough for a reader to catch up, the rest is on /history. */
 export const FEED_LIMIT = 50;
@@ -47,27 +52,47 @@ function incidentHtml(incident: IncidentView): string {
     ? `<p>Affected: ${affected.map((a) => `${escapeXml(a.name)} (${escapeXml(COMPONENT_STATE_LABELS[a.newStatus])})`).join(', ')}</p>`
     : '';
   const updates = incident.updates
-    .map((u) => `<h3>${escapeXml(INCIDENT_STATUS_LABELS[u.status])} — ${escapeXml(formatUtc(u.displayAt))}</h3>${renderMarkdown(u.body)}`)
+    .map(
+      (u) =>
+        `<h3>${escapeXml(INCIDENT_STATUS_LABELS[u.status])} — ${escapeXml(formatUtc(u.displayAt))}</h3>${renderMarkdown(u.body)}`,
+    )
     .join('');
   return head + components + updates;
 }
 
 function maintenanceHtml(m: MaintenanceView): string {
-  const components = m.components.length ? `<p>Affected: ${m.components.map((c) => escapeXml(c.name)).join(', ')}</p>` : '';
+  const components = m.components.length
+    ? `<p>Affected: ${m.components.map((c) => escapeXml(c.name)).join(', ')}</p>`
+    : '';
   const updates = m.updates
-    .map((u) => `<h3>${escapeXml(MAINTENANCE_STATUS_LABELS[u.status])} — ${escapeXml(formatUtc(u.createdAt))}</h3>${renderMarkdown(u.body)}`)
+    .map(
+      (u) =>
+        `<h3>${escapeXml(MAINTENANCE_STATUS_LABELS[u.status])} — ${escapeXml(formatUtc(u.createdAt))}</h3>${renderMarkdown(u.body)}`,
+    )
     .join('');
   return `<p><strong>${escapeXml(MAINTENANCE_STATUS_LABELS[m.status])}</strong> · window ${escapeXml(formatUtc(m.scheduledFor))} – ${escapeXml(formatUtc(m.scheduledUntil))}</p>${components}${updates}`;
 }
 
 function postmortemHtml(ctx: MessageContext, pm: PostmortemView): string {
-  const note = pm.revisions.length > 1 ? `<p><strong>Updated ${escapeXml(formatUtc(pm.revisions[0].publishedAt))}:</strong> ${escapeXml(pm.revisions[0].changeNote)}</p>` : '';
+  const note =
+    pm.revisions.length > 1
+      ? `<p><strong>Updated ${escapeXml(formatUtc(pm.revisions[0].publishedAt))}:</strong> ${escapeXml(pm.revisions[0].changeNote)}</p>`
+      : '';
   return `${note}${renderMarkdown(pm.content.summary)}<p>Commitments: ${pm.tally.done} of ${pm.tally.total} done.</p><p><a href="${escapeXml(postmortemLink(ctx, pm.slug))}">Read the full report</a></p>`;
 }
 
 export async function loadHistoryFeed(db: DbOrTx, ctx: MessageContext, siteName: string): Promise<Feed> {
-  const rows = await db.select().from(incidentsTable).where(publicIncident).orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id)).limit(FEED_LIMIT);
-  const [views, postmortems, windows] = await Promise.all([loadIncidentViews(db, rows), listPostmortems(db), loadRecentMaintenance(db, FEED_LIMIT)]);
+  const rows = await db
+    .select()
+    .from(incidentsTable)
+    .where(publicIncident)
+    .orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id))
+    .limit(FEED_LIMIT);
+  const [views, postmortems, windows] = await Promise.all([
+    loadIncidentViews(db, rows),
+    listPostmortems(db),
+    loadRecentMaintenance(db, FEED_LIMIT),
+  ]);
   const entries: FeedEntry[] = [
     ...views.map((i) => ({
       id: tagId(ctx, `incident-${i.id}`),

@@ -1,14 +1,25 @@
 // How times and durations read on the page. Server-rendered text is always UTC; the browser adds
 // the reader's own zone next to it (see the layout's script).
 const UTC_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', hourCycle: 'h23',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+  hourCycle: 'h23',
 });
 
 export function formatUtc(ms: number): string {
   return `${UTC_FORMAT.format(new Date(ms))} UTC`;
 }
 
-const UTC_DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const UTC_DAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** "14:05": the UTC clock time, as RCAs and the timeline picture write it. */
 export function formatUtcClock(ms: number): string {
@@ -46,5 +57,11 @@ export function formatDuration(ms: number): string {
 }
 
 export function formatDay(date: string): string {
-  return new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }

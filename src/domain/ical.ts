@@ -8,7 +8,11 @@ import { MAINTENANCE_STATUS_LABELS } from './status.ts';
 /** Windows in the calendar: enough history for calendars that re-fetch rarely. */
 export const CALENDAR_LIMIT = 100;
 
-const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const stamp = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /** TEXT values escape backslash, semicolon, comma and line breaks. */
 const text = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
@@ -34,10 +38,24 @@ function fold(line: string): string {
 
 export function renderMaintenanceCalendar(ctx: MessageContext, windows: MaintenanceView[]): string {
   const host = new URL(ctx.publicUrl).hostname;
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Candor//Status page//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${text(`${ctx.siteName} maintenance`)}`];
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Candor//Status page//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${text(`${ctx.siteName} maintenance`)}`,
+  ];
   for (const m of windows) {
     const components = m.components.map((c) => c.name).join(', ');
-    const description = [`${MAINTENANCE_STATUS_LABELS[m.status]}.`, m.body, components && `Affected: ${components}.`, maintenanceLink(ctx, m.id)].filter(Boolean).join('\n\n');
+    const description = [
+      `${MAINTENANCE_STATUS_LABELS[m.status]}.`,
+      m.body,
+      components && `Affected: ${components}.`,
+      maintenanceLink(ctx, m.id),
+    ]
+      .filter(Boolean)
+      .join('\n\n');
     lines.push(
       'BEGIN:VEVENT',
       `UID:maintenance-${m.id}@${host}`,

@@ -12,9 +12,18 @@ import { notifyIncident } from './notify/events.ts';
 import { INCIDENT_IMPACTS, INCIDENT_STATUSES, type ComponentState, type IncidentStatus } from './status.ts';
 import type { AffectedComponent, Author, Incident, IncidentUpdateView, IncidentView } from './incident-types.ts';
 
-export type { AffectedComponent, Author, Incident, IncidentUpdate, IncidentUpdateView, IncidentView } from './incident-types.ts';
+export type {
+  AffectedComponent,
+  Author,
+  Incident,
+  IncidentUpdate,
+  IncidentUpdateView,
+  IncidentView,
+} from './incident-types.ts';
 
-const componentsMapSchema = z.record(idKeySchema('component ids are whole numbers from 1'), componentStateSchema).default({});
+const componentsMapSchema = z
+  .record(idKeySchema('component ids are whole numbers from 1'), componentStateSchema)
+  .default({});
 
 const messageSchema = z
   .string({ error: 'is required' })
@@ -68,11 +77,24 @@ async function insertUpdate(
   const changes = await applyComponentStates(tx, states, at, incidentId);
   const [update] = await tx
     .insert(incidentUpdates)
-    .values({ incidentId, status, body: message, createdAt: at, displayAt, authorId: author.id, authorName: author.name })
+    .values({
+      incidentId,
+      status,
+      body: message,
+      createdAt: at,
+      displayAt,
+      authorId: author.id,
+      authorName: author.name,
+    })
     .returning();
   if (changes.length) {
     await tx.insert(incidentUpdateComponents).values(
-      changes.map((c) => ({ updateId: update.id, componentId: c.componentId, oldStatus: c.oldStatus, newStatus: c.newStatus })),
+      changes.map((c) => ({
+        updateId: update.id,
+        componentId: c.componentId,
+        oldStatus: c.oldStatus,
+        newStatus: c.newStatus,
+      })),
     );
   }
   return update.id;
@@ -84,7 +106,12 @@ export async function createIncident(db: Db, input: unknown, author: Author, now
 }
 
 /** Opens an incident inside the caller's transaction (with other writes that must go with it). */
-export async function createIncidentIn(tx: DbOrTx, data: z.output<typeof createIncidentSchema>, author: Author, now: number): Promise<IncidentView> {
+export async function createIncidentIn(
+  tx: DbOrTx,
+  data: z.output<typeof createIncidentSchema>,
+  author: Author,
+  now: number,
+): Promise<IncidentView> {
   const startedAt = data.startedAt ?? now;
   const [incident] = await tx
     .insert(incidents)
@@ -100,10 +127,28 @@ export async function createIncidentIn(tx: DbOrTx, data: z.output<typeof createI
       createdBy: author.id,
     })
     .returning();
-  const updateId = await insertUpdate(tx, incident.id, data.status, data.message, toStateMap(data.components), now, startedAt, author);
+  const updateId = await insertUpdate(
+    tx,
+    incident.id,
+    data.status,
+    data.message,
+    toStateMap(data.components),
+    now,
+    startedAt,
+    author,
+  );
   await recordChange(tx, 'incident', data.draft ? UNNAMED_SUBJECT : `incident:${incident.id}`);
   const view = await getIncident(tx, incident.id);
-  await recordAudit(tx, { action: 'incident.create', subjectType: 'incident', subjectId: incident.id, after: { ...incident, message: data.message, components: data.components, notify: data.notify } }, now);
+  await recordAudit(
+    tx,
+    {
+      action: 'incident.create',
+      subjectType: 'incident',
+      subjectId: incident.id,
+      after: { ...incident, message: data.message, components: data.components, notify: data.notify },
+    },
+    now,
+  );
   if (data.notify && !data.draft) await notifyIncident(tx, view, 'incident.created', updateId, now);
   return view;
 }
@@ -118,7 +163,17 @@ export async function publishIncident(db: Db, id: number, input: unknown, now = 
     await tx.update(incidents).set({ published: true, updatedAt: now }).where(eq(incidents.id, id));
     await recordChange(tx, 'incident', `incident:${id}`);
     const view = await getIncident(tx, id);
-    await recordAudit(tx, { action: 'incident.publish', subjectType: 'incident', subjectId: id, before: { published: false }, after: { published: true } }, now);
+    await recordAudit(
+      tx,
+      {
+        action: 'incident.publish',
+        subjectType: 'incident',
+        subjectId: id,
+        before: { published: false },
+        after: { published: true },
+      },
+      now,
+    );
     if (notify) await notifyIncident(tx, view, 'incident.created', view.updates[0]?.id ?? 0, now);
     return view;
   });
@@ -156,14 +211,34 @@ export async function postIncidentUpdateIn(
       updatedAt: now,
     })
     .where(eq(incidents.id, incidentId));
-  const updateId = await insertUpdate(tx, incidentId, data.status, data.message, toStateMap(data.components), now, displayAt, author);
+  const updateId = await insertUpdate(
+    tx,
+    incidentId,
+    data.status,
+    data.message,
+    toStateMap(data.components),
+    now,
+    displayAt,
+    author,
+  );
   await recordChange(tx, 'incident', incident.published ? `incident:${incidentId}` : UNNAMED_SUBJECT);
   const view = await getIncident(tx, incidentId);
   const { updates: _u, ...after } = view;
-  await recordAudit(tx, { action: 'incident.update', subjectType: 'incident', subjectId: incidentId, before: incident, after: { ...after, message: data.message, components: data.components, notify: data.notify } }, now);
+  await recordAudit(
+    tx,
+    {
+      action: 'incident.update',
+      subjectType: 'incident',
+      subjectId: incidentId,
+      before: incident,
+      after: { ...after, message: data.message, components: data.components, notify: data.notify },
+    },
+    now,
+  );
   // A draft's subscribers hear nothing until it is published.
   if (data.notify && incident.published) {
-    const kind = data.status === 'resolved' && incident.status !== 'resolved' ? 'incident.resolved' : 'incident.updated';
+    const kind =
+      data.status === 'resolved' && incident.status !== 'resolved' ? 'incident.resolved' : 'incident.updated';
     await notifyIncident(tx, view, kind, updateId, now);
   }
   return view;
@@ -182,9 +257,17 @@ export async function loadIncidentViews(db: DbOrTx, rows: Incident[]): Promise<I
     ? await db
         .select()
         .from(incidentUpdateComponents)
-        .where(inArray(incidentUpdateComponents.updateId, updates.map((u) => u.id)))
+        .where(
+          inArray(
+            incidentUpdateComponents.updateId,
+            updates.map((u) => u.id),
+          ),
+        )
     : [];
-  const componentNames = await componentNameMap(db, affectedRows.map((a) => a.componentId));
+  const componentNames = await componentNameMap(
+    db,
+    affectedRows.map((a) => a.componentId),
+  );
   const affectedByUpdate = new Map<number, AffectedComponent[]>();
   for (const a of affectedRows) {
     const list = affectedByUpdate.get(a.updateId) ?? [];
@@ -242,7 +325,11 @@ export async function listRecentIncidents(db: DbOrTx, limit = 100): Promise<Inci
 }
 
 /** A page of incidents, newest first, with the total (API lists). */
-export async function listIncidentsPage(db: DbOrTx, offset: number, limit: number): Promise<{ views: IncidentView[]; total: number }> {
+export async function listIncidentsPage(
+  db: DbOrTx,
+  offset: number,
+  limit: number,
+): Promise<{ views: IncidentView[]; total: number }> {
   const [rows, [{ total }]] = await Promise.all([
     db.select().from(incidents).orderBy(desc(incidents.startedAt), desc(incidents.id)).limit(limit).offset(offset),
     db.select({ total: count() }).from(incidents),

@@ -29,7 +29,10 @@ export function idSchema(message = ID_MESSAGE) {
 
 /** A record id as an object key, e.g. the component ids of {"components": {"3": "major_outage"}}. */
 export function idKeySchema(message = ID_MESSAGE) {
-  return z.string().regex(CANONICAL_ID, message).refine((key) => canonicalId(key) !== null, message);
+  return z
+    .string()
+    .regex(CANONICAL_ID, message)
+    .refine((key) => canonicalId(key) !== null, message);
 }
 
 /**
@@ -37,7 +40,18 @@ export function idKeySchema(message = ID_MESSAGE) {
  * types are refused with `message`.
  */
 export function numberInput(inner: z.ZodNumber, message = 'must be a number') {
-  return z.union([inner, z.string(message).trim().regex(/^-?\d+(\.\d+)?$/, message).transform(Number).pipe(inner)], { error: message });
+  return z.union(
+    [
+      inner,
+      z
+        .string(message)
+        .trim()
+        .regex(/^-?\d+(\.\d+)?$/, message)
+        .transform(Number)
+        .pipe(inner),
+    ],
+    { error: message },
+  );
 }
 
 /** A date and time: ISO 8601 text or milliseconds since 1970. Booleans, null, lists and objects are refused. */

@@ -32,8 +32,16 @@ async function tickClock(db: Db, now: number): Promise<ClockResult> {
     .where(
       or(
         and(eq(maintenances.status, 'scheduled'), lte(maintenances.remindAt, now), isNull(maintenances.remindedAt)),
-        and(eq(maintenances.status, 'scheduled'), eq(maintenances.autoStart, true), lte(maintenances.scheduledFor, now)),
-        and(inArray(maintenances.status, ['in_progress', 'verifying']), eq(maintenances.autoComplete, true), lte(maintenances.scheduledUntil, now)),
+        and(
+          eq(maintenances.status, 'scheduled'),
+          eq(maintenances.autoStart, true),
+          lte(maintenances.scheduledFor, now),
+        ),
+        and(
+          inArray(maintenances.status, ['in_progress', 'verifying']),
+          eq(maintenances.autoComplete, true),
+          lte(maintenances.scheduledUntil, now),
+        ),
       ),
     )
     .orderBy(asc(maintenances.scheduledFor));
@@ -44,7 +52,10 @@ async function tickClock(db: Db, now: number): Promise<ClockResult> {
       const status = row.status;
       if (status === 'scheduled' && row.autoStart && row.scheduledFor <= now) {
         // Starting supersedes a reminder that never went out.
-        await tx.update(maintenances).set({ remindedAt: row.remindedAt ?? now }).where(eq(maintenances.id, row.id));
+        await tx
+          .update(maintenances)
+          .set({ remindedAt: row.remindedAt ?? now })
+          .where(eq(maintenances.id, row.id));
         await transition(tx, row.id, 'in_progress', 'The scheduled maintenance has started.', true, CLOCK, now);
         result.started.push(row.id);
       } else if (status === 'scheduled' && row.remindAt !== null && row.remindAt <= now && row.remindedAt === null) {

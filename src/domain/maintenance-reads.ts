@@ -11,17 +11,28 @@ export async function loadMaintenanceViews(db: DbOrTx, rows: MaintenanceRow[]): 
   const ids = rows.map((r) => r.id);
   const [links, updates] = await Promise.all([
     db
-      .select({ maintenanceId: maintenanceComponents.maintenanceId, id: components.id, name: components.name, status: components.status })
+      .select({
+        maintenanceId: maintenanceComponents.maintenanceId,
+        id: components.id,
+        name: components.name,
+        status: components.status,
+      })
       .from(maintenanceComponents)
       .innerJoin(components, eq(components.id, maintenanceComponents.componentId))
       .where(inArray(maintenanceComponents.maintenanceId, ids))
       .orderBy(asc(components.position), asc(components.id)),
-    db.select().from(maintenanceUpdates).where(inArray(maintenanceUpdates.maintenanceId, ids)).orderBy(desc(maintenanceUpdates.createdAt), desc(maintenanceUpdates.id)),
+    db
+      .select()
+      .from(maintenanceUpdates)
+      .where(inArray(maintenanceUpdates.maintenanceId, ids))
+      .orderBy(desc(maintenanceUpdates.createdAt), desc(maintenanceUpdates.id)),
   ]);
   return rows.map((r) => ({
     ...r,
     status: r.status,
-    components: links.filter((l) => l.maintenanceId === r.id).map((l) => ({ id: l.id, name: l.name, status: l.status })),
+    components: links
+      .filter((l) => l.maintenanceId === r.id)
+      .map((l) => ({ id: l.id, name: l.name, status: l.status })),
     updates: updates
       .filter((u) => u.maintenanceId === r.id)
       .map((u) => ({ id: u.id, status: u.status, body: u.body, createdAt: u.createdAt, authorName: u.authorName })),
@@ -36,19 +47,31 @@ export async function getMaintenance(db: DbOrTx, id: number): Promise<Maintenanc
 
 /** In progress or verifying, earliest first. */
 export async function loadActiveMaintenance(db: DbOrTx): Promise<MaintenanceView[]> {
-  const rows = await db.select().from(maintenances).where(inArray(maintenances.status, ['in_progress', 'verifying'])).orderBy(asc(maintenances.scheduledFor));
+  const rows = await db
+    .select()
+    .from(maintenances)
+    .where(inArray(maintenances.status, ['in_progress', 'verifying']))
+    .orderBy(asc(maintenances.scheduledFor));
   return loadMaintenanceViews(db, rows);
 }
 
 /** Announced and not started yet, soonest first. */
 export async function loadUpcomingMaintenance(db: DbOrTx): Promise<MaintenanceView[]> {
-  const rows = await db.select().from(maintenances).where(eq(maintenances.status, 'scheduled')).orderBy(asc(maintenances.scheduledFor));
+  const rows = await db
+    .select()
+    .from(maintenances)
+    .where(eq(maintenances.status, 'scheduled'))
+    .orderBy(asc(maintenances.scheduledFor));
   return loadMaintenanceViews(db, rows);
 }
 
 /** The latest windows (any state), newest first: the API's list and the calendar. */
 export async function loadRecentMaintenance(db: DbOrTx, limit: number): Promise<MaintenanceView[]> {
-  const rows = await db.select().from(maintenances).orderBy(desc(maintenances.scheduledFor), desc(maintenances.id)).limit(limit);
+  const rows = await db
+    .select()
+    .from(maintenances)
+    .orderBy(desc(maintenances.scheduledFor), desc(maintenances.id))
+    .limit(limit);
   return loadMaintenanceViews(db, rows);
 }
 
@@ -63,9 +86,18 @@ export async function loadMaintenanceBetween(db: DbOrTx, from: number, to: numbe
 }
 
 /** A page of maintenance windows, latest window first, with the total (API lists). */
-export async function listMaintenancePage(db: DbOrTx, offset: number, limit: number): Promise<{ views: MaintenanceView[]; total: number }> {
+export async function listMaintenancePage(
+  db: DbOrTx,
+  offset: number,
+  limit: number,
+): Promise<{ views: MaintenanceView[]; total: number }> {
   const [rows, [{ total }]] = await Promise.all([
-    db.select().from(maintenances).orderBy(desc(maintenances.scheduledFor), desc(maintenances.id)).limit(limit).offset(offset),
+    db
+      .select()
+      .from(maintenances)
+      .orderBy(desc(maintenances.scheduledFor), desc(maintenances.id))
+      .limit(limit)
+      .offset(offset),
     db.select({ total: count() }).from(maintenances),
   ]);
   return { views: await loadMaintenanceViews(db, rows), total };

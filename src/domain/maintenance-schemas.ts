@@ -35,17 +35,31 @@ const componentIdsSchema = z.array(idSchema('must be component ids')).default([]
 export const scheduleSchema = z
   .object({
     title: z.string({ error: 'is required' }).trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
-    body: z.string({ error: 'is required' }).trim().min(1, 'is required: say what will happen and what customers will notice').max(20_000),
+    body: z
+      .string({ error: 'is required' })
+      .trim()
+      .min(1, 'is required: say what will happen and what customers will notice')
+      .max(20_000),
     scheduledFor: timeSchema,
     scheduledUntil: timeSchema,
     componentIds: componentIdsSchema,
     autoStart: z.boolean().default(true),
     autoComplete: z.boolean().default(true),
     // Minutes before the start to remind subscribers; 0 for no reminder.
-    remindMinutes: numberInput(z.number().int('must be whole minutes').min(0).max(7 * 24 * 60), 'must be whole minutes').default(DEFAULT_REMINDER_MS / MIN),
+    remindMinutes: numberInput(
+      z
+        .number()
+        .int('must be whole minutes')
+        .min(0)
+        .max(7 * 24 * 60),
+      'must be whole minutes',
+    ).default(DEFAULT_REMINDER_MS / MIN),
     notify: z.boolean({ error: 'must be true or false' }).default(true),
   })
-  .refine((v) => v.scheduledUntil > v.scheduledFor, { path: ['scheduledUntil'], message: 'must be after the start of the window' });
+  .refine((v) => v.scheduledUntil > v.scheduledFor, {
+    path: ['scheduledUntil'],
+    message: 'must be after the start of the window',
+  });
 
 export const maintenanceUpdateSchema = z.object({
   status: oneOf(MAINTENANCE_STATUSES),

@@ -23,8 +23,21 @@ import type { MaintenanceView, MaintenancePayload } from './maintenance-schemas.
 import { getMaintenance } from './maintenance-reads.ts';
 
 /** Queues the message about window `id` for the subscribers of its components. */
-export async function notifyMaintenance(tx: DbOrTx, id: number, kind: BroadcastKind, updateId: number | null, now: number): Promise<void> {
-  const { createdBy: _c, remindAt: _r, remindedAt: _d, autoStart: _s, autoComplete: _a, ...maintenance } = await getMaintenance(tx, id);
+export async function notifyMaintenance(
+  tx: DbOrTx,
+  id: number,
+  kind: BroadcastKind,
+  updateId: number | null,
+  now: number,
+): Promise<void> {
+  const {
+    createdBy: _c,
+    remindAt: _r,
+    remindedAt: _d,
+    autoStart: _s,
+    autoComplete: _a,
+    ...maintenance
+  } = await getMaintenance(tx, id);
   const payload: MaintenancePayload = { page: await pageSnapshot(tx), maintenance, updateId };
   await enqueueBroadcast(tx, { kind, componentIds: maintenance.components.map((c) => c.id), payload }, now);
 }
@@ -38,12 +51,22 @@ const KIND_FOR_STATUS: Record<MaintenanceStatus, BroadcastKind> = {
 };
 
 /** Moves window `id` to `status` (forward only), posting `message` as its update. */
-export async function transition(tx: DbOrTx, id: number, status: MaintenanceStatus, message: string, notify: boolean, author: Author, now: number): Promise<MaintenanceView> {
+export async function transition(
+  tx: DbOrTx,
+  id: number,
+  status: MaintenanceStatus,
+  message: string,
+  notify: boolean,
+  author: Author,
+  now: number,
+): Promise<MaintenanceView> {
   const [row] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
   if (!row) throw new NotFoundError('maintenance', id);
   const from = row.status;
   if (!MAINTENANCE_TRANSITIONS[from].includes(status)) {
-    throw new ConflictError(`A maintenance that is "${MAINTENANCE_STATUS_LABELS[from]}" cannot become "${MAINTENANCE_STATUS_LABELS[status]}".`);
+    throw new ConflictError(
+      `A maintenance that is "${MAINTENANCE_STATUS_LABELS[from]}" cannot become "${MAINTENANCE_STATUS_LABELS[status]}".`,
+    );
   }
   const starting = !isMaintenanceActive(from) && isMaintenanceActive(status);
   const ending = isMaintenanceActive(from) && (status === 'completed' || status === 'cancelled');
@@ -60,25 +83,58 @@ export async function transition(tx: DbOrTx, id: number, status: MaintenanceStat
     .where(eq(maintenances.id, id));
   const links = await tx.select().from(maintenanceComponents).where(eq(maintenanceComponents.maintenanceId, id));
   if (starting && links.length) {
-    const current = await tx.select({ id: components.id, status: components.status }).from(components).where(inArray(components.id, links.map((l) => l.componentId)));
+    const current = await tx
+      .select({ id: components.id, status: components.status })
+      .from(components)
+      .where(
+        inArray(
+          components.id,
+          links.map((l) => l.componentId),
+        ),
+      );
     for (const c of current) {
-      await tx.update(maintenanceComponents).set({ priorStatus: c.status }).where(and(eq(maintenanceComponents.maintenanceId, id), eq(maintenanceComponents.componentId, c.id)));
+      await tx
+        .update(maintenanceComponents)
+        .set({ priorStatus: c.status })
+        .where(and(eq(maintenanceComponents.maintenanceId, id), eq(maintenanceComponents.componentId, c.id)));
     }
     await applyComponentStates(tx, new Map(current.map((c) => [c.id, 'under_maintenance'])), now);
   }
   if (ending && links.length) {
     // A component someone moved by hand during the window keeps what they set.
-    const current = await tx.select({ id: components.id, status: components.status }).from(components).where(inArray(components.id, links.map((l) => l.componentId)));
+    const current = await tx
+      .select({ id: components.id, status: components.status })
+      .from(components)
+      .where(
+        inArray(
+          components.id,
+          links.map((l) => l.componentId),
+        ),
+      );
     const restore = new Map<number, ComponentState>();
     for (const c of current) {
       const prior = links.find((l) => l.componentId === c.id)?.priorStatus;
-      if (c.status === 'under_maintenance') restore.set(c.id, (prior && prior !== 'under_maintenance' ? prior : 'operational') as ComponentState);
+      if (c.status === 'under_maintenance')
+        restore.set(c.id, (prior && prior !== 'under_maintenance' ? prior : 'operational') as ComponentState);
     }
     await applyComponentStates(tx, restore, now);
   }
-  const [update] = await tx.insert(maintenanceUpdates).values({ maintenanceId: id, status, body: message, createdAt: now, authorId: author.id, authorName: author.name }).returning();
+  const [update] = await tx
+    .insert(maintenanceUpdates)
+    .values({ maintenanceId: id, status, body: message, createdAt: now, authorId: author.id, authorName: author.name })
+    .returning();
   await recordChange(tx, 'maintenance', `maintenance:${id}`);
-  await recordAudit(tx, { action: 'maintenance.update', subjectType: 'maintenance', subjectId: id, before: { status: from }, after: { status, message } }, now);
+  await recordAudit(
+    tx,
+    {
+      action: 'maintenance.update',
+      subjectType: 'maintenance',
+      subjectId: id,
+      before: { status: from },
+      after: { status, message },
+    },
+    now,
+  );
   if (notify) await notifyMaintenance(tx, id, KIND_FOR_STATUS[status], update.id, now);
   return getMaintenance(tx, id);
 }

@@ -21,7 +21,8 @@ function reminderTime(data: { scheduledFor: number; remindMinutes: number }, now
 }
 
 function assertNotOver(scheduledUntil: number, now: number): void {
-  if (scheduledUntil <= now) throw new InputError('scheduledUntil: the window is already over; choose a window that ends in the future.');
+  if (scheduledUntil <= now)
+    throw new InputError('scheduledUntil: the window is already over; choose a window that ends in the future.');
 }
 
 async function assertComponents(tx: DbOrTx, ids: number[]): Promise<void> {
@@ -31,7 +32,12 @@ async function assertComponents(tx: DbOrTx, ids: number[]): Promise<void> {
   if (missing.length) throw new NotFoundError('component', missing);
 }
 
-export async function scheduleMaintenance(db: Db, input: unknown, author: Author, now = Date.now()): Promise<MaintenanceView> {
+export async function scheduleMaintenance(
+  db: Db,
+  input: unknown,
+  author: Author,
+  now = Date.now(),
+): Promise<MaintenanceView> {
   const data = parseInput(scheduleSchema, input);
   assertNotOver(data.scheduledUntil, now);
   const componentIds = [...new Set(data.componentIds)];
@@ -53,14 +59,33 @@ export async function scheduleMaintenance(db: Db, input: unknown, author: Author
         updatedAt: now,
       })
       .returning();
-    if (componentIds.length) await tx.insert(maintenanceComponents).values(componentIds.map((componentId) => ({ maintenanceId: row.id, componentId })));
+    if (componentIds.length)
+      await tx
+        .insert(maintenanceComponents)
+        .values(componentIds.map((componentId) => ({ maintenanceId: row.id, componentId })));
     // The announcement is the first update, as on Statuspage.
     const [update] = await tx
       .insert(maintenanceUpdates)
-      .values({ maintenanceId: row.id, status: 'scheduled', body: data.body, createdAt: now, authorId: author.id, authorName: author.name })
+      .values({
+        maintenanceId: row.id,
+        status: 'scheduled',
+        body: data.body,
+        createdAt: now,
+        authorId: author.id,
+        authorName: author.name,
+      })
       .returning();
     await recordChange(tx, 'maintenance', `maintenance:${row.id}`);
-    await recordAudit(tx, { action: 'maintenance.schedule', subjectType: 'maintenance', subjectId: row.id, after: { ...row, componentIds } }, now);
+    await recordAudit(
+      tx,
+      {
+        action: 'maintenance.schedule',
+        subjectType: 'maintenance',
+        subjectId: row.id,
+        after: { ...row, componentIds },
+      },
+      now,
+    );
     if (data.notify) await notifyMaintenance(tx, row.id, 'maintenance.scheduled', update.id, now);
     return getMaintenance(tx, row.id);
   });
@@ -70,20 +95,33 @@ export async function scheduleMaintenance(db: Db, input: unknown, author: Author
  * Moves a maintenance on with an update. Starting it puts its components under maintenance
  * (remembering their state); completing it restores each one still under maintenance.
  */
-export async function postMaintenanceUpdate(db: Db, id: number, input: unknown, author: Author, now = Date.now()): Promise<MaintenanceView> {
+export async function postMaintenanceUpdate(
+  db: Db,
+  id: number,
+  input: unknown,
+  author: Author,
+  now = Date.now(),
+): Promise<MaintenanceView> {
   const data = parseInput(maintenanceUpdateSchema, input);
   return db.transaction(async (tx) => transition(tx, id, data.status, data.message, data.notify, author, now));
 }
 
 /** Changes a window not yet started (title, text, times, components); calendars get a new SEQUENCE. */
-export async function rescheduleMaintenance(db: Db, id: number, input: unknown, author: Author, now = Date.now()): Promise<MaintenanceView> {
+export async function rescheduleMaintenance(
+  db: Db,
+  id: number,
+  input: unknown,
+  author: Author,
+  now = Date.now(),
+): Promise<MaintenanceView> {
   const data = parseInput(scheduleSchema, input);
   assertNotOver(data.scheduledUntil, now);
   const componentIds = [...new Set(data.componentIds)];
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(maintenances).where(eq(maintenances.id, id));
     if (!row) throw new NotFoundError('maintenance', id);
-    if (row.status !== 'scheduled') throw new ConflictError('Only a maintenance that has not started can be rescheduled; post an update instead.');
+    if (row.status !== 'scheduled')
+      throw new ConflictError('Only a maintenance that has not started can be rescheduled; post an update instead.');
     await assertComponents(tx, componentIds);
     const remindAt = reminderTime(data, now);
     await tx
@@ -103,12 +141,32 @@ export async function rescheduleMaintenance(db: Db, id: number, input: unknown, 
       })
       .where(eq(maintenances.id, id));
     await tx.delete(maintenanceComponents).where(eq(maintenanceComponents.maintenanceId, id));
-    if (componentIds.length) await tx.insert(maintenanceComponents).values(componentIds.map((componentId) => ({ maintenanceId: id, componentId })));
+    if (componentIds.length)
+      await tx
+        .insert(maintenanceComponents)
+        .values(componentIds.map((componentId) => ({ maintenanceId: id, componentId })));
     await recordChange(tx, 'maintenance', `maintenance:${id}`);
-    await recordAudit(tx, { action: 'maintenance.reschedule', subjectType: 'maintenance', subjectId: id, before: row, after: { ...data, componentIds } }, now);
+    await recordAudit(
+      tx,
+      {
+        action: 'maintenance.reschedule',
+        subjectType: 'maintenance',
+        subjectId: id,
+        before: row,
+        after: { ...data, componentIds },
+      },
+      now,
+    );
     const [update] = await tx
       .insert(maintenanceUpdates)
-      .values({ maintenanceId: id, status: 'scheduled', body: 'The maintenance window was changed.', createdAt: now, authorId: author.id, authorName: author.name })
+      .values({
+        maintenanceId: id,
+        status: 'scheduled',
+        body: 'The maintenance window was changed.',
+        createdAt: now,
+        authorId: author.id,
+        authorName: author.name,
+      })
       .returning();
     if (data.notify) await notifyMaintenance(tx, id, 'maintenance.updated', update.id, now);
     return getMaintenance(tx, id);

@@ -6,7 +6,12 @@ import { componentStatusChanges, incidents } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
 import { loadIncidentViews, publicIncident, type IncidentView } from './incidents.ts';
-import { loadActiveMaintenance, loadMaintenanceBetween, loadUpcomingMaintenance, type MaintenanceView } from './maintenance.ts';
+import {
+  loadActiveMaintenance,
+  loadMaintenanceBetween,
+  loadUpcomingMaintenance,
+  type MaintenanceView,
+} from './maintenance.ts';
 import { overallStatus, worstComponentState, type ComponentState, type OverallStatus } from './status.ts';
 import { computeUptime, DAY_MS, startOfUtcDay, UPTIME_DAYS, type StatusChange, type Uptime } from './uptime.ts';
 
@@ -49,7 +54,11 @@ export async function statusHistorySince(db: DbOrTx, windowStart: number): Promi
       FROM component_status_changes WHERE changed_at < ${windowStart}
     ) WHERE rn = 1`);
   const inside = await db
-    .select({ componentId: componentStatusChanges.componentId, status: componentStatusChanges.status, changedAt: componentStatusChanges.changedAt })
+    .select({
+      componentId: componentStatusChanges.componentId,
+      status: componentStatusChanges.status,
+      changedAt: componentStatusChanges.changedAt,
+    })
     .from(componentStatusChanges)
     .where(gte(componentStatusChanges.changedAt, windowStart))
     .orderBy(asc(componentStatusChanges.changedAt), asc(componentStatusChanges.id));
@@ -59,13 +68,21 @@ export async function statusHistorySince(db: DbOrTx, windowStart: number): Promi
     list.push(change);
     history.set(id, list);
   };
-  for (const row of before) push(Number(row.component_id), { status: row.status as ComponentState, changedAt: Number(row.changed_at) });
+  for (const row of before)
+    push(Number(row.component_id), { status: row.status as ComponentState, changedAt: Number(row.changed_at) });
   for (const row of inside) push(row.componentId, { status: row.status, changedAt: row.changedAt });
   return history;
 }
 
-export async function loadComponentViews(db: DbOrTx, now: number): Promise<{ groups: GroupView[]; ungrouped: ComponentView[] }> {
-  const [groups, comps, history] = await Promise.all([listGroups(db), listComponents(db), statusHistorySince(db, startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS)]);
+export async function loadComponentViews(
+  db: DbOrTx,
+  now: number,
+): Promise<{ groups: GroupView[]; ungrouped: ComponentView[] }> {
+  const [groups, comps, history] = await Promise.all([
+    listGroups(db),
+    listComponents(db),
+    statusHistorySince(db, startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS),
+  ]);
   const views: ComponentView[] = comps.map((c) => ({
     ...c,
     status: c.status,
@@ -83,9 +100,16 @@ export async function loadComponentViews(db: DbOrTx, now: number): Promise<{ gro
 }
 
 /** Unresolved incidents; drafts only for staff. */
-export async function loadActiveIncidents(db: DbOrTx, options: { includeDrafts?: boolean } = {}): Promise<IncidentView[]> {
+export async function loadActiveIncidents(
+  db: DbOrTx,
+  options: { includeDrafts?: boolean } = {},
+): Promise<IncidentView[]> {
   const open = isNull(incidents.resolvedAt);
-  const rows = await db.select().from(incidents).where(options.includeDrafts ? open : and(open, publicIncident)).orderBy(desc(incidents.startedAt));
+  const rows = await db
+    .select()
+    .from(incidents)
+    .where(options.includeDrafts ? open : and(open, publicIncident))
+    .orderBy(desc(incidents.startedAt));
   return loadIncidentViews(db, rows);
 }
 
@@ -109,13 +133,14 @@ export async function loadIncidentDays(db: DbOrTx, from: number, to: number): Pr
 
 export async function loadStatusPage(db: DbOrTx, now = Date.now()): Promise<StatusPageView> {
   const recentFrom = startOfUtcDay(now) - (RECENT_HISTORY_DAYS - 1) * DAY_MS;
-  const [{ groups, ungrouped }, activeIncidents, recentDays, activeMaintenance, upcomingMaintenance] = await Promise.all([
-    loadComponentViews(db, now),
-    loadActiveIncidents(db),
-    loadIncidentDays(db, recentFrom, startOfUtcDay(now) + DAY_MS),
-    loadActiveMaintenance(db),
-    loadUpcomingMaintenance(db),
-  ]);
+  const [{ groups, ungrouped }, activeIncidents, recentDays, activeMaintenance, upcomingMaintenance] =
+    await Promise.all([
+      loadComponentViews(db, now),
+      loadActiveIncidents(db),
+      loadIncidentDays(db, recentFrom, startOfUtcDay(now) + DAY_MS),
+      loadActiveMaintenance(db),
+      loadUpcomingMaintenance(db),
+    ]);
   const allComponents = [...groups.flatMap((g) => g.components), ...ungrouped];
   return {
     overall: overallStatus(
@@ -169,7 +194,12 @@ export async function loadHistoryMonth(db: DbOrTx, month: string, now = Date.now
     .from(incidents)
     .where(and(gte(incidents.startedAt, from), lt(incidents.startedAt, to), publicIncident))
     .orderBy(desc(incidents.startedAt));
-  const [oldest] = await db.select({ startedAt: incidents.startedAt }).from(incidents).where(publicIncident).orderBy(asc(incidents.startedAt)).limit(1);
+  const [oldest] = await db
+    .select({ startedAt: incidents.startedAt })
+    .from(incidents)
+    .where(publicIncident)
+    .orderBy(asc(incidents.startedAt))
+    .limit(1);
   const current = monthKey(now);
   const older = shiftMonth(month, -1);
   return {

@@ -10,7 +10,8 @@ export function publicUrlProblem(value: string): string | null {
   } catch {
     return `PUBLIC_URL must be an absolute http:// or https:// address, for example https://status.example.com (got "${value}").`;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `PUBLIC_URL must start with http:// or https:// (got "${value}").`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `PUBLIC_URL must start with http:// or https:// (got "${value}").`;
   if (url.username || url.password) return 'PUBLIC_URL must not contain a user name or password.';
   if (url.pathname !== '/' || url.search || url.hash) {
     return `PUBLIC_URL must be the site's origin only, without a path, query or fragment (got "${value}"); Candor is served from the root of its host.`;

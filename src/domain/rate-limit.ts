@@ -19,7 +19,12 @@ export interface Limit {
 }
 
 /** Counts one hit on `key` in its current window (a stale window restarts) and returns the count. */
-export async function countHit(db: DbOrTx, key: string, windowMs: number, now = Date.now()): Promise<{ count: number; windowStart: number }> {
+export async function countHit(
+  db: DbOrTx,
+  key: string,
+  windowMs: number,
+  now = Date.now(),
+): Promise<{ count: number; windowStart: number }> {
   const fresh = now - windowMs;
   // One statement: the window restarts or the count grows, atomically for every instance.
   const rows = await db.all<{ count: number; window_start: number }>(sql`
@@ -36,7 +41,13 @@ export async function countHit(db: DbOrTx, key: string, windowMs: number, now = 
  * spent. Counting and checking are one statement, so parallel requests cannot all slip under the
  * limit; the hit is a reservation, and `giveBackHit` returns it. Returns the window it counted in.
  */
-export async function hitRateLimit(db: DbOrTx, key: string, limit: Limit, message: string, now = Date.now()): Promise<{ windowStart: number }> {
+export async function hitRateLimit(
+  db: DbOrTx,
+  key: string,
+  limit: Limit,
+  message: string,
+  now = Date.now(),
+): Promise<{ windowStart: number }> {
   const { count, windowStart } = await countHit(db, key, limit.windowMs, now);
   if (count > limit.max) {
     throw new RateLimitError(message, Math.max(1, Math.ceil((windowStart + limit.windowMs - now) / 1000)));
@@ -46,7 +57,9 @@ export async function hitRateLimit(db: DbOrTx, key: string, limit: Limit, messag
 
 /** Takes back one hit counted in the window starting at `windowStart`; a window that has since restarted owes nothing. */
 export async function giveBackHit(db: DbOrTx, key: string, windowStart: number): Promise<void> {
-  await db.run(sql`update rate_limits set count = count - 1 where key = ${key} and window_start = ${windowStart} and count > 0`);
+  await db.run(
+    sql`update rate_limits set count = count - 1 where key = ${key} and window_start = ${windowStart} and count > 0`,
+  );
 }
 
 export async function clearRateLimit(db: DbOrTx, key: string): Promise<void> {

@@ -74,7 +74,12 @@ export function incidentJson(ctx: MessageContext, incident: IncidentSnapshot) {
       created_at: iso(u.createdAt),
       updated_at: iso(u.createdAt),
       display_at: iso(u.displayAt),
-      affected_components: u.affected.map((a) => ({ code: componentCode(a.componentId), name: a.name, old_status: a.oldStatus, new_status: a.newStatus })),
+      affected_components: u.affected.map((a) => ({
+        code: componentCode(a.componentId),
+        name: a.name,
+        old_status: a.oldStatus,
+        new_status: a.newStatus,
+      })),
     })),
     components: incident.components.map((c) => ({ id: componentCode(c.id), name: c.name, status: c.status })),
   };
@@ -187,7 +192,10 @@ export async function loadIncidentsJson(db: DbOrTx, ctx: MessageContext, which: 
 export async function pageUpdatedAt(db: DbOrTx): Promise<number | null> {
   const [[c], [i], [m]] = await Promise.all([
     db.select({ at: max(componentsTable.updatedAt) }).from(componentsTable),
-    db.select({ at: max(incidentsTable.updatedAt) }).from(incidentsTable).where(publicIncident),
+    db
+      .select({ at: max(incidentsTable.updatedAt) })
+      .from(incidentsTable)
+      .where(publicIncident),
     db.select({ at: max(maintenancesTable.updatedAt) }).from(maintenancesTable),
   ]);
   const times = [c?.at, i?.at, m?.at].filter((t): t is number => typeof t === 'number');
@@ -195,9 +203,17 @@ export async function pageUpdatedAt(db: DbOrTx): Promise<number | null> {
 }
 
 export async function loadStatus(db: DbOrTx, componentsJson?: ComponentJson[]): Promise<OverallStatus> {
-  const states = componentsJson ? componentsJson.filter((c) => !c.group).map((c) => c.status) : (await listComponents(db)).map((c) => c.status);
-  const open = await db.select({ impact: incidentsTable.impact }).from(incidentsTable).where(and(isNull(incidentsTable.resolvedAt), publicIncident));
-  return overallStatus(states, open.map((o) => o.impact));
+  const states = componentsJson
+    ? componentsJson.filter((c) => !c.group).map((c) => c.status)
+    : (await listComponents(db)).map((c) => c.status);
+  const open = await db
+    .select({ impact: incidentsTable.impact })
+    .from(incidentsTable)
+    .where(and(isNull(incidentsTable.resolvedAt), publicIncident));
+  return overallStatus(
+    states,
+    open.map((o) => o.impact),
+  );
 }
 
 // ---------------------------------------------------------------- the /api/v2 documents
@@ -221,7 +237,11 @@ export async function incidentsDocument(db: DbOrTx, ctx: MessageContext, which: 
 /** Statuspage has no "cancelled": a called-off window leaves the lists, as a deleted one does there. */
 export async function loadMaintenancesJson(db: DbOrTx, ctx: MessageContext, which: 'recent' | 'upcoming' | 'active') {
   const views =
-    which === 'upcoming' ? await loadUpcomingMaintenance(db) : which === 'active' ? await loadActiveMaintenance(db) : await loadRecentMaintenance(db, INCIDENT_LIST_LIMIT);
+    which === 'upcoming'
+      ? await loadUpcomingMaintenance(db)
+      : which === 'active'
+        ? await loadActiveMaintenance(db)
+        : await loadRecentMaintenance(db, INCIDENT_LIST_LIMIT);
   return views.filter((m) => m.status !== 'cancelled').map((m) => maintenanceJson(ctx, m));
 }
 
@@ -237,5 +257,11 @@ export async function summaryDocument(db: DbOrTx, ctx: MessageContext) {
     loadMaintenancesJson(db, ctx, 'active'),
     loadMaintenancesJson(db, ctx, 'upcoming'),
   ]);
-  return { page, components, incidents, scheduled_maintenances: [...active, ...upcoming], status: statusJson(await loadStatus(db, components)) };
+  return {
+    page,
+    components,
+    incidents,
+    scheduled_maintenances: [...active, ...upcoming],
+    status: statusJson(await loadStatus(db, components)),
+  };
 }

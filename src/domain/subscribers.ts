@@ -34,7 +34,10 @@ const emailSchema = z
 
 /** 'all', or a non-empty list of component ids. */
 const componentChoiceSchema = z.union(
-  [z.literal('all'), z.array(idSchema('must be component ids')).min(1, 'choose at least one component, or all of them')],
+  [
+    z.literal('all'),
+    z.array(idSchema('must be component ids')).min(1, 'choose at least one component, or all of them'),
+  ],
   { error: 'must be "all" or a list of component ids' },
 );
 
@@ -58,7 +61,8 @@ async function checkComponents(db: DbOrTx, choice: 'all' | number[]): Promise<nu
 
 async function setComponents(tx: DbOrTx, subscriberId: number, ids: number[]): Promise<void> {
   await tx.delete(subscriberComponents).where(eq(subscriberComponents.subscriberId, subscriberId));
-  if (ids.length) await tx.insert(subscriberComponents).values(ids.map((componentId) => ({ subscriberId, componentId })));
+  if (ids.length)
+    await tx.insert(subscriberComponents).values(ids.map((componentId) => ({ subscriberId, componentId })));
 }
 
 export interface SubscribeContext {
@@ -74,23 +78,50 @@ export interface SubscribeContext {
 export async function requestEmailSubscription(db: Db, input: unknown, context: SubscribeContext): Promise<void> {
   const now = context.now ?? Date.now();
   const data = parseInput(subscribeSchema, input);
-  await hitRateLimit(db, `subscribe:ip:${context.ip}`, SUBSCRIBE_LIMITS.perIp, 'Too many subscription requests from your network. Try again in an hour.', now);
-  await hitRateLimit(db, `subscribe:address:${data.email}`, SUBSCRIBE_LIMITS.perAddress, 'Too many subscription requests for this address. Check your inbox (and spam folder) for the link we sent, or try again in an hour.', now);
+  await hitRateLimit(
+    db,
+    `subscribe:ip:${context.ip}`,
+    SUBSCRIBE_LIMITS.perIp,
+    'Too many subscription requests from your network. Try again in an hour.',
+    now,
+  );
+  await hitRateLimit(
+    db,
+    `subscribe:address:${data.email}`,
+    SUBSCRIBE_LIMITS.perAddress,
+    'Too many subscription requests for this address. Check your inbox (and spam folder) for the link we sent, or try again in an hour.',
+    now,
+  );
   const ids = await checkComponents(db, data.components);
   const token = generateToken();
   const confirm = { confirmTokenHash: hashToken(token), confirmExpiresAt: now + CONFIRM_LINK_TTL_MS };
   await db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(subscribers).where(and(eq(subscribers.kind, 'email'), eq(subscribers.address, data.email)));
+    const [existing] = await tx
+      .select()
+      .from(subscribers)
+      .where(and(eq(subscribers.kind, 'email'), eq(subscribers.address, data.email)));
     if (existing?.state === 'active') {
       await enqueuePersonal(tx, 'subscription.already', existing, {}, now);
       return;
     }
     const choice = { allComponents: data.components === 'all', ...confirm };
     const [row] = existing
-      ? await tx.update(subscribers).set({ ...choice, state: 'pending', unsubscribedAt: null }).where(eq(subscribers.id, existing.id)).returning()
+      ? await tx
+          .update(subscribers)
+          .set({ ...choice, state: 'pending', unsubscribedAt: null })
+          .where(eq(subscribers.id, existing.id))
+          .returning()
       : await tx
           .insert(subscribers)
-          .values({ kind: 'email', address: data.email, state: 'pending', manageToken: generateToken(), source: 'public', createdAt: now, ...choice })
+          .values({
+            kind: 'email',
+            address: data.email,
+            state: 'pending',
+            manageToken: generateToken(),
+            source: 'public',
+            createdAt: now,
+            ...choice,
+          })
           .returning();
     await setComponents(tx, row.id, ids);
     await enqueuePersonal(tx, 'subscription.confirm', row, { token, expiresAt: confirm.confirmExpiresAt }, now);
@@ -99,9 +130,16 @@ export async function requestEmailSubscription(db: Db, input: unknown, context: 
 
 /** Follows a confirmation link. Returns the subscriber, now active. */
 export async function confirmSubscription(db: Db, token: string, now = Date.now()): Promise<Subscriber> {
-  const [row] = await db.select().from(subscribers).where(eq(subscribers.confirmTokenHash, hashToken(token)));
+  const [row] = await db
+    .select()
+    .from(subscribers)
+    .where(eq(subscribers.confirmTokenHash, hashToken(token)));
   if (!row) {
-    throw new NotFoundError('subscription', null, 'This confirmation link is not valid. It may have been used already (the emails we send have a link to manage your subscription) or copied incompletely.');
+    throw new NotFoundError(
+      'subscription',
+      null,
+      'This confirmation link is not valid. It may have been used already (the emails we send have a link to manage your subscription) or copied incompletely.',
+    );
   }
   if ((row.confirmExpiresAt ?? 0) < now) {
     throw new InputError('This confirmation link has expired. Subscribe again and we will send you a new one.');
@@ -131,7 +169,12 @@ async function subscriptionOf(db: DbOrTx, subscriber: Subscriber): Promise<Subsc
 
 async function byManageToken(db: DbOrTx, token: string): Promise<Subscriber> {
   const [row] = await db.select().from(subscribers).where(eq(subscribers.manageToken, token));
-  if (!row) throw new NotFoundError('subscription', null, 'This subscription link is not valid. Use the link from the most recent email we sent you.');
+  if (!row)
+    throw new NotFoundError(
+      'subscription',
+      null,
+      'This subscription link is not valid. Use the link from the most recent email we sent you.',
+    );
   return row;
 }
 
@@ -145,8 +188,13 @@ export async function updateSubscription(db: Db, manageToken: string, input: unk
   const ids = await checkComponents(db, data.components);
   return db.transaction(async (tx) => {
     const row = await byManageToken(tx, manageToken);
-    if (row.state === 'unsubscribed') throw new ConflictError('You have unsubscribed. Subscribe again from the status page to get updates.');
-    const [updated] = await tx.update(subscribers).set({ allComponents: data.components === 'all' }).where(eq(subscribers.id, row.id)).returning();
+    if (row.state === 'unsubscribed')
+      throw new ConflictError('You have unsubscribed. Subscribe again from the status page to get updates.');
+    const [updated] = await tx
+      .update(subscribers)
+      .set({ allComponents: data.components === 'all' })
+      .where(eq(subscribers.id, row.id))
+      .returning();
     await setComponents(tx, row.id, ids);
     return subscriptionOf(tx, updated);
   });
@@ -188,9 +236,15 @@ export const subscriberFilterSchema = z.object({
 });
 export type SubscriberFilter = z.output<typeof subscriberFilterSchema>;
 
-export async function listSubscribers(db: DbOrTx, filter: SubscriberFilter): Promise<{ rows: SubscriberListItem[]; total: number }> {
+export async function listSubscribers(
+  db: DbOrTx,
+  filter: SubscriberFilter,
+): Promise<{ rows: SubscriberListItem[]; total: number }> {
   const conditions: SQL[] = [];
-  if (filter.q) conditions.push(sql`${subscribers.address} like ${`%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+  if (filter.q)
+    conditions.push(
+      sql`${subscribers.address} like ${`%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`,
+    );
   if (filter.state) conditions.push(eq(subscribers.state, filter.state));
   if (filter.kind) conditions.push(eq(subscribers.kind, filter.kind));
   // Staff mail rows (invitations, resets) are not subscribers.
@@ -234,7 +288,10 @@ export async function addWebhookSubscriber(db: Db, input: unknown, now = Date.no
   const data = parseInput(webhookSchema, input);
   const ids = await checkComponents(db, data.components);
   return db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(subscribers).where(and(eq(subscribers.kind, 'webhook'), eq(subscribers.address, data.url)));
+    const [existing] = await tx
+      .select()
+      .from(subscribers)
+      .where(and(eq(subscribers.kind, 'webhook'), eq(subscribers.address, data.url)));
     if (existing && existing.state !== 'unsubscribed') {
       throw new ConflictError(`This URL is already subscribed (subscriber ${existing.id}).`);
     }
@@ -247,11 +304,30 @@ export async function addWebhookSubscriber(db: Db, input: unknown, now = Date.no
     };
     const [row] = existing
       ? await tx.update(subscribers).set(values).where(eq(subscribers.id, existing.id)).returning()
-      : await tx.insert(subscribers).values({ kind: 'webhook', address: data.url, manageToken: generateToken(), source: 'admin', createdAt: now, ...values }).returning();
+      : await tx
+          .insert(subscribers)
+          .values({
+            kind: 'webhook',
+            address: data.url,
+            manageToken: generateToken(),
+            source: 'admin',
+            createdAt: now,
+            ...values,
+          })
+          .returning();
     await setComponents(tx, row.id, ids);
     if (data.verify) await enqueueVerification(tx, row, now);
     // Never the signing secret: the audit log is readable by every admin.
-    await recordAudit(tx, { action: 'subscriber.webhook_add', subjectType: 'subscriber', subjectId: row.id, after: { address: row.address, state: row.state, components: data.components } }, now);
+    await recordAudit(
+      tx,
+      {
+        action: 'subscriber.webhook_add',
+        subjectType: 'subscriber',
+        subjectId: row.id,
+        after: { address: row.address, state: row.state, components: data.components },
+      },
+      now,
+    );
     return row;
   });
 }
@@ -275,14 +351,37 @@ export async function activateWebhook(db: DbOrTx, id: number, now = Date.now()):
     .set({ state: 'active', confirmedAt: now })
     .where(and(eq(subscribers.id, id), eq(subscribers.kind, 'webhook'), eq(subscribers.state, 'pending')))
     .returning({ id: subscribers.id });
-  if (rows.length === 0) throw new ConflictError('Only a webhook awaiting verification can be confirmed; email addresses confirm themselves.');
-  await recordAudit(db, { action: 'subscriber.activate', subjectType: 'subscriber', subjectId: id, before: { state: 'pending' }, after: { state: 'active' } }, now);
+  if (rows.length === 0)
+    throw new ConflictError(
+      'Only a webhook awaiting verification can be confirmed; email addresses confirm themselves.',
+    );
+  await recordAudit(
+    db,
+    {
+      action: 'subscriber.activate',
+      subjectType: 'subscriber',
+      subjectId: id,
+      before: { state: 'pending' },
+      after: { state: 'active' },
+    },
+    now,
+  );
 }
 
 export async function unsubscribeById(db: Db, id: number, now = Date.now()): Promise<Subscriber> {
   const { subscriber } = await getSubscriber(db, id);
   const after = await unsubscribe(db, subscriber, now);
-  await recordAudit(db, { action: 'subscriber.unsubscribe', subjectType: 'subscriber', subjectId: id, before: { state: subscriber.state }, after: { state: after.state } }, now);
+  await recordAudit(
+    db,
+    {
+      action: 'subscriber.unsubscribe',
+      subjectType: 'subscriber',
+      subjectId: id,
+      before: { state: subscriber.state },
+      after: { state: after.state },
+    },
+    now,
+  );
   return after;
 }
 
@@ -290,13 +389,29 @@ export async function unsubscribeById(db: Db, id: number, now = Date.now()): Pro
  * The outbox delivers to subscriber rows; staff get a row of kind "staff" for their personal mail
  * (invitations, password resets). It never receives broadcasts and is not listed as a subscriber.
  */
-export async function staffRecipient(tx: DbOrTx, email: string, now = Date.now()): Promise<{ id: number; kind: string }> {
+export async function staffRecipient(
+  tx: DbOrTx,
+  email: string,
+  now = Date.now(),
+): Promise<{ id: number; kind: string }> {
   const address = email.trim().toLowerCase();
-  const [existing] = await tx.select({ id: subscribers.id, kind: subscribers.kind }).from(subscribers).where(and(eq(subscribers.kind, 'staff'), eq(subscribers.address, address)));
+  const [existing] = await tx
+    .select({ id: subscribers.id, kind: subscribers.kind })
+    .from(subscribers)
+    .where(and(eq(subscribers.kind, 'staff'), eq(subscribers.address, address)));
   if (existing) return existing;
   const [row] = await tx
     .insert(subscribers)
-    .values({ kind: 'staff', address, state: 'active', allComponents: false, manageToken: generateToken(), source: 'staff', createdAt: now, confirmedAt: now })
+    .values({
+      kind: 'staff',
+      address,
+      state: 'active',
+      allComponents: false,
+      manageToken: generateToken(),
+      source: 'staff',
+      createdAt: now,
+      confirmedAt: now,
+    })
     .returning({ id: subscribers.id, kind: subscribers.kind });
   return row;
 }

@@ -8,7 +8,13 @@ import { recordAudit } from './audit.ts';
 import { componentStateSchema } from './components.ts';
 import { ConflictError, NotFoundError, oneOf, parseInput } from './errors.ts';
 import { canonicalId, idKeySchema } from './input.ts';
-import { INCIDENT_IMPACTS, INCIDENT_STATUSES, type ComponentState, type IncidentImpact, type IncidentStatus } from './status.ts';
+import {
+  INCIDENT_IMPACTS,
+  INCIDENT_STATUSES,
+  type ComponentState,
+  type IncidentImpact,
+  type IncidentStatus,
+} from './status.ts';
 
 export interface IncidentTemplate {
   id: number;
@@ -61,7 +67,11 @@ async function validate(tx: DbOrTx, data: z.output<typeof templateSchema>, id: n
   const [clash] = await tx
     .select({ id: incidentTemplates.id })
     .from(incidentTemplates)
-    .where(id === null ? eq(incidentTemplates.name, data.name) : and(eq(incidentTemplates.name, data.name), ne(incidentTemplates.id, id)));
+    .where(
+      id === null
+        ? eq(incidentTemplates.name, data.name)
+        : and(eq(incidentTemplates.name, data.name), ne(incidentTemplates.id, id)),
+    );
   if (clash) throw new ConflictError(`A template named "${data.name}" already exists.`);
 }
 
@@ -69,7 +79,10 @@ export async function createTemplate(db: Db, input: unknown, now = Date.now()): 
   const data = parseInput(templateSchema, input);
   return db.transaction(async (tx) => {
     await validate(tx, data, null);
-    const [row] = await tx.insert(incidentTemplates).values({ ...data, components: JSON.stringify(data.components), createdAt: now, updatedAt: now }).returning();
+    const [row] = await tx
+      .insert(incidentTemplates)
+      .values({ ...data, components: JSON.stringify(data.components), createdAt: now, updatedAt: now })
+      .returning();
     await recordAudit(tx, { action: 'template.create', subjectType: 'template', subjectId: row.id, after: data }, now);
     return toTemplate(row);
   });
@@ -80,8 +93,16 @@ export async function updateTemplate(db: Db, id: number, input: unknown, now = D
   return db.transaction(async (tx) => {
     const before = await getTemplate(tx, id);
     await validate(tx, data, id);
-    await recordAudit(tx, { action: 'template.update', subjectType: 'template', subjectId: id, before, after: data }, now);
-    const [row] = await tx.update(incidentTemplates).set({ ...data, components: JSON.stringify(data.components), updatedAt: now }).where(eq(incidentTemplates.id, id)).returning();
+    await recordAudit(
+      tx,
+      { action: 'template.update', subjectType: 'template', subjectId: id, before, after: data },
+      now,
+    );
+    const [row] = await tx
+      .update(incidentTemplates)
+      .set({ ...data, components: JSON.stringify(data.components), updatedAt: now })
+      .where(eq(incidentTemplates.id, id))
+      .returning();
     return toTemplate(row);
   });
 }

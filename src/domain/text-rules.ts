@@ -16,13 +16,15 @@ const codePoint = (c: string) => `U+${c.charCodeAt(0).toString(16).toUpperCase()
 /** What is wrong with one string, in words, or null when it is fine. */
 export function textProblem(value: string): string | null {
   const control = CONTROL.exec(value);
-  if (control) return `must not contain the control character ${codePoint(control[0])} (at character ${control.index + 1})`;
+  if (control)
+    return `must not contain the control character ${codePoint(control[0])} (at character ${control.index + 1})`;
   if (!value.isWellFormed()) return 'must be valid Unicode text (it holds a lone surrogate)';
   return null;
 }
 
 const isContainer = (value: unknown): value is Record<string, unknown> | unknown[] =>
-  Array.isArray(value) || (typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value)));
+  Array.isArray(value) ||
+  (typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value)));
 
 /**
  * Every string in a plain value (object keys included) that breaks the rule, as "path: problem".
@@ -49,7 +51,8 @@ export function inspectText(input: unknown): { problems: string[]; tooDeep: bool
         continue;
       }
       const named = !Array.isArray(value);
-      for (const [key, item] of Object.entries(value).reverse()) stack.push({ value: item, path: [...path, key], named });
+      for (const [key, item] of Object.entries(value).reverse())
+        stack.push({ value: item, path: [...path, key], named });
     }
   }
   return { problems, tooDeep };

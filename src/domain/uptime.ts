@@ -42,7 +42,13 @@ export function computeUptime(history: StatusChange[], now: number, days = UPTIM
   const result: UptimeDay[] = [];
   for (let d = 0; d < days; d++) {
     const dayStart = windowStart + d * DAY_MS;
-    result.push({ date: new Date(dayStart).toISOString().slice(0, 10), worst: null, durations: {}, downtimeMs: 0, observedMs: 0 });
+    result.push({
+      date: new Date(dayStart).toISOString().slice(0, 10),
+      worst: null,
+      durations: {},
+      downtimeMs: 0,
+      observedMs: 0,
+    });
   }
   // Walk the intervals [change_i, change_{i+1}) clipped to the window and split by day.
   for (let i = 0; i < history.length; i++) {
@@ -50,7 +56,7 @@ export function computeUptime(history: StatusChange[], now: number, days = UPTIM
     const to = Math.min(i + 1 < history.length ? history[i + 1].changedAt : now, now);
     if (to <= from) continue;
     const status = history[i].status;
-    for (let t = from; t < to; ) {
+    for (let t = from; t < to;) {
       const dayIndex = Math.floor((t - windowStart) / DAY_MS);
       const dayEnd = windowStart + (dayIndex + 1) * DAY_MS;
       const sliceEnd = Math.min(dayEnd, to);
@@ -83,7 +89,11 @@ export function formatPercent(percent: number | null): string {
  * Weighted downtime and uptime percentage over [from, to), for SLA reports.
  * @param history as for computeUptime: ascending, including the last change before `from`.
  */
-export function uptimeBetween(history: StatusChange[], from: number, to: number): { observedMs: number; downtimeMs: number; percent: number | null } {
+export function uptimeBetween(
+  history: StatusChange[],
+  from: number,
+  to: number,
+): { observedMs: number; downtimeMs: number; percent: number | null } {
   let observedMs = 0;
   let downtimeMs = 0;
   for (let i = 0; i < history.length; i++) {

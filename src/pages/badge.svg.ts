@@ -9,7 +9,8 @@ import { loadStatus } from '../domain/statuspage-api.ts';
 import { routeId } from '../web/route-id.ts';
 
 const HEADERS = { 'content-type': 'image/svg+xml; charset=utf-8', 'access-control-allow-origin': '*' };
-const text = (message: string, status: number) => new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+const text = (message: string, status: number) =>
+  new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 
 export const GET: APIRoute = async ({ url }) => {
   const label = (url.searchParams.get('label') ?? 'status').slice(0, 40);

@@ -7,5 +7,8 @@ import { messageContext } from '../web/message-context.ts';
 
 export const GET: APIRoute = async () =>
   new Response(renderMaintenanceCalendar(messageContext(), await loadRecentMaintenance(getDb(), CALENDAR_LIMIT)), {
-    headers: { 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': 'inline; filename="maintenance.ics"' },
+    headers: {
+      'content-type': 'text/calendar; charset=utf-8',
+      'content-disposition': 'inline; filename="maintenance.ics"',
+    },
   });

@@ -40,4 +40,6 @@ const SCRIPT = `(() => {
 `;
 
 export const GET: APIRoute = () =>
-  new Response(SCRIPT, { headers: { 'content-type': 'text/javascript; charset=utf-8', 'access-control-allow-origin': '*' } });
+  new Response(SCRIPT, {
+    headers: { 'content-type': 'text/javascript; charset=utf-8', 'access-control-allow-origin': '*' },
+  });

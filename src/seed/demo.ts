@@ -32,9 +32,17 @@ const STAFF = { id: null, name: 'Candor demo' };
 export async function seedDemo(db: Db, now = Date.now()): Promise<void> {
   const since = now - 95 * DAY;
   const groups = {
-    core: await createGroup(db, { name: 'Core platform', description: 'What your applications call', position: 0 }, since),
+    core: await createGroup(
+      db,
+      { name: 'Core platform', description: 'What your applications call', position: 0 },
+      since,
+    ),
     data: await createGroup(db, { name: 'Data', description: 'Where your data lives', position: 1 }, since),
-    delivery: await createGroup(db, { name: 'Notifications', description: 'Messages we send on your behalf', position: 2 }, since),
+    delivery: await createGroup(
+      db,
+      { name: 'Notifications', description: 'Messages we send on your behalf', position: 2 },
+      since,
+    ),
   };
   const defs: [string, string, number | null, number][] = [
     ['API', 'REST and GraphQL API in all regions', groups.core.id, 0],
@@ -55,37 +63,127 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<void> {
   const dayStart = (daysAgo: number) => Math.floor((now - daysAgo * DAY) / DAY) * DAY;
   const incidents: DemoIncident[] = [
     {
-      daysAgo: 71, at: 14 * HOUR + 5 * MIN, title: 'Elevated error rates on the API', impact: 'major',
+      daysAgo: 71,
+      at: 14 * HOUR + 5 * MIN,
+      title: 'Elevated error rates on the API',
+      impact: 'major',
       updates: [
-        { after: 0, status: 'investigating', message: 'About one in five API requests fail with HTTP 503. Requests that fail can be retried safely. We are investigating and will update within 30 minutes.', states: { API: 'partial_outage' } },
-        { after: 22 * MIN, status: 'identified', message: 'A configuration change rolled out to our load balancers at 14:00 UTC removed healthy servers from rotation. We are rolling it back.' },
-        { after: 41 * MIN, status: 'monitoring', message: 'The rollback is complete and error rates are back to normal. We are watching closely.', states: { API: 'operational' } },
-        { after: 70 * MIN, status: 'resolved', message: 'The API has been healthy for 30 minutes. Between 14:05 and 14:46 UTC about 20% of API requests failed. A full write-up will follow.' },
+        {
+          after: 0,
+          status: 'investigating',
+          message:
+            'About one in five API requests fail with HTTP 503. Requests that fail can be retried safely. We are investigating and will update within 30 minutes.',
+          states: { API: 'partial_outage' },
+        },
+        {
+          after: 22 * MIN,
+          status: 'identified',
+          message:
+            'A configuration change rolled out to our load balancers at 14:00 UTC removed healthy servers from rotation. We are rolling it back.',
+        },
+        {
+          after: 41 * MIN,
+          status: 'monitoring',
+          message: 'The rollback is complete and error rates are back to normal. We are watching closely.',
+          states: { API: 'operational' },
+        },
+        {
+          after: 70 * MIN,
+          status: 'resolved',
+          message:
+            'The API has been healthy for 30 minutes. Between 14:05 and 14:46 UTC about 20% of API requests failed. A full write-up will follow.',
+        },
       ],
     },
     {
-      daysAgo: 44, at: 3 * HOUR + 40 * MIN, title: 'Database (EU) unavailable', impact: 'critical', review: true,
+      daysAgo: 44,
+      at: 3 * HOUR + 40 * MIN,
+      title: 'Database (EU) unavailable',
+      impact: 'critical',
+      review: true,
       updates: [
-        { after: 0, status: 'investigating', message: 'Databases in our EU regions are not accepting connections. Applications reading or writing EU data will fail. We are investigating.', states: { 'Database (EU)': 'major_outage', API: 'degraded_performance' } },
-        { after: 18 * MIN, status: 'identified', message: 'One of the two network paths between Paris and Frankfurt failed while the other was down for planned work. We are restoring the planned-work path first.' },
-        { after: 64 * MIN, status: 'monitoring', message: 'Connectivity is restored and databases accept connections again. Some connections may need to be re-established by your application.', states: { 'Database (EU)': 'degraded_performance', API: 'operational' } },
-        { after: 95 * MIN, status: 'resolved', message: 'All EU databases are healthy. From 03:40 to 04:44 UTC (64 minutes) EU databases could not be reached. No data was lost.', states: { 'Database (EU)': 'operational' } },
+        {
+          after: 0,
+          status: 'investigating',
+          message:
+            'Databases in our EU regions are not accepting connections. Applications reading or writing EU data will fail. We are investigating.',
+          states: { 'Database (EU)': 'major_outage', API: 'degraded_performance' },
+        },
+        {
+          after: 18 * MIN,
+          status: 'identified',
+          message:
+            'One of the two network paths between Paris and Frankfurt failed while the other was down for planned work. We are restoring the planned-work path first.',
+        },
+        {
+          after: 64 * MIN,
+          status: 'monitoring',
+          message:
+            'Connectivity is restored and databases accept connections again. Some connections may need to be re-established by your application.',
+          states: { 'Database (EU)': 'degraded_performance', API: 'operational' },
+        },
+        {
+          after: 95 * MIN,
+          status: 'resolved',
+          message:
+            'All EU databases are healthy. From 03:40 to 04:44 UTC (64 minutes) EU databases could not be reached. No data was lost.',
+          states: { 'Database (EU)': 'operational' },
+        },
       ],
     },
     {
-      daysAgo: 19, at: 9 * HOUR + 12 * MIN, title: 'Delayed email delivery', impact: 'minor',
+      daysAgo: 19,
+      at: 9 * HOUR + 12 * MIN,
+      title: 'Delayed email delivery',
+      impact: 'minor',
       updates: [
-        { after: 0, status: 'investigating', message: 'Transactional emails are delivered with delays of up to 40 minutes. No email is lost; delayed emails are queued. Next update in 30 minutes.', states: { 'Email delivery': 'degraded_performance' } },
-        { after: 35 * MIN, status: 'monitoring', message: 'We added sending capacity and the queue is draining. Delays are now under 5 minutes.' },
-        { after: 80 * MIN, status: 'resolved', message: 'All queued emails were delivered. Delays occurred between 09:12 and 10:20 UTC.', states: { 'Email delivery': 'operational' } },
+        {
+          after: 0,
+          status: 'investigating',
+          message:
+            'Transactional emails are delivered with delays of up to 40 minutes. No email is lost; delayed emails are queued. Next update in 30 minutes.',
+          states: { 'Email delivery': 'degraded_performance' },
+        },
+        {
+          after: 35 * MIN,
+          status: 'monitoring',
+          message: 'We added sending capacity and the queue is draining. Delays are now under 5 minutes.',
+        },
+        {
+          after: 80 * MIN,
+          status: 'resolved',
+          message: 'All queued emails were delivered. Delays occurred between 09:12 and 10:20 UTC.',
+          states: { 'Email delivery': 'operational' },
+        },
       ],
     },
     {
-      daysAgo: 3, at: 16 * HOUR + 30 * MIN, title: 'Slow uploads to file storage', impact: 'minor',
+      daysAgo: 3,
+      at: 16 * HOUR + 30 * MIN,
+      title: 'Slow uploads to file storage',
+      impact: 'minor',
       updates: [
-        { after: 0, status: 'investigating', message: 'Uploads larger than 100 MB are slower than usual and some time out. Downloads are not affected. We are investigating.', states: { 'File storage': 'partial_outage' } },
-        { after: 25 * MIN, status: 'identified', message: 'A storage node is rebuilding after a disk replacement and slows writes. We are moving upload traffic away from it.', states: { 'File storage': 'degraded_performance' } },
-        { after: 60 * MIN, status: 'resolved', message: 'Upload speeds are back to normal since 17:25 UTC. Uploads that timed out between 16:30 and 17:25 UTC need to be retried.', states: { 'File storage': 'operational' } },
+        {
+          after: 0,
+          status: 'investigating',
+          message:
+            'Uploads larger than 100 MB are slower than usual and some time out. Downloads are not affected. We are investigating.',
+          states: { 'File storage': 'partial_outage' },
+        },
+        {
+          after: 25 * MIN,
+          status: 'identified',
+          message:
+            'A storage node is rebuilding after a disk replacement and slows writes. We are moving upload traffic away from it.',
+          states: { 'File storage': 'degraded_performance' },
+        },
+        {
+          after: 60 * MIN,
+          status: 'resolved',
+          message:
+            'Upload speeds are back to normal since 17:25 UTC. Uploads that timed out between 16:30 and 17:25 UTC need to be retried.',
+          states: { 'File storage': 'operational' },
+        },
       ],
     },
   ];
@@ -98,13 +196,27 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<void> {
     const [first, ...rest] = incident.updates;
     const created = await createIncident(
       db,
-      { title: incident.title, impact: incident.impact, status: first.status, message: first.message, components: withIds(first.states), startedAt: new Date(start).toISOString(), notify: false },
+      {
+        title: incident.title,
+        impact: incident.impact,
+        status: first.status,
+        message: first.message,
+        components: withIds(first.states),
+        startedAt: new Date(start).toISOString(),
+        notify: false,
+      },
       STAFF,
       start,
     );
     for (const update of rest) {
       const at = start + update.after;
-      await postIncidentUpdate(db, created.id, { status: update.status, message: update.message, components: withIds(update.states), notify: false }, STAFF, at);
+      await postIncidentUpdate(
+        db,
+        created.id,
+        { status: update.status, message: update.message, components: withIds(update.states), notify: false },
+        STAFF,
+        at,
+      );
     }
     if (incident.review) await seedDemoReview(db, created.id, start, now);
   }

@@ -10,7 +10,11 @@ const INITIALISED = 'initialised_at';
 export async function seedOnFirstStart(db: Db, now = Date.now()): Promise<boolean> {
   const [row] = await db.select().from(settings).where(eq(settings.key, INITIALISED));
   if (row) return false;
-  const inserted = await db.insert(settings).values({ key: INITIALISED, value: String(now) }).onConflictDoNothing().returning();
+  const inserted = await db
+    .insert(settings)
+    .values({ key: INITIALISED, value: String(now) })
+    .onConflictDoNothing()
+    .returning();
   // Another instance starting at the same moment won the race and seeds instead.
   if (inserted.length === 0) return false;
   if (process.env.CANDOR_SEED === '0' || process.env.CANDOR_SEED === 'false') return false;

@@ -32,7 +32,10 @@ function ruleFrom(entry: string): HostRule | null {
   const trimmed = entry.trim();
   if (!trimmed) return null;
   const parsed = parseHost(trimmed);
-  if (!parsed) throw new Error(`CANDOR_ALLOWED_HOSTS: "${trimmed}" is not a host name (write e.g. status.example.com or 10.0.0.5:4321).`);
+  if (!parsed)
+    throw new Error(
+      `CANDOR_ALLOWED_HOSTS: "${trimmed}" is not a host name (write e.g. status.example.com or 10.0.0.5:4321).`,
+    );
   return { hostname: parsed.hostname, port: parsed.port || null };
 }
 
@@ -71,7 +74,9 @@ export class AllowedHosts {
   #judge(host: string): HostVerdict {
     const parsed = parseHost(host);
     if (!parsed) return { ok: false, status: 400, message: 'The Host header is not a valid host name.' };
-    const allowed = this.#rules.some((r) => r.hostname === parsed.hostname && (r.port === null || r.port === parsed.port));
+    const allowed = this.#rules.some(
+      (r) => r.hostname === parsed.hostname && (r.port === null || r.port === parsed.port),
+    );
     if (allowed) return { ok: true };
     return {
       ok: false,

@@ -77,7 +77,10 @@ export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent[]] }> {
       const now = Date.now();
       if (now - this.#lastPrune > PRUNE_EVERY_MS) {
         this.#lastPrune = now;
-        await this.client.execute({ sql: 'DELETE FROM change_events WHERE created_at < ? AND id < ?', args: [now - KEEP_EVENTS_MS, this.lastId] });
+        await this.client.execute({
+          sql: 'DELETE FROM change_events WHERE created_at < ? AND id < ?',
+          args: [now - KEEP_EVENTS_MS, this.lastId],
+        });
       }
     } catch (error) {
       // A database hiccup must not stop the feed; the next tick tries again.

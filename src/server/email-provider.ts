@@ -39,7 +39,14 @@ export class ResendProvider implements EmailProvider {
   }
 
   async sendBatch(emails: EmailMessage[], idempotencyKey: string): Promise<SendOutcome> {
-    const payload = emails.map((e) => ({ from: this.#from, to: [e.to], subject: e.subject, html: e.html, text: e.text, headers: e.headers }));
+    const payload = emails.map((e) => ({
+      from: this.#from,
+      to: [e.to],
+      subject: e.subject,
+      html: e.html,
+      text: e.text,
+      headers: e.headers,
+    }));
     const { data, error, headers } = await this.#resend.batch.send(payload, {
       idempotencyKey,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
@@ -53,7 +60,11 @@ export class ResendProvider implements EmailProvider {
     const name = error.name ?? 'error';
     const message = `${status ?? 'network'} ${name}: ${error.message}`;
     if (status === 429) {
-      return { kind: 'rate-limited', retryAfterMs: seconds(headers, 'retry-after') ?? seconds(headers, 'ratelimit-reset') ?? 1000, message };
+      return {
+        kind: 'rate-limited',
+        retryAfterMs: seconds(headers, 'retry-after') ?? seconds(headers, 'ratelimit-reset') ?? 1000,
+        message,
+      };
     }
     if (name === 'invalid_idempotent_request') return { kind: 'already-sent', message };
     if (status === null || status >= 500 || status === 408 || name === 'concurrent_idempotent_requests') {

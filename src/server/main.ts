@@ -53,7 +53,9 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
 
   const migration = await migrateDatabase();
   if (migration.applied.length) {
-    log(`[candor] applied migrations: ${migration.applied.join(', ')}${migration.backup ? ` (backup: ${migration.backup})` : ''}`);
+    log(
+      `[candor] applied migrations: ${migration.applied.join(', ')}${migration.backup ? ` (backup: ${migration.backup})` : ''}`,
+    );
   }
   const db = getDb();
   if (await seedOnFirstStart(db)) log('[candor] seeded the demo status page (set CANDOR_SEED=0 to start empty)');
@@ -88,7 +90,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     const url = req.url ?? '/';
     // Origin-form only: an absolute-form target (`GET http://other/ HTTP/1.1`) would name a host
     // the Host check never saw.
-    if (!url.startsWith('/')) return refuse(req, res, security.for('/'), 400, 'The request target must be a path starting with "/".');
+    if (!url.startsWith('/'))
+      return refuse(req, res, security.for('/'), 400, 'The request target must be a path starting with "/".');
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     const path = routedPath(pathname);
@@ -127,7 +130,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
         // The rest of the body is not read: close the connection once the answer is out.
         return refuse(req, res, { ...headers, connection: 'close' }, 413, error.message);
       }
-      if (error instanceof OverloadedError) return refuse(req, res, { ...headers, 'retry-after': '1' }, 503, error.message);
+      if (error instanceof OverloadedError)
+        return refuse(req, res, { ...headers, 'retry-after': '1' }, 503, error.message);
       console.error('[candor] request failed:', req.method, req.url, error);
       if (!res.headersSent) res.writeHead(500, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
       res.end('Candor could not answer this request; the error is in the server log.');
@@ -159,7 +163,12 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     });
     worker.start();
     if (config.emailOffReason) log(`[candor] email: ${config.emailOffReason}`);
-    clock = new MaintenanceClock(db, Number(process.env.CANDOR_MAINTENANCE_TICK_MS) || 15_000, () => worker?.wake(), log);
+    clock = new MaintenanceClock(
+      db,
+      Number(process.env.CANDOR_MAINTENANCE_TICK_MS) || 15_000,
+      () => worker?.wake(),
+      log,
+    );
     clock.start();
   }
 
@@ -167,7 +176,11 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   const setupLink = setupToken ? `${url}/admin/setup?token=${setupToken}` : null;
   log(`[candor] listening on ${host.includes(':') ? `[${host}]` : host}:${actualPort}`);
   log(`[candor] status page: ${url}/`);
-  log(setupLink ? `[candor] create the first admin (one-time link, valid 24 h): ${setupLink}` : `[candor] admin: ${url}/admin`);
+  log(
+    setupLink
+      ? `[candor] create the first admin (one-time link, valid 24 h): ${setupLink}`
+      : `[candor] admin: ${url}/admin`,
+  );
 
   return {
     url,
@@ -189,17 +202,32 @@ function printableHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-const REFUSAL_CODES: Record<number, string> = { 400: 'invalid_request', 413: 'payload_too_large', 421: 'misdirected_request', 503: 'unavailable' };
+const REFUSAL_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  413: 'payload_too_large',
+  421: 'misdirected_request',
+  503: 'unavailable',
+};
 
 /** A short refusal that no cache keeps: the API's error shape under /api/, plain text elsewhere. */
-function refuse(req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders, status: number, message: string): void {
+function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: OutgoingHttpHeaders,
+  status: number,
+  message: string,
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const api = isApiPath(req.url ?? '');
   const body = api ? JSON.stringify({ error: { code: REFUSAL_CODES[status] ?? 'invalid_request', message } }) : message;
-  res.writeHead(status, { ...headers, 'content-type': api ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': api ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   res.end(body);
 }
 

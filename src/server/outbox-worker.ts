@@ -12,7 +12,14 @@ import {
   recordBatchSent,
   type ClaimedBatch,
 } from '../domain/notify/outbox.ts';
-import { DELIVERY_HEADER, echoesChallenge, EVENT_HEADER, SIGNATURE_HEADER, signWebhook, webhookBody } from '../domain/notify/webhook.ts';
+import {
+  DELIVERY_HEADER,
+  echoesChallenge,
+  EVENT_HEADER,
+  SIGNATURE_HEADER,
+  signWebhook,
+  webhookBody,
+} from '../domain/notify/webhook.ts';
 import { activateWebhook } from '../domain/subscribers.ts';
 import type { EmailProvider, SendOutcome } from './email-provider.ts';
 import type { OutboxConfig } from './outbox-config.ts';
@@ -113,10 +120,21 @@ export class OutboxWorker {
     switch (outcome.kind) {
       case 'sent':
       case 'already-sent':
-        await recordBatchSent(db, batch.id, new Map(batch.deliveries.map((d, i) => [d.id, providerIds?.[i] ?? null])), now);
+        await recordBatchSent(
+          db,
+          batch.id,
+          new Map(batch.deliveries.map((d, i) => [d.id, providerIds?.[i] ?? null])),
+          now,
+        );
         return;
       case 'rate-limited':
-        await recordBatchRetry(db, batch.id, `Rate limited by the provider: ${outcome.message}`, now + outcome.retryAfterMs, { countsAsAttempt: false, now });
+        await recordBatchRetry(
+          db,
+          batch.id,
+          `Rate limited by the provider: ${outcome.message}`,
+          now + outcome.retryAfterMs,
+          { countsAsAttempt: false, now },
+        );
         return;
       case 'retry': {
         const attempts = batch.attempts + 1;
@@ -139,7 +157,10 @@ export class OutboxWorker {
     try {
       messages = batch.deliveries.map((d) => renderEmail(ctx, d));
     } catch (error) {
-      await this.#record(batch, { kind: 'permanent', message: `Could not render the email: ${(error as Error).message}` });
+      await this.#record(batch, {
+        kind: 'permanent',
+        message: `Could not render the email: ${(error as Error).message}`,
+      });
       return;
     }
     const wait = this.#pacer.reserve(this.#emailPausedUntil);
@@ -160,7 +181,10 @@ export class OutboxWorker {
     try {
       body = webhookBody(this.#deps.ctx, delivery);
     } catch (error) {
-      await this.#record(batch, { kind: 'permanent', message: `Could not build the webhook body: ${(error as Error).message}` });
+      await this.#record(batch, {
+        kind: 'permanent',
+        message: `Could not build the webhook body: ${(error as Error).message}`,
+      });
       return;
     }
     const outcome = await postWebhook(delivery.address, body, {
@@ -172,7 +196,10 @@ export class OutboxWorker {
     });
     if (outcome.kind === 'sent' && delivery.kind === 'webhook.verify') {
       if (!echoesChallenge(delivery.payload, outcome.body)) {
-        await this.#record(batch, { kind: 'permanent', message: 'The endpoint answered 2xx but did not echo the challenge, so it stays unverified.' });
+        await this.#record(batch, {
+          kind: 'permanent',
+          message: 'The endpoint answered 2xx but did not echo the challenge, so it stays unverified.',
+        });
         return;
       }
       await activateWebhook(this.#deps.db, delivery.subscriberId).catch(() => undefined);
@@ -214,7 +241,13 @@ type WebhookOutcome = { kind: 'sent'; body: string } | { kind: 'retry'; message:
 /** Any 2xx is a delivery; anything else (including redirects, never followed) is retried with backoff. */
 async function postWebhook(url: string, body: string, headers: Record<string, string>): Promise<WebhookOutcome> {
   try {
-    const response = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
+    const response = await fetch(url, {
+      method: 'POST',
+      body,
+      headers,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    });
     const text = (await response.text()).slice(0, MAX_RESPONSE_BYTES);
     if (response.status >= 200 && response.status < 300) return { kind: 'sent', body: text };
     const retryAfter = Number(response.headers.get('retry-after'));

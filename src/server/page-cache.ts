@@ -53,7 +53,13 @@ export class PageCache {
    * Answers from the entry under `key`, rendering it when missing. `extra` (the security headers)
    * goes on every answer, kept in the entry so a hit costs no merging.
    */
-  async serve(req: IncomingMessage, res: ServerResponse, key: string, extra: OutgoingHttpHeaders, render: () => Promise<CapturedPage>): Promise<void> {
+  async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    key: string,
+    extra: OutgoingHttpHeaders,
+    render: () => Promise<CapturedPage>,
+  ): Promise<void> {
     let entry = this.#entries.get(key);
     if (entry && Date.now() - entry.storedAt > MAX_ENTRY_AGE_MS) {
       this.#entries.delete(key);
@@ -83,7 +89,9 @@ export class PageCache {
         .then((page) => {
           // Anything personal says so (admin pages send no-store): never keep it for others.
           const cacheable =
-            page.status === 200 && !page.headers['set-cookie'] && !/no-store|private/.test(String(page.headers['cache-control'] ?? ''));
+            page.status === 200 &&
+            !page.headers['set-cookie'] &&
+            !/no-store|private/.test(String(page.headers['cache-control'] ?? ''));
           const entry = cacheable ? this.#toEntry(page, extra) : null;
           // A change may have landed while rendering: then serve it once but do not keep it.
           if (entry && generation === this.#generation) this.#store(key, entry);
@@ -97,8 +105,16 @@ export class PageCache {
 
   #toEntry(page: CapturedPage, extra: OutgoingHttpHeaders): Entry {
     const etag = `"${createHash('sha1').update(page.body).digest('base64url')}"`;
-    const compressible = /^(text\/|application\/(json|xml|atom|rss|javascript)|image\/svg)/.test(String(page.headers['content-type'] ?? ''));
-    const headers: OutgoingHttpHeaders = { ...page.headers, ...extra, etag, 'cache-control': PUBLIC_CACHE_CONTROL, 'x-cache': 'hit' };
+    const compressible = /^(text\/|application\/(json|xml|atom|rss|javascript)|image\/svg)/.test(
+      String(page.headers['content-type'] ?? ''),
+    );
+    const headers: OutgoingHttpHeaders = {
+      ...page.headers,
+      ...extra,
+      etag,
+      'cache-control': PUBLIC_CACHE_CONTROL,
+      'x-cache': 'hit',
+    };
     delete headers['content-length'];
     delete headers['transfer-encoding'];
     if (compressible) headers.vary = 'Accept-Encoding';
@@ -110,7 +126,13 @@ export class PageCache {
       storedAt: Date.now(),
       plain: { ...headers, 'content-length': page.body.length },
       gzipped: gzip && { ...headers, 'content-encoding': 'gzip', 'content-length': gzip.length },
-      notModified: { ...extra, etag, 'cache-control': PUBLIC_CACHE_CONTROL, 'x-cache': 'hit', ...(compressible ? { vary: 'Accept-Encoding' } : {}) },
+      notModified: {
+        ...extra,
+        etag,
+        'cache-control': PUBLIC_CACHE_CONTROL,
+        'x-cache': 'hit',
+        ...(compressible ? { vary: 'Accept-Encoding' } : {}),
+      },
     };
   }
 

@@ -14,12 +14,18 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-const sources = ['src', 'db', 'public', 'astro.config.mjs', 'package.json'].map((p) => join(root, p)).filter(existsSync);
+const sources = ['src', 'db', 'public', 'astro.config.mjs', 'package.json']
+  .map((p) => join(root, p))
+  .filter(existsSync);
 const stale = !existsSync(entry) || Math.max(...sources.map(newestMtime)) > statSync(entry).mtimeMs;
 if (stale) {
   console.log('[candor] building…');
   const astro = join(root, 'node_modules/astro/bin/astro.mjs');
-  const result = spawnSync(process.execPath, [astro, 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+  const result = spawnSync(process.execPath, [astro, 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 const { serveUntilStopped } = await import('./main.ts');

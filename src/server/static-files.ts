@@ -67,7 +67,12 @@ export class StaticFiles {
       res.end();
       return true;
     }
-    res.writeHead(200, { 'content-type': file.type, 'content-length': file.body.length, etag: file.etag, 'cache-control': file.cacheControl });
+    res.writeHead(200, {
+      'content-type': file.type,
+      'content-length': file.body.length,
+      etag: file.etag,
+      'cache-control': file.cacheControl,
+    });
     res.end(req.method === 'HEAD' ? undefined : file.body);
     return true;
   }

@@ -15,7 +15,14 @@ export function alertRoute(parse: (body: unknown) => AlertBatch): APIRoute {
       const batch = parse(await readJsonObject(request));
       try {
         // The change is the alert's; the token says who let it in.
-        const outcome = await runAs({ kind: 'alert', id: locals.user!.id, name: `${batch.source === 'alertmanager' ? 'Alertmanager' : 'Monitoring'} (token of ${locals.user!.name})` }, () => applyAlerts(getDb(), batch));
+        const outcome = await runAs(
+          {
+            kind: 'alert',
+            id: locals.user!.id,
+            name: `${batch.source === 'alertmanager' ? 'Alertmanager' : 'Monitoring'} (token of ${locals.user!.name})`,
+          },
+          () => applyAlerts(getDb(), batch),
+        );
         return json({ action: outcome.action, incident_id: outcome.incidentId, unrouted: outcome.unrouted });
       } catch (error) {
         if (/UNIQUE constraint failed: alert_groups/.test(String((error as Error)?.message ?? error))) {

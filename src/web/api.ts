@@ -17,14 +17,20 @@ export function apiError(status: number, code: string, message: string, details?
   return json({ error: { code, message, ...(details?.length ? { details } : {}) } }, status);
 }
 
-const CODES: Record<number, string> = { 400: 'invalid_request', 404: 'not_found', 409: 'conflict', 415: 'unsupported_media_type' };
+const CODES: Record<number, string> = {
+  400: 'invalid_request',
+  404: 'not_found',
+  409: 'conflict',
+  415: 'unsupported_media_type',
+};
 
 /** Runs a route body; input errors become 4xx answers, anything else stays a real failure. */
 export async function handleApi(run: () => Promise<Response>): Promise<Response> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof InputError) return apiError(error.status, CODES[error.status] ?? 'invalid_request', error.message, error.details);
+    if (error instanceof InputError)
+      return apiError(error.status, CODES[error.status] ?? 'invalid_request', error.message, error.details);
     throw error;
   }
 }
@@ -34,13 +40,21 @@ export async function handleApi(run: () => Promise<Response>): Promise<Response>
  * README's `curl -d '{…}'` sends exactly that, and it has always worked.
  */
 function isJsonContentType(type: string | undefined): boolean {
-  return type === undefined || type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type) || type === 'application/x-www-form-urlencoded';
+  return (
+    type === undefined ||
+    type === 'application/json' ||
+    /^application\/[\w.+-]+\+json$/.test(type) ||
+    type === 'application/x-www-form-urlencoded'
+  );
 }
 
 /** The body as a JSON object: 415 for another content type, 400 for invalid UTF-8 or JSON or a non-object. */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
   const media = mediaType(request);
-  if (!isJsonContentType(media?.type)) throw new UnsupportedMediaTypeError(`Send the body as JSON with "Content-Type: application/json", not ${media!.type}.`);
+  if (!isJsonContentType(media?.type))
+    throw new UnsupportedMediaTypeError(
+      `Send the body as JSON with "Content-Type: application/json", not ${media!.type}.`,
+    );
   assertUtf8Charset(media);
   const text = decodeUtf8(await request.arrayBuffer());
   if (!text.trim()) throw new InputError('The request body is empty; send a JSON object.');
@@ -90,21 +104,32 @@ const MAX_PAGE = 1_000_000;
  * written as plain whole numbers like ids ("01", "1e1" or " 2" are refused with a 400).
  */
 export function pageRequest(url: URL): PageRequest {
-  const param = (name: string, fallback: number) => (url.searchParams.has(name) ? canonicalId(url.searchParams.get(name)) : fallback);
+  const param = (name: string, fallback: number) =>
+    url.searchParams.has(name) ? canonicalId(url.searchParams.get(name)) : fallback;
   const page = param('page', 1);
   const perPage = param('per_page', 25);
-  if (page === null || page > MAX_PAGE) throw new InputError('page: must be a whole number from 1 to 1,000,000, such as ?page=2');
-  if (perPage === null || perPage > 100) throw new InputError('per_page: must be a whole number from 1 to 100, such as ?per_page=50');
+  if (page === null || page > MAX_PAGE)
+    throw new InputError('page: must be a whole number from 1 to 1,000,000, such as ?page=2');
+  if (perPage === null || perPage > 100)
+    throw new InputError('per_page: must be a whole number from 1 to 100, such as ?per_page=50');
   return { page, perPage, offset: (page - 1) * perPage };
 }
 
 /** The pagination block every list answer carries. */
 export function pagination(req: PageRequest, total: number) {
-  return { page: req.page, per_page: req.perPage, total, next_page: req.offset + req.perPage < total ? req.page + 1 : null };
+  return {
+    page: req.page,
+    per_page: req.perPage,
+    total,
+    next_page: req.offset + req.perPage < total ? req.page + 1 : null,
+  };
 }
 
 /** Returns a 403 answer when the token (its scope, capped by its user's role) lacks the permission, else null. */
-export function forbidden(locals: { user: SessionUser | null; tokenScope: TokenScope | null }, permission: Permission): Response | null {
+export function forbidden(
+  locals: { user: SessionUser | null; tokenScope: TokenScope | null },
+  permission: Permission,
+): Response | null {
   const { user, tokenScope } = locals;
   if (user && tokenScope && tokenCan(user.role, tokenScope, permission)) return null;
   return apiError(

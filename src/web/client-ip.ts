@@ -7,7 +7,8 @@ import { BlockList, isIP } from 'node:net';
 /** How far X-Forwarded-For is believed: not at all, a fixed number of proxies, or proxies by address. */
 export type ProxyTrust = { kind: 'none' } | { kind: 'hops'; hops: number } | { kind: 'addresses'; list: BlockList };
 
-const ACCEPTED = 'a number of proxies (e.g. 1) or a comma-separated list of proxy addresses and CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1,::1)';
+const ACCEPTED =
+  'a number of proxies (e.g. 1) or a comma-separated list of proxy addresses and CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1,::1)';
 
 /**
  * Reads TRUST_PROXY: unset, empty or `0` trusts no proxy; a whole number is how many proxies
@@ -25,7 +26,11 @@ export function parseTrustProxy(value: string | undefined): ProxyTrust {
     const [address, prefix, extra] = entry.split('/');
     const family = isIP(address);
     const bits = family === 4 ? 32 : 128;
-    if (family === 0 || extra !== undefined || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))) {
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))
+    ) {
       throw new Error(`TRUST_PROXY: "${entry}" is not an IP address or CIDR range; use ${ACCEPTED}.`);
     }
     const type = family === 4 ? 'ipv4' : 'ipv6';
@@ -68,7 +73,8 @@ export function resolveClientIp(forwardedFor: string | null, peer: string | null
     const address = normalizeAddress(hops[i]);
     if (address === null) break;
     last = address;
-    const trusted = trust.kind === 'hops' ? i < trust.hops : trust.list.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
+    const trusted =
+      trust.kind === 'hops' ? i < trust.hops : trust.list.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
     if (!trusted) return address;
   }
   // Every address was a proxy (or the walk hit garbage): the farthest good one is the best we know.

@@ -16,7 +16,10 @@ export async function readForm(request: Request): Promise<FormData | Response> {
     return await parseFormBody(request);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    return new Response(error.message, { status: error.status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+    return new Response(error.message, {
+      status: error.status,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+    });
   }
 }
 
@@ -24,7 +27,8 @@ export async function readForm(request: Request): Promise<FormData | Response> {
 export function formId(form: FormData, name: string): number {
   const value = formText(form, name);
   const id = canonicalId(value);
-  if (id === null) throw new InputError(`${name}: must be an id (a whole number from 1), got ${JSON.stringify(value.slice(0, 40))}`);
+  if (id === null)
+    throw new InputError(`${name}: must be an id (a whole number from 1), got ${JSON.stringify(value.slice(0, 40))}`);
   return id;
 }
 
@@ -80,6 +84,7 @@ export function utcDateInputValue(ms: number | null | undefined): string {
 /** Every field of a form as strings (checkboxes as "on"), to re-fill it after an error. */
 export function formValues(form: FormData): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const [key, value] of form.entries()) if (typeof value === 'string') values[key] = key in values ? `${values[key]}\n${value}` : value;
+  for (const [key, value] of form.entries())
+    if (typeof value === 'string') values[key] = key in values ? `${values[key]}\n${value}` : value;
   return values;
 }

@@ -22,7 +22,9 @@ export function maintenanceValues(m: MaintenanceView): Record<string, string> {
     body: m.body,
     scheduledFor: utcInputValue(m.scheduledFor),
     scheduledUntil: utcInputValue(m.scheduledUntil),
-    remindMinutes: String(m.remindAt === null ? 0 : Math.round((m.scheduledFor - m.remindAt) / 60_000) || DEFAULT_REMINDER_MS / 60_000),
+    remindMinutes: String(
+      m.remindAt === null ? 0 : Math.round((m.scheduledFor - m.remindAt) / 60_000) || DEFAULT_REMINDER_MS / 60_000,
+    ),
     autoStart: m.autoStart ? 'on' : '',
     autoComplete: m.autoComplete ? 'on' : '',
   };

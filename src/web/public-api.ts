@@ -13,5 +13,6 @@ export const PUBLIC_API_HEADERS = {
 
 /** A GET route answering `build`'s result as public JSON. */
 export function publicJsonRoute(build: (db: Db, ctx: MessageContext) => Promise<unknown>): APIRoute {
-  return async () => new Response(JSON.stringify(await build(getDb(), messageContext())), { headers: PUBLIC_API_HEADERS });
+  return async () =>
+    new Response(JSON.stringify(await build(getDb(), messageContext())), { headers: PUBLIC_API_HEADERS });
 }

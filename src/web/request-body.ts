@@ -23,7 +23,8 @@ export function mediaType(request: Request): MediaType | null {
     const eq = part.indexOf('=');
     if (eq === -1) continue;
     const value = part.slice(eq + 1).trim();
-    params[part.slice(0, eq).trim().toLowerCase()] = value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+    params[part.slice(0, eq).trim().toLowerCase()] =
+      value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
   }
   return { type: type.trim().toLowerCase(), params };
 }
@@ -75,7 +76,10 @@ function parseUrlEncoded(text: string): FormData {
   for (const piece of text.split('&')) {
     if (!piece) continue;
     const eq = piece.indexOf('=');
-    form.append(decodeFormComponent(eq === -1 ? piece : piece.slice(0, eq)), decodeFormComponent(eq === -1 ? '' : piece.slice(eq + 1)));
+    form.append(
+      decodeFormComponent(eq === -1 ? piece : piece.slice(0, eq)),
+      decodeFormComponent(eq === -1 ? '' : piece.slice(eq + 1)),
+    );
   }
   return form;
 }

@@ -5,9 +5,28 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import { InputError, NotFoundError } from '../domain/errors.ts';
 import type { Author } from '../domain/incidents.ts';
 import { saveActionItem } from '../domain/rca/commitments.ts';
-import { deleteChild, loadReview, saveFactor, saveTimelineEntry, updateReview, type ActionItem, type Factor, type ReviewView, type TimelineEntry } from '../domain/rca/reviews.ts';
+import {
+  deleteChild,
+  loadReview,
+  saveFactor,
+  saveTimelineEntry,
+  updateReview,
+  type ActionItem,
+  type Factor,
+  type ReviewView,
+  type TimelineEntry,
+} from '../domain/rca/reviews.ts';
 import { SECTIONS } from '../domain/rca/sections.ts';
-import { acceptDrift, approve, assignOwner, publish, reduceToDraft, requestChanges, saveDraft, submitForReview } from '../domain/rca/workflow.ts';
+import {
+  acceptDrift,
+  approve,
+  assignOwner,
+  publish,
+  reduceToDraft,
+  requestChanges,
+  saveDraft,
+  submitForReview,
+} from '../domain/rca/workflow.ts';
 import { formId, formOptionalId, formText, formUtcTime, utcDateInputValue, utcInputValue } from './forms.ts';
 
 const checked = (form: FormData, name: string) => form.get(name) === 'on';
@@ -80,11 +99,24 @@ export function draftInput(form: FormData) {
 }
 
 export function publishInput(form: FormData) {
-  return { acknowledgement: formText(form, 'acknowledgement'), changeNote: formText(form, 'changeNote'), minor: checked(form, 'minor') };
+  return {
+    acknowledgement: formText(form, 'acknowledgement'),
+    changeNote: formText(form, 'changeNote'),
+    minor: checked(form, 'minor'),
+  };
 }
 
 export function entryValues(e: TimelineEntry): Record<string, string> {
-  return { at: utcInputValue(e.at), endAt: utcInputValue(e.endAt), actor: e.actor, kind: e.kind, effect: e.effect, description: e.description, public: onOff(e.public), publicText: e.publicText };
+  return {
+    at: utcInputValue(e.at),
+    endAt: utcInputValue(e.endAt),
+    actor: e.actor,
+    kind: e.kind,
+    effect: e.effect,
+    description: e.description,
+    public: onOff(e.public),
+    publicText: e.publicText,
+  };
 }
 
 export function factorValues(f: Factor): Record<string, string> {
@@ -146,14 +178,29 @@ export async function runReviewAction(db: Db, reviewId: number, form: FormData, 
   const childId = () => formOptionalId(form, 'childId');
   const existing = () => formId(form, 'childId');
   switch (action) {
-    case 'update-review': await updateReview(db, reviewId, reviewInput(form), actor); return '';
-    case 'save-entry': await saveTimelineEntry(db, reviewId, childId(), entryInput(form), actor); return '#timeline';
-    case 'save-factor': await saveFactor(db, reviewId, childId(), factorInput(form), actor); return '#factors';
-    case 'save-action': await saveActionItem(db, reviewId, childId(), actionInput(form), actor); return '#actions';
-    case 'delete-entry': await deleteChild(db, reviewId, 'timeline', existing(), actor); return '#timeline';
-    case 'delete-factor': await deleteChild(db, reviewId, 'factor', existing(), actor); return '#factors';
-    case 'delete-action': await deleteChild(db, reviewId, 'action', existing(), actor); return '#actions';
-    default: throw new InputError(`Unknown action "${action}".`);
+    case 'update-review':
+      await updateReview(db, reviewId, reviewInput(form), actor);
+      return '';
+    case 'save-entry':
+      await saveTimelineEntry(db, reviewId, childId(), entryInput(form), actor);
+      return '#timeline';
+    case 'save-factor':
+      await saveFactor(db, reviewId, childId(), factorInput(form), actor);
+      return '#factors';
+    case 'save-action':
+      await saveActionItem(db, reviewId, childId(), actionInput(form), actor);
+      return '#actions';
+    case 'delete-entry':
+      await deleteChild(db, reviewId, 'timeline', existing(), actor);
+      return '#timeline';
+    case 'delete-factor':
+      await deleteChild(db, reviewId, 'factor', existing(), actor);
+      return '#factors';
+    case 'delete-action':
+      await deleteChild(db, reviewId, 'action', existing(), actor);
+      return '#actions';
+    default:
+      throw new InputError(`Unknown action "${action}".`);
   }
 }
 
@@ -167,14 +214,31 @@ export type RcaDone = 'saved' | 'drafted' | 'submitted' | 'approved' | 'publishe
 export async function runRcaAction(db: Db, reviewId: number, form: FormData, actor: Author): Promise<RcaDone> {
   const action = formText(form, 'action');
   switch (action) {
-    case 'assign': await assignOwner(db, reviewId, { ownerId: formText(form, 'ownerId') }, actor); return 'saved';
-    case 'reduce': await reduceToDraft(db, reviewId, actor); return 'drafted';
-    case 'save-draft': await saveDraft(db, reviewId, draftInput(form), actor); return 'saved';
-    case 'accept-drift': await acceptDrift(db, reviewId, actor); return 'saved';
-    case 'submit': await submitForReview(db, reviewId, actor); return 'submitted';
-    case 'approve': await approve(db, reviewId, { textHash: formText(form, 'textHash') }, actor); return 'approved';
-    case 'request-changes': await requestChanges(db, reviewId, { comment: formText(form, 'comment') }, actor); return 'saved';
-    case 'publish': await publish(db, reviewId, publishInput(form), actor); return 'published';
-    default: throw new InputError(`Unknown action "${action}".`);
+    case 'assign':
+      await assignOwner(db, reviewId, { ownerId: formText(form, 'ownerId') }, actor);
+      return 'saved';
+    case 'reduce':
+      await reduceToDraft(db, reviewId, actor);
+      return 'drafted';
+    case 'save-draft':
+      await saveDraft(db, reviewId, draftInput(form), actor);
+      return 'saved';
+    case 'accept-drift':
+      await acceptDrift(db, reviewId, actor);
+      return 'saved';
+    case 'submit':
+      await submitForReview(db, reviewId, actor);
+      return 'submitted';
+    case 'approve':
+      await approve(db, reviewId, { textHash: formText(form, 'textHash') }, actor);
+      return 'approved';
+    case 'request-changes':
+      await requestChanges(db, reviewId, { comment: formText(form, 'comment') }, actor);
+      return 'saved';
+    case 'publish':
+      await publish(db, reviewId, publishInput(form), actor);
+      return 'published';
+    default:
+      throw new InputError(`Unknown action "${action}".`);
   }
 }

@@ -9,7 +9,13 @@ function secure(url: URL): boolean {
 }
 
 export function setSessionCookie(cookies: AstroCookies, url: URL, token: string, expiresAt: number): void {
-  cookies.set(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: secure(url), expires: new Date(expiresAt) });
+  cookies.set(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: secure(url),
+    expires: new Date(expiresAt),
+  });
 }
 
 export function clearSessionCookie(cookies: AstroCookies, url: URL): void {

@@ -4,12 +4,36 @@ import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-export function createUserWithToken(dbFileOrUrl: string, role = 'support', email = `${role}-${Date.now()}@example.com`, name = `Test ${role}`, scope = 'admin'): { token: string; password: string; email: string } {
-  const out = execFileSync(process.execPath, ['src/cli/candor.ts', 'user', 'create', '--email', email, '--name', name, '--role', role, '--token', 'tests', '--scope', scope], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: /^\w+:\/\//.test(dbFileOrUrl) ? dbFileOrUrl : `file:${dbFileOrUrl}` },
-    encoding: 'utf8',
-  });
+export function createUserWithToken(
+  dbFileOrUrl: string,
+  role = 'support',
+  email = `${role}-${Date.now()}@example.com`,
+  name = `Test ${role}`,
+  scope = 'admin',
+): { token: string; password: string; email: string } {
+  const out = execFileSync(
+    process.execPath,
+    [
+      'src/cli/candor.ts',
+      'user',
+      'create',
+      '--email',
+      email,
+      '--name',
+      name,
+      '--role',
+      role,
+      '--token',
+      'tests',
+      '--scope',
+      scope,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: /^\w+:\/\//.test(dbFileOrUrl) ? dbFileOrUrl : `file:${dbFileOrUrl}` },
+      encoding: 'utf8',
+    },
+  );
   return { token: /token: (\S+)/.exec(out)![1], password: /password: (\S+)/.exec(out)![1], email };
 }
 

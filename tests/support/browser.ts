@@ -24,7 +24,8 @@ export function expectNoCspViolations(browser: Browser | undefined): void {
 
 function watch(browser: Browser, context: BrowserContext): BrowserContext {
   context.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violationsOf(browser).push(`${message.page()?.url()}: ${message.text()}`);
+    if (/Content Security Policy/i.test(message.text()))
+      violationsOf(browser).push(`${message.page()?.url()}: ${message.text()}`);
   });
   return context;
 }
@@ -32,7 +33,16 @@ function watch(browser: Browser, context: BrowserContext): BrowserContext {
 export async function launchBrowser(): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   cspViolations.set(browser, []);
   // Every context (and browser.newPage()'s own) is watched from its first page on.
@@ -55,12 +65,20 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
     // @ts-expect-error axe is injected above
     const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
-    return result.violations.map((v: { id: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    return result.violations.map(
+      (v: { id: string; nodes: { target: string[] }[] }) =>
+        `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
   });
 }
 
 /** A fresh browser context logged in to the admin. */
-export async function loggedIn(browser: Browser, base: string, email: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
+export async function loggedIn(
+  browser: Browser,
+  base: string,
+  email: string,
+  password: string,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(base + '/admin/login');

@@ -26,7 +26,22 @@ export const LONG = 'x'.repeat(50_000);
 
 /** Ways to write something that is not an id, most of them numerically equal to a real one. */
 export function nonCanonicalIds(id: number): string[] {
-  return [...new Set([` ${id}`, `${id} `, `0${id}`, `+${id}`, `${id}.0`, `${id}e0`, '0x10', '1e3', '1.0', '-1', '0', '9999999999999999999'])];
+  return [
+    ...new Set([
+      ` ${id}`,
+      `${id} `,
+      `0${id}`,
+      `+${id}`,
+      `${id}.0`,
+      `${id}e0`,
+      '0x10',
+      '1e3',
+      '1.0',
+      '-1',
+      '0',
+      '9999999999999999999',
+    ]),
+  ];
 }
 
 /** The same refusals must hold for a JSON number that cannot be an id. */
@@ -42,7 +57,8 @@ export const WRONG_TYPES: Record<string, unknown> = {
   object: { nested: { deeper: ['fuzz'] } },
 };
 
-export const jsonType = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+export const jsonType = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 
 /** The JSON types a JSON Schema accepts, or null when it accepts anything. */
 export function schemaTypes(schema: Record<string, any> | undefined): Set<string> | null {
@@ -59,7 +75,9 @@ export function schemaTypes(schema: Record<string, any> | undefined): Set<string
   if ('const' in schema) return new Set([jsonType(schema.const)]);
   if (schema.enum) return new Set(schema.enum.map(jsonType));
   if (!schema.type) return null;
-  return new Set((Array.isArray(schema.type) ? schema.type : [schema.type]).map((t: string) => (t === 'integer' ? 'number' : t)));
+  return new Set(
+    (Array.isArray(schema.type) ? schema.type : [schema.type]).map((t: string) => (t === 'integer' ? 'number' : t)),
+  );
 }
 
 export type FieldPath = (string | number)[];
@@ -98,7 +116,11 @@ export const urlEncoded = (fields: [string, string][]) => Buffer.from(new URLSea
 /** A `multipart/form-data` body; a field may carry raw bytes (to send invalid UTF-8). */
 export function multipart(fields: [string, string | Buffer][], boundary: string): Buffer {
   const parts = fields.map(([name, value]) =>
-    Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`), Buffer.from(value), Buffer.from('\r\n')]),
+    Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`),
+      Buffer.from(value),
+      Buffer.from('\r\n'),
+    ]),
   );
   return Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]);
 }
@@ -107,7 +129,9 @@ export function multipart(fields: [string, string | Buffer][], boundary: string)
 export async function tableCounts(dbFile: string): Promise<Record<string, number>> {
   const client = createClient({ url: `file:${dbFile}` });
   try {
-    const tables = await client.execute("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name");
+    const tables = await client.execute(
+      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
+    );
     const counts: Record<string, number> = {};
     for (const row of tables.rows) {
       const name = String(row.name);
@@ -120,7 +144,11 @@ export async function tableCounts(dbFile: string): Promise<Record<string, number
 }
 
 /** Tables whose row count differs, as "table: before → after". */
-export function changedCounts(before: Record<string, number>, after: Record<string, number>, except: readonly string[] = []): string[] {
+export function changedCounts(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  except: readonly string[] = [],
+): string[] {
   return [...new Set([...Object.keys(before), ...Object.keys(after)])]
     .filter((t) => !except.includes(t) && before[t] !== after[t])
     .map((t) => `${t}: ${before[t]} → ${after[t]}`);
@@ -175,21 +203,37 @@ export class Fuzzer {
   }
 
   private async send(r: FuzzRequest): Promise<void> {
-    const response = await fetch(this.base + r.path, { method: r.method, headers: { ...this.headers, ...r.headers }, body: r.body && new Uint8Array(r.body), redirect: 'manual' });
+    const response = await fetch(this.base + r.path, {
+      method: r.method,
+      headers: { ...this.headers, ...r.headers },
+      body: r.body && new Uint8Array(r.body),
+      redirect: 'manual',
+    });
     const text = await response.text();
     this.sent++;
     this.statuses.set(response.status, (this.statuses.get(response.status) ?? 0) + 1);
     const line = `${r.method} ${r.path.length > 120 ? `${r.path.slice(0, 120)}…` : r.path} [${r.label}] → ${response.status}: ${JSON.stringify(text.slice(0, 200))}`;
     if (response.status >= 500) this.serverErrors.push(line);
     else if (response.status >= 400 && !text.trim()) this.silentRefusals.push(line);
-    if (r.expect === '4xx' ? response.status < 400 || response.status >= 500 : response.status !== r.expect) this.unexpected.push(`expected ${r.expect}: ${line}`);
+    if (r.expect === '4xx' ? response.status < 400 || response.status >= 500 : response.status !== r.expect)
+      this.unexpected.push(`expected ${r.expect}: ${line}`);
   }
 
   /** Everything that broke a rule, for the failure message. */
   report(): string {
-    const section = (title: string, lines: string[]) => (lines.length ? [`${title} (${lines.length}):`, ...lines.slice(0, 80), ...(lines.length > 80 ? [`… and ${lines.length - 80} more`] : [])] : []);
+    const section = (title: string, lines: string[]) =>
+      lines.length
+        ? [
+            `${title} (${lines.length}):`,
+            ...lines.slice(0, 80),
+            ...(lines.length > 80 ? [`… and ${lines.length - 80} more`] : []),
+          ]
+        : [];
     return [
-      `${this.sent} requests; statuses ${[...this.statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(', ')}`,
+      `${this.sent} requests; statuses ${[...this.statuses]
+        .sort((a, b) => a[0] - b[0])
+        .map(([s, n]) => `${s}×${n}`)
+        .join(', ')}`,
       ...section('answers >= 500', this.serverErrors),
       ...section('4xx without a message', this.silentRefusals),
       ...section('not the expected answer', this.unexpected),

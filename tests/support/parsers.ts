@@ -40,7 +40,8 @@ export interface ParsedEvent {
   url: string;
 }
 
-const python = (script: string, input: Buffer) => JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input }).toString());
+const python = (script: string, input: Buffer) =>
+  JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input }).toString());
 
 export const parseFeed = (bytes: Buffer): ParsedFeed => python(PARSE_FEED, bytes);
 export const parseCalendar = (bytes: Buffer): ParsedEvent[] => python(PARSE_ICS, bytes);

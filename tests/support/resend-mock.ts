@@ -29,7 +29,11 @@ export interface ResendMockOptions {
   /** Keep every email's full content (tests) or only count recipients (benchmark). */
   keepContent?: boolean;
   /** Runs after a batch is accepted and before it is answered. */
-  onAccepted?: (emails: SentEmail[], request: http.IncomingMessage, response: http.ServerResponse) => void | Promise<void>;
+  onAccepted?: (
+    emails: SentEmail[],
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+  ) => void | Promise<void>;
 }
 
 export class ResendMock {
@@ -88,7 +92,11 @@ export class ResendMock {
     const limit = this.options.requestsPerSecond ?? 0;
     if (!limit) return {};
     const reset = Math.max(1, Math.ceil((this.#windowStart + 1000 - Date.now()) / 1000));
-    return { 'ratelimit-limit': String(limit), 'ratelimit-remaining': String(Math.max(0, remaining)), 'ratelimit-reset': String(reset) };
+    return {
+      'ratelimit-limit': String(limit),
+      'ratelimit-remaining': String(Math.max(0, remaining)),
+      'ratelimit-reset': String(reset),
+    };
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -101,11 +109,19 @@ export class ResendMock {
 
     if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
       log(401, 0);
-      return this.#send(res, 401, { statusCode: 401, name: 'missing_api_key', message: 'Missing API key in the authorization header.' });
+      return this.#send(res, 401, {
+        statusCode: 401,
+        name: 'missing_api_key',
+        message: 'Missing API key in the authorization header.',
+      });
     }
     if (this.mode === 'outage') {
       log(503, 0);
-      return this.#send(res, 503, { statusCode: 503, name: 'service_unavailable', message: 'The service is down for testing.' });
+      return this.#send(res, 503, {
+        statusCode: 503,
+        name: 'service_unavailable',
+        message: 'The service is down for testing.',
+      });
     }
     const limit = this.options.requestsPerSecond ?? 0;
     let remaining = Infinity;
@@ -118,7 +134,16 @@ export class ResendMock {
       if (this.#windowCount >= limit) {
         log(429, 0);
         const headers = this.#rateHeaders(0);
-        return this.#send(res, 429, { statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests. You can only make 2 requests per second.' }, { ...headers, 'retry-after': headers['ratelimit-reset'] });
+        return this.#send(
+          res,
+          429,
+          {
+            statusCode: 429,
+            name: 'rate_limit_exceeded',
+            message: 'Too many requests. You can only make 2 requests per second.',
+          },
+          { ...headers, 'retry-after': headers['ratelimit-reset'] },
+        );
       }
       this.#windowCount++;
       remaining = limit - this.#windowCount;
@@ -126,19 +151,31 @@ export class ResendMock {
     const batch = req.url === '/emails/batch';
     if (req.method !== 'POST' || (!batch && req.url !== '/emails')) {
       log(404, 0);
-      return this.#send(res, 404, { statusCode: 404, name: 'not_found', message: 'The requested endpoint does not exist.' });
+      return this.#send(res, 404, {
+        statusCode: 404,
+        name: 'not_found',
+        message: 'The requested endpoint does not exist.',
+      });
     }
     const hash = createHash('sha256').update(raw).digest('hex');
     if (key) {
       const seen = this.#keys.get(key);
       if (seen === 'in-flight') {
         log(409, 0);
-        return this.#send(res, 409, { statusCode: 409, name: 'concurrent_idempotent_requests', message: 'Same idempotency key used while original request is still in progress.' });
+        return this.#send(res, 409, {
+          statusCode: 409,
+          name: 'concurrent_idempotent_requests',
+          message: 'Same idempotency key used while original request is still in progress.',
+        });
       }
       if (seen) {
         if (seen.hash !== hash) {
           log(409, 0);
-          return this.#send(res, 409, { statusCode: 409, name: 'invalid_idempotent_request', message: 'Same idempotency key used with a different request payload.' });
+          return this.#send(res, 409, {
+            statusCode: 409,
+            name: 'invalid_idempotent_request',
+            message: 'Same idempotency key used with a different request payload.',
+          });
         }
         log(200, 0, true);
         return this.#send(res, 200, seen.body, this.#rateHeaders(remaining));
@@ -167,7 +204,16 @@ export class ResendMock {
     const accepted: SentEmail[] = list.map((e) => {
       const to = Array.isArray(e.to) ? String(e.to[0]) : String(e.to);
       return this.options.keepContent
-        ? { id: randomUUID(), from: String(e.from), to, subject: String(e.subject), html: String(e.html ?? ''), text: String(e.text ?? ''), headers: (e.headers ?? {}) as Record<string, string>, idempotencyKey: key }
+        ? {
+            id: randomUUID(),
+            from: String(e.from),
+            to,
+            subject: String(e.subject),
+            html: String(e.html ?? ''),
+            text: String(e.text ?? ''),
+            headers: (e.headers ?? {}) as Record<string, string>,
+            idempotencyKey: key,
+          }
         : ({ id: randomUUID(), to } as SentEmail);
     });
     const now = Date.now();

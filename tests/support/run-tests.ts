@@ -13,7 +13,18 @@ const report = join(root, '.vitest-report.json');
 const CHECKS: [string, string[]][] = [
   ['types', [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit']],
   // Type-only imports count: a cycle through types still ties the modules together.
-  ['import cycles', [join(root, 'node_modules/dpdm/lib/bin/dpdm.js'), '--no-tree', '--no-warning', '--circular', '--exit-code', 'circular:1', 'src/**/*.ts']],
+  [
+    'import cycles',
+    [
+      join(root, 'node_modules/dpdm/lib/bin/dpdm.js'),
+      '--no-tree',
+      '--no-warning',
+      '--circular',
+      '--exit-code',
+      'circular:1',
+      'src/**/*.ts',
+    ],
+  ],
 ];
 for (const [name, args] of CHECKS) {
   const check = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
@@ -24,18 +35,26 @@ for (const [name, args] of CHECKS) {
   }
 }
 
-const build = spawnSync(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], { cwd: root, stdio: 'inherit', env });
+const build = spawnSync(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
 if (build.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
 rmSync(report, { force: true });
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
-const run = spawnSync(process.execPath, [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-  env,
-});
+const run = spawnSync(
+  process.execPath,
+  [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  },
+);
 if (!existsSync(report)) {
   console.log('0 passed, 1 failed');
   process.exit(run.status || 1);
@@ -47,7 +66,9 @@ interface Report {
 }
 const result = JSON.parse(readFileSync(report, 'utf8')) as Report;
 // A file that failed without any failed test (it did not load, or a hook threw) counts as one failure.
-const brokenFiles = result.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
+const brokenFiles = result.testResults.filter(
+  (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+).length;
 const failed = result.numFailedTests + brokenFiles;
 console.log(`${result.numPassedTests} passed, ${failed} failed`);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);

@@ -24,11 +24,20 @@ export function tempDbFile(): string {
   return join(mkdtempSync(join(tmpdir(), 'candor-srv-')), 'candor.db');
 }
 
-export async function startServer(options: { dbFile?: string; databaseUrl?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { dbFile?: string; databaseUrl?: string; env?: Record<string, string> } = {},
+): Promise<TestServer> {
   const dbFile = options.dbFile ?? tempDbFile();
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'src/server/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: options.databaseUrl ?? `file:${dbFile}`, PORT: '0', HOST: '127.0.0.1', CANDOR_POLL_MS: '100', ...options.env },
+    env: {
+      ...process.env,
+      DATABASE_URL: options.databaseUrl ?? `file:${dbFile}`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CANDOR_POLL_MS: '100',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -35,7 +35,12 @@ export async function postForm(url: string, fields: [string, string][], headers:
   return { status: response.status, headers: response.headers, html: await response.text() };
 }
 
-export function subscribe(base: string, email: string, components: number[] | 'all' = 'all', headers: Record<string, string> = {}) {
+export function subscribe(
+  base: string,
+  email: string,
+  components: number[] | 'all' = 'all',
+  headers: Record<string, string> = {},
+) {
   const fields: [string, string][] = [['email', email]];
   if (components === 'all') fields.push(['scope', 'all']);
   else {
@@ -45,7 +50,11 @@ export function subscribe(base: string, email: string, components: number[] | 'a
   return postForm(`${base}/subscribe`, fields, headers);
 }
 
-export async function waitFor<T>(what: string, check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -56,7 +65,12 @@ export async function waitFor<T>(what: string, check: () => T | undefined | null
 }
 
 /** Subscribes through the form and follows the emailed confirmation link. Returns the manage URL. */
-export async function subscribeConfirmed(base: string, mock: ResendMock, email: string, components: number[] | 'all' = 'all'): Promise<string> {
+export async function subscribeConfirmed(
+  base: string,
+  mock: ResendMock,
+  email: string,
+  components: number[] | 'all' = 'all',
+): Promise<string> {
   const before = mock.emailsTo(email).length;
   const answer = await subscribe(base, email, components);
   if (answer.status !== 200) throw new Error(`subscribe answered ${answer.status}`);
@@ -68,8 +82,15 @@ export async function subscribeConfirmed(base: string, mock: ResendMock, email: 
 }
 
 /** Inserts `count` confirmed email subscribers following every component, in one transaction. */
-export async function addConfirmedSubscribers(dbFileOrUrl: string, count: number, domain = 'bulk.example'): Promise<string[]> {
-  const client = createClient({ url: /^\w+:\/\//.test(dbFileOrUrl) ? dbFileOrUrl : `file:${dbFileOrUrl}`, timeout: 10_000 });
+export async function addConfirmedSubscribers(
+  dbFileOrUrl: string,
+  count: number,
+  domain = 'bulk.example',
+): Promise<string[]> {
+  const client = createClient({
+    url: /^\w+:\/\//.test(dbFileOrUrl) ? dbFileOrUrl : `file:${dbFileOrUrl}`,
+    timeout: 10_000,
+  });
   const addresses = Array.from({ length: count }, (_, i) => `user${i}@${domain}`);
   const now = Date.now();
   const tx = await client.transaction('write');

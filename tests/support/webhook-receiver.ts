@@ -27,7 +27,9 @@ export class WebhookReceiver {
       return res.end('not now');
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(json.event_type === 'subscription.verify' && this.echo ? JSON.stringify({ challenge: json.challenge }) : '{}');
+    res.end(
+      json.event_type === 'subscription.verify' && this.echo ? JSON.stringify({ challenge: json.challenge }) : '{}',
+    );
   });
 
   async start(): Promise<string> {

@@ -17,5 +17,9 @@ export const auditLog = sqliteTable(
     before: text('before'),
     after: text('after'),
   },
-  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_subject_idx').on(t.subjectType, t.subjectId, t.at), index('audit_log_actor_idx').on(t.actorKind, t.actorId, t.at)],
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_subject_idx').on(t.subjectType, t.subjectId, t.at),
+    index('audit_log_actor_idx').on(t.actorKind, t.actorId, t.at),
+  ],
 );

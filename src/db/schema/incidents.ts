@@ -93,5 +93,8 @@ export const alertGroups = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('alert_groups_key_idx').on(t.source, t.groupKey), index('alert_groups_incident_idx').on(t.incidentId)],
+  (t) => [
+    uniqueIndex('alert_groups_key_idx').on(t.source, t.groupKey),
+    index('alert_groups_incident_idx').on(t.incidentId),
+  ],
 );

@@ -29,7 +29,10 @@ export const maintenances = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('maintenances_status_idx').on(t.status, t.scheduledFor), index('maintenances_window_idx').on(t.scheduledFor)],
+  (t) => [
+    index('maintenances_status_idx').on(t.status, t.scheduledFor),
+    index('maintenances_window_idx').on(t.scheduledFor),
+  ],
 );
 
 export const maintenanceComponents = sqliteTable(

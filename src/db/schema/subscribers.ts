@@ -44,5 +44,8 @@ export const subscriberComponents = sqliteTable(
       .notNull()
       .references(() => components.id, { onDelete: 'cascade' }),
   },
-  (t) => [primaryKey({ columns: [t.subscriberId, t.componentId] }), index('subscriber_components_component_idx').on(t.componentId)],
+  (t) => [
+    primaryKey({ columns: [t.subscriberId, t.componentId] }),
+    index('subscriber_components_component_idx').on(t.componentId),
+  ],
 );

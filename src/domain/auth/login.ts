@@ -8,12 +8,21 @@ import type { SessionUser } from './sessions.ts';
 import { authenticateUser } from './users.ts';
 
 const WINDOW_MS = 15 * 60_000;
-export const LOGIN_LIMITS = { account: { max: 10, windowMs: WINDOW_MS }, address: { max: 30, windowMs: WINDOW_MS } } satisfies Record<string, Limit>;
+export const LOGIN_LIMITS = {
+  account: { max: 10, windowMs: WINDOW_MS },
+  address: { max: 30, windowMs: WINDOW_MS },
+} satisfies Record<string, Limit>;
 
 const TOO_MANY = 'Too many failed logins. Wait a few minutes and try again, or ask an admin to reset your password.';
 
 /** The user for a right email and password, or null; throws RateLimitError once either budget is spent. */
-export async function logIn(db: Db, email: string, password: string, address: string, now = Date.now()): Promise<SessionUser | null> {
+export async function logIn(
+  db: Db,
+  email: string,
+  password: string,
+  address: string,
+  now = Date.now(),
+): Promise<SessionUser | null> {
   // No address is longer than 320 characters: a longer "email" must not make a longer key.
   const accountKey = `login:account:${email.trim().toLowerCase().slice(0, 320)}`;
   const addressKey = `login:ip:${address}`;

@@ -27,7 +27,16 @@ export type Permission =
   | 'users:manage';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['incidents:write', 'components:write', 'components:status', 'subscribers:manage', 'reviews:request', 'reviews:write', 'audit:read', 'users:manage'],
+  admin: [
+    'incidents:write',
+    'components:write',
+    'components:status',
+    'subscribers:manage',
+    'reviews:request',
+    'reviews:write',
+    'audit:read',
+    'users:manage',
+  ],
   support: ['incidents:write', 'components:status', 'subscribers:manage', 'reviews:request'],
   author: ['reviews:request', 'reviews:write'],
 };

@@ -31,17 +31,28 @@ export interface ValidatedSession {
   renewed: boolean;
 }
 
-export async function createSession(db: DbOrTx, userId: number, now = Date.now()): Promise<{ token: string; session: Session }> {
+export async function createSession(
+  db: DbOrTx,
+  userId: number,
+  now = Date.now(),
+): Promise<{ token: string; session: Session }> {
   const token = generateToken();
   const session = { id: hashToken(token), userId, expiresAt: now + SESSION_LIFETIME_MS };
   await db.insert(sessions).values({ ...session, createdAt: now });
   return { token, session };
 }
 
-export async function validateSessionToken(db: DbOrTx, token: string, now = Date.now()): Promise<ValidatedSession | null> {
+export async function validateSessionToken(
+  db: DbOrTx,
+  token: string,
+  now = Date.now(),
+): Promise<ValidatedSession | null> {
   const id = hashToken(token);
   const [row] = await db
-    .select({ session: sessions, user: { id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt } })
+    .select({
+      session: sessions,
+      user: { id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt },
+    })
     .from(sessions)
     .innerJoin(users, eq(sessions.userId, users.id))
     .where(eq(sessions.id, id));

@@ -33,14 +33,26 @@ const passwordSchema = z
   .max(256, 'must be at most 256 characters');
 
 export const inviteSchema = z.object({
-  email: z.string({ error: 'is required' }).trim().toLowerCase().max(254, 'must be at most 254 characters').email('must be an email address'),
+  email: z
+    .string({ error: 'is required' })
+    .trim()
+    .toLowerCase()
+    .max(254, 'must be at most 254 characters')
+    .email('must be an email address'),
   name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100),
   role: oneOf(ROLES),
 });
 
 export async function listTeam(db: DbOrTx): Promise<TeamMember[]> {
   const rows = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt, disabledAt: users.disabledAt })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      createdAt: users.createdAt,
+      disabledAt: users.disabledAt,
+    })
     .from(users)
     .orderBy(asc(users.name));
   return rows.map((r) => ({ ...r, role: r.role }));
@@ -53,15 +65,26 @@ async function member(tx: DbOrTx, id: number) {
 }
 
 async function otherActiveAdmins(tx: DbOrTx, id: number): Promise<number> {
-  const rows = await tx.select({ id: users.id }).from(users).where(and(eq(users.role, 'admin'), isNull(users.disabledAt), ne(users.id, id)));
+  const rows = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), isNull(users.disabledAt), ne(users.id, id)));
   return rows.length;
 }
 
 async function issueLink(tx: DbOrTx, userId: number, purpose: PasswordLinkPurpose, now: number): Promise<string> {
   // A new link replaces the user's earlier unused ones.
-  await tx.delete(oneTimeTokens).where(and(eq(oneTimeTokens.userId, userId), eq(oneTimeTokens.purpose, purpose), isNull(oneTimeTokens.usedAt)));
+  await tx
+    .delete(oneTimeTokens)
+    .where(and(eq(oneTimeTokens.userId, userId), eq(oneTimeTokens.purpose, purpose), isNull(oneTimeTokens.usedAt)));
   const token = generateToken();
-  await tx.insert(oneTimeTokens).values({ tokenHash: hashToken(token), purpose, userId, expiresAt: now + LINK_LIFETIME_MS[purpose], createdAt: now });
+  await tx.insert(oneTimeTokens).values({
+    tokenHash: hashToken(token),
+    purpose,
+    userId,
+    expiresAt: now + LINK_LIFETIME_MS[purpose],
+    createdAt: now,
+  });
   return token;
 }
 
@@ -75,29 +98,69 @@ export interface PasswordLinkPayload {
 }
 
 // The link goes out through the outbox, like every message: held and visible there without an email key.
-async function mailLink(tx: DbOrTx, user: { name: string; email: string; role: string }, purpose: PasswordLinkPurpose, token: string, now: number): Promise<void> {
-  const payload: PasswordLinkPayload = { name: user.name, email: user.email, role: user.role, token, expiresAt: now + LINK_LIFETIME_MS[purpose] };
-  await enqueuePersonal(tx, purpose === 'invite' ? 'user.invite' : 'user.reset', await staffRecipient(tx, user.email, now), payload, now, 'email');
+async function mailLink(
+  tx: DbOrTx,
+  user: { name: string; email: string; role: string },
+  purpose: PasswordLinkPurpose,
+  token: string,
+  now: number,
+): Promise<void> {
+  const payload: PasswordLinkPayload = {
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    token,
+    expiresAt: now + LINK_LIFETIME_MS[purpose],
+  };
+  await enqueuePersonal(
+    tx,
+    purpose === 'invite' ? 'user.invite' : 'user.reset',
+    await staffRecipient(tx, user.email, now),
+    payload,
+    now,
+    'email',
+  );
 }
 
 /** Creates the account without a usable password and returns the one-time link to set one. */
-export async function inviteUser(db: Db, input: unknown, now = Date.now()): Promise<{ user: TeamMember; token: string }> {
+export async function inviteUser(
+  db: Db,
+  input: unknown,
+  now = Date.now(),
+): Promise<{ user: TeamMember; token: string }> {
   const data = parseInput(inviteSchema, input);
   return db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, data.email));
     if (existing) throw new ConflictError(`A user with the email ${data.email} already exists.`);
     // Nobody knows this password: the invitation link is the only way in.
     const passwordHash = await hashPassword(generateToken() + generateToken());
-    const [row] = await tx.insert(users).values({ ...data, passwordHash, createdAt: now }).returning();
+    const [row] = await tx
+      .insert(users)
+      .values({ ...data, passwordHash, createdAt: now })
+      .returning();
     const token = await issueLink(tx, row.id, 'invite', now);
     await mailLink(tx, row, 'invite', token, now);
     await recordAudit(tx, { action: 'user.invite', subjectType: 'user', subjectId: row.id, after: data }, now);
-    return { user: { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.createdAt, disabledAt: null }, token };
+    return {
+      user: {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        role: row.role,
+        createdAt: row.createdAt,
+        disabledAt: null,
+      },
+      token,
+    };
   });
 }
 
 /** A reset link for the user (mailed through the outbox), with the name to show beside it. */
-export async function issuePasswordReset(db: Db, userId: number, now = Date.now()): Promise<{ token: string; name: string }> {
+export async function issuePasswordReset(
+  db: Db,
+  userId: number,
+  now = Date.now(),
+): Promise<{ token: string; name: string }> {
   return db.transaction(async (tx) => {
     const row = await member(tx, userId);
     if (row.disabledAt !== null) throw new ConflictError(`${row.name} is deactivated; reactivate the account first.`);
@@ -109,33 +172,67 @@ export async function issuePasswordReset(db: Db, userId: number, now = Date.now(
 }
 
 /** The user a one-time password link belongs to, if it is still good. */
-export async function passwordLinkUser(db: DbOrTx, token: string, now = Date.now()): Promise<{ user: TeamMember; purpose: PasswordLinkPurpose } | null> {
-  const [link] = await db.select().from(oneTimeTokens).where(eq(oneTimeTokens.tokenHash, hashToken(token)));
-  if (!link || link.usedAt !== null || link.expiresAt <= now || link.userId === null || !(PASSWORD_LINK_PURPOSES as readonly string[]).includes(link.purpose)) return null;
+export async function passwordLinkUser(
+  db: DbOrTx,
+  token: string,
+  now = Date.now(),
+): Promise<{ user: TeamMember; purpose: PasswordLinkPurpose } | null> {
+  const [link] = await db
+    .select()
+    .from(oneTimeTokens)
+    .where(eq(oneTimeTokens.tokenHash, hashToken(token)));
+  if (
+    !link ||
+    link.usedAt !== null ||
+    link.expiresAt <= now ||
+    link.userId === null ||
+    !(PASSWORD_LINK_PURPOSES as readonly string[]).includes(link.purpose)
+  )
+    return null;
   const [row] = await db.select().from(users).where(eq(users.id, link.userId));
   if (!row || row.disabledAt !== null) return null;
   return { user: { ...row, role: row.role }, purpose: link.purpose as PasswordLinkPurpose };
 }
 
 /** Sets the password from a one-time link; the link is spent and every other session ends. */
-export async function setPasswordWithLink(db: Db, token: string, input: unknown, now = Date.now()): Promise<TeamMember> {
+export async function setPasswordWithLink(
+  db: Db,
+  token: string,
+  input: unknown,
+  now = Date.now(),
+): Promise<TeamMember> {
   const { password } = parseInput(z.object({ password: passwordSchema }), input);
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const found = await passwordLinkUser(tx, token, now);
     if (!found) throw new InputError('This link has expired or was already used. Ask an admin for a new one.');
-    await tx.update(oneTimeTokens).set({ usedAt: now }).where(eq(oneTimeTokens.tokenHash, hashToken(token)));
+    await tx
+      .update(oneTimeTokens)
+      .set({ usedAt: now })
+      .where(eq(oneTimeTokens.tokenHash, hashToken(token)));
     await tx.update(users).set({ passwordHash }).where(eq(users.id, found.user.id));
     await invalidateUserSessions(tx, found.user.id);
-    await recordAudit(tx, { action: found.purpose === 'invite' ? 'user.accept_invite' : 'user.password_reset', subjectType: 'user', subjectId: found.user.id }, now);
+    await recordAudit(
+      tx,
+      {
+        action: found.purpose === 'invite' ? 'user.accept_invite' : 'user.password_reset',
+        subjectType: 'user',
+        subjectId: found.user.id,
+      },
+      now,
+    );
     return found.user;
   });
 }
 
 export async function changeOwnPassword(db: Db, userId: number, input: unknown, now = Date.now()): Promise<void> {
-  const data = parseInput(z.object({ current: z.string({ error: 'is required' }).min(1, 'is required'), password: passwordSchema }), input);
+  const data = parseInput(
+    z.object({ current: z.string({ error: 'is required' }).min(1, 'is required'), password: passwordSchema }),
+    input,
+  );
   const row = await member(db, userId);
-  if (!(await verifyPassword(row.passwordHash, data.current))) throw new InputError('current: is not your current password');
+  if (!(await verifyPassword(row.passwordHash, data.current)))
+    throw new InputError('current: is not your current password');
   const passwordHash = await hashPassword(data.password);
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
@@ -152,7 +249,11 @@ export async function changeRole(db: Db, userId: number, input: unknown, now = D
       throw new ConflictError(`${row.name} is the last admin; make someone else an admin first.`);
     }
     await tx.update(users).set({ role }).where(eq(users.id, userId));
-    await recordAudit(tx, { action: 'user.role', subjectType: 'user', subjectId: userId, before: { role: row.role }, after: { role } }, now);
+    await recordAudit(
+      tx,
+      { action: 'user.role', subjectType: 'user', subjectId: userId, before: { role: row.role }, after: { role } },
+      now,
+    );
   });
 }
 
@@ -167,8 +268,15 @@ export async function setActive(db: Db, userId: number, active: boolean, now = D
     if (!active && row.role === 'admin' && (await otherActiveAdmins(tx, userId)) === 0) {
       throw new ConflictError(`${row.name} is the last admin; make someone else an admin first.`);
     }
-    await tx.update(users).set({ disabledAt: active ? null : now }).where(eq(users.id, userId));
-    await recordAudit(tx, { action: active ? 'user.reactivate' : 'user.deactivate', subjectType: 'user', subjectId: userId }, now);
+    await tx
+      .update(users)
+      .set({ disabledAt: active ? null : now })
+      .where(eq(users.id, userId));
+    await recordAudit(
+      tx,
+      { action: active ? 'user.reactivate' : 'user.deactivate', subjectType: 'user', subjectId: userId },
+      now,
+    );
     if (!active) {
       await invalidateUserSessions(tx, userId);
       await revokeUserApiTokensIn(tx, userId, { reason: 'user.deactivate' }, now);

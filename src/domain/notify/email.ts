@@ -2,12 +2,25 @@
 // the RFC 8058 one-click unsubscribe headers on everything sent to a confirmed list member.
 import { formatUtc, formatUtcDay } from '../format.ts';
 import { renderMarkdown } from '../markdown.ts';
-import { COMPONENT_STATE_LABELS, INCIDENT_IMPACT_LABELS, INCIDENT_STATUS_LABELS, MAINTENANCE_STATUS_LABELS } from '../status.ts';
+import {
+  COMPONENT_STATE_LABELS,
+  INCIDENT_IMPACT_LABELS,
+  INCIDENT_STATUS_LABELS,
+  MAINTENANCE_STATUS_LABELS,
+} from '../status.ts';
 import type { CommitmentPayload, IncidentPayload, PostmortemPayload } from './events.ts';
 import type { NotificationKind } from './kinds.ts';
 import type { MaintenancePayload } from '../maintenance.ts';
 import type { PasswordLinkPayload } from '../auth/user-admin.ts';
-import { confirmLink, incidentLink, maintenanceLink, passwordLink, postmortemLink, subscriptionLinks, type MessageContext } from './links.ts';
+import {
+  confirmLink,
+  incidentLink,
+  maintenanceLink,
+  passwordLink,
+  postmortemLink,
+  subscriptionLinks,
+  type MessageContext,
+} from './links.ts';
 
 export interface EmailMessage {
   to: string;
@@ -36,9 +49,17 @@ interface Parts {
   listMember: boolean;
 }
 
-function page(ctx: MessageContext, parts: Parts, links: ReturnType<typeof subscriptionLinks>): { html: string; text: string } {
+function page(
+  ctx: MessageContext,
+  parts: Parts,
+  links: ReturnType<typeof subscriptionLinks>,
+): { html: string; text: string } {
   const footerText = parts.listMember
-    ? [`You get this because you subscribed to ${ctx.siteName} status updates.`, `Choose components: ${links.manage}`, `Unsubscribe: ${links.unsubscribe}`]
+    ? [
+        `You get this because you subscribed to ${ctx.siteName} status updates.`,
+        `Choose components: ${links.manage}`,
+        `Unsubscribe: ${links.unsubscribe}`,
+      ]
     : [];
   const text = [...parts.text, ...(footerText.length ? ['--', footerText.join('\n')] : [])].join('\n\n') + '\n';
   const footerHtml = parts.listMember
@@ -96,11 +117,17 @@ ${affected.length ? `<p style="margin:0"><strong>Affected components</strong></p
   return { subject, text, html, listMember: true };
 }
 
-function postmortemParts(ctx: MessageContext, kind: NotificationKind, { postmortem, commitments }: PostmortemPayload): Parts {
+function postmortemParts(
+  ctx: MessageContext,
+  kind: NotificationKind,
+  { postmortem, commitments }: PostmortemPayload,
+): Parts {
   const link = postmortemLink(ctx, postmortem.slug);
   const updated = kind === 'postmortem.updated';
   // Titles usually say what they are ("Post-incident report: …"); don't say it twice.
-  const named = /post-?mortem|report|\bRCA\b|root.cause/i.test(postmortem.title) ? postmortem.title : `Post-incident report: ${postmortem.title}`;
+  const named = /post-?mortem|report|\bRCA\b|root.cause/i.test(postmortem.title)
+    ? postmortem.title
+    : `Post-incident report: ${postmortem.title}`;
   const subject = `[${ctx.siteName}] ${updated ? 'Updated: ' : ''}${named}`;
   const about = postmortem.incidents.map((i) => i.title).join('; ');
   const intro = updated
@@ -127,17 +154,29 @@ const MAINTENANCE_SUBJECTS: Partial<Record<NotificationKind, string>> = {
   'maintenance.completed': 'Maintenance completed',
 };
 
-function maintenanceParts(ctx: MessageContext, kind: NotificationKind, { maintenance: m, updateId }: MaintenancePayload): Parts {
+function maintenanceParts(
+  ctx: MessageContext,
+  kind: NotificationKind,
+  { maintenance: m, updateId }: MaintenancePayload,
+): Parts {
   const link = maintenanceLink(ctx, m.id);
   const status = MAINTENANCE_STATUS_LABELS[m.status];
   const subject = `[${ctx.siteName}] ${m.status === 'cancelled' ? 'Maintenance cancelled' : MAINTENANCE_SUBJECTS[kind]}: ${m.title}`;
   const window = `${formatUtc(m.scheduledFor)} – ${formatUtc(m.scheduledUntil)}`;
   const update = m.updates.find((u) => u.id === updateId) ?? m.updates[m.updates.length - 1];
   const affected = m.components.map((c) => c.name);
-  const word = update ? `${MAINTENANCE_STATUS_LABELS[update.status]} — ${formatUtc(update.createdAt)}\n${update.body}` : m.body;
+  const word = update
+    ? `${MAINTENANCE_STATUS_LABELS[update.status]} — ${formatUtc(update.createdAt)}\n${update.body}`
+    : m.body;
   return {
     subject,
-    text: [m.title, `${status} · window ${window}`, word, ...(affected.length ? [`Affected components: ${affected.join(', ')}`] : []), `Details: ${link}`],
+    text: [
+      m.title,
+      `${status} · window ${window}`,
+      word,
+      ...(affected.length ? [`Affected components: ${affected.join(', ')}`] : []),
+      `Details: ${link}`,
+    ],
     html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(m.title)}</h1>
 <p style="margin:0 0 16px"><strong>${escapeHtml(status)}</strong> · window ${escapeHtml(window)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
@@ -227,8 +266,14 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
         : `${p.name}, here is the link to choose a new password for the ${ctx.siteName} status page admin. Your other sessions will end.`;
       const action = invite ? 'Choose your password' : 'Choose a new password';
       parts = {
-        subject: invite ? `You are invited to the ${ctx.siteName} status admin` : `Reset your ${ctx.siteName} status admin password`,
-        text: [lead, `${action}: ${link}`, `The link works once, until ${formatUtc(p.expiresAt)}. If you did not expect this, ignore this email.`],
+        subject: invite
+          ? `You are invited to the ${ctx.siteName} status admin`
+          : `Reset your ${ctx.siteName} status admin password`,
+        text: [
+          lead,
+          `${action}: ${link}`,
+          `The link works once, until ${formatUtc(p.expiresAt)}. If you did not expect this, ignore this email.`,
+        ],
         html: `<p>${escapeHtml(lead)}</p>
 <p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 16px;background:#1a56db;color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(action)}</a></p>
 <p>The link works once, until ${escapeHtml(formatUtc(p.expiresAt))}. If you did not expect this, ignore this email.</p>`,

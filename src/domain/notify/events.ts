@@ -5,7 +5,13 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { components, incidents } from '#db/schema/index.ts';
 import type { DbOrTx } from '#db/client.ts';
 import type { IncidentView } from '../incident-types.ts';
-import { overallStatus, type ComponentState, type IncidentImpact, type IncidentStatus, type OverallStatus } from '../status.ts';
+import {
+  overallStatus,
+  type ComponentState,
+  type IncidentImpact,
+  type IncidentStatus,
+  type OverallStatus,
+} from '../status.ts';
 import type { BroadcastKind } from './kinds.ts';
 import { enqueueBroadcast } from './outbox.ts';
 
@@ -28,7 +34,14 @@ export interface IncidentSnapshot {
   createdAt: number;
   updatedAt: number;
   /** Newest first. */
-  updates: { id: number; status: IncidentStatus; body: string; displayAt: number; createdAt: number; affected: AffectedSnapshot[] }[];
+  updates: {
+    id: number;
+    status: IncidentStatus;
+    body: string;
+    displayAt: number;
+    createdAt: number;
+    affected: AffectedSnapshot[];
+  }[];
   /** Every component the incident touched, with its state in the incident's latest word on it. */
   components: { id: number; name: string; status: ComponentState }[];
 }
@@ -69,13 +82,25 @@ export interface PostmortemPayload {
 export interface CommitmentPayload {
   page: PageSnapshot;
   postmortem: { slug: string; title: string };
-  commitment: { id: number; text: string; category: string; status: string; previousStatus: string; dueAt: number; previousDueAt: number; completedAt: number | null };
+  commitment: {
+    id: number;
+    text: string;
+    category: string;
+    status: string;
+    previousStatus: string;
+    dueAt: number;
+    previousDueAt: number;
+    completedAt: number | null;
+  };
   commitments: { done: number; total: number };
 }
 
 export async function pageSnapshot(tx: DbOrTx): Promise<PageSnapshot> {
   const states = await tx.select({ status: components.status }).from(components);
-  const open = await tx.select({ impact: incidents.impact }).from(incidents).where(and(isNull(incidents.resolvedAt), eq(incidents.published, true)));
+  const open = await tx
+    .select({ impact: incidents.impact })
+    .from(incidents)
+    .where(and(isNull(incidents.resolvedAt), eq(incidents.published, true)));
   return overallStatus(
     states.map((s) => s.status),
     open.map((i) => i.impact),
@@ -85,7 +110,9 @@ export async function pageSnapshot(tx: DbOrTx): Promise<PageSnapshot> {
 export function incidentSnapshot(view: IncidentView): IncidentSnapshot {
   const latest = new Map<number, { id: number; name: string; status: ComponentState }>();
   for (const u of view.updates) {
-    for (const a of u.affected) if (!latest.has(a.componentId)) latest.set(a.componentId, { id: a.componentId, name: a.name, status: a.newStatus });
+    for (const a of u.affected)
+      if (!latest.has(a.componentId))
+        latest.set(a.componentId, { id: a.componentId, name: a.name, status: a.newStatus });
   }
   return {
     id: view.id,
@@ -102,17 +129,32 @@ export function incidentSnapshot(view: IncidentView): IncidentSnapshot {
       body: u.body,
       displayAt: u.displayAt,
       createdAt: u.createdAt,
-      affected: u.affected.map((a) => ({ componentId: a.componentId, name: a.name, oldStatus: a.oldStatus, newStatus: a.newStatus })),
+      affected: u.affected.map((a) => ({
+        componentId: a.componentId,
+        name: a.name,
+        oldStatus: a.oldStatus,
+        newStatus: a.newStatus,
+      })),
     })),
     components: [...latest.values()].sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
 
 /** Tells subscribers of the incident's components (everyone, if it names none) about an update. */
-export async function notifyIncident(tx: DbOrTx, view: IncidentView, kind: BroadcastKind, updateId: number, now: number): Promise<void> {
+export async function notifyIncident(
+  tx: DbOrTx,
+  view: IncidentView,
+  kind: BroadcastKind,
+  updateId: number,
+  now: number,
+): Promise<void> {
   const incident = incidentSnapshot(view);
   const payload: IncidentPayload = { page: await pageSnapshot(tx), incident, updateId };
-  await enqueueBroadcast(tx, { kind, incidentId: view.id, componentIds: incident.components.map((c) => c.id), payload }, now);
+  await enqueueBroadcast(
+    tx,
+    { kind, incidentId: view.id, componentIds: incident.components.map((c) => c.id), payload },
+    now,
+  );
 }
 
 /** Tells webhook subscribers of a component that its state changed. */

@@ -41,7 +41,13 @@ export const BROADCAST_KINDS = [
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
 
 /** Messages about one subscription, sent to that subscriber whatever its state. */
-export const PERSONAL_KINDS = ['subscription.confirm', 'subscription.already', 'webhook.verify', 'user.invite', 'user.reset'] as const;
+export const PERSONAL_KINDS = [
+  'subscription.confirm',
+  'subscription.already',
+  'webhook.verify',
+  'user.invite',
+  'user.reset',
+] as const;
 export type PersonalKind = (typeof PERSONAL_KINDS)[number];
 
 export const NOTIFICATION_KINDS = [...BROADCAST_KINDS, ...PERSONAL_KINDS] as const;

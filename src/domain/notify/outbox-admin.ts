@@ -8,7 +8,11 @@ import { type Channel, type DeliveryState, type NotificationKind } from './kinds
 import type { ClaimedDelivery } from './outbox-claims.ts';
 
 /** Re-queues failed deliveries (all, one subscriber's, or chosen ones) as new provider calls. */
-export async function resendFailed(db: Db, filter: { subscriberId?: number; deliveryIds?: number[] } = {}, now = Date.now()): Promise<number> {
+export async function resendFailed(
+  db: Db,
+  filter: { subscriberId?: number; deliveryIds?: number[] } = {},
+  now = Date.now(),
+): Promise<number> {
   const conditions: SQL[] = [sql`state = 'failed'`];
   if (filter.subscriberId !== undefined) conditions.push(sql`subscriber_id = ${filter.subscriberId}`);
   if (filter.deliveryIds) {
@@ -20,7 +24,17 @@ export async function resendFailed(db: Db, filter: { subscriberId?: number; deli
                           updated_at = ${now}
     where ${sql.join(conditions, sql` and `)}
     returning id`);
-  if (rows.length) await recordAudit(db, { action: 'outbox.resend', subjectType: filter.subscriberId !== undefined ? 'subscriber' : 'outbox', subjectId: filter.subscriberId ?? 'all', after: { deliveries: rows.length } }, now);
+  if (rows.length)
+    await recordAudit(
+      db,
+      {
+        action: 'outbox.resend',
+        subjectType: filter.subscriberId !== undefined ? 'subscriber' : 'outbox',
+        subjectId: filter.subscriberId ?? 'all',
+        after: { deliveries: rows.length },
+      },
+      now,
+    );
   return rows.length;
 }
 
@@ -104,7 +118,13 @@ export async function listDeliveries(
 export async function loadDelivery(db: DbOrTx, id: number): Promise<(ClaimedDelivery & { row: DeliveryRow }) | null> {
   const [view] = await listDeliveries(db, { id, limit: 1 });
   if (!view) return null;
-  const [row] = await db.all<{ payload: string; manage_token: string; secret: string | null; notified_at: number; notification_id: number }>(sql`
+  const [row] = await db.all<{
+    payload: string;
+    manage_token: string;
+    secret: string | null;
+    notified_at: number;
+    notification_id: number;
+  }>(sql`
     select n.payload, n.created_at as notified_at, n.id as notification_id, s.manage_token, s.secret
     from deliveries d join notifications n on n.id = d.notification_id join subscribers s on s.id = d.subscriber_id
     where d.id = ${id}`);

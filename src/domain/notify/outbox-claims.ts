@@ -65,7 +65,15 @@ export async function claimBatch(db: Db, channel: Channel, options: ClaimOptions
   const batchId = await db.transaction(async (tx) => {
     const [batch] = await tx
       .insert(deliveryBatches)
-      .values({ channel, idempotencyKey: randomUUID(), state: 'open', nextAttemptAt: now, leaseOwner: options.owner, leaseUntil, createdAt: now })
+      .values({
+        channel,
+        idempotencyKey: randomUUID(),
+        state: 'open',
+        nextAttemptAt: now,
+        leaseOwner: options.owner,
+        leaseUntil,
+        createdAt: now,
+      })
       .returning({ id: deliveryBatches.id });
     const taken = await tx.all<{ id: number }>(sql`
       update deliveries set batch_id = ${batch.id}, updated_at = ${now}
@@ -85,7 +93,13 @@ async function loadBatch(db: DbOrTx, batchId: number): Promise<ClaimedBatch | nu
   const [batch] = await db.all<{ id: number; channel: Channel; idempotency_key: string; attempts: number }>(sql`
     select id, channel, idempotency_key, attempts from delivery_batches where id = ${batchId}`);
   const rows = await db.all<{
-    id: number; attempts: number; notification_id: number; subscriber_id: number; address: string; manage_token: string; secret: string | null;
+    id: number;
+    attempts: number;
+    notification_id: number;
+    subscriber_id: number;
+    address: string;
+    manage_token: string;
+    secret: string | null;
   }>(sql`
     select d.id, d.attempts, d.notification_id, s.id as subscriber_id, s.address, s.manage_token, s.secret
     from deliveries d
@@ -98,7 +112,9 @@ async function loadBatch(db: DbOrTx, batchId: number): Promise<ClaimedBatch | nu
     ? await db.all<{ id: number; kind: NotificationKind; payload: string; created_at: number }>(sql`
         select id, kind, payload, created_at from notifications where id in (${idList(notificationIds)})`)
     : [];
-  const byId = new Map(notes.map((n) => [n.id, { kind: n.kind, payload: JSON.parse(n.payload) as unknown, createdAt: n.created_at }]));
+  const byId = new Map(
+    notes.map((n) => [n.id, { kind: n.kind, payload: JSON.parse(n.payload) as unknown, createdAt: n.created_at }]),
+  );
   if (rows.length === 0) {
     await db.run(sql`update delivery_batches set state = 'done', lease_owner = null where id = ${batchId}`);
     return null;
@@ -124,7 +140,12 @@ async function loadBatch(db: DbOrTx, batchId: number): Promise<ClaimedBatch | nu
 }
 
 /** The provider accepted the batch: every delivery is sent, with the provider's id where given. */
-export async function recordBatchSent(db: Db, batchId: number, providerIds: Map<number, string | null>, now = Date.now()): Promise<void> {
+export async function recordBatchSent(
+  db: Db,
+  batchId: number,
+  providerIds: Map<number, string | null>,
+  now = Date.now(),
+): Promise<void> {
   const pairs = JSON.stringify([...providerIds].map(([id, providerId]) => [id, providerId]));
   await db.transaction(async (tx) => {
     await tx.run(sql`

@@ -20,8 +20,13 @@ export interface Broadcast {
   payload: unknown;
 }
 
-
-async function insertNotification(tx: DbOrTx, kind: NotificationKind, incidentId: number | null, payload: unknown, now: number): Promise<number> {
+async function insertNotification(
+  tx: DbOrTx,
+  kind: NotificationKind,
+  incidentId: number | null,
+  payload: unknown,
+  now: number,
+): Promise<number> {
   const [row] = await tx
     .insert(notifications)
     .values({ kind, incidentId, payload: JSON.stringify(payload), createdAt: now })
@@ -41,7 +46,10 @@ export async function enqueueBroadcast(tx: DbOrTx, broadcast: Broadcast, now = D
     insert into deliveries (notification_id, subscriber_id, channel, state, attempts, created_at, updated_at)
     select ${id}, s.id, s.kind, 'queued', 0, ${now}, ${now}
     from subscribers s
-    where s.state = 'active' and s.kind in (${sql.join(channels.map((c) => sql`${c}`), sql`, `)}) and ${forComponents}
+    where s.state = 'active' and s.kind in (${sql.join(
+      channels.map((c) => sql`${c}`),
+      sql`, `,
+    )}) and ${forComponents}
     on conflict do nothing`);
   return id;
 }

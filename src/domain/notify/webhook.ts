@@ -19,7 +19,11 @@ export interface WebhookSource {
   manageToken: string;
 }
 
-function postmortemJson(ctx: MessageContext, p: PostmortemPayload['postmortem'], commitments: PostmortemPayload['commitments']) {
+function postmortemJson(
+  ctx: MessageContext,
+  p: PostmortemPayload['postmortem'],
+  commitments: PostmortemPayload['commitments'],
+) {
   return {
     id: p.slug,
     name: p.title,
@@ -38,13 +42,22 @@ function postmortemJson(ctx: MessageContext, p: PostmortemPayload['postmortem'],
 
 /** The exact body posted for a delivery; built from the snapshot, so a retry posts the same bytes. */
 export function webhookBody(ctx: MessageContext, source: WebhookSource): string {
-  const meta = { unsubscribe: subscriptionLinks(ctx, source.manageToken).unsubscribe, documentation: `${ctx.publicUrl}/subscribe#webhooks`, generated_at: iso(source.notifiedAt) };
+  const meta = {
+    unsubscribe: subscriptionLinks(ctx, source.manageToken).unsubscribe,
+    documentation: `${ctx.publicUrl}/subscribe#webhooks`,
+    generated_at: iso(source.notifiedAt),
+  };
   switch (source.kind) {
     case 'incident.created':
     case 'incident.updated':
     case 'incident.resolved': {
       const payload = source.payload as IncidentPayload;
-      return JSON.stringify({ meta, page: webhookPageJson(ctx, payload.page), event_type: source.kind, incident: incidentJson(ctx, payload.incident) });
+      return JSON.stringify({
+        meta,
+        page: webhookPageJson(ctx, payload.page),
+        event_type: source.kind,
+        incident: incidentJson(ctx, payload.incident),
+      });
     }
     case 'component.updated': {
       const { page, component, change } = source.payload as ComponentPayload;
@@ -59,13 +72,24 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
           old_status: change.oldStatus,
           new_status: change.newStatus,
         },
-        component: { id: String(component.id), name: component.name, status: component.status, created_at: iso(component.createdAt), updated_at: iso(component.updatedAt) },
+        component: {
+          id: String(component.id),
+          name: component.name,
+          status: component.status,
+          created_at: iso(component.createdAt),
+          updated_at: iso(component.updatedAt),
+        },
       });
     }
     case 'postmortem.published':
     case 'postmortem.updated': {
       const { page, postmortem, commitments } = source.payload as PostmortemPayload;
-      return JSON.stringify({ meta, page: webhookPageJson(ctx, page), event_type: source.kind, postmortem: postmortemJson(ctx, postmortem, commitments) });
+      return JSON.stringify({
+        meta,
+        page: webhookPageJson(ctx, page),
+        event_type: source.kind,
+        postmortem: postmortemJson(ctx, postmortem, commitments),
+      });
     }
     case 'commitment.updated': {
       const { page, postmortem, commitment, commitments } = source.payload as CommitmentPayload;
@@ -73,7 +97,12 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
         meta,
         page: webhookPageJson(ctx, page),
         event_type: source.kind,
-        postmortem: { id: postmortem.slug, name: postmortem.title, shortlink: postmortemLink(ctx, postmortem.slug), commitments },
+        postmortem: {
+          id: postmortem.slug,
+          name: postmortem.title,
+          shortlink: postmortemLink(ctx, postmortem.slug),
+          commitments,
+        },
         commitment: {
           id: String(commitment.id),
           description: commitment.text,
@@ -93,11 +122,21 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
     case 'maintenance.completed': {
       // Statuspage sends maintenance as an incident with impact "maintenance" and its window.
       const { page, maintenance } = source.payload as MaintenancePayload;
-      return JSON.stringify({ meta, page: webhookPageJson(ctx, page), event_type: source.kind, incident: maintenanceJson(ctx, maintenance) });
+      return JSON.stringify({
+        meta,
+        page: webhookPageJson(ctx, page),
+        event_type: source.kind,
+        incident: maintenanceJson(ctx, maintenance),
+      });
     }
     case 'webhook.verify': {
       const { challenge } = source.payload as { challenge: string };
-      return JSON.stringify({ meta, page: webhookPageJson(ctx, undefined), event_type: 'subscription.verify', challenge });
+      return JSON.stringify({
+        meta,
+        page: webhookPageJson(ctx, undefined),
+        event_type: 'subscription.verify',
+        challenge,
+      });
     }
     default:
       throw new Error(`Notifications of kind ${source.kind} are not sent to webhooks.`);

@@ -16,31 +16,54 @@ import { ACTION_STATUS_LABELS, isOpenAction, type ActionStatus } from './vocabul
 type ActionRow = typeof reviewActions.$inferSelect;
 
 /** Adds (childId null) or edits an action item, keeping the history of its status and due date. */
-export async function saveActionItem(db: Db, reviewId: number, childId: number | null, input: unknown, actor: Author, now = Date.now()): Promise<void> {
+export async function saveActionItem(
+  db: Db,
+  reviewId: number,
+  childId: number | null,
+  input: unknown,
+  actor: Author,
+  now = Date.now(),
+): Promise<void> {
   const data = parseInput(actionItemSchema, input);
   await db.transaction(async (tx) => {
     await getReviewRow(tx, reviewId);
     if (childId === null) {
-      await tx.insert(reviewActions).values({ ...data, reviewId, completedAt: data.status === 'done' ? now : null, createdAt: now, updatedAt: now });
+      await tx.insert(reviewActions).values({
+        ...data,
+        reviewId,
+        completedAt: data.status === 'done' ? now : null,
+        createdAt: now,
+        updatedAt: now,
+      });
       await logActivity(tx, reviewId, actor, 'added action item', data.title, now);
       return;
     }
     const [old] = await tx.select().from(reviewActions).where(eq(reviewActions.id, childId));
-    if (!old || old.reviewId !== reviewId) throw new NotFoundError('action item', childId, `No action item with id ${childId} in review ${reviewId}.`);
+    if (!old || old.reviewId !== reviewId)
+      throw new NotFoundError('action item', childId, `No action item with id ${childId} in review ${reviewId}.`);
     const completedAt = data.status === 'done' ? (old.status === 'done' ? old.completedAt : now) : null;
-    await tx.update(reviewActions).set({ ...data, completedAt, updatedAt: now }).where(eq(reviewActions.id, childId));
+    await tx
+      .update(reviewActions)
+      .set({ ...data, completedAt, updatedAt: now })
+      .where(eq(reviewActions.id, childId));
     const changes: { field: string; oldValue: string; newValue: string }[] = [];
     if (old.status !== data.status) changes.push({ field: 'status', oldValue: old.status, newValue: data.status });
-    if (old.dueAt !== data.dueAt) changes.push({ field: 'due', oldValue: String(old.dueAt), newValue: String(data.dueAt) });
-    for (const c of changes) await tx.insert(reviewActionChanges).values({ actionId: childId, ...c, at: now, userId: actor.id, userName: actor.name });
+    if (old.dueAt !== data.dueAt)
+      changes.push({ field: 'due', oldValue: String(old.dueAt), newValue: String(data.dueAt) });
+    for (const c of changes)
+      await tx
+        .insert(reviewActionChanges)
+        .values({ actionId: childId, ...c, at: now, userId: actor.id, userName: actor.name });
     await logActivity(tx, reviewId, actor, 'edited action item', describeChanges(old, data), now);
-    if (changes.length) await announceIfPublished(tx, reviewId, old, { status: data.status, dueAt: data.dueAt, completedAt }, now);
+    if (changes.length)
+      await announceIfPublished(tx, reviewId, old, { status: data.status, dueAt: data.dueAt, completedAt }, now);
   });
 }
 
 function describeChanges(old: ActionRow, next: { status: ActionStatus; dueAt: number; title: string }): string {
   const parts = [next.title];
-  if (old.status !== next.status) parts.push(`${ACTION_STATUS_LABELS[old.status]} → ${ACTION_STATUS_LABELS[next.status]}`);
+  if (old.status !== next.status)
+    parts.push(`${ACTION_STATUS_LABELS[old.status]} → ${ACTION_STATUS_LABELS[next.status]}`);
   if (old.dueAt !== next.dueAt) parts.push(`due ${formatUtcDay(old.dueAt)} → ${formatUtcDay(next.dueAt)}`);
   return parts.join(' — ');
 }
@@ -77,13 +100,21 @@ async function announceIfPublished(
   };
   await enqueueBroadcast(
     tx,
-    { kind: 'commitment.updated', incidentId: published.content.incidents[0]?.id ?? null, componentIds: published.content.components.map((c) => c.id), payload },
+    {
+      kind: 'commitment.updated',
+      incidentId: published.content.incidents[0]?.id ?? null,
+      componentIds: published.content.components.map((c) => c.id),
+      payload,
+    },
     now,
   );
 }
 
 async function commitmentCounts(tx: DbOrTx, content: PostmortemContent): Promise<{ done: number; total: number }> {
   const ids = content.commitments.map((c) => c.actionId);
-  const rows = await tx.select({ status: reviewActions.status }).from(reviewActions).where(inArray(reviewActions.id, ids));
+  const rows = await tx
+    .select({ status: reviewActions.status })
+    .from(reviewActions)
+    .where(inArray(reviewActions.id, ids));
   return { done: rows.filter((r) => r.status === 'done').length, total: rows.length };
 }

@@ -1,6 +1,12 @@
 // When an RCA is due (RCA-GUIDE.md §2): a draft 36 hours and publication 7 days after resolution,
 // for the reviews that are expected at all, unless an explicit date was set.
-import { DRAFT_DUE_AFTER_MS, PUBLISH_DUE_AFTER_MS, reviewExpected, type ReviewState, type Severity } from './vocabulary.ts';
+import {
+  DRAFT_DUE_AFTER_MS,
+  PUBLISH_DUE_AFTER_MS,
+  reviewExpected,
+  type ReviewState,
+  type Severity,
+} from './vocabulary.ts';
 
 export interface Deadlines {
   /** Draft expected (36 h after resolution), when a review is expected at all. */
@@ -13,7 +19,14 @@ export interface Deadlines {
 }
 
 export function effectiveDeadlines(
-  review: { severity: Severity; rcaDueAt: number | null; resolvedAt: number | null; state: ReviewState; newFailureMode: boolean; publishedAt: number | null },
+  review: {
+    severity: Severity;
+    rcaDueAt: number | null;
+    resolvedAt: number | null;
+    state: ReviewState;
+    newFailureMode: boolean;
+    publishedAt: number | null;
+  },
   slaBroken: boolean,
   now: number,
 ): Deadlines {
@@ -27,7 +40,8 @@ export function effectiveDeadlines(
     draftDueAt,
     publishDueAt,
     expected,
-    draftOverdue: draftDueAt !== null && now > draftDueAt && (review.state === 'requested' || review.state === 'assigned'),
+    draftOverdue:
+      draftDueAt !== null && now > draftDueAt && (review.state === 'requested' || review.state === 'assigned'),
     publishOverdue: publishDueAt !== null && now > publishDueAt && !published,
   };
 }
@@ -37,4 +51,3 @@ export function latestResolution(rows: { resolvedAt: number | null }[]): number 
   if (rows.length === 0 || rows.some((r) => r.resolvedAt === null)) return null;
   return Math.max(...rows.map((r) => r.resolvedAt!));
 }
-

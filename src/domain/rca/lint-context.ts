@@ -17,11 +17,16 @@ export function lintContextFor(view: ReviewView): LintContext {
   const times = [
     ...moments,
     ...view.timeline.flatMap((e) => (e.endAt === null ? [e.at] : [e.at, e.endAt])),
-    ...view.incidents.flatMap((i) => [i.startedAt, ...(i.resolvedAt === null ? [] : [i.resolvedAt]), ...i.updates.flatMap((u) => [u.displayAt, u.createdAt])]),
+    ...view.incidents.flatMap((i) => [
+      i.startedAt,
+      ...(i.resolvedAt === null ? [] : [i.resolvedAt]),
+      ...i.updates.flatMap((u) => [u.displayAt, u.createdAt]),
+    ]),
   ];
   // Any span between two key moments may be quoted ("resolved 40 minutes after we were alerted").
   const durations: number[] = [];
-  for (let i = 0; i < moments.length; i++) for (let j = i + 1; j < moments.length; j++) durations.push(Math.abs(moments[j] - moments[i]));
+  for (let i = 0; i < moments.length; i++)
+    for (let j = i + 1; j < moments.length; j++) durations.push(Math.abs(moments[j] - moments[i]));
   if (view.metrics.firstWordMs !== null) durations.push(view.metrics.firstWordMs);
   for (const e of view.timeline) if (e.endAt !== null) durations.push(e.endAt - e.at);
   return {
@@ -42,8 +47,12 @@ export function lintContextFor(view: ReviewView): LintContext {
 export function lintReview(view: ReviewView, draft: Draft = view.draft): LintFinding[] {
   const ctx = lintContextFor(view);
   const fields = [
-    ...view.timeline.filter((e) => e.public).map((e) => ({ field: `Timeline entry #${e.id} (public wording)`, text: e.publicText })),
-    ...view.actions.filter((a) => a.public).map((a) => ({ field: `Action item #${a.id} (public wording)`, text: a.publicText })),
+    ...view.timeline
+      .filter((e) => e.public)
+      .map((e) => ({ field: `Timeline entry #${e.id} (public wording)`, text: e.publicText })),
+    ...view.actions
+      .filter((a) => a.public)
+      .map((a) => ({ field: `Action item #${a.id} (public wording)`, text: a.publicText })),
   ];
   return [...lintDraft(draft, ctx), ...lintPublicFields(fields, ctx)];
 }

@@ -90,8 +90,12 @@ const INTERNAL_SUFFIX = '(?:internal|local|lan|corp|intra|intranet|private|svc|c
 const LEAK_PATTERNS: PatternRule[] = [
   {
     rule: 'internal-id',
-    pattern: new RegExp(`\\b${PUBLIC_STANDARD}(?:[A-Z]{1,5}\\d{2,}[A-Z0-9]*|(?=[A-Z0-9-]*\\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+){2,})\\b`, 'g'),
-    message: (m) => `"${m}" looks like an internal component id. Say what it is for the customer (add it to content/glossary.json to get a suggestion).`,
+    pattern: new RegExp(
+      `\\b${PUBLIC_STANDARD}(?:[A-Z]{1,5}\\d{2,}[A-Z0-9]*|(?=[A-Z0-9-]*\\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+){2,})\\b`,
+      'g',
+    ),
+    message: (m) =>
+      `"${m}" looks like an internal component id. Say what it is for the customer (add it to content/glossary.json to get a suggestion).`,
   },
   {
     rule: 'ticket',
@@ -101,7 +105,8 @@ const LEAK_PATTERNS: PatternRule[] = [
   {
     rule: 'ip',
     // IPv4 (with an optional prefix length), then IPv6: hex groups with "::" or a hex letter, so clock times never match.
-    pattern: /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/\d{1,2})?\b|(?<![\w:.])(?=[0-9a-f:]*(?:::|[a-f]))(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])/gi,
+    pattern:
+      /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/\d{1,2})?\b|(?<![\w:.])(?=[0-9a-f:]*(?:::|[a-f]))(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])/gi,
     message: (m) => `"${m}" is an IP address. Name the function or region instead.`,
   },
   {
@@ -115,7 +120,8 @@ const LEAK_PATTERNS: PatternRule[] = [
   },
   {
     rule: 'path',
-    pattern: /(?<![\w/.:])~?\/[\w.-]+(?:\/[\w.-]*[\w-])+\/?|\b[A-Z]:\\[\w\\.-]+|\b[\w-]+\.(?:ya?ml|json|conf|cfg|ini|toml|sh|py|tf|log|sql|service|env)\b/g,
+    pattern:
+      /(?<![\w/.:])~?\/[\w.-]+(?:\/[\w.-]*[\w-])+\/?|\b[A-Z]:\\[\w\\.-]+|\b[\w-]+\.(?:ya?ml|json|conf|cfg|ini|toml|sh|py|tf|log|sql|service|env)\b/g,
     message: (m) => `"${m}" is a file path. Describe the configuration or program in customer terms.`,
   },
 ];
@@ -124,29 +130,37 @@ const LEAK_PATTERNS: PatternRule[] = [
 const TONE_PATTERNS: PatternRule[] = [
   {
     rule: 'blame',
-    pattern: /\b(?:human|operator|user|engineer|employee)\s+error\b|\b(?:provider|vendor|supplier|partner|carrier|contractor)(?:'s|s')?\s+(?:fault|failure|mistake|error)\b|\bfault\s+of\b|\bto\s+blame\b|\bblamed?\b|\bcareless(?:ness|ly)?\b|\bnegligen(?:t|ce)\b|\bmistake\s+(?:by|of)\b/gi,
-    message: (m) => `"${m}" assigns blame. We own our dependencies and our people's actions: say what the system allowed to happen.`,
+    pattern:
+      /\b(?:human|operator|user|engineer|employee)\s+error\b|\b(?:provider|vendor|supplier|partner|carrier|contractor)(?:'s|s')?\s+(?:fault|failure|mistake|error)\b|\bfault\s+of\b|\bto\s+blame\b|\bblamed?\b|\bcareless(?:ness|ly)?\b|\bnegligen(?:t|ce)\b|\bmistake\s+(?:by|of)\b/gi,
+    message: (m) =>
+      `"${m}" assigns blame. We own our dependencies and our people's actions: say what the system allowed to happen.`,
   },
   {
     rule: 'hindsight',
-    pattern: /\b(?:should|ought\s+to)\s+have\b|\bshould(?:n't|\s+not)\s+have\b|\bcould\s+(?:easily\s+)?have\s+(?:been\s+)?(?:prevented|avoided|caught|spotted|foreseen)\b|\bin\s+hindsight\b|\bobviously\b/gi,
+    pattern:
+      /\b(?:should|ought\s+to)\s+have\b|\bshould(?:n't|\s+not)\s+have\b|\bcould\s+(?:easily\s+)?have\s+(?:been\s+)?(?:prevented|avoided|caught|spotted|foreseen)\b|\bin\s+hindsight\b|\bobviously\b/gi,
     message: (m) => `"${m}" is hindsight. Describe what we knew then and what we are changing.`,
   },
   {
     rule: 'minimising',
-    pattern: /\bonly\s+(?:about\s+|approximately\s+|around\s+|roughly\s+)?\d+(?:[.,]\d+)?\s*(?:%|percent|per\s+cent|of\b)|\bonly\s+a\s+(?:small|tiny|few|handful|fraction|minority|subset)\b|\ba\s+(?:small|tiny|limited)\s+(?:number|percentage|fraction|subset|portion)\s+of\b|\b(?:uptime|availability)\s+(?:was|remained|stayed)\s+(?:still\s+)?(?:above\s+|at\s+)?\d|\bstill\s+\d+(?:\.\d+)?\s*%|\b(?:minor|brief|small|short)\s+(?:blip|hiccup|glitch)\b|\bnegligible\b|\bjust\s+a\s+(?:few|small|handful)\b/gi,
+    pattern:
+      /\bonly\s+(?:about\s+|approximately\s+|around\s+|roughly\s+)?\d+(?:[.,]\d+)?\s*(?:%|percent|per\s+cent|of\b)|\bonly\s+a\s+(?:small|tiny|few|handful|fraction|minority|subset)\b|\ba\s+(?:small|tiny|limited)\s+(?:number|percentage|fraction|subset|portion)\s+of\b|\b(?:uptime|availability)\s+(?:was|remained|stayed)\s+(?:still\s+)?(?:above\s+|at\s+)?\d|\bstill\s+\d+(?:\.\d+)?\s*%|\b(?:minor|brief|small|short)\s+(?:blip|hiccup|glitch)\b|\bnegligible\b|\bjust\s+a\s+(?:few|small|handful)\b/gi,
     message: (m) => `"${m}" reads as minimising. State the impact plainly, from the customer's side.`,
   },
   {
     rule: 'apology',
-    pattern: /\bany\s+inconvenience\b|\binconvenience\s+(?:this|that|it)\s+(?:may|might)\s+have\s+caused\b|\b(?:apologi[sz]e|sorry|regret)\s+for\s+any\b/gi,
+    pattern:
+      /\bany\s+inconvenience\b|\binconvenience\s+(?:this|that|it)\s+(?:may|might)\s+have\s+caused\b|\b(?:apologi[sz]e|sorry|regret)\s+for\s+any\b/gi,
     message: (m) => `"${m}" is boilerplate. Say what went wrong for customers and that we are sorry for that.`,
   },
 ];
 
 const TIME_PATTERN = /\b([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?\b(\s*(?:UTC|GMT|Z\b|[A-Z]{2,4}T\b|[+-]\d{2}:?\d{2}))?/g;
 const DURATION_UNIT = '(?:days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)';
-const DURATION_PATTERN = new RegExp(`\\b\\d+(?:\\.\\d+)?\\s*${DURATION_UNIT}\\b(?:(?:\\s*,\\s*|\\s+and\\s+|\\s+)\\d+(?:\\.\\d+)?\\s*${DURATION_UNIT}\\b)*`, 'gi');
+const DURATION_PATTERN = new RegExp(
+  `\\b\\d+(?:\\.\\d+)?\\s*${DURATION_UNIT}\\b(?:(?:\\s*,\\s*|\\s+and\\s+|\\s+)\\d+(?:\\.\\d+)?\\s*${DURATION_UNIT}\\b)*`,
+  'gi',
+);
 
 const UNIT_MS: [RegExp, number][] = [
   [/^d/i, 86_400_000],
@@ -176,7 +190,25 @@ function maskUrls(text: string): string {
 }
 
 // Ordinary capitalised words that also occur in actor names ("Deploy bot", "Support lead").
-const NOT_A_NAME = new Set(['The', 'Our', 'Team', 'Bot', 'Engineer', 'Lead', 'Manager', 'Support', 'Customer', 'Customers', 'Monitoring', 'Automation', 'Deploy', 'Incident', 'Commander', 'System', 'Service']);
+const NOT_A_NAME = new Set([
+  'The',
+  'Our',
+  'Team',
+  'Bot',
+  'Engineer',
+  'Lead',
+  'Manager',
+  'Support',
+  'Customer',
+  'Customers',
+  'Monitoring',
+  'Automation',
+  'Deploy',
+  'Incident',
+  'Commander',
+  'System',
+  'Service',
+]);
 
 /** The full names, and the first and last names of multi-word ones, as case-sensitive words. */
 function namePatterns(people: string[]): { name: string; pattern: RegExp }[] {
@@ -194,7 +226,11 @@ function namePatterns(people: string[]): { name: string; pattern: RegExp }[] {
 }
 
 /** Internal material and tone in one text; facts (times, durations) are checked only in sections. */
-function lintWords(section: SectionKey | null, text: string, ctx: LintContext): { findings: LintFinding[]; overlaps: (s: number, e: number) => boolean } {
+function lintWords(
+  section: SectionKey | null,
+  text: string,
+  ctx: LintContext,
+): { findings: LintFinding[]; overlaps: (s: number, e: number) => boolean } {
   const findings: LintFinding[] = [];
   const taken: [number, number][] = [];
   const overlaps = (start: number, end: number) => taken.some(([s, e]) => start < e && end > s);
@@ -202,7 +238,15 @@ function lintWords(section: SectionKey | null, text: string, ctx: LintContext): 
     // One finding per stretch of text: the first (most specific) rule wins.
     if (overlaps(index, index + match.length)) return;
     taken.push([index, index + match.length]);
-    findings.push({ rule, severity: LINT_RULES[rule].severity, section, match, index, message, ...(suggestion ? { suggestion } : {}) });
+    findings.push({
+      rule,
+      severity: LINT_RULES[rule].severity,
+      section,
+      match,
+      index,
+      message,
+      ...(suggestion ? { suggestion } : {}),
+    });
   };
 
   for (const entry of ctx.glossary.terms) {
@@ -248,10 +292,23 @@ export function lintPublicFields(fields: { field: string; text: string }[], ctx:
   );
 }
 
-function checkFacts(section: SectionKey, text: string, ctx: LintContext, overlaps: (s: number, e: number) => boolean): LintFinding[] {
+function checkFacts(
+  section: SectionKey,
+  text: string,
+  ctx: LintContext,
+  overlaps: (s: number, e: number) => boolean,
+): LintFinding[] {
   const findings: LintFinding[] = [];
   const finding = (rule: LintRule, index: number, match: string, message: string, suggestion?: string) =>
-    findings.push({ rule, severity: LINT_RULES[rule].severity, section, match, index, message, ...(suggestion ? { suggestion } : {}) });
+    findings.push({
+      rule,
+      severity: LINT_RULES[rule].severity,
+      section,
+      match,
+      index,
+      message,
+      ...(suggestion ? { suggestion } : {}),
+    });
 
   const recorded = new Set(ctx.times.map(formatUtcClock));
   const clocks: string[] = [];
@@ -262,17 +319,36 @@ function checkFacts(section: SectionKey, text: string, ctx: LintContext, overlap
     clocks.push(clock);
     const zone = (m[3] ?? '').trim();
     if (zone && !/^(?:UTC|GMT|Z)$/.test(zone)) {
-      finding('timezone', m.index, m[0], `"${m[0]}" is not in UTC. Give every time in UTC; the page shows readers their own zone.`);
+      finding(
+        'timezone',
+        m.index,
+        m[0],
+        `"${m[0]}" is not in UTC. Give every time in UTC; the page shows readers their own zone.`,
+      );
     } else if (!zone && !hasUtc) {
       finding('timezone', m.index, m[0], `"${m[0]}" has no time zone. Write "${clock} UTC".`, `${clock} UTC`);
     } else if (recorded.size > 0 && !recorded.has(clock)) {
-      finding('time-mismatch', m.index, m[0], `${clock} UTC is not a time in the record (key moments, timeline, status updates). Check it against the review.`);
+      finding(
+        'time-mismatch',
+        m.index,
+        m[0],
+        `${clock} UTC is not a time in the record (key moments, timeline, status updates). Check it against the review.`,
+      );
     }
   }
   if (section === 'summary' && ctx.startedAt !== null && ctx.resolvedAt !== null) {
-    for (const [what, at] of [['start', ctx.startedAt], ['end', ctx.resolvedAt]] as const) {
+    for (const [what, at] of [
+      ['start', ctx.startedAt],
+      ['end', ctx.resolvedAt],
+    ] as const) {
       if (!clocks.includes(formatUtcClock(at))) {
-        finding('missing-time', 0, '', `The summary does not give the ${what} time (${formatUtcClock(at)} UTC in the record). Customers look for start, end and duration first.`, `${formatUtcClock(at)} UTC`);
+        finding(
+          'missing-time',
+          0,
+          '',
+          `The summary does not give the ${what} time (${formatUtcClock(at)} UTC in the record). Customers look for start, end and duration first.`,
+          `${formatUtcClock(at)} UTC`,
+        );
       }
     }
   }
@@ -283,7 +359,12 @@ function checkFacts(section: SectionKey, text: string, ctx: LintContext, overlap
       // A figure given in hours may be rounded to the hour; one given in minutes must be exact to the minute.
       const tolerance = finestMs >= 86_400_000 ? 43_200_000 : finestMs >= 3_600_000 ? 1_800_000 : 60_000;
       if (!ctx.durations.some((d) => Math.abs(d - ms) <= tolerance)) {
-        finding('duration-mismatch', m.index, m[0], `"${m[0]}" does not match any duration in the record (impact lasted ${ctx.startedAt !== null && ctx.resolvedAt !== null ? formatDuration(ctx.resolvedAt - ctx.startedAt) : 'an unknown time'}).`);
+        finding(
+          'duration-mismatch',
+          m.index,
+          m[0],
+          `"${m[0]}" does not match any duration in the record (impact lasted ${ctx.startedAt !== null && ctx.resolvedAt !== null ? formatDuration(ctx.resolvedAt - ctx.startedAt) : 'an unknown time'}).`,
+        );
       }
     }
   }
@@ -296,7 +377,14 @@ export function lintDraft(draft: Draft, ctx: LintContext): LintFinding[] {
     const text = draft[section];
     if (!text.trim()) {
       if (REQUIRED_SECTIONS.includes(section)) {
-        findings.push({ rule: 'empty-section', severity: 'error', section, match: '', index: 0, message: `"${SECTION_LABELS[section]}" is required.` });
+        findings.push({
+          rule: 'empty-section',
+          severity: 'error',
+          section,
+          match: '',
+          index: 0,
+          message: `"${SECTION_LABELS[section]}" is required.`,
+        });
       }
       continue;
     }
@@ -309,7 +397,8 @@ export function lintDraft(draft: Draft, ctx: LintContext): LintFinding[] {
       section: null,
       match: '',
       index: 0,
-      message: 'An RCA is not publishable without at least one committed action item: mark an action item public, with customer wording and a due date.',
+      message:
+        'An RCA is not publishable without at least one committed action item: mark an action item public, with customer wording and a due date.',
     });
   }
   return findings;

@@ -65,7 +65,9 @@ export function momentOrderProblems(m: KeyMoments): string[] {
     const value = m[name];
     if (value === null) continue;
     if (previous !== null && value < m[previous]!) {
-      problems.push(`${name}: ${MOMENT_LABELS[name].toLowerCase()} cannot be before ${MOMENT_LABELS[previous].toLowerCase()}`);
+      problems.push(
+        `${name}: ${MOMENT_LABELS[name].toLowerCase()} cannot be before ${MOMENT_LABELS[previous].toLowerCase()}`,
+      );
     }
     previous = name;
   }

@@ -37,7 +37,9 @@ export function publicContent(view: ReviewView): PostmortemContent {
     resolvedAt: view.moments.resolvedAt,
     incidents: view.incidents.map((i) => ({ id: i.id, title: i.title })),
     components: view.affected.map((c) => ({ id: c.id, name: c.name, worst: c.worst })),
-    timeline: view.timeline.filter((e) => e.public).map((e) => ({ at: e.at, endAt: e.endAt, kind: e.kind, effect: e.effect, text: e.publicText })),
+    timeline: view.timeline
+      .filter((e) => e.public)
+      .map((e) => ({ at: e.at, endAt: e.endAt, kind: e.kind, effect: e.effect, text: e.publicText })),
     phases: view.metrics.phases,
     commitments: view.actions
       .filter((a) => a.public && a.publicText)
@@ -85,7 +87,12 @@ async function liveCommitments(db: DbOrTx, content: PostmortemContent, now: numb
   const ids = content.commitments.map((c) => c.actionId);
   const rows = ids.length
     ? await db
-        .select({ id: reviewActions.id, status: reviewActions.status, dueAt: reviewActions.dueAt, completedAt: reviewActions.completedAt })
+        .select({
+          id: reviewActions.id,
+          status: reviewActions.status,
+          dueAt: reviewActions.dueAt,
+          completedAt: reviewActions.completedAt,
+        })
         .from(reviewActions)
         .where(inArray(reviewActions.id, ids))
     : [];
@@ -94,15 +101,17 @@ async function liveCommitments(db: DbOrTx, content: PostmortemContent, now: numb
     const row = live.get(c.actionId);
     if (!row) return [];
     const status = row.status;
-    return [{
-      text: c.text,
-      category: c.category,
-      status,
-      dueAt: row.dueAt,
-      originalDueAt: row.dueAt !== c.dueAt ? c.dueAt : null,
-      completedAt: row.completedAt,
-      overdue: isOpenAction(status) && row.dueAt < now,
-    }];
+    return [
+      {
+        text: c.text,
+        category: c.category,
+        status,
+        dueAt: row.dueAt,
+        originalDueAt: row.dueAt !== c.dueAt ? c.dueAt : null,
+        completedAt: row.completedAt,
+        overdue: isOpenAction(status) && row.dueAt < now,
+      },
+    ];
   });
 }
 
@@ -110,7 +119,11 @@ type RevisionRow = typeof postmortemRevisions.$inferSelect;
 
 async function revisionsOf(db: DbOrTx, reviewIds: number[]): Promise<Map<number, RevisionRow[]>> {
   const rows = reviewIds.length
-    ? await db.select().from(postmortemRevisions).where(inArray(postmortemRevisions.reviewId, reviewIds)).orderBy(desc(postmortemRevisions.revision))
+    ? await db
+        .select()
+        .from(postmortemRevisions)
+        .where(inArray(postmortemRevisions.reviewId, reviewIds))
+        .orderBy(desc(postmortemRevisions.revision))
     : [];
   const byReview = new Map<number, RevisionRow[]>();
   for (const r of rows) byReview.set(r.reviewId, [...(byReview.get(r.reviewId) ?? []), r]);
@@ -124,7 +137,12 @@ async function toView(db: DbOrTx, slug: string, revisions: RevisionRow[], now: n
     slug,
     content,
     firstPublishedAt: revisions[revisions.length - 1].publishedAt,
-    revisions: revisions.map((r) => ({ revision: r.revision, publishedAt: r.publishedAt, changeNote: r.changeNote, minor: r.minor })),
+    revisions: revisions.map((r) => ({
+      revision: r.revision,
+      publishedAt: r.publishedAt,
+      changeNote: r.changeNote,
+      minor: r.minor,
+    })),
     commitments,
     tally: tallyCommitments(commitments),
   };
@@ -139,10 +157,20 @@ export async function getPostmortem(db: DbOrTx, slug: string, now = Date.now()):
 
 /** Every published post-mortem, newest incident first. */
 export async function listPostmortems(db: DbOrTx, now = Date.now()): Promise<PostmortemView[]> {
-  const published = await db.select({ id: reviews.id, slug: reviews.slug }).from(reviews).where(isNotNull(reviews.slug));
-  const revisions = await revisionsOf(db, published.map((r) => r.id));
-  const views = await Promise.all(published.flatMap((r) => (revisions.has(r.id) ? [toView(db, r.slug!, revisions.get(r.id)!, now)] : [])));
-  return views.sort((a, b) => (b.content.startedAt ?? b.firstPublishedAt) - (a.content.startedAt ?? a.firstPublishedAt));
+  const published = await db
+    .select({ id: reviews.id, slug: reviews.slug })
+    .from(reviews)
+    .where(isNotNull(reviews.slug));
+  const revisions = await revisionsOf(
+    db,
+    published.map((r) => r.id),
+  );
+  const views = await Promise.all(
+    published.flatMap((r) => (revisions.has(r.id) ? [toView(db, r.slug!, revisions.get(r.id)!, now)] : [])),
+  );
+  return views.sort(
+    (a, b) => (b.content.startedAt ?? b.firstPublishedAt) - (a.content.startedAt ?? a.firstPublishedAt),
+  );
 }
 
 export type IncidentRcaStatus =
@@ -150,19 +178,41 @@ export type IncidentRcaStatus =
   | { kind: 'expected'; dueAt: number; overdue: boolean };
 
 /** What the incident page says about its RCA: a link and the commitments, or when it is expected. */
-export async function rcaStatusForIncident(db: DbOrTx, incidentId: number, now = Date.now()): Promise<IncidentRcaStatus[]> {
+export async function rcaStatusForIncident(
+  db: DbOrTx,
+  incidentId: number,
+  now = Date.now(),
+): Promise<IncidentRcaStatus[]> {
   const rows = await db
-    .select({ id: reviews.id, slug: reviews.slug, severity: reviews.severity, state: reviews.state, rcaDueAt: reviews.rcaDueAt, resolvedAt: reviews.resolvedAt, newFailureMode: reviews.newFailureMode, publishedAt: reviews.publishedAt })
+    .select({
+      id: reviews.id,
+      slug: reviews.slug,
+      severity: reviews.severity,
+      state: reviews.state,
+      rcaDueAt: reviews.rcaDueAt,
+      resolvedAt: reviews.resolvedAt,
+      newFailureMode: reviews.newFailureMode,
+      publishedAt: reviews.publishedAt,
+    })
     .from(reviewIncidents)
     .innerJoin(reviews, eq(reviews.id, reviewIncidents.reviewId))
     .where(eq(reviewIncidents.incidentId, incidentId));
-  const revisions = await revisionsOf(db, rows.map((r) => r.id));
+  const revisions = await revisionsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   const result: IncidentRcaStatus[] = [];
   for (const row of rows) {
     const revs = revisions.get(row.id);
     if (row.slug && revs) {
       const view = await toView(db, row.slug, revs, now);
-      result.push({ kind: 'published', slug: row.slug, title: view.content.title, tally: view.tally, commitments: view.commitments });
+      result.push({
+        kind: 'published',
+        slug: row.slug,
+        title: view.content.title,
+        tally: view.tally,
+        commitments: view.commitments,
+      });
       continue;
     }
     const covered = await db
@@ -175,13 +225,17 @@ export async function rcaStatusForIncident(db: DbOrTx, incidentId: number, now =
       false,
       now,
     );
-    if (deadlines.publishDueAt !== null) result.push({ kind: 'expected', dueAt: deadlines.publishDueAt, overdue: deadlines.publishOverdue });
+    if (deadlines.publishDueAt !== null)
+      result.push({ kind: 'expected', dueAt: deadlines.publishDueAt, overdue: deadlines.publishOverdue });
   }
   return result;
 }
 
 /** The latest published snapshot of a review, if it was ever published. */
-export async function latestContent(db: DbOrTx, reviewId: number): Promise<{ slug: string; content: PostmortemContent } | null> {
+export async function latestContent(
+  db: DbOrTx,
+  reviewId: number,
+): Promise<{ slug: string; content: PostmortemContent } | null> {
   const [row] = await db
     .select({ content: postmortemRevisions.content, slug: reviews.slug })
     .from(postmortemRevisions)

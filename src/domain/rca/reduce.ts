@@ -22,7 +22,6 @@ export type SectionSources = Partial<Record<SectionKey, SourceRef[]>>;
 
 const fingerprint = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
-
 /** "14:05 UTC", with the day in front when the story spans several days. */
 function when(ms: number, multiDay: boolean): string {
   return multiDay ? `${formatUtcDay(ms)} ${formatUtcClock(ms)} UTC` : `${formatUtcClock(ms)} UTC`;
@@ -36,10 +35,14 @@ const STATE_PHRASES: Record<ComponentState, [string, string]> = {
   operational: ['was affected', 'were affected'],
 };
 
-const listWords = (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+const listWords = (items: string[]) =>
+  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
-
-const momentRef = (view: ReviewView, m: Moment): SourceRef => ({ ref: `moment:${m}`, label: `Key moment: ${MOMENT_LABELS[m].toLowerCase()}`, fingerprint: fingerprint(view.moments[m]) });
+const momentRef = (view: ReviewView, m: Moment): SourceRef => ({
+  ref: `moment:${m}`,
+  label: `Key moment: ${MOMENT_LABELS[m].toLowerCase()}`,
+  fingerprint: fingerprint(view.moments[m]),
+});
 
 /** The internal fields each section is built from, as they are now. */
 export function currentSources(view: ReviewView): SectionSources {
@@ -52,15 +55,27 @@ export function currentSources(view: ReviewView): SectionSources {
       momentRef(view, 'resolvedAt'),
       { ref: 'affected', label: 'Affected components (from the incidents)', fingerprint: fingerprint(view.affected) },
     ],
-    wrong: publicFactors.map((f) => ({ ref: `factor:${f.id}`, label: `Contributing factor #${f.id} (${f.kind})`, fingerprint: fingerprint([f.kind, f.publicText]) })),
+    wrong: publicFactors.map((f) => ({
+      ref: `factor:${f.id}`,
+      label: `Contributing factor #${f.id} (${f.kind})`,
+      fingerprint: fingerprint([f.kind, f.publicText]),
+    })),
     response: [
       { ...momentRef(view, 'detectedAt'), fingerprint: fingerprint([view.detectedAt, view.detectedBy]) },
       { ref: 'first-update', label: 'First status-page update', fingerprint: fingerprint(view.firstPublicUpdateAt) },
       momentRef(view, 'mitigatedAt'),
       momentRef(view, 'resolvedAt'),
-      ...publicEntries.map((e) => ({ ref: `timeline:${e.id}`, label: `Timeline entry #${e.id} (${formatUtcClock(e.at)} UTC)`, fingerprint: fingerprint([e.at, e.publicText]) })),
+      ...publicEntries.map((e) => ({
+        ref: `timeline:${e.id}`,
+        label: `Timeline entry #${e.id} (${formatUtcClock(e.at)} UTC)`,
+        fingerprint: fingerprint([e.at, e.publicText]),
+      })),
     ],
-    doing: publicActions.map((a) => ({ ref: `action:${a.id}`, label: `Action item #${a.id}: ${a.title}`, fingerprint: fingerprint([a.publicText, a.dueAt, a.category]) })),
+    doing: publicActions.map((a) => ({
+      ref: `action:${a.id}`,
+      label: `Action item #${a.id}: ${a.title}`,
+      fingerprint: fingerprint([a.publicText, a.dueAt, a.category]),
+    })),
   };
 }
 
@@ -83,7 +98,9 @@ function summaryText(view: ReviewView, multiDay: boolean): string {
   const { startedAt, resolvedAt } = view.moments;
   const byState = new Map<ComponentState, string[]>();
   for (const c of view.affected) byState.set(c.worst, [...(byState.get(c.worst) ?? []), c.name]);
-  const impacts = [...byState.entries()].map(([state, names]) => `${listWords(names)} ${STATE_PHRASES[state][names.length > 1 ? 1 : 0]}`);
+  const impacts = [...byState.entries()].map(
+    ([state, names]) => `${listWords(names)} ${STATE_PHRASES[state][names.length > 1 ? 1 : 0]}`,
+  );
   const what = impacts.length ? `${listWords(impacts)}.` : 'our service was affected.';
   if (startedAt === null || resolvedAt === null) return `${capitalise(what)}`;
   const span = multiDay
@@ -110,10 +127,12 @@ function responseText(view: ReviewView, multiDay: boolean): string {
   const lines: { at: number; text: string }[] = [];
   const { detectedAt, mitigatedAt, resolvedAt } = view.moments;
   if (detectedAt !== null) lines.push({ at: detectedAt, text: DETECTION_WORDS[view.detectedBy] });
-  if (view.firstPublicUpdateAt !== null) lines.push({ at: view.firstPublicUpdateAt, text: 'We posted the first update on this status page.' });
+  if (view.firstPublicUpdateAt !== null)
+    lines.push({ at: view.firstPublicUpdateAt, text: 'We posted the first update on this status page.' });
   for (const e of view.timeline) if (e.public) lines.push({ at: e.at, text: e.publicText });
   if (mitigatedAt !== null) lines.push({ at: mitigatedAt, text: 'The impact was mitigated.' });
-  if (resolvedAt !== null) lines.push({ at: resolvedAt, text: 'Service was fully restored and the incident resolved.' });
+  if (resolvedAt !== null)
+    lines.push({ at: resolvedAt, text: 'Service was fully restored and the incident resolved.' });
   return lines
     .sort((a, b) => a.at - b.at)
     .map((l) => `- **${when(l.at, multiDay)}** — ${l.text}`)
@@ -123,7 +142,9 @@ function responseText(view: ReviewView, multiDay: boolean): string {
 function doingText(view: ReviewView): string {
   const actions = view.actions.filter((a) => a.public);
   return ACTION_CATEGORIES.flatMap((category) =>
-    actions.filter((a) => a.category === category).map((a) => `- **${ACTION_CATEGORY_HEADINGS[category]}:** ${a.publicText} (by ${formatUtcDay(a.dueAt)})`),
+    actions
+      .filter((a) => a.category === category)
+      .map((a) => `- **${ACTION_CATEGORY_HEADINGS[category]}:** ${a.publicText} (by ${formatUtcDay(a.dueAt)})`),
   ).join('\n');
 }
 
@@ -141,7 +162,8 @@ export function detectDrift(baseline: unknown, current: SectionSources): DriftIt
   for (const section of Object.keys(current) as SectionKey[]) {
     const before = new Map((base[section] ?? []).map((s) => [s.ref, s]));
     const now = new Map((current[section] ?? []).map((s) => [s.ref, s]));
-    const push = (label: string, change: DriftItem['change']) => items.push({ section, sectionLabel: SECTION_LABELS[section], label, change });
+    const push = (label: string, change: DriftItem['change']) =>
+      items.push({ section, sectionLabel: SECTION_LABELS[section], label, change });
     for (const [ref, source] of now) {
       const old = before.get(ref);
       if (!old) push(source.label, 'added');
@@ -151,4 +173,3 @@ export function detectDrift(baseline: unknown, current: SectionSources): DriftIt
   }
   return items;
 }
-

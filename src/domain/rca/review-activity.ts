@@ -9,9 +9,25 @@ import { type Author } from '../incidents.ts';
 import type { ReviewRow } from './review-types.ts';
 
 /** The review's own activity log, and the audit log (every review write comes through here). */
-export async function logActivity(tx: DbOrTx, reviewId: number, actor: Author, action: string, detail: string, at: number): Promise<void> {
+export async function logActivity(
+  tx: DbOrTx,
+  reviewId: number,
+  actor: Author,
+  action: string,
+  detail: string,
+  at: number,
+): Promise<void> {
   await tx.insert(reviewActivity).values({ reviewId, at, userId: actor.id, userName: actor.name, action, detail });
-  await recordAudit(tx, { action: `review.${action.replace(/\s+/g, '_')}`, subjectType: 'review', subjectId: reviewId, after: detail ? { detail } : undefined }, at);
+  await recordAudit(
+    tx,
+    {
+      action: `review.${action.replace(/\s+/g, '_')}`,
+      subjectType: 'review',
+      subjectId: reviewId,
+      after: detail ? { detail } : undefined,
+    },
+    at,
+  );
 }
 
 export async function touch(tx: DbOrTx, reviewId: number, now: number): Promise<void> {

@@ -46,7 +46,11 @@ function affectedOf(views: IncidentView[]): AffectedComponentSummary[] {
     for (const update of incident.updates) {
       for (const a of update.affected) {
         const seen = worst.get(a.componentId);
-        worst.set(a.componentId, { id: a.componentId, name: a.name, worst: worstComponentState([a.newStatus, ...(seen ? [seen.worst] : [])]) });
+        worst.set(a.componentId, {
+          id: a.componentId,
+          name: a.name,
+          worst: worstComponentState([a.newStatus, ...(seen ? [seen.worst] : [])]),
+        });
       }
     }
   }
@@ -55,15 +59,35 @@ function affectedOf(views: IncidentView[]): AffectedComponentSummary[] {
 
 export async function loadReview(tx: DbOrTx, id: number, now = Date.now()): Promise<ReviewView> {
   const row = await getReviewRow(tx, id);
-  const incidentIds = (await tx.select({ id: reviewIncidents.incidentId }).from(reviewIncidents).where(eq(reviewIncidents.reviewId, id))).map((r) => r.id);
-  const incidentRows = incidentIds.length ? await tx.select().from(incidents).where(inArray(incidents.id, incidentIds)).orderBy(asc(incidents.startedAt)) : [];
+  const incidentIds = (
+    await tx.select({ id: reviewIncidents.incidentId }).from(reviewIncidents).where(eq(reviewIncidents.reviewId, id))
+  ).map((r) => r.id);
+  const incidentRows = incidentIds.length
+    ? await tx.select().from(incidents).where(inArray(incidents.id, incidentIds)).orderBy(asc(incidents.startedAt))
+    : [];
   const [views, timeline, factors, actions, authorRows, activity, revisions] = await Promise.all([
     loadIncidentViews(tx, incidentRows),
-    tx.select().from(reviewTimeline).where(eq(reviewTimeline.reviewId, id)).orderBy(asc(reviewTimeline.at), asc(reviewTimeline.id)),
+    tx
+      .select()
+      .from(reviewTimeline)
+      .where(eq(reviewTimeline.reviewId, id))
+      .orderBy(asc(reviewTimeline.at), asc(reviewTimeline.id)),
     tx.select().from(reviewFactors).where(eq(reviewFactors.reviewId, id)).orderBy(asc(reviewFactors.id)),
-    tx.select().from(reviewActions).where(eq(reviewActions.reviewId, id)).orderBy(asc(reviewActions.dueAt), asc(reviewActions.id)),
-    tx.select({ id: users.id, name: users.name }).from(reviewAuthors).innerJoin(users, eq(users.id, reviewAuthors.userId)).where(eq(reviewAuthors.reviewId, id)),
-    tx.select().from(reviewActivity).where(eq(reviewActivity.reviewId, id)).orderBy(desc(reviewActivity.at), desc(reviewActivity.id)),
+    tx
+      .select()
+      .from(reviewActions)
+      .where(eq(reviewActions.reviewId, id))
+      .orderBy(asc(reviewActions.dueAt), asc(reviewActions.id)),
+    tx
+      .select({ id: users.id, name: users.name })
+      .from(reviewAuthors)
+      .innerJoin(users, eq(users.id, reviewAuthors.userId))
+      .where(eq(reviewAuthors.reviewId, id)),
+    tx
+      .select()
+      .from(reviewActivity)
+      .where(eq(reviewActivity.reviewId, id))
+      .orderBy(desc(reviewActivity.at), desc(reviewActivity.id)),
     tx
       .select({
         id: postmortemRevisions.id,
@@ -80,7 +104,16 @@ export async function loadReview(tx: DbOrTx, id: number, now = Date.now()): Prom
       .orderBy(desc(postmortemRevisions.revision)),
   ]);
   const actionChanges = actions.length
-    ? await tx.select().from(reviewActionChanges).where(inArray(reviewActionChanges.actionId, actions.map((a) => a.id))).orderBy(desc(reviewActionChanges.at))
+    ? await tx
+        .select()
+        .from(reviewActionChanges)
+        .where(
+          inArray(
+            reviewActionChanges.actionId,
+            actions.map((a) => a.id),
+          ),
+        )
+        .orderBy(desc(reviewActionChanges.at))
     : [];
   const updateTimes = views.flatMap((v) => v.updates.map((u) => u.createdAt));
   const firstPublicUpdateAt = updateTimes.length ? Math.min(...updateTimes) : null;
@@ -114,17 +147,35 @@ export async function loadReview(tx: DbOrTx, id: number, now = Date.now()): Prom
     firstPublicUpdateAt,
     affected,
     sla,
-    deadlines: effectiveDeadlines({ ...row, resolvedAt, severity, state }, sla.some((s) => s.breached), now),
+    deadlines: effectiveDeadlines(
+      { ...row, resolvedAt, severity, state },
+      sla.some((s) => s.breached),
+      now,
+    ),
   };
 }
 
-async function loadSlaImpact(tx: DbOrTx, affected: AffectedComponentSummary[], startedAt: number | null, now: number): Promise<SlaImpact[]> {
+async function loadSlaImpact(
+  tx: DbOrTx,
+  affected: AffectedComponentSummary[],
+  startedAt: number | null,
+  now: number,
+): Promise<SlaImpact[]> {
   if (startedAt === null || affected.length === 0) return [];
-  const rows = await tx.select({ id: components.id, name: components.name, slaTarget: components.slaTarget }).from(components).where(inArray(components.id, affected.map((a) => a.id)));
+  const rows = await tx
+    .select({ id: components.id, name: components.name, slaTarget: components.slaTarget })
+    .from(components)
+    .where(
+      inArray(
+        components.id,
+        affected.map((a) => a.id),
+      ),
+    );
   const history = await statusHistorySince(tx, monthBounds(startedAt).from);
-  return rows.map((c) => slaImpact(c, history.get(c.id) ?? [], startedAt, now)).sort((a, b) => a.name.localeCompare(b.name));
+  return rows
+    .map((c) => slaImpact(c, history.get(c.id) ?? [], startedAt, now))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
-
 
 export async function listReviews(db: DbOrTx, now = Date.now()): Promise<ReviewListItem[]> {
   const rows = await db
@@ -149,7 +200,6 @@ export async function listReviews(db: DbOrTx, now = Date.now()): Promise<ReviewL
   });
 }
 
-
 /** Open action items past their due date, oldest promise first. */
 export async function listOverdueActions(db: DbOrTx, now = Date.now()): Promise<OverdueAction[]> {
   const rows = await db
@@ -158,12 +208,22 @@ export async function listOverdueActions(db: DbOrTx, now = Date.now()): Promise<
     .innerJoin(reviews, eq(reviews.id, reviewActions.reviewId))
     .where(and(lt(reviewActions.dueAt, now), inArray(reviewActions.status, OPEN_ACTION_STATUSES)))
     .orderBy(asc(reviewActions.dueAt));
-  return rows.map(({ action, reviewTitle }) => ({ id: action.id, reviewId: action.reviewId, reviewTitle, title: action.title, owner: action.owner, dueAt: action.dueAt, public: action.public }));
+  return rows.map(({ action, reviewTitle }) => ({
+    id: action.id,
+    reviewId: action.reviewId,
+    reviewTitle,
+    title: action.title,
+    owner: action.owner,
+    dueAt: action.dueAt,
+    public: action.public,
+  }));
 }
 
-
 /** Reviews covering an incident (admin incident page). */
-export async function reviewsCovering(db: DbOrTx, incidentId: number): Promise<{ id: number; title: string; state: ReviewState }[]> {
+export async function reviewsCovering(
+  db: DbOrTx,
+  incidentId: number,
+): Promise<{ id: number; title: string; state: ReviewState }[]> {
   const rows = await db
     .select({ id: reviews.id, title: reviews.title, state: reviews.state })
     .from(reviewIncidents)

@@ -15,7 +15,11 @@ import {
   TIMELINE_KINDS,
 } from './vocabulary.ts';
 
-const text = (max: number) => z.string().trim().max(max, `must be at most ${max.toLocaleString('en')} characters`);
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max.toLocaleString('en')} characters`);
 const requiredText = (max: number, hint = 'is required') => text(max).min(1, hint);
 const optionalTime = z.union([z.literal('').transform(() => null), z.null(), timeInput()]).default(null);
 const requiredTime = timeInput();
@@ -51,7 +55,10 @@ export const updateReviewSchema = z.object({
 // Entries customers may see carry their own wording; the internal description never goes out.
 const publicFields = { public: checkbox, publicText: text(2000).default('') };
 const hasPublicWording = (v: { public: boolean; publicText: string }) => !v.public || v.publicText.length > 0;
-const publicWordingIssue = { path: ['publicText'], message: 'is required when the entry is public: write it for customers' };
+const publicWordingIssue = {
+  path: ['publicText'],
+  message: 'is required when the entry is public: write it for customers',
+};
 
 export const timelineEntrySchema = z
   .object({

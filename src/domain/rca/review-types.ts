@@ -28,7 +28,10 @@ import {
 } from './vocabulary.ts';
 
 export type ReviewRow = typeof reviews.$inferSelect;
-export type TimelineEntry = Omit<typeof reviewTimeline.$inferSelect, 'kind' | 'effect'> & { kind: TimelineKind; effect: Effect };
+export type TimelineEntry = Omit<typeof reviewTimeline.$inferSelect, 'kind' | 'effect'> & {
+  kind: TimelineKind;
+  effect: Effect;
+};
 export type Factor = Omit<typeof reviewFactors.$inferSelect, 'kind'> & { kind: FactorKind };
 export type ActionItem = Omit<typeof reviewActions.$inferSelect, 'priority' | 'status' | 'category'> & {
   priority: ActionPriority;
@@ -46,7 +49,10 @@ export interface AffectedComponentSummary {
   worst: ComponentState;
 }
 
-export interface ReviewView extends Omit<ReviewRow, 'severity' | 'state' | 'detectedBy' | 'fiveWhys' | 'draft' | 'draftSources'> {
+export interface ReviewView extends Omit<
+  ReviewRow,
+  'severity' | 'state' | 'detectedBy' | 'fiveWhys' | 'draft' | 'draftSources'
+> {
   severity: Severity;
   state: ReviewState;
   detectedBy: DetectedBy;

@@ -68,12 +68,27 @@ const CHILD_NAMES = new Map<ChildTable, NotFoundEntity>([
 ]);
 
 async function assertChild(tx: DbOrTx, table: ChildTable, reviewId: number, childId: number): Promise<void> {
-  const [row] = await tx.select({ id: table.id }).from(table).where(and(eq(table.id, childId), eq(table.reviewId, reviewId)));
-  if (!row) throw new NotFoundError(CHILD_NAMES.get(table)!, childId, `No ${CHILD_NAMES.get(table)} with id ${childId} in review ${reviewId}.`);
+  const [row] = await tx
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.id, childId), eq(table.reviewId, reviewId)));
+  if (!row)
+    throw new NotFoundError(
+      CHILD_NAMES.get(table)!,
+      childId,
+      `No ${CHILD_NAMES.get(table)} with id ${childId} in review ${reviewId}.`,
+    );
 }
 
 /** Adds (childId null) or replaces a timeline entry. */
-export async function saveTimelineEntry(db: Db, reviewId: number, childId: number | null, input: unknown, actor: Author, now = Date.now()): Promise<void> {
+export async function saveTimelineEntry(
+  db: Db,
+  reviewId: number,
+  childId: number | null,
+  input: unknown,
+  actor: Author,
+  now = Date.now(),
+): Promise<void> {
   const data = parseInput(timelineEntrySchema, input);
   await db.transaction(async (tx) => {
     await getReviewRow(tx, reviewId);
@@ -83,11 +98,25 @@ export async function saveTimelineEntry(db: Db, reviewId: number, childId: numbe
       await tx.update(reviewTimeline).set(data).where(eq(reviewTimeline.id, childId));
     }
     await touch(tx, reviewId, now);
-    await logActivity(tx, reviewId, actor, childId === null ? 'added timeline entry' : 'edited timeline entry', '', now);
+    await logActivity(
+      tx,
+      reviewId,
+      actor,
+      childId === null ? 'added timeline entry' : 'edited timeline entry',
+      '',
+      now,
+    );
   });
 }
 
-export async function saveFactor(db: Db, reviewId: number, childId: number | null, input: unknown, actor: Author, now = Date.now()): Promise<void> {
+export async function saveFactor(
+  db: Db,
+  reviewId: number,
+  childId: number | null,
+  input: unknown,
+  actor: Author,
+  now = Date.now(),
+): Promise<void> {
   const data = parseInput(factorSchema, input);
   await db.transaction(async (tx) => {
     await getReviewRow(tx, reviewId);
@@ -97,11 +126,25 @@ export async function saveFactor(db: Db, reviewId: number, childId: number | nul
       await tx.update(reviewFactors).set(data).where(eq(reviewFactors.id, childId));
     }
     await touch(tx, reviewId, now);
-    await logActivity(tx, reviewId, actor, childId === null ? 'added contributing factor' : 'edited contributing factor', '', now);
+    await logActivity(
+      tx,
+      reviewId,
+      actor,
+      childId === null ? 'added contributing factor' : 'edited contributing factor',
+      '',
+      now,
+    );
   });
 }
 
-export async function deleteChild(db: Db, reviewId: number, kind: 'timeline' | 'factor' | 'action', childId: number, actor: Author, now = Date.now()): Promise<void> {
+export async function deleteChild(
+  db: Db,
+  reviewId: number,
+  kind: 'timeline' | 'factor' | 'action',
+  childId: number,
+  actor: Author,
+  now = Date.now(),
+): Promise<void> {
   const table = { timeline: reviewTimeline, factor: reviewFactors, action: reviewActions }[kind];
   await db.transaction(async (tx) => {
     await assertChild(tx, table, reviewId, childId);
@@ -109,7 +152,9 @@ export async function deleteChild(db: Db, reviewId: number, kind: 'timeline' | '
       // A published promise is never silently withdrawn: it can be dropped, visibly, instead.
       const published = await latestContent(tx, reviewId);
       if (published?.content.commitments.some((c) => c.actionId === childId)) {
-        throw new ConflictError('This action item is a published commitment. Set its status to "Dropped" instead, so customers see what happened to it.');
+        throw new ConflictError(
+          'This action item is a published commitment. Set its status to "Dropped" instead, so customers see what happened to it.',
+        );
       }
     }
     await tx.delete(table).where(eq(table.id, childId));

@@ -17,7 +17,11 @@ export interface PlotEntry {
 }
 
 export const EFFECT_COLOURS: Record<Effect, string> = { positive: '#1a7f37', negative: '#c62828', neutral: '#6b7280' };
-const PHASE_COLOURS: Record<Phase['name'], string> = { detection: '#f59e0b', response: '#3b82f6', remediation: '#10b981' };
+const PHASE_COLOURS: Record<Phase['name'], string> = {
+  detection: '#f59e0b',
+  response: '#3b82f6',
+  remediation: '#10b981',
+};
 
 const WIDTH = 800;
 const LABEL_WIDTH = 300;
@@ -37,7 +41,10 @@ function marker(effect: Effect, x: number, y: number): string {
 }
 
 export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: string): string {
-  const times = [...entries.flatMap((e) => (e.endAt === null ? [e.at] : [e.at, e.endAt])), ...phases.flatMap((p) => [p.from, p.to])];
+  const times = [
+    ...entries.flatMap((e) => (e.endAt === null ? [e.at] : [e.at, e.endAt])),
+    ...phases.flatMap((p) => [p.from, p.to]),
+  ];
   if (times.length === 0) return '';
   let from = Math.min(...times);
   let to = Math.max(...times);
@@ -71,10 +78,16 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
     const tx = x(t).toFixed(1);
     const label = multiDay && t % 86_400_000 === 0 ? formatUtcDay(t) : formatUtcClock(t);
-    parts.push(`<line x1="${tx}" y1="${TOP - 2}" x2="${tx}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.15"/>`);
-    parts.push(`<text x="${tx}" y="${axisY + 16}" font-size="11" text-anchor="middle" fill="currentColor">${label}</text>`);
+    parts.push(
+      `<line x1="${tx}" y1="${TOP - 2}" x2="${tx}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.15"/>`,
+    );
+    parts.push(
+      `<text x="${tx}" y="${axisY + 16}" font-size="11" text-anchor="middle" fill="currentColor">${label}</text>`,
+    );
   }
-  parts.push(`<line x1="${PLOT_LEFT}" y1="${axisY}" x2="${PLOT_RIGHT}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.5"/>`);
+  parts.push(
+    `<line x1="${PLOT_LEFT}" y1="${axisY}" x2="${PLOT_RIGHT}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.5"/>`,
+  );
   sorted.forEach((e, i) => {
     const y = TOP + i * ROW + ROW / 2;
     const text = `${formatUtcClock(e.at)} ${e.label}`;
@@ -101,7 +114,9 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
     })
     .join('');
   const desc = `${sorted.length} timeline entries from ${formatUtcClock(from + pad)} to ${formatUtcClock(to - pad)} UTC${
-    phases.length ? `; phases: ${phases.map((p) => `${p.label.toLowerCase()} ${formatUtcClock(p.from)}–${formatUtcClock(p.to)}`).join(', ')}` : ''
+    phases.length
+      ? `; phases: ${phases.map((p) => `${p.label.toLowerCase()} ${formatUtcClock(p.from)}–${formatUtcClock(p.to)}`).join(', ')}`
+      : ''
   }.`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="tl-title tl-desc" class="timeline-svg" font-family="system-ui, sans-serif">` +
@@ -119,7 +134,13 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
 export function reviewTimelineSvg(review: Pick<ReviewView, 'title' | 'timeline' | 'incidents' | 'metrics'>): string {
   // The status-page updates belong in the picture too: how long did customers wait for our word?
   const statusUpdates = review.incidents.flatMap((i) =>
-    i.updates.map((u): PlotEntry => ({ at: u.createdAt, endAt: null, kind: 'communication', effect: 'neutral', label: `Status page: ${INCIDENT_STATUS_LABELS[u.status]} (${i.title})` })),
+    i.updates.map((u): PlotEntry => ({
+      at: u.createdAt,
+      endAt: null,
+      kind: 'communication',
+      effect: 'neutral',
+      label: `Status page: ${INCIDENT_STATUS_LABELS[u.status]} (${i.title})`,
+    })),
   );
   const entries = review.timeline.map((e): PlotEntry => ({ ...e, label: e.description }));
   return renderTimelineSvg([...entries, ...statusUpdates], review.metrics.phases, `Timeline of ${review.title}`);

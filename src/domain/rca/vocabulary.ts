@@ -60,7 +60,12 @@ export const FACTOR_KIND_LABELS: Record<FactorKind, string> = {
 
 export const ACTION_PRIORITIES = ['p1', 'p2', 'p3', 'p4'] as const;
 export type ActionPriority = (typeof ACTION_PRIORITIES)[number];
-export const ACTION_PRIORITY_LABELS: Record<ActionPriority, string> = { p1: 'P1 — urgent', p2: 'P2 — high', p3: 'P3 — normal', p4: 'P4 — low' };
+export const ACTION_PRIORITY_LABELS: Record<ActionPriority, string> = {
+  p1: 'P1 — urgent',
+  p2: 'P2 — high',
+  p3: 'P3 — normal',
+  p4: 'P4 — low',
+};
 
 export const ACTION_STATUSES = ['open', 'in_progress', 'done', 'wont_do'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
@@ -74,7 +79,11 @@ export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
 export const ACTION_CATEGORIES = ['prevent', 'detect', 'recover'] as const;
 export type ActionCategory = (typeof ACTION_CATEGORIES)[number];
 /** The short names customers read on the RCA ("Prevent: …"). */
-export const ACTION_CATEGORY_HEADINGS: Record<ActionCategory, string> = { prevent: 'Prevent', detect: 'Detect sooner', recover: 'Recover sooner' };
+export const ACTION_CATEGORY_HEADINGS: Record<ActionCategory, string> = {
+  prevent: 'Prevent',
+  detect: 'Detect sooner',
+  recover: 'Recover sooner',
+};
 
 export const ACTION_CATEGORY_LABELS: Record<ActionCategory, string> = {
   prevent: 'Prevent this and similar failures',

@@ -24,7 +24,9 @@ import { REVIEW_STATE_LABELS, type ReviewState } from './vocabulary.ts';
 
 /** Identifies the exact text (title and every section) an approval was given to. */
 export function draftHash(draft: Draft): string {
-  return createHash('sha256').update(JSON.stringify(SECTIONS.map((s) => draft[s]))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(SECTIONS.map((s) => draft[s])))
+    .digest('hex');
 }
 
 export interface ReviewChecks {
@@ -69,8 +71,17 @@ function requireState(row: { state: string }, allowed: ReviewState[], doing: str
   }
 }
 
-async function setState(tx: DbOrTx, id: number, state: ReviewState, now: number, extra: Partial<typeof reviews.$inferInsert> = {}): Promise<void> {
-  await tx.update(reviews).set({ state, updatedAt: now, ...extra }).where(eq(reviews.id, id));
+async function setState(
+  tx: DbOrTx,
+  id: number,
+  state: ReviewState,
+  now: number,
+  extra: Partial<typeof reviews.$inferInsert> = {},
+): Promise<void> {
+  await tx
+    .update(reviews)
+    .set({ state, updatedAt: now, ...extra })
+    .where(eq(reviews.id, id));
 }
 
 const assignSchema = z.object({ ownerId: idSchema('choose an owner') });
@@ -82,11 +93,12 @@ export async function assignOwner(db: Db, id: number, input: unknown, actor: Aut
     const row = await getReviewRow(tx, id);
     if (row.state === 'published') throw new ConflictError('A published RCA keeps its owner.');
     const [owner] = await tx.select().from(users).where(eq(users.id, ownerId));
-    if (!owner || owner.disabledAt !== null) throw new NotFoundError('user', ownerId, `No active user with id ${ownerId}.`);
+    if (!owner || owner.disabledAt !== null)
+      throw new NotFoundError('user', ownerId, `No active user with id ${ownerId}.`);
     if (!isRole(owner.role) || !can(owner.role, 'reviews:write')) {
       throw new InputError(`${owner.name} cannot write reviews (role ${owner.role}); choose an author or an admin.`);
     }
-    await setState(tx, id, row.state === 'requested' ? 'assigned' : (row.state), now, { ownerId });
+    await setState(tx, id, row.state === 'requested' ? 'assigned' : row.state, now, { ownerId });
     await tx.insert(reviewAuthors).values({ reviewId: id, userId: ownerId }).onConflictDoNothing();
     await logActivity(tx, id, actor, 'assigned', `Owner: ${owner.name}`, now);
   });
@@ -95,14 +107,26 @@ export async function assignOwner(db: Db, id: number, input: unknown, actor: Aut
 const sectionSchema = z.string().max(20_000, 'must be at most 20,000 characters').default('');
 const draftSchema = z.object({
   ...Object.fromEntries(SECTIONS.map((s) => [s, sectionSchema])),
-  title: z.string().trim().max(200, 'must be at most 200 characters').regex(/^[^\r\n]*$/, 'must be one line').default(''),
+  title: z
+    .string()
+    .trim()
+    .max(200, 'must be at most 200 characters')
+    .regex(/^[^\r\n]*$/, 'must be one line')
+    .default(''),
 }) as unknown as z.ZodType<Draft>;
 
 /**
  * Saves the external text. Whoever saves it becomes an author. A change to approved or published
  * text sends it back to drafting: it must be reviewed and approved again.
  */
-export async function saveDraft(db: Db, id: number, input: unknown, actor: Author, now = Date.now(), sources?: unknown): Promise<void> {
+export async function saveDraft(
+  db: Db,
+  id: number,
+  input: unknown,
+  actor: Author,
+  now = Date.now(),
+  sources?: unknown,
+): Promise<void> {
   const draft = parseInput(draftSchema, input);
   await db.transaction(async (tx) => {
     const row = await getReviewRow(tx, id);
@@ -111,12 +135,30 @@ export async function saveDraft(db: Db, id: number, input: unknown, actor: Autho
     let state = row.state;
     if (state === 'assigned') state = 'drafting';
     if (changed && (state === 'approved' || state === 'published')) {
-      await logActivity(tx, id, actor, 'approval withdrawn', 'The text changed after approval; it needs a new review.', now);
+      await logActivity(
+        tx,
+        id,
+        actor,
+        'approval withdrawn',
+        'The text changed after approval; it needs a new review.',
+        now,
+      );
       state = 'drafting';
     }
-    await setState(tx, id, state, now, { draft: JSON.stringify(draft), ...(sources === undefined ? {} : { draftSources: JSON.stringify(sources) }) });
-    if (actor.id !== null) await tx.insert(reviewAuthors).values({ reviewId: id, userId: actor.id }).onConflictDoNothing();
-    await logActivity(tx, id, actor, sources === undefined ? 'edited text' : 'drafted from review', changed ? '' : 'no change to the text', now);
+    await setState(tx, id, state, now, {
+      draft: JSON.stringify(draft),
+      ...(sources === undefined ? {} : { draftSources: JSON.stringify(sources) }),
+    });
+    if (actor.id !== null)
+      await tx.insert(reviewAuthors).values({ reviewId: id, userId: actor.id }).onConflictDoNothing();
+    await logActivity(
+      tx,
+      id,
+      actor,
+      sources === undefined ? 'edited text' : 'drafted from review',
+      changed ? '' : 'no change to the text',
+      now,
+    );
   });
 }
 
@@ -131,7 +173,10 @@ export async function reduceToDraft(db: Db, id: number, actor: Author, now = Dat
 export async function acceptDrift(db: Db, id: number, actor: Author, now = Date.now()): Promise<void> {
   await db.transaction(async (tx) => {
     const view = await loadReview(tx, id, now);
-    await tx.update(reviews).set({ draftSources: JSON.stringify(currentSources(view)), updatedAt: now }).where(eq(reviews.id, id));
+    await tx
+      .update(reviews)
+      .set({ draftSources: JSON.stringify(currentSources(view)), updatedAt: now })
+      .where(eq(reviews.id, id));
     await logActivity(tx, id, actor, 'checked drift', 'The text was checked against the changed review.', now);
   });
 }
@@ -145,9 +190,17 @@ export async function submitForReview(db: Db, id: number, actor: Author, now = D
   });
 }
 
-const commentSchema = z.object({ comment: z.string().trim().min(1, 'is required: say what needs to change').max(5000) });
+const commentSchema = z.object({
+  comment: z.string().trim().min(1, 'is required: say what needs to change').max(5000),
+});
 
-export async function requestChanges(db: Db, id: number, input: unknown, actor: Author, now = Date.now()): Promise<void> {
+export async function requestChanges(
+  db: Db,
+  id: number,
+  input: unknown,
+  actor: Author,
+  now = Date.now(),
+): Promise<void> {
   const { comment } = parseInput(commentSchema, input);
   await db.transaction(async (tx) => {
     const row = await getReviewRow(tx, id);
@@ -157,7 +210,9 @@ export async function requestChanges(db: Db, id: number, input: unknown, actor: 
   });
 }
 
-const approveSchema = z.object({ textHash: z.string({ error: 'is required' }).regex(/^[0-9a-f]{64}$/, 'must identify the text you read') });
+const approveSchema = z.object({
+  textHash: z.string({ error: 'is required' }).regex(/^[0-9a-f]{64}$/, 'must identify the text you read'),
+});
 
 /**
  * The bar-raiser's approval of the exact text they read: `textHash` comes from the page they
@@ -168,14 +223,23 @@ export async function approve(db: Db, id: number, input: unknown, actor: Author,
   await db.transaction(async (tx) => {
     const row = await getReviewRow(tx, id);
     requireState(row, ['in_review'], 'approve');
-    const authors = await tx.select({ userId: reviewAuthors.userId }).from(reviewAuthors).where(eq(reviewAuthors.reviewId, id));
+    const authors = await tx
+      .select({ userId: reviewAuthors.userId })
+      .from(reviewAuthors)
+      .where(eq(reviewAuthors.reviewId, id));
     if (actor.id === null || authors.some((a) => a.userId === actor.id) || row.ownerId === actor.id) {
-      throw new ConflictError('You wrote or own this RCA, so you cannot approve it: a bar-raiser who did not write it must read it as a customer would.');
+      throw new ConflictError(
+        'You wrote or own this RCA, so you cannot approve it: a bar-raiser who did not write it must read it as a customer would.',
+      );
     }
     const view = await loadReview(tx, id, now);
-    if (draftHash(view.draft) !== textHash) throw new ConflictError('The text changed since you opened it. Read the current text and approve again.');
+    if (draftHash(view.draft) !== textHash)
+      throw new ConflictError('The text changed since you opened it. Read the current text and approve again.');
     const { errors } = countBySeverity(lintReview(view));
-    if (errors > 0) throw new ConflictError(`The text has ${errors} lint error${errors > 1 ? 's' : ''}; they must be fixed before approval.`);
+    if (errors > 0)
+      throw new ConflictError(
+        `The text has ${errors} lint error${errors > 1 ? 's' : ''}; they must be fixed before approval.`,
+      );
     await setState(tx, id, 'approved', now, { approvedHash: textHash, approvedBy: actor.id, approvedAt: now });
     await logActivity(tx, id, actor, 'approved', `Text ${textHash.slice(0, 12)}`, now);
   });
@@ -206,27 +270,44 @@ function slugify(title: string, startedAt: number | null, id: number): string {
  * acknowledgement; a republication says what changed. Subscribers of the affected components are
  * told, except about a republication marked minor.
  */
-export async function publish(db: Db, id: number, input: unknown, actor: Author, now = Date.now()): Promise<{ slug: string; revision: number }> {
+export async function publish(
+  db: Db,
+  id: number,
+  input: unknown,
+  actor: Author,
+  now = Date.now(),
+): Promise<{ slug: string; revision: number }> {
   const data = parseInput(publishSchema, input);
   return db.transaction(async (tx) => {
     const row = await getReviewRow(tx, id);
     requireState(row, ['approved'], 'publish');
     const view = await loadReview(tx, id, now);
-    if (view.approvedHash !== draftHash(view.draft)) throw new ConflictError('The text changed after approval; it needs approval again.');
+    if (view.approvedHash !== draftHash(view.draft))
+      throw new ConflictError('The text changed after approval; it needs approval again.');
     const findings = lintReview(view);
     const { errors, warnings } = countBySeverity(findings);
-    if (errors > 0) throw new ConflictError(`The text has ${errors} lint error${errors > 1 ? 's' : ''}; fix them before publishing.`);
+    if (errors > 0)
+      throw new ConflictError(`The text has ${errors} lint error${errors > 1 ? 's' : ''}; fix them before publishing.`);
     if (warnings > 0 && data.acknowledgement.length < 10) {
-      throw new InputError(`acknowledgement: the text has ${warnings} warning${warnings > 1 ? 's' : ''}; explain in a sentence why it is right as it is.`);
+      throw new InputError(
+        `acknowledgement: the text has ${warnings} warning${warnings > 1 ? 's' : ''}; explain in a sentence why it is right as it is.`,
+      );
     }
-    const [{ last }] = await tx.select({ last: max(postmortemRevisions.revision) }).from(postmortemRevisions).where(eq(postmortemRevisions.reviewId, id));
+    const [{ last }] = await tx
+      .select({ last: max(postmortemRevisions.revision) })
+      .from(postmortemRevisions)
+      .where(eq(postmortemRevisions.reviewId, id));
     const revision = (last ?? 0) + 1;
-    if (revision > 1 && data.changeNote.length === 0) throw new InputError('changeNote: is required when republishing: tell readers what changed.');
+    if (revision > 1 && data.changeNote.length === 0)
+      throw new InputError('changeNote: is required when republishing: tell readers what changed.');
     const minor = revision > 1 && data.minor;
     let slug = row.slug;
     if (!slug) {
       slug = slugify(view.draft.title, view.moments.startedAt, id);
-      const [taken] = await tx.select({ id: reviews.id }).from(reviews).where(and(eq(reviews.slug, slug), ne(reviews.id, id)));
+      const [taken] = await tx
+        .select({ id: reviews.id })
+        .from(reviews)
+        .where(and(eq(reviews.slug, slug), ne(reviews.id, id)));
       if (taken) slug = `${slug}-${id}`;
     }
     const content = publicContent(view);
@@ -241,13 +322,23 @@ export async function publish(db: Db, id: number, input: unknown, actor: Author,
       publishedAt: now,
       publishedBy: actor.id,
     });
-    await setState(tx, id, 'published', now, { slug, publishedAt: row.publishedAt ?? now, draftSources: JSON.stringify(currentSources(view)) });
+    await setState(tx, id, 'published', now, {
+      slug,
+      publishedAt: row.publishedAt ?? now,
+      draftSources: JSON.stringify(currentSources(view)),
+    });
     await logActivity(
       tx,
       id,
       actor,
       revision === 1 ? 'published' : 'republished',
-      [`Revision ${revision}${minor ? ' (minor: subscribers not notified)' : ''}`, data.changeNote, data.acknowledgement && `Warnings acknowledged: ${data.acknowledgement}`].filter(Boolean).join(' — '),
+      [
+        `Revision ${revision}${minor ? ' (minor: subscribers not notified)' : ''}`,
+        data.changeNote,
+        data.acknowledgement && `Warnings acknowledged: ${data.acknowledgement}`,
+      ]
+        .filter(Boolean)
+        .join(' — '),
       now,
     );
     await recordChange(tx, 'postmortem', `postmortem:${id}`);
@@ -267,13 +358,19 @@ export async function publish(db: Db, id: number, input: unknown, actor: Author,
           components: content.components.map((c) => ({ id: c.id, name: c.name })),
         },
         commitments: {
-          done: view.actions.filter((a) => content.commitments.some((c) => c.actionId === a.id) && a.status === 'done').length,
+          done: view.actions.filter((a) => content.commitments.some((c) => c.actionId === a.id) && a.status === 'done')
+            .length,
           total: content.commitments.length,
         },
       };
       await enqueueBroadcast(
         tx,
-        { kind: revision === 1 ? 'postmortem.published' : 'postmortem.updated', incidentId: content.incidents[0]?.id ?? null, componentIds: content.components.map((c) => c.id), payload },
+        {
+          kind: revision === 1 ? 'postmortem.published' : 'postmortem.updated',
+          incidentId: content.incidents[0]?.id ?? null,
+          componentIds: content.components.map((c) => c.id),
+          payload,
+        },
         now,
       );
     }

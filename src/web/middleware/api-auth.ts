@@ -14,9 +14,13 @@ export const apiAuth = defineMiddleware(async (ctx, next) => {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
   const user = token ? await authenticateApiToken(getDb(), token) : null;
   if (!user) {
-    return apiError(401, 'unauthorized', token
-      ? 'The API token is unknown or revoked.'
-      : 'Send an API token in the header "Authorization: Bearer <token>"; create one with `npm run candor -- token create`.');
+    return apiError(
+      401,
+      'unauthorized',
+      token
+        ? 'The API token is unknown or revoked.'
+        : 'Send an API token in the header "Authorization: Bearer <token>"; create one with `npm run candor -- token create`.',
+    );
   }
   ctx.locals.user = user;
   ctx.locals.tokenScope = user.scope;

@@ -4,4 +4,6 @@ import { openApiDocument } from '#domain/openapi.ts';
 import { messageContext } from '#web/message-context.ts';
 
 export const GET: APIRoute = () =>
-  new Response(JSON.stringify(openApiDocument(messageContext().publicUrl)), { headers: { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' } });
+  new Response(JSON.stringify(openApiDocument(messageContext().publicUrl)), {
+    headers: { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' },
+  });

@@ -14,14 +14,18 @@ import { routeId } from '#web/route-id.ts';
 
 export const POST: APIRoute = async ({ params, request, locals }) => {
   // The middleware has already sent anyone without a session to the login page.
-  if (!locals.user || !can(locals.user.role, 'reviews:write')) return Response.json({ error: 'Your role may not edit reviews.' }, { status: 403 });
+  if (!locals.user || !can(locals.user.role, 'reviews:write'))
+    return Response.json({ error: 'Your role may not edit reviews.' }, { status: 403 });
   const id = routeId(params.id);
   if (id === null) return Response.json({ error: 'No such review.' }, { status: 404 });
   try {
     const body = await readJsonObject(request);
     const review = await loadReview(getDb(), id);
     const findings = lintReview(review, toDraft(body));
-    return Response.json({ findings: findings.map((f) => ({ ...f, label: LINT_RULES[f.rule].label })), ...countBySeverity(findings) }, { headers: { 'cache-control': 'no-store' } });
+    return Response.json(
+      { findings: findings.map((f) => ({ ...f, label: LINT_RULES[f.rule].label })), ...countBySeverity(findings) },
+      { headers: { 'cache-control': 'no-store' } },
+    );
   } catch (e) {
     if (e instanceof InputError) return Response.json({ error: e.message }, { status: e.status });
     throw e;

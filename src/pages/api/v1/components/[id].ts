@@ -5,7 +5,9 @@ import { componentJson } from '#domain/api-shapes.ts';
 import { forbidden, handleApi, json, parseId, readJsonObject } from '#web/api.ts';
 
 export const GET: APIRoute = ({ params }) =>
-  handleApi(async () => json({ component: componentJson(await getComponent(getDb(), parseId(params.id, 'Component'))) }));
+  handleApi(async () =>
+    json({ component: componentJson(await getComponent(getDb(), parseId(params.id, 'Component'))) }),
+  );
 
 /** Sets the component's state: `{ "status": "partial_outage" }`. */
 export const PATCH: APIRoute = ({ params, request, locals }) =>

@@ -4,7 +4,8 @@ import { createComponent, listComponents } from '#domain/components.ts';
 import { componentJson } from '#domain/api-shapes.ts';
 import { forbidden, handleApi, json, readJsonObject } from '#web/api.ts';
 
-export const GET: APIRoute = () => handleApi(async () => json({ components: (await listComponents(getDb())).map(componentJson) }));
+export const GET: APIRoute = () =>
+  handleApi(async () => json({ components: (await listComponents(getDb())).map(componentJson) }));
 
 export const POST: APIRoute = ({ request, locals }) =>
   handleApi(async () => {

@@ -8,7 +8,9 @@ export const PUT: APIRoute = ({ params, request, locals }) =>
   handleApi(async () => {
     const denied = forbidden(locals, 'components:write');
     if (denied) return denied;
-    return json({ group: groupJson(await updateGroup(getDb(), parseId(params.id, 'Group'), await readJsonObject(request))) });
+    return json({
+      group: groupJson(await updateGroup(getDb(), parseId(params.id, 'Group'), await readJsonObject(request))),
+    });
   });
 
 /** Deleting a group keeps its components; they become ungrouped. */

@@ -9,13 +9,19 @@ export const GET: APIRoute = ({ url }) =>
   handleApi(async () => {
     const page = pageRequest(url);
     const { views, total } = await listMaintenancePage(getDb(), page.offset, page.perPage);
-    return json({ maintenance: views.map((m) => maintenanceJson(m, publicUrl())), pagination: pagination(page, total) });
+    return json({
+      maintenance: views.map((m) => maintenanceJson(m, publicUrl())),
+      pagination: pagination(page, total),
+    });
   });
 
 export const POST: APIRoute = ({ request, locals }) =>
   handleApi(async () => {
     const denied = forbidden(locals, 'incidents:write');
     if (denied) return denied;
-    const m = await scheduleMaintenance(getDb(), await readJsonObject(request), { id: locals.user!.id, name: locals.user!.name });
+    const m = await scheduleMaintenance(getDb(), await readJsonObject(request), {
+      id: locals.user!.id,
+      name: locals.user!.name,
+    });
     return json({ maintenance: maintenanceJson(m, publicUrl()) }, 201);
   });

@@ -8,7 +8,9 @@ export const GET: APIRoute = ({ params, locals }) =>
   handleApi(async () => {
     const denied = forbidden(locals, 'subscribers:manage');
     if (denied) return denied;
-    return json({ subscriber: subscriberJson((await getSubscriber(getDb(), parseId(params.id, 'Subscriber'))).subscriber) });
+    return json({
+      subscriber: subscriberJson((await getSubscriber(getDb(), parseId(params.id, 'Subscriber'))).subscriber),
+    });
   });
 
 /** Unsubscribes (the row stays, so the address is never mailed again by mistake). */

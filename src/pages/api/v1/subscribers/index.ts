@@ -11,7 +11,13 @@ export const GET: APIRoute = ({ url, locals }) =>
     const denied = forbidden(locals, 'subscribers:manage');
     if (denied) return denied;
     const page = pageRequest(url);
-    const filter = parseInput(subscriberFilterSchema, { q: url.searchParams.get('q') ?? '', state: url.searchParams.get('state') ?? undefined, kind: url.searchParams.get('kind') ?? undefined, page: page.page, perPage: page.perPage });
+    const filter = parseInput(subscriberFilterSchema, {
+      q: url.searchParams.get('q') ?? '',
+      state: url.searchParams.get('state') ?? undefined,
+      kind: url.searchParams.get('kind') ?? undefined,
+      page: page.page,
+      perPage: page.perPage,
+    });
     const { rows, total } = await listSubscribers(getDb(), filter);
     return json({ subscribers: rows.map(subscriberJson), pagination: pagination(page, total) });
   });

@@ -4,13 +4,18 @@ import { deleteTemplate, getTemplate, updateTemplate } from '#domain/templates.t
 import { templateJson } from '#domain/api-shapes.ts';
 import { forbidden, handleApi, json, parseId, readJsonObject } from '#web/api.ts';
 
-export const GET: APIRoute = ({ params }) => handleApi(async () => json({ template: templateJson(await getTemplate(getDb(), parseId(params.id, 'Template'))) }));
+export const GET: APIRoute = ({ params }) =>
+  handleApi(async () => json({ template: templateJson(await getTemplate(getDb(), parseId(params.id, 'Template'))) }));
 
 export const PUT: APIRoute = ({ params, request, locals }) =>
   handleApi(async () => {
     const denied = forbidden(locals, 'incidents:write');
     if (denied) return denied;
-    return json({ template: templateJson(await updateTemplate(getDb(), parseId(params.id, 'Template'), await readJsonObject(request))) });
+    return json({
+      template: templateJson(
+        await updateTemplate(getDb(), parseId(params.id, 'Template'), await readJsonObject(request)),
+      ),
+    });
   });
 
 export const DELETE: APIRoute = ({ params, locals }) =>

@@ -4,7 +4,8 @@ import { createTemplate, listTemplates } from '#domain/templates.ts';
 import { templateJson } from '#domain/api-shapes.ts';
 import { forbidden, handleApi, json, readJsonObject } from '#web/api.ts';
 
-export const GET: APIRoute = () => handleApi(async () => json({ templates: (await listTemplates(getDb())).map(templateJson) }));
+export const GET: APIRoute = () =>
+  handleApi(async () => json({ templates: (await listTemplates(getDb())).map(templateJson) }));
 
 export const POST: APIRoute = ({ request, locals }) =>
   handleApi(async () => {

@@ -6,4 +6,6 @@ import { publicUrl } from '#domain/public-url.ts';
 import { handleApi, json, parseId } from '#web/api.ts';
 
 export const GET: APIRoute = ({ params }) =>
-  handleApi(async () => json({ incident: incidentJson(await getIncident(getDb(), parseId(params.id, 'Incident')), publicUrl()) }));
+  handleApi(async () =>
+    json({ incident: incidentJson(await getIncident(getDb(), parseId(params.id, 'Incident')), publicUrl()) }),
+  );

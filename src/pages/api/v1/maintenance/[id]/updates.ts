@@ -9,6 +9,9 @@ export const POST: APIRoute = ({ params, request, locals }) =>
   handleApi(async () => {
     const denied = forbidden(locals, 'incidents:write');
     if (denied) return denied;
-    const m = await postMaintenanceUpdate(getDb(), parseId(params.id, 'Maintenance'), await readJsonObject(request), { id: locals.user!.id, name: locals.user!.name });
+    const m = await postMaintenanceUpdate(getDb(), parseId(params.id, 'Maintenance'), await readJsonObject(request), {
+      id: locals.user!.id,
+      name: locals.user!.name,
+    });
     return json({ maintenance: maintenanceJson(m, publicUrl()) }, 201);
   });
