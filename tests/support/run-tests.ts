@@ -1,6 +1,6 @@
-// `npm test`: checks the code (types, import cycles), builds Candor, runs vitest with a JSON report,
-// and prints "N passed, N failed" from that report as the last line (CI reads it). Exits non-zero
-// when anything failed; a failed check counts as one failure and stops before the tests.
+// `npm test`: checks the code (formatting, lint, types, import cycles), builds Candor, runs vitest
+// with a JSON report, and prints "N passed, N failed" from that report as the last line (CI reads
+// it). Exits non-zero when anything failed; a failed check counts as one failure and stops there.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,8 @@ const report = join(root, '.vitest-report.json');
 
 // Each check runs on the pinned Node and must exit 0.
 const CHECKS: [string, string[]][] = [
+  ['formatting', [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.']],
+  ['lint', [join(root, 'node_modules/eslint/bin/eslint.js'), '.']],
   ['types', [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit']],
   // Type-only imports count: a cycle through types still ties the modules together.
   [
