@@ -1,0 +1,141 @@
+// The shapes the automation API answers with and the alert bodies it takes, as zod schemas: the
+// source of the OpenAPI document's components.
+import { z } from 'zod';
+import { COMPONENT_STATES, INCIDENT_IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from './status.ts';
+
+export const time = z.string().describe('ISO 8601 time, UTC');
+export const state = z.enum(COMPONENT_STATES);
+
+export const ErrorBody = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.array(z.string()).optional() }),
+  })
+  .meta({ id: 'Error' });
+
+export const Pagination = z
+  .object({ page: z.int(), per_page: z.int(), total: z.int(), next_page: z.int().nullable() })
+  .meta({ id: 'Pagination' });
+
+export const Component = z
+  .object({
+    id: z.int(),
+    name: z.string(),
+    description: z.string(),
+    status: state,
+    group_id: z.int().nullable(),
+    position: z.int(),
+    show_uptime: z.boolean(),
+    sla_target: z.number(),
+    created_at: time,
+    updated_at: time,
+  })
+  .meta({ id: 'Component' });
+
+export const Group = z
+  .object({ id: z.int(), name: z.string(), description: z.string(), position: z.int(), created_at: time })
+  .meta({ id: 'Group' });
+
+export const Incident = z
+  .object({
+    id: z.int(),
+    title: z.string(),
+    impact: z.enum(INCIDENT_IMPACTS),
+    status: z.enum(INCIDENT_STATUSES),
+    published: z.boolean(),
+    started_at: time,
+    resolved_at: time.nullable(),
+    created_at: time,
+    updated_at: time,
+    url: z.string(),
+    updates: z.array(
+      z.object({
+        id: z.int(),
+        status: z.enum(INCIDENT_STATUSES),
+        message: z.string(),
+        display_at: time,
+        created_at: time,
+        author: z.string(),
+        affected_components: z.array(z.object({ id: z.int(), name: z.string(), old_status: state, new_status: state })),
+      }),
+    ),
+  })
+  .meta({ id: 'Incident' });
+
+export const Maintenance = z
+  .object({
+    id: z.int(),
+    title: z.string(),
+    body: z.string(),
+    status: z.enum(MAINTENANCE_STATUSES),
+    scheduled_for: time,
+    scheduled_until: time,
+    auto_start: z.boolean(),
+    auto_complete: z.boolean(),
+    remind_at: time.nullable(),
+    started_at: time.nullable(),
+    completed_at: time.nullable(),
+    created_at: time,
+    updated_at: time,
+    url: z.string(),
+    components: z.array(z.object({ id: z.int(), name: z.string(), status: state })),
+    updates: z.array(
+      z.object({
+        id: z.int(),
+        status: z.enum(MAINTENANCE_STATUSES),
+        message: z.string(),
+        created_at: time,
+        author: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'Maintenance' });
+
+export const Template = z
+  .object({
+    id: z.int(),
+    name: z.string(),
+    title: z.string(),
+    status: z.enum(INCIDENT_STATUSES),
+    impact: z.enum(INCIDENT_IMPACTS),
+    message: z.string(),
+    components: z.record(z.string(), state),
+    created_at: time,
+    updated_at: time,
+  })
+  .meta({ id: 'Template' });
+
+export const Subscriber = z
+  .object({
+    id: z.int(),
+    kind: z.enum(['email', 'webhook']),
+    address: z.string(),
+    state: z.enum(['pending', 'active', 'unsubscribed']),
+    all_components: z.boolean(),
+    source: z.string(),
+    created_at: time,
+    confirmed_at: time.nullable(),
+    unsubscribed_at: time.nullable(),
+  })
+  .meta({ id: 'Subscriber' });
+
+export const AlertOutcome = z
+  .object({
+    action: z.enum(['created', 'updated', 'resolved', 'unchanged', 'ignored']),
+    incident_id: z.int().nullable(),
+    unrouted: z.array(z.string()),
+  })
+  .meta({ id: 'AlertOutcome' });
+
+export const webhookInput = z.object({
+  url: z.string(),
+  components: z.union([z.literal('all'), z.array(z.int())]).optional(),
+  verify: z.boolean().optional(),
+});
+export const alertmanagerInput = z
+  .object({
+    version: z.literal('4'),
+    groupKey: z.string(),
+    status: z.enum(['firing', 'resolved']),
+    alerts: z.array(z.object({}).passthrough()),
+  })
+  .passthrough();
