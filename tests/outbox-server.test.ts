@@ -64,15 +64,18 @@ describe('outbox', () => {
     // one, nothing more is sent until that second has passed (calls already in flight aside).
     const limited = mock.requests.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
+    // Only calls already in flight before the limit was learnt can meet a 429: at most one per lane.
+    expect(limited.length).toBeLessThanOrEqual(4);
     for (const r of limited) {
       const early = mock.requests.filter((o) => o.at > r.at + 100 && o.at < r.at + 950);
       expect(early).toEqual([]);
     }
     const accepted = mock.requests.filter((r) => r.status === 200 && !r.replay);
     expect(accepted).toHaveLength(7);
-    // Never more than two accepted calls in any one second.
+    // The worker starts at most two calls in any 1,025 ms; the mock sees them after the trip there,
+    // which a loaded machine stretches unevenly. Allow 250 ms of that jitter, no more.
     for (const r of accepted)
-      expect(accepted.filter((o) => o.at >= r.at && o.at < r.at + 1000).length).toBeLessThanOrEqual(2);
+      expect(accepted.filter((o) => o.at >= r.at && o.at < r.at + 750).length).toBeLessThanOrEqual(2);
     // The provider may have answered the last batch a moment before the worker records it.
     await waitFor(
       'all 650 recorded as sent',

@@ -1,6 +1,7 @@
-// `npm test`: checks the code (formatting, lint, types, import cycles), builds Candor, runs vitest
-// with a JSON report, and prints "N passed, N failed" from that report as the last line (CI reads
-// it). Exits non-zero when anything failed; a failed check counts as one failure and stops there.
+// `npm test`: installs the Debian packages the tests use when they are missing (as root; otherwise
+// it names the command), checks the code (formatting, lint, types, import cycles), builds Candor,
+// runs vitest with a JSON report, and prints "N passed, N failed" from that report as the last
+// line (CI reads it). Exits non-zero when anything failed; a failed step counts as one failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -8,6 +9,46 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '../..');
 const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
 const report = join(root, '.vitest-report.json');
+
+// Debian packages the tests drive for real: Chromium (browser tests), feedparser and icalendar
+// (feeds and the calendar read by other parsers), and Prometheus Alertmanager (alerts).
+const SYSTEM_PACKAGES: { name: string; present: () => boolean }[] = [
+  { name: 'chromium', present: () => existsSync('/usr/bin/chromium') },
+  { name: 'python3-feedparser', present: () => python('import feedparser') },
+  { name: 'python3-icalendar', present: () => python('import icalendar') },
+  { name: 'prometheus-alertmanager', present: () => existsSync('/usr/bin/prometheus-alertmanager') },
+];
+
+function python(code: string): boolean {
+  return spawnSync('/usr/bin/python3', ['-c', code], { stdio: 'ignore' }).status === 0;
+}
+
+/** Installs what is missing when it can (root with apt), or stops with the one command to run. */
+function ensureSystemPackages(): void {
+  const missing = SYSTEM_PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  if (missing.length === 0) return;
+  const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
+    console.error(`[candor] the tests need Debian packages that are missing; run: sudo sh -c '${command}'`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  console.log(`[candor] installing what the tests need: ${missing.join(', ')}`);
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...missing],
+  ]) {
+    const apt = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: aptEnv });
+    if (apt.status !== 0) {
+      console.error(`[candor] apt-get ${args[0]} failed; run: ${command}`);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    }
+  }
+}
+
+ensureSystemPackages();
 
 // Each check runs on the pinned Node and must exit 0.
 const CHECKS: [string, string[]][] = [
