@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
-import { expectNoCspViolations, launchBrowser } from './support/browser.ts';
+import { axeViolations, expectNoCspViolations, launchBrowser } from './support/browser.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -21,7 +21,7 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><html lang="en"><head><title>Acme docs</title></head><body>
 <p>Service status: <script src="${server.url}/widget.js" data-refresh="2"></script></p>
-<iframe title="Status" src="${server.url}/widget" width="320" height="40"></iframe>
+<iframe title="Status" src="${server.url}/widget?refresh=1" width="320" height="40"></iframe>
 </body></html>`);
   });
   await new Promise<void>((ok) => host.listen(0, '127.0.0.1', () => ok()));
@@ -75,6 +75,20 @@ describe('widget on another site', () => {
     });
     await expect.poll(() => widget.innerText(), { timeout: 8000 }).toBe('Example Cloud: Partial System Outage');
     expect(await widget.getAttribute('data-indicator')).toBe('major');
+    // The iframe follows too, in place, without reloading.
+    await expect
+      .poll(() => frame.locator('a').innerText(), { timeout: 8000 })
+      .toBe('Example Cloud: Partial System Outage');
+    expect(await frame.locator('a').getAttribute('data-indicator')).toBe('major');
+    await page.close();
+  });
+
+  test('the iframe page passes axe and does not refresh itself with meta refresh', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/widget`);
+    expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+    expect(await page.locator('main h1').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });
 });
