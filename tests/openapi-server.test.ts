@@ -2,6 +2,7 @@
 // its documented shape, every route file is documented, errors share one shape, scopes hold.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ErrorBody, OPERATIONS } from '../src/domain/openapi.ts';
 import { adminSession } from './support/admin-session.ts';
@@ -197,6 +198,20 @@ describe('OpenAPI document', () => {
     const page = (await session.get('/admin/api')).html;
     for (const op of OPERATIONS) expect(page).toContain(`id="${op.id}"`);
     expect(page).toContain('<code>POST /incidents/{id}/updates</code>');
+  });
+
+  test('an outside validator (swagger-parser) accepts the served document and resolves every reference', async () => {
+    const served = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+    // Shared shapes live in components/schemas and are referred to from there, never per schema.
+    expect(JSON.stringify(served)).not.toContain('#/$defs/');
+    expect(Object.keys(served.components.schemas)).toEqual(
+      expect.arrayContaining(['Error', 'Component', 'Incident', 'Maintenance', 'Subscriber']),
+    );
+    await expect(SwaggerParser.validate(structuredClone(served))).resolves.toBeTruthy();
+    const dereferenced = await SwaggerParser.dereference(structuredClone(served));
+    const incident = (dereferenced.paths as any)['/incidents/{id}'].get.responses['200'].content['application/json']
+      .schema;
+    expect(incident.properties.incident.properties.updates).toBeTruthy();
   });
 
   test('every route file under /api/v1 is documented, method by method', () => {

@@ -18,11 +18,54 @@ const ERRORS: Record<number, string> = {
   415: 'The body is not JSON: send `Content-Type: application/json` (UTF-8).',
 };
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' });
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * Converts zod schemas to JSON Schema for one document. Named schemas (those with a `.meta({ id })`)
+ * come out of zod as `$defs` of each schema, referred to as `#/$defs/X`; OpenAPI resolves such a
+ * reference from the document root, so they are moved to `components/schemas` and the references
+ * re-pointed. One name stands for one shape: a second, different shape under a taken name (say a
+ * request's view of it) gets a suffix.
+ */
+class SchemaSet {
+  readonly components: Record<string, JsonSchema> = {};
+
+  convert(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+    const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' });
+    const { $defs = {}, $schema: _dialect, ...root } = generated as JsonSchema & { $defs?: Record<string, JsonSchema> };
+    const renamed = new Map<string, string>();
+    for (const [name, def] of Object.entries($defs)) renamed.set(name, this.#place(name, def, io));
+    // Definitions may refer to each other: re-point inside them too, once all names are known.
+    for (const [name, placed] of renamed)
+      this.components[placed] = this.#repoint(this.components[placed] ?? $defs[name], renamed);
+    return this.#repoint(root, renamed);
+  }
+
+  #place(name: string, def: JsonSchema, io: 'input' | 'output'): string {
+    const taken = this.components[name];
+    if (!taken || JSON.stringify(taken) === JSON.stringify(def)) {
+      this.components[name] ??= def;
+      return name;
+    }
+    const alternative = io === 'input' ? `${name}Input` : `${name}Output`;
+    this.components[alternative] ??= def;
+    return alternative;
+  }
+
+  #repoint<T>(value: T, renamed: Map<string, string>): T {
+    return JSON.parse(
+      JSON.stringify(value).replace(
+        /"#\/\$defs\/([^"]+)"/g,
+        (_m, name: string) => `"#/components/schemas/${renamed.get(name) ?? name}"`,
+      ),
+    ) as T;
+  }
+}
 
 /** The OpenAPI 3.1 document of /api/v1. */
 export function openApiDocument(baseUrl: string) {
+  const schemas = new SchemaSet();
+  const errorSchema = schemas.convert(ErrorBody, 'output');
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
     const parameters = [
@@ -54,13 +97,18 @@ export function openApiDocument(baseUrl: string) {
         : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(op.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: schemas.convert(op.body, 'input') } },
+            },
+          }
         : {}),
       responses: {
         [op.success.status]: op.success.schema
           ? {
               description: 'Success',
-              content: { 'application/json': { schema: jsonSchema(op.success.schema, 'output') } },
+              content: { 'application/json': { schema: schemas.convert(op.success.schema, 'output') } },
             }
           : { description: 'Done; no body' },
         ...Object.fromEntries(
@@ -87,7 +135,8 @@ export function openApiDocument(baseUrl: string) {
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { Error: jsonSchema(ErrorBody, 'output') },
+      // ErrorBody is named (`Error`), so converting it placed it among the schemas already.
+      schemas: { ...schemas.components, ...('$ref' in errorSchema ? {} : { Error: errorSchema }) },
     },
     paths,
   };
