@@ -1,7 +1,9 @@
 // The OpenAPI document against the running API: every documented operation exists and answers in
 // its documented shape, every route file is documented, errors share one shape, scopes hold.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ErrorBody, OPERATIONS } from '../src/domain/openapi.ts';
@@ -212,6 +214,52 @@ describe('OpenAPI document', () => {
     const incident = (dereferenced.paths as any)['/incidents/{id}'].get.responses['200'].content['application/json']
       .schema;
     expect(incident.properties.incident.properties.updates).toBeTruthy();
+  });
+
+  test('openapi-typescript generates a client from it that a program compiles against with tsc', async () => {
+    const root = resolve(import.meta.dirname, '..');
+    const dir = mkdtempSync(join(tmpdir(), 'candor-openapi-'));
+    writeFileSync(join(dir, 'openapi.json'), await (await fetch(`${server.url}/api/v1/openapi.json`)).text());
+    const generate = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/openapi-typescript/bin/cli.js'),
+        join(dir, 'openapi.json'),
+        '-o',
+        join(dir, 'api.d.ts'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(generate.status, generate.stderr).toBe(0);
+    // A script a customer might write: open an incident, read the statuses of its updates.
+    writeFileSync(
+      join(dir, 'client.ts'),
+      [
+        "import type { components, paths } from './api.d.ts';",
+        "type Incident = components['schemas']['Incident'];",
+        "type NewIncident = paths['/incidents']['post']['requestBody']['content']['application/json'];",
+        "export const body: NewIncident = { title: 'API errors', impact: 'major', message: 'Investigating.', components: { '1': 'partial_outage' } };",
+        'export const statuses = (i: Incident): string[] => i.updates.map((u) => u.status);',
+        '// @ts-expect-error an impact the API does not know is a compile error',
+        "export const wrong: NewIncident = { title: 'x', impact: 'apocalyptic', message: 'm' };",
+      ].join('\n'),
+    );
+    const compile = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/typescript/bin/tsc'),
+        '--noEmit',
+        '--strict',
+        '--allowImportingTsExtensions',
+        '--module',
+        'nodenext',
+        '--target',
+        'es2022',
+        join(dir, 'client.ts'),
+      ],
+      { encoding: 'utf8', cwd: dir },
+    );
+    expect(compile.status, compile.stdout).toBe(0);
   });
 
   test('every route file under /api/v1 is documented, method by method', () => {
