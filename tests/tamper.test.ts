@@ -58,6 +58,8 @@ describe('Host header', () => {
   test('only host names, IP literals and ports parse', () => {
     expect(parseHost('Status.Example.com')).toEqual({ hostname: 'status.example.com', port: '' });
     expect(parseHost('[::1]:4321')).toEqual({ hostname: '[::1]', port: '4321' });
+    // Container names often hold underscores; CANDOR_ALLOWED_HOSTS may list them.
+    expect(parseHost('candor_app:4321')).toEqual({ hostname: 'candor_app', port: '4321' });
     for (const bad of [
       'a b',
       'user@evil.example',

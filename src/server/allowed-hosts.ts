@@ -16,7 +16,7 @@ const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 export function parseHost(value: string): { hostname: string; port: string } | null {
   // Only the characters a host name, an IPv4 or a bracketed IPv6 literal and a port can hold: no
   // user info, path, space or percent-escape can slip through the URL parser's repairs.
-  if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(value)) return null;
+  if (!/^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(value)) return null;
   let url: URL;
   try {
     url = new URL(`http://${value}`);
