@@ -20,8 +20,8 @@ export interface CanonicalRequest {
   url: string;
 }
 
-export function canonicalRequest(rawPath: string, rawQuery: string): CanonicalRequest {
-  const routed = routedPath(rawPath);
+/** `routed` is rawPath as Astro routes it; the front server has it already on the hot path. */
+export function canonicalRequest(rawPath: string, rawQuery: string, routed = routedPath(rawPath)): CanonicalRequest {
   const path = routed.length > 1 && routed.endsWith('/') ? routed.slice(0, -1) : routed;
   const reads = ROUTE_PARAMS[path];
   let query = '';

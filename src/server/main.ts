@@ -100,7 +100,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     if (!host.ok) return refuse(req, res, headers, host.status, host.message);
     if (isPublicPath(req.method, pathname) && !statics.has(pathname)) {
       // Cached answers carry the security headers in the entry: nothing is merged per hit.
-      const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1));
+      const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1), path);
       req.url = canonical.url;
       return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)));
     }
