@@ -1,7 +1,9 @@
 // Server-sent events for open public pages. Each connection hears every change on the shared
-// feed, so a viewer connected to any instance sees a change made through any other.
+// feed, so a viewer connected to any instance sees a change made through any other. The first
+// frame (hello) and every change name the current live fragments (live-fragments.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChangeEvent } from './change-feed.ts';
+import type { LiveState } from './live-fragments.ts';
 
 const HEARTBEAT_MS = 20_000;
 
@@ -16,7 +18,8 @@ export class LiveHub {
     this.#heartbeat.unref();
   }
 
-  connect(req: IncomingMessage, res: ServerResponse, lastId: number): void {
+  /** `state` names the current fragments: a reader whose page is older fetches them at once. */
+  connect(req: IncomingMessage, res: ServerResponse, state: LiveState): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -24,22 +27,17 @@ export class LiveHub {
       // nginx and similar proxies must not buffer the stream
       'x-accel-buffering': 'no',
     });
-    res.write(`retry: 2000\nid: ${lastId}\nevent: hello\ndata: {}\n\n`);
-    // A reconnecting viewer that missed changes is told at once to refresh.
-    const seen = Number(req.headers['last-event-id']);
-    if (Number.isFinite(seen) && seen > 0 && seen < lastId) {
-      res.write(`id: ${lastId}\nevent: change\ndata: ${JSON.stringify({ missed: true })}\n\n`);
-    }
+    res.write(`retry: 2000\nid: ${state.v}\nevent: hello\ndata: ${JSON.stringify(state)}\n\n`);
     this.#clients.add(res);
     req.on('close', () => this.#clients.delete(res));
   }
 
-  broadcast(events: ChangeEvent[]): void {
+  /** One frame for everyone, built once: what changed and where the current fragments are. */
+  broadcast(events: ChangeEvent[], state: LiveState): void {
     if (events.length === 0) return;
-    const last = events[events.length - 1];
     // Changes to unpublished records carry no subject: they are announced, never named.
-    const data = JSON.stringify({ subjects: [...new Set(events.map((e) => e.subject).filter((s) => s !== ''))] });
-    const frame = `id: ${last.id}\nevent: change\ndata: ${data}\n\n`;
+    const subjects = [...new Set(events.map((e) => e.subject).filter((s) => s !== ''))];
+    const frame = `id: ${state.v}\nevent: change\ndata: ${JSON.stringify({ ...state, subjects })}\n\n`;
     for (const res of this.#clients) res.write(frame);
   }
 

@@ -1,7 +1,8 @@
 // Candor's HTTP server: a thin node:http layer in front of Astro's handler. It serves the public
 // read path (pages, later feeds and JSON) from its cache, live updates over SSE and the client
 // build from memory; admin pages, forms and the API go straight to Astro.
-import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import http, { IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +20,13 @@ import { CapturingResponse } from './capture.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { ResendProvider } from './email-provider.ts';
 import { LiveHub } from './live.ts';
+import {
+  FRAGMENT_CACHE_CONTROL,
+  LIVE_PREFIX,
+  LiveFragments,
+  parseLivePath,
+  type FragmentName,
+} from './live-fragments.ts';
 import { outboxConfig } from './outbox-config.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import { PageCache } from './page-cache.ts';
@@ -69,10 +77,10 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   let clock: MaintenanceClock | null = null;
   feed.on('change', (events) => {
     cache.invalidate();
-    live.broadcast(events);
     worker?.wake();
+    // Readers are told after the new fragments are rendered and cached: their fetches then hit.
+    void fragments.publish(events[events.length - 1].id).then((state) => live.broadcast(events, state));
   });
-  await feed.start();
 
   const render = async (req: IncomingMessage) => {
     const captured = new CapturingResponse(req);
@@ -81,6 +89,43 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   };
   // Two cores: a few renders at once keep both busy; the rest wait their turn, briefly.
   const renders = new RenderLimiter(4, 256);
+  // The Astro pages behind the live fragments (src/pages/live/).
+  const fragmentPage = (name: FragmentName) => `/live/${name}`;
+  const fragmentKey = (name: FragmentName) => `live:${name}`;
+  const renderFragment = (name: FragmentName) => {
+    // No reader asked: a request of the server's own, as if for the public address.
+    const req = new IncomingMessage(new Socket());
+    req.method = 'GET';
+    req.url = fragmentPage(name);
+    req.headers = { host: new URL(publicUrl()).host };
+    return cache.body(
+      fragmentKey(name),
+      security.for(req.url),
+      () => renders.run(() => render(req)),
+      FRAGMENT_CACHE_CONTROL,
+    );
+  };
+  // Knows no version until the feed starts (after the server listens and the headers are set).
+  const fragments = new LiveFragments(0, renderFragment);
+  const serveLive = async (req: IncomingMessage, res: ServerResponse, path: string, headers: OutgoingHttpHeaders) => {
+    const wanted = parseLivePath(path);
+    if (!wanted) return refuse(req, res, headers, 404, 'There is no live fragment at this address.');
+    if (wanted.kind === 'version') return fragments.serveVersion(req, res, headers);
+    // Another instance may have named a change this one has not read from the feed yet.
+    for (let tries = 0; tries < 2 && wanted.version > feed.lastId; tries++) await feed.pollSoon();
+    if (wanted.version > feed.lastId)
+      return refuse(req, res, headers, 404, `Version ${wanted.version} of the live status does not exist.`);
+    // Every version up to the newest is answered with the newest fragment: one entry, one render.
+    req.url = fragmentPage(wanted.name);
+    return cache.serve(
+      req,
+      res,
+      fragmentKey(wanted.name),
+      headers,
+      () => renders.run(() => render(req)),
+      FRAGMENT_CACHE_CONTROL,
+    );
+  };
   const limits = bodyLimits();
   // Set once the port is known (before the first request can arrive).
   let hosts: AllowedHosts;
@@ -98,6 +143,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     const headers = security.for(path);
     const host = hosts.check(req.headers.host);
     if (!host.ok) return refuse(req, res, headers, host.status, host.message);
+    if (path.startsWith(LIVE_PREFIX) && (req.method === 'GET' || req.method === 'HEAD'))
+      return serveLive(req, res, path, headers);
     if (isPublicPath(req.method, pathname) && !statics.has(pathname)) {
       // Cached answers carry the security headers in the entry: nothing is merged per hit.
       const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1), path);
@@ -105,7 +152,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)));
     }
     for (const name in headers) res.setHeader(name, headers[name]!);
-    if (pathname === LIVE_PATH && req.method === 'GET') return live.connect(req, res, feed.lastId);
+    if (pathname === LIVE_PATH && req.method === 'GET') return live.connect(req, res, fragments.state);
     if (statics.serve(req, res, pathname)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // Astro reads the buffered body (req.body) instead of the stream.
@@ -151,6 +198,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   const url = publicUrl();
   hosts = new AllowedHosts(url, actualPort, process.env.CANDOR_ALLOWED_HOSTS);
   security = new SecurityHeaders(publicUrlIsHttps());
+  await feed.start();
+  await fragments.publish(feed.lastId);
 
   const config = outboxConfig();
   if (config.enabled) {
@@ -204,6 +253,7 @@ function printableHost(host: string): string {
 
 const REFUSAL_CODES: Record<number, string> = {
   400: 'invalid_request',
+  404: 'not_found',
   413: 'payload_too_large',
   421: 'misdirected_request',
   503: 'unavailable',

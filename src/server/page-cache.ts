@@ -59,19 +59,11 @@ export class PageCache {
     key: string,
     extra: OutgoingHttpHeaders,
     render: () => Promise<CapturedPage>,
+    cacheControl = PUBLIC_CACHE_CONTROL,
   ): Promise<void> {
-    let entry = this.#entries.get(key);
-    if (entry && Date.now() - entry.storedAt > MAX_ENTRY_AGE_MS) {
-      this.#entries.delete(key);
-      entry = undefined;
-    }
-    if (entry) {
-      // Least recently used goes first when the cache is full: move this entry to the back.
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
-      return this.#write(req, res, entry, 'hit');
-    }
-    const { result, rendered } = this.#fill(key, extra, render);
+    const entry = this.#fresh(key);
+    if (entry) return this.#write(req, res, entry, 'hit');
+    const { result, rendered } = this.#fill(key, extra, render, cacheControl);
     const { entry: filled, page } = await result;
     const how = rendered ? 'miss' : 'shared';
     if (filled) return this.#write(req, res, filled, how);
@@ -80,7 +72,28 @@ export class PageCache {
     res.end(req.method === 'HEAD' ? undefined : page.body);
   }
 
-  #fill(key: string, extra: OutgoingHttpHeaders, render: () => Promise<CapturedPage>) {
+  /** The bytes under `key`, rendered when missing; null when the answer is not cacheable. */
+  async body(
+    key: string,
+    extra: OutgoingHttpHeaders,
+    render: () => Promise<CapturedPage>,
+    cacheControl = PUBLIC_CACHE_CONTROL,
+  ): Promise<Buffer | null> {
+    const entry = this.#fresh(key) ?? (await this.#fill(key, extra, render, cacheControl).result).entry;
+    return entry ? entry.body : null;
+  }
+
+  #fresh(key: string): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    this.#entries.delete(key);
+    if (Date.now() - entry.storedAt > MAX_ENTRY_AGE_MS) return undefined;
+    // Least recently used goes first when the cache is full: put this entry back at the end.
+    this.#entries.set(key, entry);
+    return entry;
+  }
+
+  #fill(key: string, extra: OutgoingHttpHeaders, render: () => Promise<CapturedPage>, cacheControl: string) {
     let pending = this.#inflight.get(key);
     const rendered = !pending;
     if (!pending) {
@@ -92,7 +105,7 @@ export class PageCache {
             page.status === 200 &&
             !page.headers['set-cookie'] &&
             !/no-store|private/.test(String(page.headers['cache-control'] ?? ''));
-          const entry = cacheable ? this.#toEntry(page, extra) : null;
+          const entry = cacheable ? this.#toEntry(page, extra, cacheControl) : null;
           // A change may have landed while rendering: then serve it once but do not keep it.
           if (entry && generation === this.#generation) this.#store(key, entry);
           return { entry, page };
@@ -103,7 +116,7 @@ export class PageCache {
     return { result: pending, rendered };
   }
 
-  #toEntry(page: CapturedPage, extra: OutgoingHttpHeaders): Entry {
+  #toEntry(page: CapturedPage, extra: OutgoingHttpHeaders, cacheControl: string): Entry {
     const etag = `"${createHash('sha1').update(page.body).digest('base64url')}"`;
     const compressible = /^(text\/|application\/(json|xml|atom|rss|javascript)|image\/svg)/.test(
       String(page.headers['content-type'] ?? ''),
@@ -112,7 +125,7 @@ export class PageCache {
       ...page.headers,
       ...extra,
       etag,
-      'cache-control': PUBLIC_CACHE_CONTROL,
+      'cache-control': cacheControl,
       'x-cache': 'hit',
     };
     delete headers['content-length'];
@@ -129,7 +142,7 @@ export class PageCache {
       notModified: {
         ...extra,
         etag,
-        'cache-control': PUBLIC_CACHE_CONTROL,
+        'cache-control': cacheControl,
         'x-cache': 'hit',
         ...(compressible ? { vary: 'Accept-Encoding' } : {}),
       },

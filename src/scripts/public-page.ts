@@ -1,0 +1,248 @@
+// The public pages' only script (bundled under /_astro, so the Content-Security-Policy can forbid
+// inline scripts). It adds the reader's own time zone next to each UTC time and keeps the page live.
+//
+// Live updates: /events sends, on every change, the newest change id and the URLs of the current
+// live fragments (src/server/live-fragments.ts). The status page fetches only a fragment whose
+// version is newer than what it shows and swaps only the slots whose hash differs, keeping focus
+// and scroll; the banner is a polite live region and a second one says what else changed. Other
+// pages fetch themselves again under a versioned URL. Where the event stream never opens (a proxy
+// that cuts or buffers streams), the page polls /live/version.json every 30 s instead.
+
+interface LiveState {
+  v: number;
+  status: string;
+  uptime: string;
+}
+
+type FragmentName = 'status' | 'uptime';
+
+const POLL_MS = 30_000;
+/** Without a first frame this long after connecting, the stream is taken to be blocked. */
+const STREAM_GRACE_MS = 15_000;
+const STREAM_ERRORS_BEFORE_POLLING = 3;
+
+const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const localZone = Boolean(zone) && zone !== 'UTC' && zone !== 'Etc/UTC';
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+function localise(root: ParentNode): void {
+  if (!localZone) return;
+  for (const el of root.querySelectorAll<HTMLTimeElement>('time[data-local]')) {
+    if (el.dataset.done) continue;
+    el.dataset.done = '1';
+    const note = document.createElement('span');
+    note.className = 'local-time';
+    note.textContent = ` (${timeFormat.format(new Date(el.dateTime))} your time)`;
+    el.after(note);
+  }
+}
+
+function isLiveState(value: unknown): value is LiveState {
+  const state = value as LiveState | null;
+  return (
+    typeof state === 'object' &&
+    state !== null &&
+    typeof state.v === 'number' &&
+    typeof state.status === 'string' &&
+    typeof state.uptime === 'string'
+  );
+}
+
+/** The change id in a fragment URL (/live/<id>/<name>). */
+function versionOf(url: string): number {
+  return Number(url.split('/')[2]) || 0;
+}
+
+/** Enough to find "the same" focusable element again in re-rendered markup. */
+function focusKey(el: Element): string {
+  return el.id ? `#${el.id}` : `${el.tagName}|${el.getAttribute('href') ?? ''}|${el.textContent?.trim() ?? ''}`;
+}
+
+function swapSlot(current: HTMLElement, next: HTMLElement): void {
+  const focused = document.activeElement;
+  const keep = focused && focused !== document.body && current.contains(focused) ? focusKey(focused) : null;
+  const className = next.getAttribute('class');
+  if (className === null) current.removeAttribute('class');
+  else current.setAttribute('class', className);
+  current.innerHTML = next.innerHTML;
+  current.dataset.hash = next.dataset.hash;
+  localise(current);
+  if (keep) {
+    const again = [...current.querySelectorAll<HTMLElement>('a, button, summary, input, [tabindex]')].find(
+      (el) => focusKey(el) === keep,
+    );
+    again?.focus({ preventScroll: true });
+  }
+}
+
+/**
+ * The first element on screen that no swap replaces, and where it is: after swapping slots above
+ * it, the page scrolls by however far it moved, so what the reader looks at stays put (browsers
+ * without scroll anchoring would jump). At the very top nothing is held: the reader sees the news.
+ */
+function scrollAnchor(main: HTMLElement): { el: Element; top: number } | null {
+  if (window.scrollY === 0) return null;
+  for (const el of main.querySelectorAll('h2, h3, li, article, p')) {
+    if (el.closest('[data-slot]')) continue;
+    const top = el.getBoundingClientRect().top;
+    if (top >= 0) return { el, top };
+  }
+  return null;
+}
+
+function restoreScroll(anchor: { el: Element; top: number } | null): void {
+  if (!anchor) return;
+  const moved = anchor.el.getBoundingClientRect().top - anchor.top;
+  if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
+}
+
+const SLOT_NAMES: Record<string, string> = {
+  incidents: 'active incidents',
+  maintenance: 'maintenance',
+};
+
+function describeChanges(names: string[]): string {
+  const parts = names.filter((n) => n in SLOT_NAMES).map((n) => SLOT_NAMES[n]);
+  const states = names.filter((n) => n.startsWith('component-')).length;
+  if (states) parts.push(states === 1 ? 'a component state' : `${states} component states`);
+  return parts.length ? `Updated: ${parts.join(', ')}.` : '';
+}
+
+function start(main: HTMLElement): void {
+  const fragments = main.dataset.liveFragments !== undefined;
+  const pageVersion = Number(main.dataset.liveVersion) || 0;
+  // Pages that do not know their version take the first frame's as theirs.
+  let seen = main.dataset.liveVersion === undefined ? -1 : pageVersion;
+  const applied: Record<FragmentName, number> = { status: pageVersion, uptime: pageVersion };
+  const announcer = document.querySelector<HTMLElement>('[data-live-announcer]');
+  let running: Promise<void> = Promise.resolve();
+
+  const announce = (text: string) => {
+    if (!announcer || !text) return;
+    // Emptied first, so the same words twice are announced twice.
+    announcer.textContent = '';
+    setTimeout(() => (announcer.textContent = text), 100);
+  };
+
+  const fetchDocument = async (url: string): Promise<Document | null> => {
+    const response = await fetch(url, { headers: { accept: 'text/html' } });
+    if (!response.ok) return null;
+    return new DOMParser().parseFromString(await response.text(), 'text/html');
+  };
+
+  const replaceMain = async (version: number) => {
+    const url = new URL(location.href);
+    url.searchParams.set('v', String(version));
+    const doc = await fetchDocument(url.href);
+    const next = doc?.querySelector<HTMLElement>('main[data-live]');
+    if (!doc || !next) return;
+    main.innerHTML = next.innerHTML;
+    if (next.dataset.liveVersion) main.dataset.liveVersion = next.dataset.liveVersion;
+    document.title = doc.title;
+    localise(main);
+    applied.status = applied.uptime = Number(next.dataset.liveVersion) || version;
+    announce('This page was updated.');
+  };
+
+  /** Swaps the changed slots; false when the page's structure changed and slots cannot follow. */
+  const applyFragment = (doc: Document): string[] | null => {
+    const changed: string[] = [];
+    const anchor = scrollAnchor(main);
+    for (const next of doc.querySelectorAll<HTMLElement>('[data-slot]')) {
+      const name = next.dataset.slot!;
+      const current = main.querySelector<HTMLElement>(`[data-slot="${CSS.escape(name)}"]`);
+      if (!current || current.dataset.hash === next.dataset.hash) continue;
+      if (name === 'structure') return null;
+      swapSlot(current, next);
+      changed.push(name);
+    }
+    restoreScroll(anchor);
+    return changed;
+  };
+
+  const catchUp = async (state: LiveState) => {
+    if (seen === -1) {
+      seen = state.v;
+      return;
+    }
+    if (state.v <= seen) return;
+    seen = state.v;
+    if (!fragments) return replaceMain(state.v);
+    const changed: string[] = [];
+    // Status first: it is small and it is what readers wait for.
+    for (const name of ['status', 'uptime'] as const) {
+      const version = versionOf(state[name]);
+      if (version <= applied[name]) continue;
+      const doc = await fetchDocument(state[name]);
+      if (!doc) continue;
+      const swapped = applyFragment(doc);
+      if (swapped === null) return replaceMain(state.v);
+      applied[name] = version;
+      changed.push(...swapped);
+    }
+    if (changed.length) {
+      main.dispatchEvent(new CustomEvent('candor:updated', { bubbles: true, detail: { slots: changed } }));
+      // The banner announces itself; say what else changed.
+      announce(describeChanges(changed));
+    }
+  };
+
+  const onState = (data: string) => {
+    let state: unknown;
+    try {
+      state = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (!isLiveState(state)) return;
+    // One catch-up at a time, in order; a failed fetch waits for the next change or poll.
+    running = running.then(() => catchUp(state)).catch(() => undefined);
+  };
+
+  const poll = () => {
+    document.documentElement.dataset.live = 'polling';
+    const once = async () => {
+      try {
+        // no-cache: the browser revalidates with the ETag, so an unchanged version costs a 304.
+        const response = await fetch('/live/version.json', { cache: 'no-cache' });
+        if (response.ok) onState(await response.text());
+      } catch {
+        /* offline for a moment: the next poll tries again */
+      }
+    };
+    void once();
+    setInterval(() => void once(), POLL_MS);
+  };
+
+  if (!('EventSource' in window)) return poll();
+  document.documentElement.dataset.live = 'connecting';
+  const source = new EventSource('/events');
+  let opened = false;
+  let errors = 0;
+  const giveUp = () => {
+    if (opened) return;
+    source.close();
+    poll();
+  };
+  const grace = setTimeout(giveUp, STREAM_GRACE_MS);
+  source.addEventListener('hello', (event) => {
+    opened = true;
+    clearTimeout(grace);
+    errors = 0;
+    document.documentElement.dataset.live = 'open';
+    onState((event as MessageEvent<string>).data);
+  });
+  source.addEventListener('change', (event) => onState((event as MessageEvent<string>).data));
+  source.addEventListener('error', () => {
+    if (!opened && ++errors >= STREAM_ERRORS_BEFORE_POLLING) {
+      clearTimeout(grace);
+      giveUp();
+    }
+  });
+}
+
+const zoneNote = document.querySelector('[data-zone-note]');
+if (zoneNote && localZone) zoneNote.textContent = ` and in your time zone (${zone})`;
+localise(document);
+const main = document.querySelector<HTMLElement>('main[data-live]');
+if (main) start(main);
