@@ -42,7 +42,11 @@ type AstroHandler = (req: IncomingMessage, res: ServerResponse, next?: () => voi
 
 export interface CandorServer {
   url: string;
+  /** The port it listens on (the one asked for, or the one picked for port 0). */
+  port: number;
   setupLink: string | null;
+  /** Reads the change feed now: a sibling process wrote something. */
+  pollNow(): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +54,38 @@ export interface StartOptions {
   port?: number;
   host?: string;
   log?: (line: string) => void;
+  /**
+   * One of several processes sharing the port (CANDOR_PROCESSES, see cluster.ts): the primary has
+   * migrated, seeded and will print the addresses and the setup link, so this process does not.
+   */
+  clusterWorker?: boolean;
+  /** Called after each staff write through this process, so siblings read the feed at once too. */
+  onLocalWrite?: () => void;
+}
+
+/** Migrations and the first start's demo: once per start, before any process serves. */
+export async function prepareDatabase(log: (line: string) => void): Promise<void> {
+  const migration = await migrateDatabase();
+  if (migration.applied.length) {
+    log(
+      `[candor] applied migrations: ${migration.applied.join(', ')}${migration.backup ? ` (backup: ${migration.backup})` : ''}`,
+    );
+  }
+  if (await seedOnFirstStart(getDb())) log('[candor] seeded the demo status page (set CANDOR_SEED=0 to start empty)');
+}
+
+/** The lines every start prints: where the page is, and the first admin's link while there is none. */
+export async function announce(url: string, listening: string, log: (line: string) => void): Promise<string | null> {
+  const setupToken = await issueSetupToken(getDb());
+  const setupLink = setupToken ? `${url}/admin/setup?token=${setupToken}` : null;
+  log(`[candor] listening on ${listening}`);
+  log(`[candor] status page: ${url}/`);
+  log(
+    setupLink
+      ? `[candor] create the first admin (one-time link, valid 24 h): ${setupLink}`
+      : `[candor] admin: ${url}/admin`,
+  );
+  return setupLink;
 }
 
 export async function startCandor(options: StartOptions = {}): Promise<CandorServer> {
@@ -59,14 +95,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   const urlProblem = configuredUrl ? publicUrlProblem(configuredUrl) : null;
   if (urlProblem) throw new Error(urlProblem);
 
-  const migration = await migrateDatabase();
-  if (migration.applied.length) {
-    log(
-      `[candor] applied migrations: ${migration.applied.join(', ')}${migration.backup ? ` (backup: ${migration.backup})` : ''}`,
-    );
-  }
+  if (!options.clusterWorker) await prepareDatabase(log);
   const db = getDb();
-  if (await seedOnFirstStart(db)) log('[candor] seeded the demo status page (set CANDOR_SEED=0 to start empty)');
 
   const { handler } = (await import(pathToFileURL(ENTRY).href)) as { handler: AstroHandler };
   const statics = new StaticFiles(join(PROJECT_ROOT, 'dist/client'));
@@ -165,6 +195,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
         if (!staffWrite) return;
         cache.invalidate();
         void feed.pollSoon();
+        options.onLocalWrite?.();
       });
     }
     await handler(req, res);
@@ -221,19 +252,13 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     clock.start();
   }
 
-  const setupToken = await issueSetupToken(db);
-  const setupLink = setupToken ? `${url}/admin/setup?token=${setupToken}` : null;
-  log(`[candor] listening on ${host.includes(':') ? `[${host}]` : host}:${actualPort}`);
-  log(`[candor] status page: ${url}/`);
-  log(
-    setupLink
-      ? `[candor] create the first admin (one-time link, valid 24 h): ${setupLink}`
-      : `[candor] admin: ${url}/admin`,
-  );
+  const setupLink = options.clusterWorker ? null : await announce(url, listeningAddress(host, actualPort), log);
 
   return {
     url,
+    port: actualPort,
     setupLink,
+    pollNow: () => void feed.pollSoon(),
     close: async () => {
       await clock?.stop();
       await worker?.stop();
@@ -245,8 +270,12 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   };
 }
 
+export function listeningAddress(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** The name links use when PUBLIC_URL is not set: a wildcard or loopback address reads as localhost. */
-function printableHost(host: string): string {
+export function printableHost(host: string): string {
   if (['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host)) return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -280,13 +309,3 @@ function refuse(
   });
   res.end(body);
 }
-
-/** Runs until SIGINT or SIGTERM, then closes connections and exits. */
-export async function serveUntilStopped(): Promise<void> {
-  const running = await startCandor();
-  const stop = () => void running.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
-if (import.meta.main) await serveUntilStopped();

@@ -28,5 +28,5 @@ if (stale) {
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
-const { serveUntilStopped } = await import('./main.ts');
+const { serveUntilStopped } = await import('./serve.ts');
 await serveUntilStopped();

@@ -1,4 +1,4 @@
-// Starts the real built server (src/server/main.ts on the pinned Node) on a loopback port with
+// Starts the real built server (src/server/serve.ts on the pinned Node) on a loopback port with
 // its own temporary database, and reads the URL and setup link it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -14,6 +14,8 @@ export interface TestServer {
   publicUrl: string;
   setupLink: string | null;
   dbFile: string;
+  /** The server's process id (benchmarks read its memory from /proc). */
+  pid: number;
   output: () => string;
   stop: () => Promise<void>;
   /** SIGKILL: the process dies mid-work, as in a crash or an OOM kill. */
@@ -28,7 +30,7 @@ export async function startServer(
   options: { dbFile?: string; databaseUrl?: string; env?: Record<string, string> } = {},
 ): Promise<TestServer> {
   const dbFile = options.dbFile ?? tempDbFile();
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'src/server/main.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'src/server/serve.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -64,6 +66,7 @@ export async function startServer(
     publicUrl,
     setupLink: setup ? setup[1].replace(publicUrl, url) : null,
     dbFile,
+    pid: child.pid!,
     output: () => out,
     stop: () => signal(child, 'SIGTERM'),
     kill: () => signal(child, 'SIGKILL'),

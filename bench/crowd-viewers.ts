@@ -1,0 +1,104 @@
+// One worker process of the crowd benchmark: holds `count` open status pages' event streams, each
+// on its own connection, and behaves as the page's script does: on a change it fetches each
+// fragment the event names whose version is newer than what it shows, asking for gzip as browsers
+// do. Fragment fetches share a pool of keep-alive connections per worker (as viewers behind one
+// proxy or CDN edge would): a second connection per viewer would pass the machine's 20,000 open
+// files per process. The pool is undici's, pipelined, so the benchmark's own client (on the same
+// two cores) costs as little as it can and the figures are the server's.
+// Reports, per viewer, when the event arrived and when its content was fresh (the status fragment
+// contains `marker`), as absolute times in ms.
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { Pool } from 'undici';
+
+interface Start {
+  url: string;
+  count: number;
+  marker: string;
+}
+
+interface LiveState {
+  v: number;
+  status: string;
+  uptime: string;
+}
+
+let pool: Pool;
+
+/** The body as bytes; decompressed only when `decode` (the status fragment is read, the bars are not). */
+async function get(path: string, decode: boolean): Promise<Buffer> {
+  const res = await pool.request({ path, method: 'GET', headers: { 'accept-encoding': 'gzip' } });
+  const body = Buffer.from(await res.body.arrayBuffer());
+  if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode}`);
+  return decode && res.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+}
+
+const versionOf = (url: string) => Number(url.split('/')[2]);
+
+function viewer(
+  start: Start,
+  onReady: () => void,
+  onFresh: (event: number, fresh: number) => void,
+): http.ClientRequest {
+  let buffer = '';
+  const applied = { status: 0, uptime: 0 };
+  let ready = false;
+  const req = http.get(start.url + '/events', { agent: false }, (res) => {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) !== -1) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const type = /^event: (\w+)$/m.exec(frame)?.[1];
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (!data) continue;
+        const state = JSON.parse(data) as LiveState;
+        if (type === 'hello' && !ready) {
+          ready = true;
+          applied.status = versionOf(state.status);
+          applied.uptime = versionOf(state.uptime);
+          onReady();
+        } else if (type === 'change') {
+          const eventAt = Date.now();
+          void (async () => {
+            let fresh = false;
+            for (const name of ['status', 'uptime'] as const) {
+              if (versionOf(state[name]) <= applied[name]) continue;
+              const body = await get(state[name], name === 'status');
+              applied[name] = versionOf(state[name]);
+              if (name === 'status') fresh = body.includes(start.marker);
+            }
+            if (fresh) onFresh(eventAt, Date.now());
+          })().catch((error: unknown) => process.send!({ error: String(error) }));
+        }
+      }
+    });
+  });
+  req.on('error', (error) => process.send!({ error: String(error) }));
+  return req;
+}
+
+process.once('message', (start: Start) => {
+  pool = new Pool(start.url, { connections: 32, pipelining: 4 });
+  let ready = 0;
+  const events: number[] = [];
+  const fresh: number[] = [];
+  const opening = () => {
+    for (let i = 0; i < start.count; i++) {
+      viewer(
+        start,
+        () => {
+          if (++ready === start.count) process.send!({ ready });
+        },
+        (event, done) => {
+          events.push(event);
+          fresh.push(done);
+          if (fresh.length === start.count) process.send!({ events, fresh });
+        },
+      );
+    }
+  };
+  opening();
+});
