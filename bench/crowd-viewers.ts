@@ -5,8 +5,8 @@
 // proxy or CDN edge would): a second connection per viewer would pass the machine's 20,000 open
 // files per process. The pool is undici's, pipelined, so the benchmark's own client (on the same
 // two cores) costs as little as it can and the figures are the server's.
-// Reports, per viewer, when the event arrived and when its content was fresh (the status fragment
-// contains `marker`), as absolute times in ms.
+// Reports, per viewer, when the event arrived, when its content was fresh (the status fragment,
+// fetched, contains `marker`) and when the bars were too, as absolute times in ms.
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { Pool } from 'undici';
@@ -38,7 +38,7 @@ const versionOf = (url: string) => Number(url.split('/')[2]);
 function viewer(
   start: Start,
   onReady: () => void,
-  onFresh: (event: number, fresh: number) => void,
+  onFresh: (event: number, fresh: number, complete: number) => void,
 ): http.ClientRequest {
   let buffer = '';
   const applied = { status: 0, uptime: 0 };
@@ -63,14 +63,15 @@ function viewer(
         } else if (type === 'change') {
           const eventAt = Date.now();
           void (async () => {
-            let fresh = false;
+            // As the page does: the status fragment first (what readers wait for), then the bars.
+            let freshAt = 0;
             for (const name of ['status', 'uptime'] as const) {
               if (versionOf(state[name]) <= applied[name]) continue;
               const body = await get(state[name], name === 'status');
               applied[name] = versionOf(state[name]);
-              if (name === 'status') fresh = body.includes(start.marker);
+              if (name === 'status' && body.includes(start.marker)) freshAt = Date.now();
             }
-            if (fresh) onFresh(eventAt, Date.now());
+            if (freshAt) onFresh(eventAt, freshAt, Date.now());
           })().catch((error: unknown) => process.send!({ error: String(error) }));
         }
       }
@@ -85,6 +86,7 @@ process.once('message', (start: Start) => {
   let ready = 0;
   const events: number[] = [];
   const fresh: number[] = [];
+  const complete: number[] = [];
   const opening = () => {
     for (let i = 0; i < start.count; i++) {
       viewer(
@@ -92,10 +94,11 @@ process.once('message', (start: Start) => {
         () => {
           if (++ready === start.count) process.send!({ ready });
         },
-        (event, done) => {
+        (event, statusAt, allAt) => {
           events.push(event);
-          fresh.push(done);
-          if (fresh.length === start.count) process.send!({ events, fresh });
+          fresh.push(statusAt);
+          complete.push(allAt);
+          if (fresh.length === start.count) process.send!({ events, fresh, complete });
         },
       );
     }
