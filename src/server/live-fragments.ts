@@ -82,12 +82,13 @@ export class LiveFragments {
   async #publish(version: number): Promise<LiveState> {
     if (version < this.#state.v) return this.#state;
     const state: LiveState = { ...this.#state, v: version };
-    for (const name of FRAGMENTS) {
-      const body = await this.#render(name).catch(() => null);
-      const hash = body ? digest(body) : null;
+    // Both at once: readers hear of the change when the slower one is ready.
+    const bodies = await Promise.all(FRAGMENTS.map((name) => this.#render(name).catch(() => null)));
+    FRAGMENTS.forEach((name, i) => {
+      const hash = bodies[i] ? digest(bodies[i]) : null;
       if (hash === null || hash !== this.#hashes[name]) state[name] = fragmentUrl(version, name);
       this.#hashes[name] = hash;
-    }
+    });
     this.#state = state;
     this.#document = this.#toDocument();
     return state;
