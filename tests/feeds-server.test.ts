@@ -182,6 +182,18 @@ describe('history feeds', () => {
     expect(rss.entries[0].id).toBe(`tag:${host()},2026:postmortem-${slug}`);
   });
 
+  test('the feeds say their language, the Atom id is a tag of PUBLIC_URL’s host, entries go by last change', async () => {
+    for (const path of ['/history.atom', '/history.rss']) expect((await parsed(path)).language).toBe('en');
+    const atom = await parsed('/history.atom');
+    expect(atom.id).toBe(`tag:${host()},2026:history`);
+    // Fetched under another name for the same server, the feed is the same feed.
+    const other = await fetch(server.url.replace('127.0.0.1', 'localhost') + '/history.atom');
+    expect(other.status).toBe(200);
+    expect(parseFeed(Buffer.from(await other.arrayBuffer())).id).toBe(atom.id);
+    const updated = atom.entries.map((e) => Date.parse(e.updated));
+    expect(updated).toEqual([...updated].sort((a, b) => b - a));
+  });
+
   test('pages advertise the feeds', async () => {
     const html = await (await fetch(server.url + '/')).text();
     expect(html).toContain(

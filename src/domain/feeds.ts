@@ -32,6 +32,8 @@ export interface FeedEntry {
 }
 
 export interface Feed {
+  /** A tag URI named after PUBLIC_URL's host: the same whatever address the feed was fetched at. */
+  id: string;
   title: string;
   /** The HTML page the feed mirrors. */
   link: string;
@@ -39,6 +41,9 @@ export interface Feed {
   updated: number;
   entries: FeedEntry[];
 }
+
+/** The feeds' own words (labels, "Affected", "started") are English, whatever the reader's language. */
+const FEED_LANGUAGE = 'en';
 
 /** Ids that survive a change of address: tag URIs (RFC 4151) named after the page's host. */
 const tagId = (ctx: MessageContext, what: string) => `tag:${new URL(ctx.publicUrl).hostname},2026:${what}`;
@@ -122,9 +127,11 @@ export async function loadHistoryFeed(db: DbOrTx, ctx: MessageContext, siteName:
       category: 'postmortem' as const,
     })),
   ]
-    .sort((a, b) => b.published - a.published)
+    // Most recently changed first: a reader's newest item is the latest news, not the latest start.
+    .sort((a, b) => b.updated - a.updated || b.published - a.published)
     .slice(0, FEED_LIMIT);
   return {
+    id: tagId(ctx, 'history'),
     title: `${siteName} status history`,
     link: `${ctx.publicUrl}/history`,
     description: `Incidents and post-incident reports of ${siteName}.`,
@@ -148,8 +155,8 @@ export function renderAtom(feed: Feed, selfUrl: string): string {
     )
     .join('\n');
   return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-<id>${escapeXml(feed.link)}</id>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${FEED_LANGUAGE}">
+<id>${escapeXml(feed.id)}</id>
 <title>${escapeXml(feed.title)}</title>
 <subtitle>${escapeXml(feed.description)}</subtitle>
 <link rel="self" type="application/atom+xml" href="${escapeXml(selfUrl)}"/>
@@ -180,6 +187,7 @@ export function renderRss(feed: Feed, selfUrl: string): string {
 <title>${escapeXml(feed.title)}</title>
 <link>${escapeXml(feed.link)}</link>
 <description>${escapeXml(feed.description)}</description>
+<language>${FEED_LANGUAGE}</language>
 <atom:link rel="self" type="application/rss+xml" href="${escapeXml(selfUrl)}"/>
 <lastBuildDate>${new Date(feed.updated).toUTCString()}</lastBuildDate>
 ${items}
