@@ -62,7 +62,10 @@ const incident = z.object({
   page_id: z.string(),
   incident_updates: z.array(incidentUpdate),
 });
-const status = z.object({ indicator: z.enum(['none', 'minor', 'major', 'critical']), description: z.string().min(1) });
+const status = z.object({
+  indicator: z.enum(['none', 'minor', 'major', 'critical', 'maintenance']),
+  description: z.string().min(1),
+});
 
 let server: TestServer;
 let token: string;

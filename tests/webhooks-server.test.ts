@@ -99,7 +99,7 @@ describe('webhooks', () => {
       incident_id: String(id),
     });
     expect(body.incident.incident_updates[0].affected_components).toEqual([
-      { code: '1', name: 'API', old_status: 'operational', new_status: 'partial_outage' },
+      { code: '1', name: 'Core platform - API', old_status: 'operational', new_status: 'partial_outage' },
     ]);
 
     expect(Object.keys(component.json)).toEqual(['meta', 'page', 'event_type', 'component_update', 'component']);

@@ -1,6 +1,6 @@
 // The status badge: a small flat SVG (label | value) to put in a README, a wiki or a dashboard.
 import { escapeXml } from './format.ts';
-import { COMPONENT_STATE_LABELS, type ComponentState, type Indicator } from './status.ts';
+import { COMPONENT_INDICATOR, COMPONENT_STATE_LABELS, type ComponentState, type Indicator } from './status.ts';
 
 // Colours with at least 4.5:1 contrast against white text.
 const INDICATOR_COLOURS: Record<Indicator, string> = {
@@ -9,14 +9,6 @@ const INDICATOR_COLOURS: Record<Indicator, string> = {
   minor: '#7d4e00',
   major: '#a33b00',
   critical: '#a40e26',
-};
-
-const STATE_INDICATOR: Record<ComponentState, Indicator> = {
-  operational: 'none',
-  under_maintenance: 'maintenance',
-  degraded_performance: 'minor',
-  partial_outage: 'major',
-  major_outage: 'critical',
 };
 
 /** Approximate width of text in 11px Verdana (the badge convention), without a font engine. */
@@ -42,5 +34,5 @@ export function renderBadge(label: string, value: string, indicator: Indicator):
 }
 
 export function componentBadge(name: string, state: ComponentState): string {
-  return renderBadge(name, COMPONENT_STATE_LABELS[state], STATE_INDICATOR[state]);
+  return renderBadge(name, COMPONENT_STATE_LABELS[state], COMPONENT_INDICATOR[state]);
 }

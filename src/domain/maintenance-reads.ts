@@ -1,7 +1,13 @@
 // Reading maintenance windows: views with their components and updates, the active, upcoming and
 // recent ones, those in a period, and pages for the API.
 import { and, asc, count, desc, eq, gte, inArray, lt } from 'drizzle-orm';
-import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../db/schema/index.ts';
+import {
+  components,
+  maintenanceComponents,
+  maintenances,
+  maintenanceUpdateComponents,
+  maintenanceUpdates,
+} from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { NotFoundError } from './errors.ts';
 import type { MaintenanceRow, MaintenanceView } from './maintenance-schemas.ts';
@@ -9,7 +15,7 @@ import type { MaintenanceRow, MaintenanceView } from './maintenance-schemas.ts';
 export async function loadMaintenanceViews(db: DbOrTx, rows: MaintenanceRow[]): Promise<MaintenanceView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [links, updates] = await Promise.all([
+  const [links, updates, affected] = await Promise.all([
     db
       .select({
         maintenanceId: maintenanceComponents.maintenanceId,
@@ -26,6 +32,20 @@ export async function loadMaintenanceViews(db: DbOrTx, rows: MaintenanceRow[]): 
       .from(maintenanceUpdates)
       .where(inArray(maintenanceUpdates.maintenanceId, ids))
       .orderBy(desc(maintenanceUpdates.createdAt), desc(maintenanceUpdates.id)),
+    db
+      .select({
+        maintenanceId: maintenanceUpdates.maintenanceId,
+        updateId: maintenanceUpdateComponents.updateId,
+        componentId: maintenanceUpdateComponents.componentId,
+        name: components.name,
+        oldStatus: maintenanceUpdateComponents.oldStatus,
+        newStatus: maintenanceUpdateComponents.newStatus,
+      })
+      .from(maintenanceUpdateComponents)
+      .innerJoin(maintenanceUpdates, eq(maintenanceUpdates.id, maintenanceUpdateComponents.updateId))
+      .innerJoin(components, eq(components.id, maintenanceUpdateComponents.componentId))
+      .where(inArray(maintenanceUpdates.maintenanceId, ids))
+      .orderBy(asc(components.position), asc(components.id)),
   ]);
   return rows.map((r) => ({
     ...r,
@@ -35,7 +55,16 @@ export async function loadMaintenanceViews(db: DbOrTx, rows: MaintenanceRow[]): 
       .map((l) => ({ id: l.id, name: l.name, status: l.status })),
     updates: updates
       .filter((u) => u.maintenanceId === r.id)
-      .map((u) => ({ id: u.id, status: u.status, body: u.body, createdAt: u.createdAt, authorName: u.authorName })),
+      .map((u) => ({
+        id: u.id,
+        status: u.status,
+        body: u.body,
+        createdAt: u.createdAt,
+        authorName: u.authorName,
+        affected: affected
+          .filter((a) => a.updateId === u.id)
+          .map(({ componentId, name, oldStatus, newStatus }) => ({ componentId, name, oldStatus, newStatus })),
+      })),
   }));
 }
 

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { type maintenances } from '../db/schema/index.ts';
 import { oneOf } from './errors.ts';
 import { idSchema, numberInput, timeInput } from './input.ts';
+import type { ComponentRecord } from './component-records.ts';
+import type { AffectedComponent } from './incident-types.ts';
 import { type PageSnapshot } from './notify/events.ts';
 import { MAINTENANCE_STATUSES, type ComponentState, type MaintenanceStatus } from './status.ts';
 
@@ -18,13 +20,25 @@ export interface MaintenanceView extends Omit<MaintenanceRow, 'status'> {
   status: MaintenanceStatus;
   components: { id: number; name: string; status: ComponentState }[];
   /** Newest first. */
-  updates: { id: number; status: MaintenanceStatus; body: string; createdAt: number; authorName: string }[];
+  updates: {
+    id: number;
+    status: MaintenanceStatus;
+    body: string;
+    createdAt: number;
+    authorName: string;
+    /** What the update did to the components (starting and completing move them). */
+    affected: AffectedComponent[];
+    /** In a message's snapshot: whether subscribers were told of this update. */
+    notified?: boolean;
+  }[];
 }
 
 /** What a maintenance notification says, captured when it happens (see notify/events.ts). */
 export interface MaintenancePayload {
   page: PageSnapshot;
-  maintenance: Omit<MaintenanceView, 'createdBy' | 'remindAt' | 'remindedAt' | 'autoStart' | 'autoComplete'>;
+  maintenance: Omit<MaintenanceView, 'createdBy'>;
+  /** The page's records of the window's components and their groups (absent in older snapshots). */
+  records?: ComponentRecord[];
   /** The update announced, or null for the announcement and the reminder. */
   updateId: number | null;
 }

@@ -2,14 +2,21 @@
 // update, component states, audit, change event and the subscribers' message, in one transaction.
 // Internal to the maintenance modules (not re-exported by maintenance.ts).
 import { and, eq, inArray } from 'drizzle-orm';
-import { components, maintenanceComponents, maintenances, maintenanceUpdates } from '../db/schema/index.ts';
+import {
+  components,
+  maintenanceComponents,
+  maintenances,
+  maintenanceUpdateComponents,
+  maintenanceUpdates,
+} from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { recordChange } from './changes.ts';
 import { applyComponentStates } from './components.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
 import type { Author } from './incidents.ts';
-import { pageSnapshot } from './notify/events.ts';
+import { loadComponentRecords } from './component-records.ts';
+import { announcedUpdateIds, pageSnapshot, recordsFor } from './notify/events.ts';
 import type { BroadcastKind } from './notify/kinds.ts';
 import { enqueueBroadcast } from './notify/outbox.ts';
 import {
@@ -30,15 +37,24 @@ export async function notifyMaintenance(
   updateId: number | null,
   now: number,
 ): Promise<void> {
-  const {
-    createdBy: _c,
-    remindAt: _r,
-    remindedAt: _d,
-    autoStart: _s,
-    autoComplete: _a,
-    ...maintenance
-  } = await getMaintenance(tx, id);
-  const payload: MaintenancePayload = { page: await pageSnapshot(tx), maintenance, updateId };
+  const { createdBy: _c, ...maintenance } = await getMaintenance(tx, id);
+  const [records, announced] = await Promise.all([
+    loadComponentRecords(tx),
+    announcedUpdateIds(tx, 'maintenance', [id]),
+  ]);
+  if (updateId !== null) announced.add(updateId);
+  const payload: MaintenancePayload = {
+    page: await pageSnapshot(tx),
+    maintenance: {
+      ...maintenance,
+      updates: maintenance.updates.map((u) => ({ ...u, notified: announced.has(u.id) })),
+    },
+    records: recordsFor(records, [
+      ...maintenance.components.map((c) => c.id),
+      ...maintenance.updates.flatMap((u) => u.affected.map((a) => a.componentId)),
+    ]),
+    updateId,
+  };
   await enqueueBroadcast(tx, { kind, componentIds: maintenance.components.map((c) => c.id), payload }, now);
 }
 
@@ -82,6 +98,8 @@ export async function transition(
     })
     .where(eq(maintenances.id, id));
   const links = await tx.select().from(maintenanceComponents).where(eq(maintenanceComponents.maintenanceId, id));
+  // What this update does to the components, kept with it (Statuspage's affected_components).
+  const changed: { componentId: number; oldStatus: ComponentState; newStatus: ComponentState }[] = [];
   if (starting && links.length) {
     const current = await tx
       .select({ id: components.id, status: components.status })
@@ -98,6 +116,9 @@ export async function transition(
         .set({ priorStatus: c.status })
         .where(and(eq(maintenanceComponents.maintenanceId, id), eq(maintenanceComponents.componentId, c.id)));
     }
+    for (const c of current)
+      if (c.status !== 'under_maintenance')
+        changed.push({ componentId: c.id, oldStatus: c.status, newStatus: 'under_maintenance' });
     await applyComponentStates(tx, new Map(current.map((c) => [c.id, 'under_maintenance'])), now);
   }
   if (ending && links.length) {
@@ -117,12 +138,16 @@ export async function transition(
       if (c.status === 'under_maintenance')
         restore.set(c.id, (prior && prior !== 'under_maintenance' ? prior : 'operational') as ComponentState);
     }
+    for (const [componentId, newStatus] of restore)
+      changed.push({ componentId, oldStatus: 'under_maintenance', newStatus });
     await applyComponentStates(tx, restore, now);
   }
   const [update] = await tx
     .insert(maintenanceUpdates)
     .values({ maintenanceId: id, status, body: message, createdAt: now, authorId: author.id, authorName: author.name })
     .returning();
+  if (changed.length)
+    await tx.insert(maintenanceUpdateComponents).values(changed.map((c) => ({ updateId: update.id, ...c })));
   await recordChange(tx, 'maintenance', `maintenance:${id}`);
   await recordAudit(
     tx,

@@ -93,10 +93,15 @@ export function isIncidentImpact(value: unknown): value is IncidentImpact {
   return typeof value === 'string' && (INCIDENT_IMPACTS as readonly string[]).includes(value);
 }
 
-/** Statuspage's page indicator: the worse of the unresolved incidents' impact and the components' state. */
+/**
+ * Statuspage's page indicator: the worse of the unresolved incidents' impact and the components'
+ * state. "maintenance" is a real value there: a page whose only news is a component under
+ * maintenance says indicator "maintenance", "Service Under Maintenance".
+ */
 export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
 
-const COMPONENT_INDICATOR: Record<ComponentState, Indicator> = {
+/** The indicator a component's state alone gives (the badge of one component uses it too). */
+export const COMPONENT_INDICATOR: Record<ComponentState, Indicator> = {
   operational: 'none',
   under_maintenance: 'maintenance',
   degraded_performance: 'minor',

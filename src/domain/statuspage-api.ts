@@ -8,17 +8,31 @@ import {
   maintenances as maintenancesTable,
 } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
-import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
+import { componentsById, loadComponentRecords, qualifiedName, type ComponentRecord } from './component-records.ts';
 import { loadIncidentViews, publicIncident } from './incidents.ts';
-import { incidentSnapshot, type IncidentSnapshot, type PageSnapshot } from './notify/events.ts';
+import {
+  announcedUpdateIds,
+  incidentSnapshot,
+  loadIncidentContext,
+  pageSnapshot,
+  type AffectedSnapshot,
+  type IncidentSnapshot,
+  type PageSnapshot,
+} from './notify/events.ts';
 import {
   loadActiveMaintenance,
   loadRecentMaintenance,
   loadUpcomingMaintenance,
   type MaintenancePayload,
 } from './maintenance.ts';
-import { incidentLink, maintenanceLink, type MessageContext } from './notify/links.ts';
-import { overallStatus, worstComponentState, type OverallStatus } from './status.ts';
+import { incidentLink, maintenanceLink, postmortemLink, type MessageContext } from './notify/links.ts';
+import type { ComponentState, MaintenanceStatus, OverallStatus } from './status.ts';
+
+type MaintenanceSnapshot = Omit<MaintenancePayload['maintenance'], 'updates'> & {
+  updates: (Omit<MaintenancePayload['maintenance']['updates'][number], 'affected'> & {
+    affected?: AffectedSnapshot[];
+  })[];
+};
 import { isoOrNull as iso } from './format.ts';
 
 /** Statuspage ids are strings; groups get their own prefix so they never collide with components. */
@@ -33,32 +47,91 @@ export function pageJson(ctx: MessageContext, updatedAt: number | null) {
   return { id: pageId(ctx), name: ctx.siteName, url: ctx.publicUrl, time_zone: 'Etc/UTC', updated_at: iso(updatedAt) };
 }
 
-/** Statuspage's indicator is none, minor, major or critical; maintenance alone reads as "none". */
-export function statusJson(status: OverallStatus) {
-  return { indicator: status.indicator === 'maintenance' ? 'none' : status.indicator, description: status.description };
-}
-
 /** The page summary a webhook carries (Statuspage's webhook `page` object). */
-export function webhookPageJson(ctx: MessageContext, page: PageSnapshot | undefined) {
+export function webhookPageJson(ctx: MessageContext, page: PageSnapshot) {
   return {
     id: pageId(ctx),
     name: ctx.siteName,
     url: ctx.publicUrl,
-    status_indicator: page?.indicator ?? 'none',
-    status_description: page?.description ?? '',
+    status_indicator: page.indicator,
+    status_description: page.description,
   };
 }
+
+/** A component or group with every key components.json has; `status` as of the message. */
+export function componentJson(ctx: MessageContext, r: ComponentRecord, status: ComponentState = r.status) {
+  return {
+    id: r.group ? groupCode(r.id) : componentCode(r.id),
+    name: r.name,
+    status,
+    created_at: iso(r.createdAt),
+    updated_at: iso(r.updatedAt),
+    position: r.position,
+    description: r.description || null,
+    showcase: r.showcase,
+    start_date: r.group ? null : iso(r.createdAt)!.slice(0, 10),
+    group_id: r.groupId === null ? null : groupCode(r.groupId),
+    page_id: pageId(ctx),
+    group: r.group,
+    only_show_if_degraded: false,
+    ...(r.group ? { components: r.members.map(componentCode) } : {}),
+  };
+}
+
+export type ComponentJson = ReturnType<typeof componentJson>;
+
+/**
+ * A record for a component a message snapshot names without one (a message queued before records
+ * were kept): what the snapshot knows, the page-wide fields at their neutral values.
+ */
+function bareRecord(c: { id: number; name: string; status: ComponentState }, at: number): ComponentRecord {
+  return bareRecordOf({ ...c, createdAt: at, updatedAt: at });
+}
+
+export function bareRecordOf(c: {
+  id: number;
+  name: string;
+  status: ComponentState;
+  createdAt: number;
+  updatedAt: number;
+}): ComponentRecord {
+  const base = { group: false, groupName: null, groupId: null, description: '', position: 0, showcase: false };
+  return { ...base, ...c, members: [] };
+}
+
+/** An update's component changes in page order, members named "Group - Component". */
+function affectedJson(affected: AffectedSnapshot[], records: Map<number, ComponentRecord>) {
+  const position = (a: AffectedSnapshot) => records.get(a.componentId)?.position ?? Infinity;
+  return [...affected]
+    .sort((a, b) => position(a) - position(b))
+    .map((a) => {
+      const record = records.get(a.componentId);
+      return {
+        code: componentCode(a.componentId),
+        name: record ? qualifiedName(record) : a.name,
+        old_status: a.oldStatus,
+        new_status: a.newStatus,
+      };
+    });
+}
+
+/** Statuspage's fields for what Candor does not do (tweets) or does not have (backfilling). */
+const UPDATE_EXTRAS = { custom_tweet: null, tweet_id: null } as const;
 
 export function incidentJson(ctx: MessageContext, incident: IncidentSnapshot) {
   const firstAt = (status: string) => {
     const times = incident.updates.filter((u) => u.status === status).map((u) => u.displayAt);
     return times.length ? iso(Math.min(...times)) : null;
   };
+  const records = componentsById(incident.records ?? []);
+  const pm = incident.postmortem ?? null;
   return {
     id: String(incident.id),
     name: incident.title,
     status: incident.status,
     impact: incident.impact,
+    // Candor's impact is always chosen by people, never computed from components.
+    impact_override: incident.impact,
     created_at: iso(incident.createdAt),
     updated_at: iso(incident.updatedAt),
     started_at: iso(incident.startedAt),
@@ -66,6 +139,22 @@ export function incidentJson(ctx: MessageContext, incident: IncidentSnapshot) {
     resolved_at: iso(incident.resolvedAt),
     shortlink: incidentLink(ctx, incident.id),
     page_id: pageId(ctx),
+    backfilled: false,
+    scheduled_for: null,
+    scheduled_until: null,
+    scheduled_remind_prior: false,
+    scheduled_reminded_at: null,
+    scheduled_auto_in_progress: false,
+    scheduled_auto_completed: false,
+    reminder_intervals: null,
+    // The published RCA that covers the incident: its public summary, linked to the full report.
+    postmortem_body: pm ? `${pm.summary}\n\n[Read the full report](${postmortemLink(ctx, pm.slug)})` : null,
+    postmortem_body_last_updated_at: iso(pm?.lastPublishedAt ?? null),
+    postmortem_published_at: iso(pm?.firstPublishedAt ?? null),
+    postmortem_ignored: false,
+    // Publishing an RCA tells the incident's subscribers (postmortem.published).
+    postmortem_notified_subscribers: pm !== null,
+    postmortem_notified_twitter: false,
     incident_updates: incident.updates.map((u) => ({
       id: String(u.id),
       incident_id: String(incident.id),
@@ -74,104 +163,73 @@ export function incidentJson(ctx: MessageContext, incident: IncidentSnapshot) {
       created_at: iso(u.createdAt),
       updated_at: iso(u.createdAt),
       display_at: iso(u.displayAt),
-      affected_components: u.affected.map((a) => ({
-        code: componentCode(a.componentId),
-        name: a.name,
-        old_status: a.oldStatus,
-        new_status: a.newStatus,
-      })),
+      affected_components: affectedJson(u.affected, records),
+      deliver_notifications: u.notified ?? false,
+      ...UPDATE_EXTRAS,
     })),
-    components: incident.components.map((c) => ({ id: componentCode(c.id), name: c.name, status: c.status })),
+    components: incident.components.map((c) =>
+      componentJson(ctx, records.get(c.id) ?? bareRecord(c, incident.updatedAt), c.status),
+    ),
   };
 }
 
-/** A maintenance in Statuspage's shape: an incident with impact "maintenance" and its window. */
-export function maintenanceJson(ctx: MessageContext, m: MaintenancePayload['maintenance']) {
+/** Statuspage has no "cancelled": a called-off window is told as completed (the update says why). */
+const statuspageMaintenanceStatus = (status: MaintenanceStatus) => (status === 'cancelled' ? 'completed' : status);
+
+/**
+ * A maintenance in Statuspage's shape: an incident with impact "maintenance" and its window.
+ * Snapshots queued before updates recorded their component changes have none to tell.
+ */
+export function maintenanceJson(ctx: MessageContext, m: MaintenanceSnapshot, recordList: ComponentRecord[] = []) {
   const code = `maintenance-${m.id}`;
+  const records = componentsById(recordList);
   return {
     id: code,
     name: m.title,
-    status: m.status,
+    status: statuspageMaintenanceStatus(m.status),
+    impact: 'maintenance',
+    impact_override: null,
     created_at: iso(m.createdAt),
     updated_at: iso(m.updatedAt),
-    monitoring_at: null,
-    resolved_at: iso(m.completedAt),
-    impact: 'maintenance',
-    shortlink: maintenanceLink(ctx, m.id),
     started_at: iso(m.startedAt ?? m.scheduledFor),
+    monitoring_at: null,
+    resolved_at: iso(m.completedAt ?? (m.status === 'cancelled' ? m.updatedAt : null)),
+    shortlink: maintenanceLink(ctx, m.id),
     page_id: pageId(ctx),
+    backfilled: false,
     scheduled_for: iso(m.scheduledFor),
     scheduled_until: iso(m.scheduledUntil),
+    scheduled_remind_prior: m.remindAt !== null,
+    scheduled_reminded_at: iso(m.remindedAt),
+    scheduled_auto_in_progress: m.autoStart,
+    scheduled_auto_completed: m.autoComplete,
+    // Statuspage lists reminders in hours before the start; Candor sends one.
+    reminder_intervals: m.remindAt === null ? null : `[${(m.scheduledFor - m.remindAt) / 3_600_000}]`,
+    postmortem_body: null,
+    postmortem_body_last_updated_at: null,
+    postmortem_published_at: null,
+    postmortem_ignored: false,
+    postmortem_notified_subscribers: false,
+    postmortem_notified_twitter: false,
     incident_updates: m.updates.map((u) => ({
       id: `${code}-${u.id}`,
       incident_id: code,
-      status: u.status,
+      status: statuspageMaintenanceStatus(u.status),
       body: u.body,
       created_at: iso(u.createdAt),
       updated_at: iso(u.createdAt),
       display_at: iso(u.createdAt),
-      affected_components: [],
+      affected_components: affectedJson(u.affected ?? [], records),
+      deliver_notifications: u.notified ?? false,
+      ...UPDATE_EXTRAS,
     })),
-    components: m.components.map((c) => ({ id: componentCode(c.id), name: c.name, status: c.status })),
+    components: m.components.map((c) => componentJson(ctx, records.get(c.id) ?? bareRecord(c, m.updatedAt), c.status)),
   };
 }
 
-function componentJson(ctx: MessageContext, c: Component) {
-  return {
-    id: componentCode(c.id),
-    name: c.name,
-    status: c.status,
-    created_at: iso(c.createdAt),
-    updated_at: iso(c.updatedAt),
-    position: c.position,
-    description: c.description || null,
-    showcase: c.showUptime,
-    start_date: iso(c.createdAt)!.slice(0, 10),
-    group_id: c.groupId === null ? null : groupCode(c.groupId),
-    page_id: pageId(ctx),
-    group: false,
-    only_show_if_degraded: false,
-  };
-}
-
-function groupJson(ctx: MessageContext, g: ComponentGroup, members: Component[]) {
-  const updatedAt = Math.max(g.createdAt, ...members.map((m) => m.updatedAt));
-  return {
-    id: groupCode(g.id),
-    name: g.name,
-    status: worstComponentState(members.map((m) => m.status)),
-    created_at: iso(g.createdAt),
-    updated_at: iso(updatedAt),
-    position: g.position,
-    description: g.description || null,
-    showcase: false,
-    start_date: null,
-    group_id: null,
-    page_id: pageId(ctx),
-    group: true,
-    only_show_if_degraded: false,
-    components: members.map((m) => componentCode(m.id)),
-  };
-}
-
-export type ComponentJson = ReturnType<typeof componentJson> | ReturnType<typeof groupJson>;
-
-/** Groups (with their members' ids) and components, in page order: each group followed by its members. */
+/** Groups (with their members' ids) and components, sorted by their page position. */
 export async function loadComponentsJson(db: DbOrTx, ctx: MessageContext): Promise<ComponentJson[]> {
-  const [groups, comps] = await Promise.all([listGroups(db), listComponents(db)]);
-  const out: ComponentJson[] = [];
-  const grouped = new Set<number>();
-  for (const g of groups) {
-    const members = comps.filter((c) => c.groupId === g.id);
-    if (members.length === 0) continue;
-    out.push(groupJson(ctx, g, members));
-    for (const m of members) {
-      out.push(componentJson(ctx, m));
-      grouped.add(m.id);
-    }
-  }
-  for (const c of comps) if (!grouped.has(c.id)) out.push(componentJson(ctx, c));
-  return out;
+  return (await loadComponentRecords(db)).map((r) => componentJson(ctx, r));
 }
 
 /** Statuspage lists the 50 most recent incidents. */
@@ -185,7 +243,11 @@ export async function loadIncidentsJson(db: DbOrTx, ctx: MessageContext, which: 
     .orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id))
     .limit(INCIDENT_LIST_LIMIT);
   const views = await loadIncidentViews(db, rows);
-  return views.map((v) => incidentJson(ctx, incidentSnapshot(v)));
+  const context = await loadIncidentContext(
+    db,
+    views.map((v) => v.id),
+  );
+  return views.map((v) => incidentJson(ctx, incidentSnapshot(v, context)));
 }
 
 /** When anything on the page last changed. */
@@ -202,19 +264,8 @@ export async function pageUpdatedAt(db: DbOrTx): Promise<number | null> {
   return times.length ? Math.max(...times) : null;
 }
 
-export async function loadStatus(db: DbOrTx, componentsJson?: ComponentJson[]): Promise<OverallStatus> {
-  const states = componentsJson
-    ? componentsJson.filter((c) => !c.group).map((c) => c.status)
-    : (await listComponents(db)).map((c) => c.status);
-  const open = await db
-    .select({ impact: incidentsTable.impact })
-    .from(incidentsTable)
-    .where(and(isNull(incidentsTable.resolvedAt), publicIncident));
-  return overallStatus(
-    states,
-    open.map((o) => o.impact),
-  );
-}
+/** The page's indicator and description: the same everywhere (status.json, summary, widget, badge, webhooks). */
+export const loadStatus = (db: DbOrTx): Promise<OverallStatus> => pageSnapshot(db);
 
 // ---------------------------------------------------------------- the /api/v2 documents
 
@@ -223,7 +274,7 @@ async function pageOf(db: DbOrTx, ctx: MessageContext) {
 }
 
 export async function statusDocument(db: DbOrTx, ctx: MessageContext) {
-  return { page: await pageOf(db, ctx), status: statusJson(await loadStatus(db)) };
+  return { page: await pageOf(db, ctx), status: await loadStatus(db) };
 }
 
 export async function componentsDocument(db: DbOrTx, ctx: MessageContext) {
@@ -236,13 +287,23 @@ export async function incidentsDocument(db: DbOrTx, ctx: MessageContext, which: 
 
 /** Statuspage has no "cancelled": a called-off window leaves the lists, as a deleted one does there. */
 export async function loadMaintenancesJson(db: DbOrTx, ctx: MessageContext, which: 'recent' | 'upcoming' | 'active') {
-  const views =
+  const [views, records] = await Promise.all([
     which === 'upcoming'
-      ? await loadUpcomingMaintenance(db)
+      ? loadUpcomingMaintenance(db)
       : which === 'active'
-        ? await loadActiveMaintenance(db)
-        : await loadRecentMaintenance(db, INCIDENT_LIST_LIMIT);
-  return views.filter((m) => m.status !== 'cancelled').map((m) => maintenanceJson(ctx, m));
+        ? loadActiveMaintenance(db)
+        : loadRecentMaintenance(db, INCIDENT_LIST_LIMIT),
+    loadComponentRecords(db),
+  ]);
+  const listed = views.filter((m) => m.status !== 'cancelled');
+  const announced = await announcedUpdateIds(
+    db,
+    'maintenance',
+    listed.map((m) => m.id),
+  );
+  return listed.map((m) =>
+    maintenanceJson(ctx, { ...m, updates: m.updates.map((u) => ({ ...u, notified: announced.has(u.id) })) }, records),
+  );
 }
 
 export async function maintenancesDocument(db: DbOrTx, ctx: MessageContext, which: 'recent' | 'upcoming' | 'active') {
@@ -262,6 +323,6 @@ export async function summaryDocument(db: DbOrTx, ctx: MessageContext) {
     components,
     incidents,
     scheduled_maintenances: [...active, ...upcoming],
-    status: statusJson(await loadStatus(db, components)),
+    status: await loadStatus(db),
   };
 }

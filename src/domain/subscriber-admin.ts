@@ -8,6 +8,7 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import { generateToken } from './auth/tokens.ts';
 import { recordAudit } from './audit.ts';
 import { ConflictError, NotFoundError, oneOf, parseInput } from './errors.ts';
+import { pageSnapshot, type VerifyPayload } from './notify/events.ts';
 import { CHANNELS, SUBSCRIBER_STATES, type SubscriberState } from './notify/kinds.ts';
 import { enqueuePersonal } from './notify/outbox.ts';
 import type { Subscriber, SubscriptionView } from './subscriber-rules.ts';
@@ -125,7 +126,8 @@ export async function addWebhookSubscriber(db: Db, input: unknown, now = Date.no
 }
 
 async function enqueueVerification(tx: DbOrTx, row: Subscriber, now: number): Promise<void> {
-  await enqueuePersonal(tx, 'webhook.verify', row, { challenge: randomBytes(16).toString('hex') }, now);
+  const payload: VerifyPayload = { challenge: randomBytes(16).toString('hex'), page: await pageSnapshot(tx) };
+  await enqueuePersonal(tx, 'webhook.verify', row, payload, now);
 }
 
 export async function resendWebhookVerification(db: Db, id: number, now = Date.now()): Promise<void> {

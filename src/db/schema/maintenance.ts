@@ -2,7 +2,7 @@
 import { sqliteTable, integer, text, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import { components } from './components.ts';
 import { users } from './auth.ts';
-import { MAINTENANCE_STATUSES } from '#domain/status.ts';
+import { COMPONENT_STATES, MAINTENANCE_STATUSES } from '#domain/status.ts';
 
 // Scheduled maintenance: a window announced in advance, started and completed on time (by the
 // clock when automatic), with its own updates. While in progress its components are "under
@@ -64,4 +64,21 @@ export const maintenanceUpdates = sqliteTable(
     authorName: text('author_name').notNull(),
   },
   (t) => [index('maintenance_updates_idx').on(t.maintenanceId, t.createdAt)],
+);
+
+// What each update did to the window's components (starting puts them under maintenance,
+// completing restores them), as incident updates record it.
+export const maintenanceUpdateComponents = sqliteTable(
+  'maintenance_update_components',
+  {
+    updateId: integer('update_id')
+      .notNull()
+      .references(() => maintenanceUpdates.id, { onDelete: 'cascade' }),
+    componentId: integer('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+    oldStatus: text('old_status', { enum: COMPONENT_STATES }).notNull(),
+    newStatus: text('new_status', { enum: COMPONENT_STATES }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.updateId, t.componentId] })],
 );

@@ -1,10 +1,12 @@
 // What each broadcast says, captured when it happens. Messages are rendered from these
 // snapshots, so an email sent a minute late still tells the state as of its update, and a
 // retry renders exactly the same bytes (which the provider's idempotency check relies on).
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { components, incidents } from '#db/schema/index.ts';
+import { and, eq, inArray, isNull, like, sql } from 'drizzle-orm';
+import { components, incidents, notifications } from '#db/schema/index.ts';
 import type { DbOrTx } from '#db/client.ts';
+import { loadComponentRecords, type ComponentRecord } from '../component-records.ts';
 import type { IncidentView } from '../incident-types.ts';
+import { postmortemFactsFor, type PostmortemFacts } from '../postmortem-facts.ts';
 import {
   overallStatus,
   type ComponentState,
@@ -24,6 +26,14 @@ export interface AffectedSnapshot {
   newStatus: ComponentState;
 }
 
+/** What an incident's Statuspage shape needs beyond the incident: read once per list or message. */
+export interface IncidentContext {
+  records: ComponentRecord[];
+  /** Updates that were announced to subscribers. */
+  announced: Set<number>;
+  postmortems: Map<number, PostmortemFacts>;
+}
+
 export interface IncidentSnapshot {
   id: number;
   title: string;
@@ -41,9 +51,14 @@ export interface IncidentSnapshot {
     displayAt: number;
     createdAt: number;
     affected: AffectedSnapshot[];
+    /** Whether subscribers were told (absent in snapshots taken before it was recorded). */
+    notified?: boolean;
   }[];
   /** Every component the incident touched, with its state in the incident's latest word on it. */
   components: { id: number; name: string; status: ComponentState }[];
+  /** The page's components and groups that those belong to, as they stood (absent in older snapshots). */
+  records?: ComponentRecord[];
+  postmortem?: PostmortemFacts | null;
 }
 
 export interface IncidentPayload {
@@ -56,6 +71,8 @@ export interface IncidentPayload {
 export interface ComponentPayload {
   page: PageSnapshot;
   component: { id: number; name: string; status: ComponentState; createdAt: number; updatedAt: number };
+  /** The component as the page showed it (absent in snapshots taken before it was recorded). */
+  record?: ComponentRecord;
   change: { id: number; oldStatus: ComponentState; newStatus: ComponentState; at: number };
 }
 
@@ -78,6 +95,12 @@ export interface PostmortemPayload {
   commitments: { done: number; total: number };
 }
 
+/** A webhook's verification: the challenge to echo and the page's status when it was asked. */
+export interface VerifyPayload {
+  challenge: string;
+  page?: PageSnapshot;
+}
+
 /** A public commitment completed or re-dated. */
 export interface CommitmentPayload {
   page: PageSnapshot;
@@ -95,6 +118,7 @@ export interface CommitmentPayload {
   commitments: { done: number; total: number };
 }
 
+/** The page's status indicator now: the one rule (status.ts) over the public state. */
 export async function pageSnapshot(tx: DbOrTx): Promise<PageSnapshot> {
   const states = await tx.select({ status: components.status }).from(components);
   const open = await tx
@@ -107,13 +131,54 @@ export async function pageSnapshot(tx: DbOrTx): Promise<PageSnapshot> {
   );
 }
 
-export function incidentSnapshot(view: IncidentView): IncidentSnapshot {
+/** Ids of the updates (of `kind`: incident or maintenance) that went out to subscribers. */
+export async function announcedUpdateIds(
+  db: DbOrTx,
+  kind: 'incident' | 'maintenance',
+  subjectIds: number[],
+): Promise<Set<number>> {
+  if (subjectIds.length === 0) return new Set();
+  const subject =
+    kind === 'incident'
+      ? inArray(notifications.incidentId, subjectIds)
+      : inArray(sql`json_extract(${notifications.payload}, '$.maintenance.id')`, subjectIds);
+  const rows = await db
+    .select({ updateId: sql<number | null>`json_extract(${notifications.payload}, '$.updateId')` })
+    .from(notifications)
+    .where(and(like(notifications.kind, `${kind}.%`), subject));
+  return new Set(rows.flatMap((r) => (r.updateId === null ? [] : [Number(r.updateId)])));
+}
+
+export async function loadIncidentContext(db: DbOrTx, incidentIds: number[]): Promise<IncidentContext> {
+  const [records, announced, postmortems] = await Promise.all([
+    loadComponentRecords(db),
+    announcedUpdateIds(db, 'incident', incidentIds),
+    postmortemFactsFor(db, incidentIds),
+  ]);
+  return { records, announced, postmortems };
+}
+
+/** The records of the components `ids` name, and of their groups. */
+export function recordsFor(records: ComponentRecord[], ids: Iterable<number>): ComponentRecord[] {
+  const wanted = new Set(ids);
+  const members = records.filter((r) => !r.group && wanted.has(r.id));
+  const groups = new Set(members.flatMap((r) => (r.groupId === null ? [] : [r.groupId])));
+  return records.filter((r) => (r.group ? groups.has(r.id) : wanted.has(r.id)));
+}
+
+export function incidentSnapshot(view: IncidentView, context: IncidentContext): IncidentSnapshot {
   const latest = new Map<number, { id: number; name: string; status: ComponentState }>();
   for (const u of view.updates) {
     for (const a of u.affected)
       if (!latest.has(a.componentId))
         latest.set(a.componentId, { id: a.componentId, name: a.name, status: a.newStatus });
   }
+  const touched = [...latest.values()];
+  const records = recordsFor(context.records, [
+    ...touched.map((c) => c.id),
+    ...view.updates.flatMap((u) => u.affected.map((a) => a.componentId)),
+  ]);
+  const positions = new Map(records.map((r) => [r.id, r.position]));
   return {
     id: view.id,
     title: view.title,
@@ -135,8 +200,14 @@ export function incidentSnapshot(view: IncidentView): IncidentSnapshot {
         oldStatus: a.oldStatus,
         newStatus: a.newStatus,
       })),
+      notified: context.announced.has(u.id),
     })),
-    components: [...latest.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    // Page order, as Statuspage lists an incident's components.
+    components: touched.sort(
+      (a, b) => (positions.get(a.id) ?? Infinity) - (positions.get(b.id) ?? Infinity) || a.name.localeCompare(b.name),
+    ),
+    records,
+    postmortem: context.postmortems.get(view.id) ?? null,
   };
 }
 
@@ -148,7 +219,10 @@ export async function notifyIncident(
   updateId: number,
   now: number,
 ): Promise<void> {
-  const incident = incidentSnapshot(view);
+  const context = await loadIncidentContext(tx, [view.id]);
+  // The update this message announces is told, though its notification row is written below.
+  context.announced.add(updateId);
+  const incident = incidentSnapshot(view, context);
   const payload: IncidentPayload = { page: await pageSnapshot(tx), incident, updateId };
   await enqueueBroadcast(
     tx,
@@ -164,7 +238,8 @@ export async function notifyComponentChange(
   change: ComponentPayload['change'],
   now: number,
 ): Promise<void> {
-  const payload: ComponentPayload = { page: await pageSnapshot(tx), component, change };
+  const record = (await loadComponentRecords(tx)).find((r) => !r.group && r.id === component.id);
+  const payload: ComponentPayload = { page: await pageSnapshot(tx), component, record, change };
   await enqueueBroadcast(tx, { kind: 'component.updated', componentIds: [component.id], payload }, now);
 }
 

@@ -1,10 +1,17 @@
 // Webhook bodies in Statuspage's envelope (meta, page, then incident or component_update +
 // component), with Candor's event_type added, and their HMAC-SHA256 signature.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { CommitmentPayload, ComponentPayload, IncidentPayload, PostmortemPayload } from './events.ts';
+import type {
+  CommitmentPayload,
+  ComponentPayload,
+  IncidentPayload,
+  PostmortemPayload,
+  VerifyPayload,
+} from './events.ts';
 import type { NotificationKind } from './kinds.ts';
 import type { MaintenancePayload } from '../maintenance.ts';
-import { incidentJson, maintenanceJson, webhookPageJson } from '../statuspage-api.ts';
+import { bareRecordOf, componentJson, incidentJson, maintenanceJson, webhookPageJson } from '../statuspage-api.ts';
+import { INDICATOR_DESCRIPTIONS } from '../status.ts';
 import { incidentLink, postmortemLink, subscriptionLinks, type MessageContext } from './links.ts';
 import { isoOrNull as iso } from '../format.ts';
 
@@ -60,7 +67,7 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
       });
     }
     case 'component.updated': {
-      const { page, component, change } = source.payload as ComponentPayload;
+      const { page, component, record, change } = source.payload as ComponentPayload;
       return JSON.stringify({
         meta,
         page: webhookPageJson(ctx, page),
@@ -72,13 +79,7 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
           old_status: change.oldStatus,
           new_status: change.newStatus,
         },
-        component: {
-          id: String(component.id),
-          name: component.name,
-          status: component.status,
-          created_at: iso(component.createdAt),
-          updated_at: iso(component.updatedAt),
-        },
+        component: componentJson(ctx, record ?? bareRecordOf(component), component.status),
       });
     }
     case 'postmortem.published':
@@ -121,19 +122,20 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
     case 'maintenance.updated':
     case 'maintenance.completed': {
       // Statuspage sends maintenance as an incident with impact "maintenance" and its window.
-      const { page, maintenance } = source.payload as MaintenancePayload;
+      const { page, maintenance, records } = source.payload as MaintenancePayload;
       return JSON.stringify({
         meta,
         page: webhookPageJson(ctx, page),
         event_type: source.kind,
-        incident: maintenanceJson(ctx, maintenance),
+        incident: maintenanceJson(ctx, maintenance, records),
       });
     }
     case 'webhook.verify': {
-      const { challenge } = source.payload as { challenge: string };
+      const { challenge, page } = source.payload as VerifyPayload;
       return JSON.stringify({
         meta,
-        page: webhookPageJson(ctx, undefined),
+        // Verifications queued before the page's status was captured with them say "operational".
+        page: webhookPageJson(ctx, page ?? { indicator: 'none', description: INDICATOR_DESCRIPTIONS.none }),
         event_type: 'subscription.verify',
         challenge,
       });
