@@ -10,6 +10,7 @@ import { ErrorBody, OPERATIONS } from '../src/domain/openapi.ts';
 import { adminSession } from './support/admin-session.ts';
 import { createUserWithToken } from './support/api.ts';
 import { startServer, type TestServer } from './support/server.ts';
+import { compileStrict } from './support/tsc.ts';
 
 let server: TestServer;
 let admin: string;
@@ -244,22 +245,8 @@ describe('OpenAPI document', () => {
         "export const wrong: NewIncident = { title: 'x', impact: 'apocalyptic', message: 'm' };",
       ].join('\n'),
     );
-    const compile = spawnSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/typescript/bin/tsc'),
-        '--noEmit',
-        '--strict',
-        '--allowImportingTsExtensions',
-        '--module',
-        'nodenext',
-        '--target',
-        'es2022',
-        join(dir, 'client.ts'),
-      ],
-      { encoding: 'utf8', cwd: dir },
-    );
-    expect(compile.status, compile.stdout).toBe(0);
+    const compile = compileStrict(join(dir, 'client.ts'));
+    expect(compile.status, compile.output).toBe(0);
   });
 
   test('every route file under /api/v1 is documented, method by method', () => {

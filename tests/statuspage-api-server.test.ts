@@ -1,71 +1,10 @@
-// The public /api/v2 endpoints against schemas written from Statuspage's API documentation
-// (https://metastatuspage.com/api/v2): every documented field, its type and enumeration, and the
-// ordering rules clients rely on.
+// The public /api/v2 endpoints on the demo page against the schemas written from Statuspage's API
+// documentation (tests/support/statuspage-schemas.ts), and the ordering rules clients rely on.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { api, createUserWithToken } from './support/api.ts';
 import { startServer, type TestServer } from './support/server.ts';
-
-const isoTime = z.iso.datetime({ offset: true });
-const page = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
-  url: z.url(),
-  time_zone: z.string(),
-  updated_at: isoTime,
-});
-const componentStatus = z.enum([
-  'operational',
-  'degraded_performance',
-  'partial_outage',
-  'major_outage',
-  'under_maintenance',
-]);
-const component = z.object({
-  id: z.string(),
-  name: z.string(),
-  status: componentStatus,
-  created_at: isoTime,
-  updated_at: isoTime,
-  position: z.number().int(),
-  description: z.string().nullable(),
-  showcase: z.boolean(),
-  start_date: z.iso.date().nullable(),
-  group_id: z.string().nullable(),
-  page_id: z.string(),
-  group: z.boolean(),
-  only_show_if_degraded: z.boolean(),
-  components: z.array(z.string()).optional(),
-});
-const incidentUpdate = z.object({
-  id: z.string(),
-  status: z.enum(['investigating', 'identified', 'monitoring', 'resolved', 'postmortem']),
-  body: z.string(),
-  incident_id: z.string(),
-  created_at: isoTime,
-  updated_at: isoTime,
-  display_at: isoTime,
-  affected_components: z.array(
-    z.object({ code: z.string(), name: z.string(), old_status: componentStatus, new_status: componentStatus }),
-  ),
-});
-const incident = z.object({
-  id: z.string(),
-  name: z.string(),
-  status: z.enum(['investigating', 'identified', 'monitoring', 'resolved', 'postmortem']),
-  created_at: isoTime,
-  updated_at: isoTime,
-  monitoring_at: isoTime.nullable(),
-  resolved_at: isoTime.nullable(),
-  impact: z.enum(['none', 'minor', 'major', 'critical']),
-  shortlink: z.url(),
-  page_id: z.string(),
-  incident_updates: z.array(incidentUpdate),
-});
-const status = z.object({
-  indicator: z.enum(['none', 'minor', 'major', 'critical', 'maintenance']),
-  description: z.string().min(1),
-});
+import { component, incident, page, status } from './support/statuspage-schemas.ts';
 
 let server: TestServer;
 let token: string;

@@ -1,183 +1,28 @@
 // Statuspage conformance, checked from outside. Every /api/v2 document and every webhook Candor
-// sends (incident, component and maintenance events, the verification) is parsed with schemas
-// written here from Statuspage's public documentation and payloads (components.json's component
-// object, the incident and incident-update objects, the webhook envelope): every documented key
-// required with its type and enumeration, nested component objects included, plus the ordering
+// sends (incident, component and maintenance events, the verification) is parsed with the schemas
+// in support/statuspage-schemas.ts, written from Statuspage's public documentation and payloads:
+// every documented key required with its type and enumeration, nested component objects included, plus the ordering
 // rules (positions from 1 across the page, lists sorted by position, newest first). Then a real
 // consumer, Atlassian's own status widget from npm (@statuspage/status-widget), renders Candor's
 // summary in Chromium: the dot it draws must be the one Statuspage would draw. And the
 // `statuspage.io` client from npm reads every endpoint it knows, and what it got must compile
 // against its own declared types.
-import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { Statuspage } from 'statuspage.io';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { api, createUserWithToken } from './support/api.ts';
 import { launchBrowser } from './support/browser.ts';
 import { startServer, type TestServer } from './support/server.ts';
+import { documents, WEBHOOK_SCHEMA, type ComponentJson } from './support/statuspage-schemas.ts';
+import { compileStrict } from './support/tsc.ts';
 import { waitFor } from './support/subscribers.ts';
 import { WebhookReceiver, type Received } from './support/webhook-receiver.ts';
-
-// ------------------------------------------------------------ schemas from Statuspage's documentation
-
-const time = z.iso.datetime({ offset: true });
-const componentStatus = z.enum([
-  'operational',
-  'degraded_performance',
-  'partial_outage',
-  'major_outage',
-  'under_maintenance',
-]);
-const indicator = z.enum(['none', 'minor', 'major', 'critical', 'maintenance']);
-const incidentStatus = z.enum([
-  'investigating',
-  'identified',
-  'monitoring',
-  'resolved',
-  'postmortem',
-  'scheduled',
-  'in_progress',
-  'verifying',
-  'completed',
-]);
-const impact = z.enum(['none', 'minor', 'major', 'critical', 'maintenance']);
-
-const page = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
-  url: z.url(),
-  time_zone: z.string(),
-  updated_at: time,
-});
-const component = z.object({
-  id: z.string().min(1),
-  page_id: z.string().min(1),
-  group_id: z.string().nullable(),
-  created_at: time,
-  updated_at: time,
-  group: z.boolean(),
-  name: z.string().min(1),
-  description: z.string().nullable(),
-  position: z.number().int().min(1),
-  status: componentStatus,
-  showcase: z.boolean(),
-  only_show_if_degraded: z.boolean(),
-  start_date: z.iso.date().nullable(),
-  components: z.array(z.string()).optional(),
-});
-const affectedComponent = z.object({
-  code: z.string(),
-  name: z.string(),
-  old_status: componentStatus,
-  new_status: componentStatus,
-});
-const incidentUpdate = z.object({
-  id: z.string(),
-  incident_id: z.string(),
-  status: incidentStatus,
-  body: z.string(),
-  created_at: time,
-  updated_at: time,
-  display_at: time,
-  affected_components: z.array(affectedComponent),
-  deliver_notifications: z.boolean(),
-  custom_tweet: z.string().nullable(),
-  tweet_id: z.string().nullable(),
-});
-const incident = z.object({
-  id: z.string(),
-  name: z.string(),
-  status: incidentStatus,
-  impact,
-  impact_override: impact.nullable(),
-  created_at: time,
-  updated_at: time,
-  started_at: time,
-  monitoring_at: time.nullable(),
-  resolved_at: time.nullable(),
-  shortlink: z.url(),
-  page_id: z.string(),
-  backfilled: z.boolean(),
-  scheduled_for: time.nullable(),
-  scheduled_until: time.nullable(),
-  scheduled_remind_prior: z.boolean(),
-  scheduled_reminded_at: time.nullable(),
-  scheduled_auto_in_progress: z.boolean(),
-  scheduled_auto_completed: z.boolean(),
-  reminder_intervals: z.string().nullable(),
-  postmortem_body: z.string().nullable(),
-  postmortem_body_last_updated_at: time.nullable(),
-  postmortem_published_at: time.nullable(),
-  postmortem_ignored: z.boolean(),
-  postmortem_notified_subscribers: z.boolean(),
-  postmortem_notified_twitter: z.boolean(),
-  incident_updates: z.array(incidentUpdate).min(1),
-  components: z.array(component),
-});
-const maintenance = incident.extend({
-  status: z.enum(['scheduled', 'in_progress', 'verifying', 'completed']),
-  impact: z.literal('maintenance'),
-  scheduled_for: time,
-  scheduled_until: time,
-});
-const status = z.object({ indicator, description: z.string().min(1) });
-
-const documents = {
-  '/api/v2/summary.json': z.object({
-    page,
-    components: z.array(component),
-    incidents: z.array(incident),
-    scheduled_maintenances: z.array(maintenance),
-    status,
-  }),
-  '/api/v2/status.json': z.object({ page, status }),
-  '/api/v2/components.json': z.object({ page, components: z.array(component) }),
-  '/api/v2/incidents.json': z.object({ page, incidents: z.array(incident) }),
-  '/api/v2/incidents/unresolved.json': z.object({ page, incidents: z.array(incident) }),
-  '/api/v2/scheduled-maintenances.json': z.object({ page, scheduled_maintenances: z.array(maintenance) }),
-  '/api/v2/scheduled-maintenances/upcoming.json': z.object({ page, scheduled_maintenances: z.array(maintenance) }),
-  '/api/v2/scheduled-maintenances/active.json': z.object({ page, scheduled_maintenances: z.array(maintenance) }),
-} as const;
-
-const webhookEnvelope = z.object({
-  meta: z.object({ unsubscribe: z.url(), documentation: z.url() }),
-  page: z.object({ id: z.string().min(1), status_indicator: indicator, status_description: z.string().min(1) }),
-});
-const webhooks = {
-  incident: webhookEnvelope.extend({ incident }),
-  maintenance: webhookEnvelope.extend({ incident: maintenance }),
-  component: webhookEnvelope.extend({
-    component_update: z.object({
-      id: z.string(),
-      component_id: z.string(),
-      created_at: time,
-      old_status: componentStatus,
-      new_status: componentStatus,
-    }),
-    component,
-  }),
-  verify: webhookEnvelope.extend({ challenge: z.string().min(1) }),
-};
-const WEBHOOK_SCHEMA: Record<string, z.ZodType> = {
-  'subscription.verify': webhooks.verify,
-  'incident.created': webhooks.incident,
-  'incident.updated': webhooks.incident,
-  'incident.resolved': webhooks.incident,
-  'component.updated': webhooks.component,
-  'maintenance.scheduled': webhooks.maintenance,
-  'maintenance.reminder': webhooks.maintenance,
-  'maintenance.started': webhooks.maintenance,
-  'maintenance.updated': webhooks.maintenance,
-  'maintenance.completed': webhooks.maintenance,
-};
-
-type ComponentJson = z.infer<typeof component>;
 
 /** Statuspage's ordering rules for a list of components: positions 1..n in order; members follow their group. */
 function expectPageOrder(components: ComponentJson[]) {
@@ -299,8 +144,6 @@ async function widgetIndicators(): Promise<{ indicator: string; text: string; co
   }
 }
 
-const ROOT = resolve(import.meta.dirname, '..');
-
 /**
  * What the statuspage.io client reads from Candor through every call it has, checked against the
  * client's own types by tsc: its enums as the strings they stand for, extra keys allowed (real
@@ -333,21 +176,8 @@ async function checkWithStatuspageClient(): Promise<void> {
       "export const wrong: Wire<Incident['impact']> = 'apocalyptic';",
     ].join('\n'),
   );
-  const compile = spawnSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/typescript/bin/tsc'),
-      '--noEmit',
-      '--strict',
-      '--module',
-      'nodenext',
-      '--target',
-      'es2022',
-      join(dir, 'live.ts'),
-    ],
-    { encoding: 'utf8', cwd: dir },
-  );
-  expect(compile.status, compile.stdout).toBe(0);
+  const compile = compileStrict(join(dir, 'live.ts'));
+  expect(compile.status, compile.output).toBe(0);
 }
 
 const since = (from: number) => hooks.received.slice(from);
