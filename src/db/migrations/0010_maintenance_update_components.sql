@@ -7,3 +7,6 @@ CREATE TABLE `maintenance_update_components` (
 	FOREIGN KEY (`update_id`) REFERENCES `maintenance_updates`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`component_id`) REFERENCES `components`(`id`) ON UPDATE no action ON DELETE cascade
 );
+--> statement-breakpoint
+-- Written by hand: drizzle-kit 0.31 quotes an expression index's parts as if they were column names.
+CREATE INDEX `notifications_maintenance_idx` ON `notifications` (json_extract("payload", '$.maintenance.id'));

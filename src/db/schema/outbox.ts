@@ -1,4 +1,5 @@
 // The durable outbox: what subscribers are told, one delivery per subscriber, and provider batches.
+import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { now } from './columns.ts';
 import { incidents } from './incidents.ts';
@@ -16,7 +17,11 @@ export const notifications = sqliteTable(
     payload: text('payload').notNull(),
     createdAt: integer('created_at').notNull().default(now),
   },
-  (t) => [index('notifications_incident_idx').on(t.incidentId)],
+  (t) => [
+    index('notifications_incident_idx').on(t.incidentId),
+    // Which maintenance a message was about, for the Statuspage API's deliver_notifications.
+    index('notifications_maintenance_idx').on(sql`json_extract(${t.payload}, '$.maintenance.id')`),
+  ],
 );
 
 // The durable outbox: one row per (notification, subscriber); the unique index is what makes
