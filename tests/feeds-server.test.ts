@@ -153,7 +153,7 @@ describe('history feeds', () => {
     }
   });
 
-  test('an update changes the same entry (stable id); a published post-mortem gets its own entry', async () => {
+  test('an update changes the same entry (stable id); a published post-mortem gets its own entry and fills the incident’s postmortem_* fields', async () => {
     const before = await parsed('/history.atom');
     const first = before.entries[0];
     const id = Number(/incident-(\d+)$/.exec(first.id)![1]);
@@ -180,6 +180,13 @@ describe('history feeds', () => {
     expect(rca.html).toContain('Commitments: 0 of 1 done.');
     const rss = await parsed('/history.rss');
     expect(rss.entries[0].id).toBe(`tag:${host()},2026:postmortem-${slug}`);
+    // Statuspage's incident carries its post-mortem: the public summary, linked to the full report.
+    const { incidents } = await (await fetch(`${server.url}/api/v2/incidents.json`)).json();
+    const incident = incidents.find((i: { id: string }) => i.id === String(id));
+    expect(incident.postmortem_body).toContain(`(${server.publicUrl}/postmortems/${slug})`);
+    expect(incident.postmortem_notified_subscribers).toBe(true);
+    expect(Date.parse(incident.postmortem_published_at)).toBeGreaterThan(Date.parse(incident.resolved_at));
+    expect(incident.postmortem_body_last_updated_at).toBe(incident.postmortem_published_at);
   });
 
   test('the feeds say their language, the Atom id is a tag of PUBLIC_URL’s host, entries go by last change', async () => {
