@@ -9,6 +9,7 @@ import { NotFoundError, oneOf, parseInput } from './errors.ts';
 import { idSchema, numberInput } from './input.ts';
 import { hasWebhookSubscribers, notifyComponentChange } from './notify/events.ts';
 import { COMPONENT_STATES, type ComponentState } from './status.ts';
+import { foldUptimeChanges } from './uptime-rollups.ts';
 
 export type Component = typeof components.$inferSelect;
 export type ComponentGroup = typeof componentGroups.$inferSelect;
@@ -119,6 +120,7 @@ export async function createComponent(
       .returning();
     // The first history row marks when the component began to exist, for uptime.
     await tx.insert(componentStatusChanges).values({ componentId: row.id, status, changedAt: now });
+    await foldUptimeChanges(tx, row.id, now);
     await recordChange(tx, 'structure', `component:${row.id}`);
     await recordAudit(tx, { action: 'component.create', subjectType: 'component', subjectId: row.id, after: row }, now);
     return row;
@@ -192,6 +194,7 @@ export async function applyComponentStates(
       .insert(componentStatusChanges)
       .values({ componentId: id, status: newStatus, changedAt: at, incidentId })
       .returning({ id: componentStatusChanges.id });
+    await foldUptimeChanges(tx, id, at);
     await recordChange(tx, 'component', `component:${id}`);
     flips.push({ row, changeId: history.id, oldStatus, newStatus });
   }

@@ -18,6 +18,7 @@ export type NotFoundEntity =
   | 'component'
   | 'component group'
   | 'contributing factor'
+  | 'history page'
   | 'incident'
   | 'maintenance'
   | 'review'

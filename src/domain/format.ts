@@ -56,12 +56,16 @@ export function formatDuration(ms: number): string {
   return h ? `${days} d ${h} h` : `${days} d`;
 }
 
+// Built once: toLocaleDateString builds a formatter on every call, and the status page formats
+// 90 days for every component.
+const WEEKDAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
 export function formatDay(date: string): string {
-  return new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  return WEEKDAY_FORMAT.format(new Date(`${date}T00:00:00Z`));
 }

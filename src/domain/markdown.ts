@@ -42,7 +42,24 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   },
 };
 
+// Rendering is a pure function of the text and costs far more than the rest of a card (sanitising
+// above all), and after a change a page renders again mostly the same updates: recently rendered
+// texts are kept, the least recently used dropped first (only texts of ordinary length, so the
+// memory this holds stays small).
+const RENDERED_LIMIT = 2_000;
+const RENDERED_MAX_LENGTH = 4_096;
+const rendered = new Map<string, string>();
+
 export function renderMarkdown(source: string): string {
-  const html = marked.parse(source) as string;
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+  const known = rendered.get(source);
+  if (known !== undefined) {
+    rendered.delete(source);
+    rendered.set(source, known);
+    return known;
+  }
+  const html = sanitizeHtml(marked.parse(source) as string, SANITIZE_OPTIONS);
+  if (source.length > RENDERED_MAX_LENGTH) return html;
+  if (rendered.size >= RENDERED_LIMIT) rendered.delete(rendered.keys().next().value!);
+  rendered.set(source, html);
+  return html;
 }

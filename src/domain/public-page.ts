@@ -1,8 +1,8 @@
 // What the public pages show, assembled from the database. Everything here is public by design:
 // only fields meant for readers are selected. Query cost is bounded by the uptime window and the
 // recent-history window, never by the whole history.
-import { and, asc, desc, gte, isNull, lt, sql } from 'drizzle-orm';
-import { componentStatusChanges, incidents } from '../db/schema/index.ts';
+import { and, asc, count, desc, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { incidents } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
 import { loadIncidentViews, publicIncident, type IncidentView } from './incidents.ts';
@@ -13,9 +13,15 @@ import {
   type MaintenanceView,
 } from './maintenance.ts';
 import { overallStatus, worstComponentState, type ComponentState, type OverallStatus } from './status.ts';
-import { computeUptime, DAY_MS, startOfUtcDay, UPTIME_DAYS, type StatusChange, type Uptime } from './uptime.ts';
+import { NotFoundError } from './errors.ts';
+import { DAY_MS, startOfUtcDay, type Uptime } from './uptime.ts';
+import { loadUptimes } from './uptime-rollups.ts';
 
 export const RECENT_HISTORY_DAYS = 7;
+/** Incidents shown per day on the status page; the rest of a busy day is a link to its month. */
+export const RECENT_PER_DAY = 5;
+/** Incidents per page of a history month. */
+export const HISTORY_PAGE_SIZE = 25;
 
 export interface ComponentView extends Component {
   status: ComponentState;
@@ -31,6 +37,8 @@ export interface GroupView extends ComponentGroup {
 export interface HistoryDay {
   date: string;
   incidents: IncidentView[];
+  /** Incidents of the day not shown (beyond RECENT_PER_DAY). */
+  more: number;
 }
 
 export interface StatusPageView {
@@ -44,50 +52,17 @@ export interface StatusPageView {
   generatedAt: number;
 }
 
-/** Each component's state history from `windowStart` on (uptime bars, SLA impact). */
-export async function statusHistorySince(db: DbOrTx, windowStart: number): Promise<Map<number, StatusChange[]>> {
-  // The state each component was in when the window opened, then every change inside it.
-  const before = await db.all<{ component_id: number; status: string; changed_at: number }>(sql`
-    SELECT component_id, status, changed_at FROM (
-      SELECT component_id, status, changed_at,
-             row_number() OVER (PARTITION BY component_id ORDER BY changed_at DESC, id DESC) AS rn
-      FROM component_status_changes WHERE changed_at < ${windowStart}
-    ) WHERE rn = 1`);
-  const inside = await db
-    .select({
-      componentId: componentStatusChanges.componentId,
-      status: componentStatusChanges.status,
-      changedAt: componentStatusChanges.changedAt,
-    })
-    .from(componentStatusChanges)
-    .where(gte(componentStatusChanges.changedAt, windowStart))
-    .orderBy(asc(componentStatusChanges.changedAt), asc(componentStatusChanges.id));
-  const history = new Map<number, StatusChange[]>();
-  const push = (id: number, change: StatusChange) => {
-    const list = history.get(id) ?? [];
-    list.push(change);
-    history.set(id, list);
-  };
-  for (const row of before)
-    push(Number(row.component_id), { status: row.status as ComponentState, changedAt: Number(row.changed_at) });
-  for (const row of inside) push(row.componentId, { status: row.status, changedAt: row.changedAt });
-  return history;
-}
-
 export async function loadComponentViews(
   db: DbOrTx,
   now: number,
 ): Promise<{ groups: GroupView[]; ungrouped: ComponentView[] }> {
-  const [groups, comps, history] = await Promise.all([
-    listGroups(db),
-    listComponents(db),
-    statusHistorySince(db, startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS),
-  ]);
-  const views: ComponentView[] = comps.map((c) => ({
-    ...c,
-    status: c.status,
-    uptime: computeUptime(history.get(c.id) ?? [], now),
-  }));
+  const [groups, comps] = await Promise.all([listGroups(db), listComponents(db)]);
+  const uptimes = await loadUptimes(
+    db,
+    comps.map((c) => c.id),
+    now,
+  );
+  const views: ComponentView[] = comps.map((c) => ({ ...c, status: c.status, uptime: uptimes.get(c.id)! }));
   const groupViews: GroupView[] = groups
     .map((g) => {
       const members = views.filter((c) => c.groupId === g.id);
@@ -113,19 +88,38 @@ export async function loadActiveIncidents(
   return loadIncidentViews(db, rows);
 }
 
-/** Incidents that started in [from, to), grouped by the UTC day they started, newest day first. */
+/**
+ * Incidents that started in [from, to), grouped by the UTC day they started, newest day first: at
+ * most RECENT_PER_DAY a day (the newest), with how many more the day had. Ranks are taken on
+ * incidents_public_started_idx alone; only the rows shown are read.
+ */
 export async function loadIncidentDays(db: DbOrTx, from: number, to: number): Promise<HistoryDay[]> {
-  const rows = await db
-    .select()
-    .from(incidents)
-    .where(and(gte(incidents.startedAt, from), lt(incidents.startedAt, to), publicIncident))
-    .orderBy(desc(incidents.startedAt));
+  // Written into the SQL: a bound JS number is a REAL, and the division would not be by day.
+  const DAY = sql.raw(String(DAY_MS));
+  const ranked = await db.all<{ id: number; rank: number; total: number }>(sql`
+    SELECT id, rank, total FROM (
+      SELECT id,
+        row_number() OVER (PARTITION BY started_at / ${DAY} ORDER BY started_at DESC, id DESC) AS rank,
+        count(*) OVER (PARTITION BY started_at / ${DAY}) AS total
+      FROM incidents WHERE published = 1 AND started_at >= ${from} AND started_at < ${to})
+    WHERE rank <= ${RECENT_PER_DAY}`);
+  const ids = ranked.map((r) => Number(r.id));
+  const rows = ids.length
+    ? await db
+        .select()
+        .from(incidents)
+        .where(inArray(incidents.id, ids))
+        .orderBy(desc(incidents.startedAt), desc(incidents.id))
+    : [];
   const views = await loadIncidentViews(db, rows);
+  const totalOf = new Map(ranked.map((r) => [Number(r.id), Number(r.total)]));
   const days: HistoryDay[] = [];
   for (let dayStart = startOfUtcDay(to - 1); dayStart >= from; dayStart -= DAY_MS) {
+    const shown = views.filter((v) => v.startedAt >= dayStart && v.startedAt < dayStart + DAY_MS);
     days.push({
       date: new Date(dayStart).toISOString().slice(0, 10),
-      incidents: views.filter((v) => v.startedAt >= dayStart && v.startedAt < dayStart + DAY_MS),
+      incidents: shown,
+      more: shown.length ? totalOf.get(shown[0].id)! - shown.length : 0,
     });
   }
   return days;
@@ -164,6 +158,10 @@ export interface HistoryMonthView {
   maintenance: MaintenanceView[];
   newer: string | null;
   older: string | null;
+  /** 1-based page of the month's incidents (newest first) and how many there are. */
+  page: number;
+  pages: number;
+  total: number;
 }
 
 export function monthKey(ms: number): string {
@@ -186,28 +184,56 @@ function shiftMonth(month: string, delta: number): string {
   return monthKey(Date.UTC(y, m - 1 + delta, 1));
 }
 
-export async function loadHistoryMonth(db: DbOrTx, month: string, now = Date.now()): Promise<HistoryMonthView> {
+/**
+ * One page of a month's incidents, newest first. Page links stay stable while the month is over;
+ * a page past the last throws NotFoundError.
+ */
+export async function loadHistoryMonth(
+  db: DbOrTx,
+  month: string,
+  now = Date.now(),
+  page = 1,
+): Promise<HistoryMonthView> {
   const from = monthStart(month);
   const to = monthStart(shiftMonth(month, 1));
-  const rows = await db
-    .select()
-    .from(incidents)
-    .where(and(gte(incidents.startedAt, from), lt(incidents.startedAt, to), publicIncident))
-    .orderBy(desc(incidents.startedAt));
-  const [oldest] = await db
-    .select({ startedAt: incidents.startedAt })
-    .from(incidents)
-    .where(publicIncident)
-    .orderBy(asc(incidents.startedAt))
-    .limit(1);
+  const inMonth = and(publicIncident, gte(incidents.startedAt, from), lt(incidents.startedAt, to));
+  const [[{ total }], rows, [oldest], maintenance] = await Promise.all([
+    db.select({ total: count() }).from(incidents).where(inMonth),
+    db
+      .select()
+      .from(incidents)
+      .where(inMonth)
+      .orderBy(desc(incidents.startedAt), desc(incidents.id))
+      .limit(HISTORY_PAGE_SIZE)
+      .offset((page - 1) * HISTORY_PAGE_SIZE),
+    db
+      .select({ startedAt: incidents.startedAt })
+      .from(incidents)
+      .where(publicIncident)
+      .orderBy(asc(incidents.startedAt))
+      .limit(1),
+    loadMaintenanceBetween(db, from, to),
+  ]);
+  const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
+  if (page > pages) {
+    const has = pages === 1 ? 'one page' : `${pages} pages`;
+    throw new NotFoundError(
+      'history page',
+      page,
+      `The incident history of ${month} has ${has}; there is no page ${page}.`,
+    );
+  }
   const current = monthKey(now);
   const older = shiftMonth(month, -1);
   return {
     month,
     label: new Date(from).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
     incidents: await loadIncidentViews(db, rows),
-    maintenance: (await loadMaintenanceBetween(db, from, to)).filter((m) => m.status !== 'scheduled'),
+    maintenance: maintenance.filter((m) => m.status !== 'scheduled'),
     newer: month < current ? shiftMonth(month, 1) : null,
     older: oldest && monthKey(oldest.startedAt) <= older ? older : null,
+    page,
+    pages,
+    total,
   };
 }

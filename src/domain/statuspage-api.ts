@@ -252,13 +252,20 @@ export async function loadIncidentsJson(db: DbOrTx, ctx: MessageContext, which: 
 
 /** When anything on the page last changed. */
 export async function pageUpdatedAt(db: DbOrTx): Promise<number | null> {
+  // Newest first through an index, one row each: max() over a filter would walk every incident.
   const [[c], [i], [m]] = await Promise.all([
     db.select({ at: max(componentsTable.updatedAt) }).from(componentsTable),
     db
-      .select({ at: max(incidentsTable.updatedAt) })
+      .select({ at: incidentsTable.updatedAt })
       .from(incidentsTable)
-      .where(publicIncident),
-    db.select({ at: max(maintenancesTable.updatedAt) }).from(maintenancesTable),
+      .where(publicIncident)
+      .orderBy(desc(incidentsTable.updatedAt))
+      .limit(1),
+    db
+      .select({ at: maintenancesTable.updatedAt })
+      .from(maintenancesTable)
+      .orderBy(desc(maintenancesTable.updatedAt))
+      .limit(1),
   ]);
   const times = [c?.at, i?.at, m?.at].filter((t): t is number => typeof t === 'number');
   return times.length ? Math.max(...times) : null;

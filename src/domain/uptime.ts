@@ -1,5 +1,5 @@
 // Uptime from a component's status history: per-day bars and a percentage over the window.
-import { UPTIME_WEIGHTS, worstComponentState, type ComponentState } from './status.ts';
+import { COMPONENT_STATES, UPTIME_WEIGHTS, worstComponentState, type ComponentState } from './status.ts';
 
 export const DAY_MS = 86_400_000;
 export const UPTIME_DAYS = 90;
@@ -32,50 +32,85 @@ export function startOfUtcDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
 }
 
+/** The first day of the window of `days` UTC days that ends today. */
+export function uptimeWindowStart(now: number, days = UPTIME_DAYS): number {
+  return startOfUtcDay(now) - (days - 1) * DAY_MS;
+}
+
+/** Milliseconds spent in each state during one day (whole milliseconds, so sums are exact). */
+export type StateDurations = Partial<Record<ComponentState, number>>;
+
+/** Calls `add(dayStart, ms)` for each UTC day that [from, to) touches, with the part inside it. */
+export function splitByDay(from: number, to: number, add: (dayStart: number, ms: number) => void): void {
+  for (let t = from; t < to;) {
+    const dayEnd = startOfUtcDay(t) + DAY_MS;
+    const sliceEnd = Math.min(dayEnd, to);
+    add(dayEnd - DAY_MS, sliceEnd - t);
+    t = sliceEnd;
+  }
+}
+
+/** Adds [from, to) in `status` to a window's per-day durations; the part outside the window is dropped. */
+export function addToWindow(
+  perDay: StateDurations[],
+  windowStart: number,
+  status: ComponentState,
+  from: number,
+  to: number,
+): void {
+  const end = Math.min(to, windowStart + perDay.length * DAY_MS);
+  splitByDay(Math.max(from, windowStart), end, (dayStart, ms) => {
+    const day = perDay[(dayStart - windowStart) / DAY_MS];
+    day[status] = (day[status] ?? 0) + ms;
+  });
+}
+
+/**
+ * The bars and the percentage from per-day durations: the one place the weights are applied, for
+ * both the raw history (computeUptime) and the daily rollups, so both give the same figures.
+ */
+export function uptimeFromDurations(windowStart: number, perDay: StateDurations[]): Uptime {
+  let observed = 0;
+  let down = 0;
+  const days = perDay.map((durations, d): UptimeDay => {
+    const day: UptimeDay = {
+      date: new Date(windowStart + d * DAY_MS).toISOString().slice(0, 10),
+      worst: null,
+      durations: {},
+      downtimeMs: 0,
+      observedMs: 0,
+    };
+    const seen: ComponentState[] = [];
+    for (const status of COMPONENT_STATES) {
+      const ms = durations[status] ?? 0;
+      if (ms <= 0) continue;
+      seen.push(status);
+      day.observedMs += ms;
+      day.downtimeMs += ms * UPTIME_WEIGHTS[status];
+      if (status !== 'operational') day.durations[status] = ms;
+    }
+    if (seen.length) day.worst = worstComponentState(seen);
+    observed += day.observedMs;
+    down += day.downtimeMs;
+    return day;
+  });
+  return { days, percent: observed > 0 ? (100 * (observed - down)) / observed : null };
+}
+
 /**
  * @param history changes in ascending time order; it must include the last change before the
  *   window start (if any), so the state at the start of the window is known. The component is
  *   taken to exist from its first change on.
  */
 export function computeUptime(history: StatusChange[], now: number, days = UPTIME_DAYS): Uptime {
-  const windowStart = startOfUtcDay(now) - (days - 1) * DAY_MS;
-  const result: UptimeDay[] = [];
-  for (let d = 0; d < days; d++) {
-    const dayStart = windowStart + d * DAY_MS;
-    result.push({
-      date: new Date(dayStart).toISOString().slice(0, 10),
-      worst: null,
-      durations: {},
-      downtimeMs: 0,
-      observedMs: 0,
-    });
-  }
-  // Walk the intervals [change_i, change_{i+1}) clipped to the window and split by day.
+  const windowStart = uptimeWindowStart(now, days);
+  const perDay: StateDurations[] = Array.from({ length: days }, () => ({}));
+  // The intervals [change_i, change_{i+1}), cut off at now.
   for (let i = 0; i < history.length; i++) {
-    const from = Math.max(history[i].changedAt, windowStart);
     const to = Math.min(i + 1 < history.length ? history[i + 1].changedAt : now, now);
-    if (to <= from) continue;
-    const status = history[i].status;
-    for (let t = from; t < to;) {
-      const dayIndex = Math.floor((t - windowStart) / DAY_MS);
-      const dayEnd = windowStart + (dayIndex + 1) * DAY_MS;
-      const sliceEnd = Math.min(dayEnd, to);
-      const day = result[dayIndex];
-      const span = sliceEnd - t;
-      day.observedMs += span;
-      day.downtimeMs += span * UPTIME_WEIGHTS[status];
-      day.worst = worstComponentState(day.worst ? [day.worst, status] : [status]);
-      if (status !== 'operational') day.durations[status] = (day.durations[status] ?? 0) + span;
-      t = sliceEnd;
-    }
+    addToWindow(perDay, windowStart, history[i].status, history[i].changedAt, to);
   }
-  let observed = 0;
-  let down = 0;
-  for (const day of result) {
-    observed += day.observedMs;
-    down += day.downtimeMs;
-  }
-  return { days: result, percent: observed > 0 ? (100 * (observed - down)) / observed : null };
+  return uptimeFromDurations(windowStart, perDay);
 }
 
 /** Formats an uptime percentage the way status pages do: two decimals, never rounded up to 100. */

@@ -5,10 +5,10 @@ import { routedPath } from '../web/paths.ts';
 
 /**
  * Query parameters each public route reads, with the value it keys on. Keep in step with the
- * pages: src/pages/history.astro (month), src/pages/badge.svg.ts (component, label).
+ * pages: src/pages/history.astro (month, page), src/pages/badge.svg.ts (component, label).
  */
 const ROUTE_PARAMS: Record<string, Record<string, (value: string) => string>> = {
-  '/history': { month: (v) => v },
+  '/history': { month: (v) => v, page: (v) => v },
   // The badge shows at most 40 characters of its label; longer ones are the same badge.
   '/badge.svg': { component: (v) => v, label: (v) => v.slice(0, 40) },
 };

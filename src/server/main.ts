@@ -12,6 +12,7 @@ import { issueSetupToken } from '../domain/auth/users.ts';
 import { publicUrl, publicUrlIsHttps, publicUrlProblem } from '../domain/public-url.ts';
 import { SITE } from '../domain/site.ts';
 import { seedOnFirstStart } from '../seed/first-start.ts';
+import { catchUpUptimeRollups } from '../domain/uptime-rollups.ts';
 import { isApiPath, isPublicPath, isStaffWritePath, LIVE_PATH, routedPath } from '../web/paths.ts';
 import { AllowedHosts } from './allowed-hosts.ts';
 import { BodyTooLargeError, bodyLimits, limitFor, readBody } from './body-limit.ts';
@@ -72,6 +73,9 @@ export async function prepareDatabase(log: (line: string) => void): Promise<void
     );
   }
   if (await seedOnFirstStart(getDb())) log('[candor] seeded the demo status page (set CANDOR_SEED=0 to start empty)');
+  const rollups = await catchUpUptimeRollups(getDb());
+  if (rollups.components)
+    log(`[candor] uptime rollups: folded ${rollups.changes} status changes of ${rollups.components} components`);
 }
 
 /** The lines every start prints: where the page is, and the first admin's link while there is none. */

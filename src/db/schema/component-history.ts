@@ -1,5 +1,5 @@
 // Every state each component has been in, and which incident set it: uptime is computed from this.
-import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import { COMPONENT_STATES } from '#domain/status.ts';
 import { components } from './components.ts';
 import { incidents } from './incidents.ts';
@@ -18,3 +18,32 @@ export const componentStatusChanges = sqliteTable(
   },
   (t) => [index('status_changes_component_time_idx').on(t.componentId, t.changedAt)],
 );
+
+// Uptime rollups: how long each component spent in each state on each UTC day, folded from
+// component_status_changes up to the mark below. The public bars read these (90 days x components
+// rows) instead of the raw changes, so their cost does not grow with history.
+export const componentUptimeDays = sqliteTable(
+  'component_uptime_days',
+  {
+    componentId: integer('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+    /** Start of the UTC day, in ms. */
+    day: integer('day').notNull(),
+    status: text('status', { enum: COMPONENT_STATES }).notNull(),
+    ms: integer('ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.componentId, t.day, t.status] }), index('component_uptime_days_day_idx').on(t.day)],
+);
+
+// Per component, the last change folded into the rollups (the time from it on is still open) and
+// how many changes were folded: a different count at start means rows were written around Candor.
+export const componentUptimeMarks = sqliteTable('component_uptime_marks', {
+  componentId: integer('component_id')
+    .primaryKey()
+    .references(() => components.id, { onDelete: 'cascade' }),
+  changeId: integer('change_id').notNull(),
+  changeCount: integer('change_count').notNull(),
+  changedAt: integer('changed_at').notNull(),
+  status: text('status', { enum: COMPONENT_STATES }).notNull(),
+});

@@ -21,7 +21,20 @@ export const incidents = sqliteTable(
     updatedAt: integer('updated_at').notNull().default(now),
     createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
   },
-  (t) => [index('incidents_started_idx').on(t.startedAt), index('incidents_resolved_idx').on(t.resolvedAt)],
+  (t) => [
+    index('incidents_started_idx').on(t.startedAt),
+    // Open incidents (resolved_at IS NULL), public ones, newest by start or by creation: equality
+    // on both leading columns and the order, so the planner never prefers walking the whole
+    // `published` indexes below instead.
+    index('incidents_open_started_idx').on(t.resolvedAt, t.published, t.startedAt),
+    index('incidents_open_created_idx').on(t.resolvedAt, t.published, t.createdAt),
+    // The public read path filters on `published` and reads newest first (rowid breaks ties):
+    // history months and recent days by start, feeds and the v2 lists by creation, the page's
+    // last update by update time.
+    index('incidents_public_started_idx').on(t.published, t.startedAt),
+    index('incidents_public_created_idx').on(t.published, t.createdAt),
+    index('incidents_public_updated_idx').on(t.published, t.updatedAt),
+  ],
 );
 
 export const incidentUpdates = sqliteTable(

@@ -32,6 +32,8 @@ export const maintenances = sqliteTable(
   (t) => [
     index('maintenances_status_idx').on(t.status, t.scheduledFor),
     index('maintenances_window_idx').on(t.scheduledFor),
+    // The page's last change (api/v2 `page.updated_at`), newest first.
+    index('maintenances_updated_idx').on(t.updatedAt),
   ],
 );
 

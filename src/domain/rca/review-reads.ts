@@ -17,7 +17,7 @@ import {
 } from '#db/schema/index.ts';
 import type { DbOrTx } from '#db/client.ts';
 import { loadIncidentViews, type IncidentView } from '../incidents.ts';
-import { statusHistorySince } from '../public-page.ts';
+import { statusHistorySince } from '../uptime-rollups.ts';
 import { worstComponentState } from '../status.ts';
 import { effectiveDeadlines, latestResolution } from './deadlines.ts';
 import { computeMetrics, MOMENTS, type KeyMoments } from './metrics.ts';

@@ -1,0 +1,139 @@
+// Every query the public read path runs has an index: the SQL of each public page's and
+// document's domain functions is captured as it runs against the demo, and SQLite's EXPLAIN
+// QUERY PLAN for it must not walk a whole table (or a whole index) of one that grows with
+// history. Without ANALYZE statistics SQLite plans from the schema alone, so the plans seen here
+// on the demo are the ones a database with 100,000 incidents gets (bench/history.ts measures that).
+import { createClient, type InStatement } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { getHandle, type Db } from '../src/db/client.ts';
+import * as schema from '../src/db/schema/index.ts';
+import { loadHistoryFeed } from '../src/domain/feeds.ts';
+import { getIncident } from '../src/domain/incidents.ts';
+import { getMaintenance, loadRecentMaintenance } from '../src/domain/maintenance.ts';
+import { loadActiveIncidents, loadHistoryMonth, loadStatusPage, monthKey } from '../src/domain/public-page.ts';
+import { listPostmortems, postmortemSlugsFor, rcaStatusForIncident } from '../src/domain/rca/postmortems.ts';
+import {
+  componentsDocument,
+  incidentsDocument,
+  maintenancesDocument,
+  statusDocument,
+  summaryDocument,
+} from '../src/domain/statuspage-api.ts';
+import { uptimeWindowStart } from '../src/domain/uptime.ts';
+import { statusHistorySince } from '../src/domain/uptime-rollups.ts';
+import { seedDemo } from '../src/seed/demo.ts';
+import type { MessageContext } from '../src/domain/notify/links.ts';
+import { freshDb } from './support/db.ts';
+
+/** Tables whose size grows with the page's history. */
+const LARGE = new Set([
+  'incidents',
+  'incident_updates',
+  'incident_update_components',
+  'component_status_changes',
+  'component_uptime_days',
+  'maintenances',
+  'maintenance_updates',
+]);
+
+const ctx: MessageContext = { publicUrl: 'http://status.example.com', siteName: 'Example' };
+
+/** The SQL that `run` sends through the database it is given, each statement once. */
+async function capture(run: (db: Db) => Promise<unknown>): Promise<InStatement[]> {
+  const client = createClient({ url: process.env.DATABASE_URL! });
+  const seen = new Map<string, InStatement>();
+  const recording = new Proxy(client, {
+    get(target, name) {
+      if (name === 'execute')
+        return (stmt: InStatement) => {
+          seen.set(typeof stmt === 'string' ? stmt : stmt.sql, stmt);
+          return target.execute(stmt);
+        };
+      const value: unknown = Reflect.get(target, name);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  try {
+    await run(drizzle(recording, { schema }));
+  } finally {
+    client.close();
+  }
+  return [...seen.values()];
+}
+
+/** The plan steps that walk a whole large table or index, with the table each alias names. */
+async function fullScans(stmt: InStatement): Promise<string[]> {
+  const sql = typeof stmt === 'string' ? stmt : stmt.sql;
+  const args = typeof stmt === 'string' ? [] : stmt.args;
+  const plan = await getHandle().client.execute({ sql: `EXPLAIN QUERY PLAN ${sql}`, args });
+  const aliases = new Map<string, string>();
+  for (const m of sql.matchAll(/(?:from|join)\s+"?(\w+)"?(?:\s+(?:as\s+)?"?(\w+)"?)?/gi)) {
+    aliases.set(m[1], m[1]);
+    if (m[2]) aliases.set(m[2], m[1]);
+  }
+  const details = plan.rows.map((r) => String(r.detail));
+  // Walking an index in the ORDER BY's order under a LIMIT stops after that many rows: bounded.
+  const limitedWalk = /\blimit\b/i.test(sql) && !details.some((d) => d.includes('TEMP B-TREE FOR ORDER BY'));
+  return details
+    .filter((detail) => {
+      // A search on `published` alone matches nearly every row: as good as a scan.
+      // So is a SEARCH without an index (SQLite's word for max() over a whole table).
+      const walked =
+        /^(?:SCAN "?(\w+)"?( USING (?:COVERING )?INDEX)?|SEARCH "?(\w+)"? USING .*\(published=\?\)$|SEARCH "?(\w+)"?$)/.exec(
+          detail,
+        );
+      if (walked === null) return false;
+      const table = walked[1] ?? walked[3] ?? walked[4];
+      if (!LARGE.has(aliases.get(table) ?? table)) return false;
+      const ordered = walked[2] !== undefined || walked[3] !== undefined;
+      return !(ordered && limitedWalk);
+    })
+    .map((detail) => `${detail}  <-  ${sql.replace(/\s+/g, ' ').slice(0, 200)}`);
+}
+
+let db: Db;
+const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+
+beforeAll(async () => {
+  ({ db } = await freshDb());
+  await seedDemo(db, now);
+});
+
+describe('read path query plans', () => {
+  test('the check finds a full scan when there is one', async () => {
+    expect(await fullScans({ sql: 'SELECT id FROM incidents WHERE title = ?', args: ['x'] })).toHaveLength(1);
+    expect(
+      await fullScans({ sql: 'SELECT s.id FROM component_status_changes s WHERE s.status = ?', args: ['x'] }),
+    ).toHaveLength(1);
+  });
+
+  test('no public page or document walks a whole table that grows with history', async () => {
+    const [newest] = await loadActiveIncidents(db, { includeDrafts: true });
+    const incidents = (await loadStatusPage(db, now)).recentDays.flatMap((d) => d.incidents);
+    const anIncident = newest ?? incidents[0];
+    expect(anIncident).toBeDefined();
+    const [aWindow] = await loadRecentMaintenance(db, 1);
+    const statements = await capture(async (db) => {
+      await loadStatusPage(db, now);
+      await loadHistoryMonth(db, monthKey(now), now, 1);
+      await getIncident(db, anIncident.id);
+      await rcaStatusForIncident(db, anIncident.id, now);
+      await postmortemSlugsFor(db, [anIncident.id]);
+      await summaryDocument(db, ctx);
+      await statusDocument(db, ctx);
+      await componentsDocument(db, ctx);
+      await incidentsDocument(db, ctx, 'recent');
+      await incidentsDocument(db, ctx, 'unresolved');
+      for (const which of ['recent', 'upcoming', 'active'] as const) await maintenancesDocument(db, ctx, which);
+      await loadHistoryFeed(db, ctx, 'Example');
+      await listPostmortems(db, now);
+      if (aWindow) await getMaintenance(db, aWindow.id);
+      // The uptime of a component the rollups have not folded yet is read from the raw history.
+      await statusHistorySince(db, uptimeWindowStart(now), [1, 2]);
+    });
+    expect(statements.length).toBeGreaterThan(20);
+    const scans = (await Promise.all(statements.map(fullScans))).flat();
+    expect(scans).toEqual([]);
+  });
+});
