@@ -25,6 +25,7 @@ interface Change extends StatusChange {
 }
 
 interface Mark {
+  /** The highest id folded: every change up to it is in the rollups. */
   changeId: number;
   changeCount: number;
   changedAt: number;
@@ -79,7 +80,7 @@ function foldIntervals(from: Mark | null, changes: Change[], days: Map<number, S
       });
     }
     last = {
-      changeId: change.id,
+      changeId: Math.max(last?.changeId ?? 0, change.id),
       changeCount: (last?.changeCount ?? 0) + 1,
       changedAt: change.changedAt,
       status: change.status,

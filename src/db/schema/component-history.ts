@@ -36,8 +36,9 @@ export const componentUptimeDays = sqliteTable(
   (t) => [primaryKey({ columns: [t.componentId, t.day, t.status] }), index('component_uptime_days_day_idx').on(t.day)],
 );
 
-// Per component, the last change folded into the rollups (the time from it on is still open) and
-// how many changes were folded: a different count at start means rows were written around Candor.
+// Per component, the state and time of its latest change (the time from it on is still open),
+// the highest change id folded and how many: a different id or count at start means rows were
+// written around Candor.
 export const componentUptimeMarks = sqliteTable('component_uptime_marks', {
   componentId: integer('component_id')
     .primaryKey()
