@@ -18,7 +18,7 @@ import {
 } from './status.ts';
 
 /** Entries in a feed: enough for a reader to catch up, the rest is on /history. */
-export const FEED_LIMIT = 50;
+export const FEED_LIMIT = 25;
 
 export interface FeedEntry {
   id: string;

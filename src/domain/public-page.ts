@@ -1,7 +1,7 @@
 // What the public pages show, assembled from the database. Everything here is public by design:
 // only fields meant for readers are selected. Query cost is bounded by the uptime window and the
 // recent-history window, never by the whole history.
-import { and, asc, count, desc, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
 import { incidents } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
@@ -19,7 +19,7 @@ import { loadUptimes } from './uptime-rollups.ts';
 
 export const RECENT_HISTORY_DAYS = 7;
 /** Incidents shown per day on the status page; the rest of a busy day is a link to its month. */
-export const RECENT_PER_DAY = 5;
+export const RECENT_PER_DAY = 3;
 /** Incidents per page of a history month. */
 export const HISTORY_PAGE_SIZE = 25;
 
@@ -96,23 +96,25 @@ export async function loadActiveIncidents(
 export async function loadIncidentDays(db: DbOrTx, from: number, to: number): Promise<HistoryDay[]> {
   // Written into the SQL: a bound JS number is a REAL, and the division would not be by day.
   const DAY = sql.raw(String(DAY_MS));
-  const ranked = await db.all<{ id: number; rank: number; total: number }>(sql`
-    SELECT id, rank, total FROM (
-      SELECT id,
-        row_number() OVER (PARTITION BY started_at / ${DAY} ORDER BY started_at DESC, id DESC) AS rank,
-        count(*) OVER (PARTITION BY started_at / ${DAY}) AS total
-      FROM incidents WHERE published = 1 AND started_at >= ${from} AND started_at < ${to})
-    WHERE rank <= ${RECENT_PER_DAY}`);
-  const ids = ranked.map((r) => Number(r.id));
-  const rows = ids.length
-    ? await db
-        .select()
-        .from(incidents)
-        .where(inArray(incidents.id, ids))
-        .orderBy(desc(incidents.startedAt), desc(incidents.id))
-    : [];
+  const ranked = db
+    .select({
+      id: incidents.id,
+      rank: sql<number>`row_number() OVER (PARTITION BY ${incidents.startedAt} / ${DAY} ORDER BY ${incidents.startedAt} DESC, ${incidents.id} DESC)`.as(
+        'rank',
+      ),
+      total: sql<number>`count(*) OVER (PARTITION BY ${incidents.startedAt} / ${DAY})`.as('total'),
+    })
+    .from(incidents)
+    .where(and(publicIncident, gte(incidents.startedAt, from), lt(incidents.startedAt, to)))
+    .as('ranked');
+  const shownRows = await db
+    .select({ incident: incidents, total: ranked.total })
+    .from(incidents)
+    .innerJoin(ranked, and(eq(ranked.id, incidents.id), lte(ranked.rank, RECENT_PER_DAY)))
+    .orderBy(desc(incidents.startedAt), desc(incidents.id));
+  const rows = shownRows.map((r) => r.incident);
+  const totalOf = new Map(shownRows.map((r) => [r.incident.id, Number(r.total)]));
   const views = await loadIncidentViews(db, rows);
-  const totalOf = new Map(ranked.map((r) => [Number(r.id), Number(r.total)]));
   const days: HistoryDay[] = [];
   for (let dayStart = startOfUtcDay(to - 1); dayStart >= from; dayStart -= DAY_MS) {
     const shown = views.filter((v) => v.startedAt >= dayStart && v.startedAt < dayStart + DAY_MS);

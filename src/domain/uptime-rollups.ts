@@ -6,7 +6,7 @@
 import { and, asc, eq, gt, gte, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { componentStatusChanges, componentUptimeDays, componentUptimeMarks } from '../db/schema/index.ts';
-import type { ComponentState } from './status.ts';
+import { COMPONENT_STATES, type ComponentState } from './status.ts';
 import {
   addToWindow,
   computeUptime,
@@ -90,17 +90,15 @@ function foldIntervals(from: Mark | null, changes: Change[], days: Map<number, S
 }
 
 async function writeFold(tx: DbOrTx, componentId: number, days: Map<number, StateDurations>, mark: Mark) {
-  const rows = [...days].flatMap(([day, durations]) =>
-    Object.entries(durations).map(([status, ms]) => ({ componentId, day, status: status as ComponentState, ms })),
+  const rows = [...days].map(([day, durations]) => ({ componentId, day, ...durations }));
+  const added = Object.fromEntries(
+    COMPONENT_STATES.map((s) => [s, sql`${componentUptimeDays[s]} + excluded.${sql.identifier(`${s}_ms`)}`]),
   );
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await tx
       .insert(componentUptimeDays)
       .values(rows.slice(i, i + INSERT_CHUNK))
-      .onConflictDoUpdate({
-        target: [componentUptimeDays.componentId, componentUptimeDays.day, componentUptimeDays.status],
-        set: { ms: sql`${componentUptimeDays.ms} + excluded.ms` },
-      });
+      .onConflictDoUpdate({ target: [componentUptimeDays.componentId, componentUptimeDays.day], set: added });
   }
   await tx
     .insert(componentUptimeMarks)
@@ -196,16 +194,20 @@ export async function catchUpUptimeRollups(db: Db): Promise<{ components: number
  */
 export async function loadUptimes(db: DbOrTx, componentIds: number[], now: number): Promise<Map<number, Uptime>> {
   const windowStart = uptimeWindowStart(now);
-  // One row of JSON instead of a row per day and state: the driver's per-row cost is most of it.
+  // One row of JSON instead of a row per component and day: the driver's per-row cost is most of it.
+  const columns = sql.join(
+    COMPONENT_STATES.map((s) => sql.identifier(`${s}_ms`)),
+    sql`, `,
+  );
   const [[{ days }], marks] = await Promise.all([
     db.all<{ days: string }>(sql`
-      SELECT json_group_array(json_array(component_id, day, status, ms)) AS days
+      SELECT json_group_array(json_array(component_id, day, ${columns})) AS days
       FROM component_uptime_days WHERE day >= ${windowStart}`),
     db.select().from(componentUptimeMarks),
   ]);
   const markOf = new Map(marks.map((m) => [m.componentId, m]));
   const perComponent = new Map<number, StateDurations[]>();
-  for (const [componentId, dayStart, status, ms] of JSON.parse(days) as [number, number, ComponentState, number][]) {
+  for (const [componentId, dayStart, ...ms] of JSON.parse(days) as number[][]) {
     let perDay = perComponent.get(componentId);
     if (!perDay) {
       perDay = Array.from({ length: UPTIME_DAYS }, () => ({}));
@@ -213,7 +215,9 @@ export async function loadUptimes(db: DbOrTx, componentIds: number[], now: numbe
     }
     const day = perDay[(dayStart - windowStart) / DAY_MS];
     if (!day) continue; // after today: only a mark in the future folds that far, read raw below
-    day[status] = (day[status] ?? 0) + ms;
+    COMPONENT_STATES.forEach((status, i) => {
+      if (ms[i] > 0) day[status] = ms[i];
+    });
   }
   const result = new Map<number, Uptime>();
   const raw: number[] = [];

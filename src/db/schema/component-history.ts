@@ -1,6 +1,6 @@
 // Every state each component has been in, and which incident set it: uptime is computed from this.
 import { sqliteTable, integer, text, index, primaryKey } from 'drizzle-orm/sqlite-core';
-import { COMPONENT_STATES } from '#domain/status.ts';
+import { COMPONENT_STATES, type ComponentState } from '#domain/status.ts';
 import { components } from './components.ts';
 import { incidents } from './incidents.ts';
 
@@ -20,8 +20,15 @@ export const componentStatusChanges = sqliteTable(
 );
 
 // Uptime rollups: how long each component spent in each state on each UTC day, folded from
-// component_status_changes up to the mark below. The public bars read these (90 days x components
-// rows) instead of the raw changes, so their cost does not grow with history.
+// component_status_changes up to the mark below: one row per component and day, one column per
+// state (`<state>_ms`). The public bars read these (90 x components rows at most) instead of the
+// raw changes, so their cost does not grow with history.
+const msColumn = (state: ComponentState) => integer(`${state}_ms`).notNull().default(0);
+const stateColumns = Object.fromEntries(COMPONENT_STATES.map((s) => [s, msColumn(s)])) as Record<
+  ComponentState,
+  ReturnType<typeof msColumn>
+>;
+
 export const componentUptimeDays = sqliteTable(
   'component_uptime_days',
   {
@@ -30,10 +37,9 @@ export const componentUptimeDays = sqliteTable(
       .references(() => components.id, { onDelete: 'cascade' }),
     /** Start of the UTC day, in ms. */
     day: integer('day').notNull(),
-    status: text('status', { enum: COMPONENT_STATES }).notNull(),
-    ms: integer('ms').notNull(),
+    ...stateColumns,
   },
-  (t) => [primaryKey({ columns: [t.componentId, t.day, t.status] }), index('component_uptime_days_day_idx').on(t.day)],
+  (t) => [primaryKey({ columns: [t.componentId, t.day] }), index('component_uptime_days_day_idx').on(t.day)],
 );
 
 // Per component, the state and time of its latest change (the time from it on is still open),
