@@ -3,7 +3,7 @@
 // at start, catchUpUptimeRollups folds whatever was written around the writes (a database from an
 // earlier version, history inserted straight into the tables, an import). The public bars then
 // read 90 days x components rows, never the raw history.
-import { and, asc, eq, gt, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { componentStatusChanges, componentUptimeDays, componentUptimeMarks } from '../db/schema/index.ts';
 import { COMPONENT_STATES, type ComponentState } from './status.ts';
@@ -106,19 +106,24 @@ async function writeFold(tx: DbOrTx, componentId: number, days: Map<number, Stat
     .onConflictDoUpdate({ target: componentUptimeMarks.componentId, set: mark });
 }
 
-/** Drops a component's rollups and folds its whole history again. */
-async function rebuildComponent(tx: DbOrTx, componentId: number): Promise<number> {
-  await tx.delete(componentUptimeDays).where(eq(componentUptimeDays.componentId, componentId));
-  await tx.delete(componentUptimeMarks).where(eq(componentUptimeMarks.componentId, componentId));
-  const changes = await tx
+/** A component's changes in the order they apply (time, then id), all or those `since` matches. */
+function changesOf(tx: DbOrTx, componentId: number, since?: SQL): Promise<Change[]> {
+  return tx
     .select({
       id: componentStatusChanges.id,
       status: componentStatusChanges.status,
       changedAt: componentStatusChanges.changedAt,
     })
     .from(componentStatusChanges)
-    .where(eq(componentStatusChanges.componentId, componentId))
+    .where(and(eq(componentStatusChanges.componentId, componentId), since))
     .orderBy(asc(componentStatusChanges.changedAt), asc(componentStatusChanges.id));
+}
+
+/** Drops a component's rollups and folds its whole history again. */
+async function rebuildComponent(tx: DbOrTx, componentId: number): Promise<number> {
+  await tx.delete(componentUptimeDays).where(eq(componentUptimeDays.componentId, componentId));
+  await tx.delete(componentUptimeMarks).where(eq(componentUptimeMarks.componentId, componentId));
+  const changes = await changesOf(tx, componentId);
   const days = new Map<number, StateDurations>();
   const mark = foldIntervals(null, changes, days);
   if (mark) await writeFold(tx, componentId, days, mark);
@@ -144,21 +149,11 @@ export async function foldUptimeChanges(tx: DbOrTx, componentId: number, at: num
     await rebuildComponent(tx, componentId);
     return;
   }
-  const changes = await tx
-    .select({
-      id: componentStatusChanges.id,
-      status: componentStatusChanges.status,
-      changedAt: componentStatusChanges.changedAt,
-    })
-    .from(componentStatusChanges)
-    .where(
-      and(
-        eq(componentStatusChanges.componentId, componentId),
-        gte(componentStatusChanges.changedAt, mark.changedAt),
-        gt(componentStatusChanges.id, mark.changeId),
-      ),
-    )
-    .orderBy(asc(componentStatusChanges.changedAt), asc(componentStatusChanges.id));
+  const changes = await changesOf(
+    tx,
+    componentId,
+    and(gte(componentStatusChanges.changedAt, mark.changedAt), gt(componentStatusChanges.id, mark.changeId)),
+  );
   if (changes.length === 0) return;
   const days = new Map<number, StateDurations>();
   await writeFold(tx, componentId, days, foldIntervals(mark, changes, days)!);
