@@ -1,5 +1,9 @@
 // History is free: the uncached render of the public pages with 100,000 resolved incidents
 // (300,000 updates, 200,000 component status changes) against the demo database, in one run.
+// The demo has 4 incidents, so lists there are shorter than the bounded lists a long history
+// fills (50 incidents in incidents.json, 25 feed entries, 25 a month page); a third server with
+// a short history (2,000 incidents, every list full) separates the cost of history from the
+// cost of a full list.
 //
 // How "uncached" is measured: the front server caches public pages until the change feed reports
 // a change, so each sample first writes a row to change_events (as any change does, with no
@@ -19,6 +23,8 @@ import { createClient, type Transaction } from '@libsql/client';
 import { startServer, tempDbFile, type TestServer } from '../tests/support/server.ts';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
+/** A short history that still fills every list (a page of a month, 50 in the JSON, the feed). */
+const SHORT = Number(process.env.BENCH_SHORT_INCIDENTS ?? 2_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 15);
 const YEARS = 5;
 const HOUR = 3_600_000;
@@ -47,8 +53,8 @@ async function insertJson(client: Transaction, sql: string, rows: unknown[][]) {
   }
 }
 
-/** Writes INCIDENTS resolved incidents over the last YEARS years into a demo database. */
-async function writeHistory(file: string, now: number): Promise<void> {
+/** Writes `count` resolved incidents over the last YEARS years into a demo database. */
+async function writeHistory(file: string, now: number, count: number): Promise<void> {
   const client = createClient({ url: `file:${file}` });
   const components = (await client.execute('SELECT id FROM components ORDER BY id')).rows.map((r) => Number(r.id));
   // The demo's own outages: generated ones on the same component stay clear of them.
@@ -62,12 +68,12 @@ async function writeHistory(file: string, now: number): Promise<void> {
   let updateId = Number(ids.rows[0].u);
   const rand = random(13);
   const from = now - YEARS * 365 * DAY;
-  const spacing = (now - 3 * HOUR - from) / INCIDENTS;
+  const spacing = (now - 3 * HOUR - from) / count;
   const incidents: unknown[][] = [];
   const updates: unknown[][] = [];
   const affected: unknown[][] = [];
   const changes: unknown[][] = [];
-  for (let n = 0; n < INCIDENTS; n++) {
+  for (let n = 0; n < count; n++) {
     // Round robin over components: one component's incidents are hours apart and never overlap.
     const component = components[n % components.length];
     const start = Math.round(from + n * spacing + rand() * spacing * 0.5);
@@ -235,48 +241,53 @@ async function pickPaths(file: string): Promise<string[]> {
 }
 
 const env = { CANDOR_POLL_MS: '20' };
-const format = (f: Figures) => `${f.median.toFixed(1)} ms (${f.min.toFixed(1)}–${f.max.toFixed(1)})`;
+const format = (f: Figures) => `${f.median.toFixed(1)} (${f.min.toFixed(1)}–${f.max.toFixed(1)})`;
 
-const demo = await startServer({ env });
-const bigFile = tempDbFile();
-const seeding = await startServer({ dbFile: bigFile, env });
-await seeding.stop();
-const t0 = performance.now();
-await writeHistory(bigFile, Date.now());
-console.log(`history written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-const t1 = performance.now();
-const big = await startServer({ dbFile: bigFile, env });
-console.log(`second start (folds the history into the rollups) took ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-const folded = /uptime rollups: [^\n]*/.exec(big.output());
-if (folded) console.log(`  ${folded[0]}`);
+/** A demo database with `count` incidents of history written into it, served. */
+async function withHistory(count: number): Promise<TestServer> {
+  const file = tempDbFile();
+  const seeding = await startServer({ dbFile: file, env });
+  await seeding.stop();
+  const t0 = performance.now();
+  await writeHistory(file, Date.now(), count);
+  console.log(`  written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const t1 = performance.now();
+  const server = await startServer({ dbFile: file, env });
+  const folded = /uptime rollups: [^\n]*/.exec(server.output());
+  console.log(
+    `  the next start took ${((performance.now() - t1) / 1000).toFixed(1)} s: ${folded?.[0] ?? 'nothing folded'}`,
+  );
+  return server;
+}
 
-const demoPaths = await pickPaths(demo.dbFile);
-const bigPaths = await pickPaths(bigFile);
-const probes = [await prober(demo), await prober(big)];
+const servers = [await startServer({ env }), await withHistory(SHORT), await withHistory(INCIDENTS)];
+const paths = await Promise.all(servers.map((s) => pickPaths(s.dbFile)));
+const probes = await Promise.all(servers.map(prober));
 let results: Awaited<ReturnType<typeof measure>>;
 try {
-  results = await measure([
-    [probes[0], demoPaths],
-    [probes[1], bigPaths],
-  ]);
+  results = await measure(probes.map((p, i) => [p, paths[i]]));
 } finally {
   for (const p of probes) p.close();
-  await demo.stop();
-  await big.stop();
+  await Promise.all(servers.map((s) => s.stop()));
 }
 
 const label = (path: string) => path.replace(/\/incidents\/\d+$/, '/incidents/:id').replace(/month=[\d-]+/, 'month=…');
+const big = INCIDENTS.toLocaleString('en');
 console.log(
-  `uncached render, median (min–max) of ${SAMPLES} samples, demo and ${INCIDENTS.toLocaleString('en')} incidents in turn; target each <= ${TARGET}x the demo`,
+  `uncached render in ms, median (min–max) of ${SAMPLES} samples, the servers sampled in turn: the demo, ` +
+    `${SHORT.toLocaleString('en')} and ${big} incidents of history. Ratios of ${big} to the demo ` +
+    `(target each <= ${TARGET}x) and to ${SHORT.toLocaleString('en')}, by medians and by minimums`,
 );
 let worst = 0;
-for (let i = 0; i < demoPaths.length; i++) {
-  const d = results[0].figures[i];
-  const b = results[1].figures[i];
+for (let i = 0; i < paths[0].length; i++) {
+  const [d, s, b] = results.map((r) => r.figures[i]);
   const ratio = b.median / d.median;
   worst = Math.max(worst, ratio);
   console.log(
-    `${label(bigPaths[i]).padEnd(26)} demo ${format(d)}, history ${format(b)}: ${ratio.toFixed(2)}x${ratio > TARGET ? '  ABOVE TARGET' : ''} (first render ${results[0].first[i].toFixed(1)} vs ${results[1].first[i].toFixed(1)} ms)`,
+    `${label(paths[2][i]).padEnd(24)} demo ${format(d)} · short ${format(s)} · long ${format(b)}\n` +
+      `${''.padEnd(24)} vs demo ${ratio.toFixed(2)}x (min ${(b.min / d.min).toFixed(2)}x)${ratio > TARGET ? ' ABOVE TARGET' : ''}` +
+      ` · vs short ${(b.median / s.median).toFixed(2)}x (min ${(b.min / s.min).toFixed(2)}x)` +
+      ` · first render ${results.map((r) => r.first[i].toFixed(1)).join(' / ')}`,
   );
 }
-console.log(`worst ratio ${worst.toFixed(2)}x`);
+console.log(`worst ratio to the demo ${worst.toFixed(2)}x`);
