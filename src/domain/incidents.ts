@@ -263,13 +263,12 @@ export async function loadIncidentViews(db: DbOrTx, rows: Incident[]): Promise<I
       u.author_id, u.author_name, json((
         SELECT json_group_array(json_array(a.component_id, a.old_status, a.new_status, c.name))
         FROM incident_update_components a LEFT JOIN components c ON c.id = a.component_id
-        WHERE a.update_id = u.id)))
-      ORDER BY u.display_at DESC, u.id DESC) AS updates
+        WHERE a.update_id = u.id)))) AS updates
     FROM incident_updates u WHERE u.incident_id IN (${ids})`);
+  // Sorted here: a libSQL server (sqld) does not parse ORDER BY inside an aggregate.
+  const parsed = (JSON.parse(updates) as UpdateRow[]).sort((a, b) => b[5] - a[5] || b[0] - a[0]);
   const updatesByIncident = new Map<number, IncidentUpdateView[]>();
-  for (const [id, incidentId, status, body, createdAt, displayAt, authorId, authorName, affected] of JSON.parse(
-    updates,
-  ) as UpdateRow[]) {
+  for (const [id, incidentId, status, body, createdAt, displayAt, authorId, authorName, affected] of parsed) {
     const list = updatesByIncident.get(incidentId) ?? [];
     list.push({
       id,
