@@ -3,13 +3,13 @@
 // fragment the event names whose version is newer than what it shows, asking for gzip as browsers
 // do. Fragment fetches share a pool of keep-alive connections per worker (as viewers behind one
 // proxy or CDN edge would): a second connection per viewer would pass the machine's 20,000 open
-// files per process. The pool is undici's, pipelined, so the benchmark's own client (on the same
-// two cores) costs as little as it can and the figures are the server's.
+// files per process. The pool pipelines like wrk (pipelined-client.ts), so the benchmark's own
+// client, on the same two cores, costs as little as it can and the figures are the server's.
 // Reports, per viewer, when the event arrived, when its content was fresh (the status fragment,
 // fetched, contains `marker`) and when the bars were too, as absolute times in ms.
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { Pool } from 'undici';
+import { PipelinedClient } from './pipelined-client.ts';
 
 interface Start {
   url: string;
@@ -23,14 +23,13 @@ interface LiveState {
   uptime: string;
 }
 
-let pool: Pool;
+let pool: PipelinedClient;
 
 /** The body as bytes; decompressed only when `decode` (the status fragment is read, the bars are not). */
 async function get(path: string, decode: boolean): Promise<Buffer> {
-  const res = await pool.request({ path, method: 'GET', headers: { 'accept-encoding': 'gzip' } });
-  const body = Buffer.from(await res.body.arrayBuffer());
-  if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode}`);
-  return decode && res.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+  const answer = await pool.get(path, true);
+  if (answer.status !== 200) throw new Error(`${path}: ${answer.status}`);
+  return decode && answer.gzip ? gunzipSync(answer.body) : answer.body;
 }
 
 const versionOf = (url: string) => Number(url.split('/')[2]);
@@ -82,7 +81,7 @@ function viewer(
 }
 
 process.once('message', (start: Start) => {
-  pool = new Pool(start.url, { connections: 32, pipelining: 4 });
+  pool = new PipelinedClient(start.url, 16, 16);
   let ready = 0;
   const events: number[] = [];
   const fresh: number[] = [];
@@ -99,6 +98,7 @@ process.once('message', (start: Start) => {
           fresh.push(statusAt);
           complete.push(allAt);
           if (fresh.length === start.count) process.send!({ events, fresh, complete });
+          else if (fresh.length % 500 === 0) process.send!({ progress: fresh.length });
         },
       );
     }

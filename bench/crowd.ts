@@ -64,6 +64,7 @@ async function crowd(server: TestServer, viewerUrl: string, token: string, run: 
   const workers: ChildProcess[] = [];
   const ready: Promise<void>[] = [];
   const done: Promise<Report>[] = [];
+  const progress: number[] = [];
   for (let w = 0; w < WORKERS; w++) {
     const count = Math.floor(VIEWERS / WORKERS) + (w < VIEWERS % WORKERS ? 1 : 0);
     const child = fork(join(import.meta.dirname, 'crowd-viewers.ts'), [], { execPath: process.execPath });
@@ -72,8 +73,9 @@ async function crowd(server: TestServer, viewerUrl: string, token: string, run: 
     let doneOk!: (report: Report) => void;
     ready.push(new Promise((ok) => (readyOk = ok)));
     done.push(new Promise((ok) => (doneOk = ok)));
-    child.on('message', (message: { ready?: number; error?: string } & Partial<Report>) => {
-      if (message.error) console.error(`viewer error: ${message.error}`);
+    child.on('message', (message: { ready?: number; error?: string; progress?: number } & Partial<Report>) => {
+      if (message.progress) progress[w] = message.progress;
+      else if (message.error) console.error(`viewer error: ${message.error}`);
       else if (message.ready) readyOk();
       else if (message.fresh) doneOk(message as Report);
     });
@@ -91,7 +93,11 @@ async function crowd(server: TestServer, viewerUrl: string, token: string, run: 
       components: { 1: run % 2 ? 'partial_outage' : 'degraded_performance' },
     });
     if (opened.status !== 201) throw new Error(`opening the incident failed: ${JSON.stringify(opened.body)}`);
-    const reports = await withTimeout(Promise.all(done), 60_000, 'not every viewer got fresh content');
+    const reports = await withTimeout(Promise.all(done), 60_000, 'not every viewer got fresh content').catch(
+      (error: Error) => {
+        throw new Error(`${error.message} (fresh so far, per process: ${progress.join(', ')})`);
+      },
+    );
     const events = reports.flatMap((r) => r.events.map((t) => t - started));
     const fresh = reports.flatMap((r) => r.fresh.map((t) => t - started));
     const complete = reports.flatMap((r) => r.complete.map((t) => t - started));
