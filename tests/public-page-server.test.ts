@@ -29,6 +29,30 @@ describe('first start', () => {
   });
 });
 
+describe('the status page', () => {
+  test('an open incident is shown once, among the active ones, and only pointed to in the past days', async () => {
+    const opened = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Shown once zqx',
+      impact: 'minor',
+      message: 'Looking into it.',
+    });
+    expect(opened.status).toBe(201);
+    const html = await (await fetch(server.url + '/')).text();
+    expect(html.split('Shown once zqx').length - 1).toBe(1);
+    const recent = /data-slot="recent"[\s\S]*?<\/section>|data-slot="recent"[\s\S]*$/.exec(html)![0];
+    expect(recent).toContain('An incident still open, shown above.');
+    const resolved = await api(server.url, token, 'POST', `/api/v1/incidents/${opened.body.incident.id}/updates`, {
+      status: 'resolved',
+      message: 'Fixed.',
+    });
+    expect(resolved.status).toBe(201);
+    await expect
+      .poll(async () => (await (await fetch(server.url + '/')).text()).split('Shown once zqx').length - 1)
+      .toBe(1);
+    expect(await (await fetch(server.url + '/')).text()).not.toContain('still open, shown above');
+  });
+});
+
 describe('public read path', () => {
   test('pages carry an ETag and CDN-friendly Cache-Control, and revalidate with 304', async () => {
     const first = await fetch(server.url + '/');

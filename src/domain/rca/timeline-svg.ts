@@ -27,8 +27,11 @@ const WIDTH = 800;
 const LABEL_WIDTH = 300;
 const PLOT_LEFT = LABEL_WIDTH + 10;
 const PLOT_RIGHT = WIDTH - 20;
-const TOP = 34;
 const ROW = 24;
+/** Height of one row of phase names above the plot. */
+const PHASE_LANE = 14;
+/** A generous width per character of an 11px phase name, so names placed apart never touch. */
+const PHASE_CHAR_WIDTH = 7;
 const MAX_LABEL = 44;
 
 const TICK_MINUTES = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080];
@@ -38,6 +41,22 @@ function marker(effect: Effect, x: number, y: number): string {
   if (effect === 'positive') return `<path d="M${x} ${y - 6}L${x + 6} ${y + 5}H${x - 6}Z" fill="${fill}"/>`;
   if (effect === 'negative') return `<path d="M${x} ${y + 6}L${x + 6} ${y - 5}H${x - 6}Z" fill="${fill}"/>`;
   return `<circle cx="${x}" cy="${y}" r="5" fill="${fill}"/>`;
+}
+
+/**
+ * Where each phase name goes: at its band's start, moved left to end at the plot's edge when it
+ * would run past it, and in the first row where it clears every name already placed there.
+ */
+export function phaseLabelLanes(labels: { x: number; width: number }[]): { x: number; lane: number; end: boolean }[] {
+  const taken: [number, number][][] = [];
+  return labels.map(({ x, width }) => {
+    const end = x + width > WIDTH;
+    const [left, right] = end ? [WIDTH - 2 - width, WIDTH - 2] : [x, x + width];
+    let lane = 0;
+    while ((taken[lane] ?? []).some(([l, r]) => left < r + 6 && right + 6 > l)) lane++;
+    (taken[lane] ??= []).push([left, right]);
+    return { x: end ? WIDTH - 2 : x, lane, end };
+  });
 }
 
 export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: string): string {
@@ -57,29 +76,32 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
   from -= pad;
   to += pad;
   const x = (t: number) => PLOT_LEFT + ((t - from) / (to - from)) * (PLOT_RIGHT - PLOT_LEFT);
+  const lanes = phaseLabelLanes(phases.map((p) => ({ x: x(p.from) + 3, width: p.label.length * PHASE_CHAR_WIDTH })));
+  const top = 20 + PHASE_LANE * Math.max(...lanes.map((l) => l.lane + 1), 1);
   const sorted = [...entries].sort((a, b) => a.at - b.at);
-  const axisY = TOP + Math.max(sorted.length, 1) * ROW + 6;
+  const axisY = top + Math.max(sorted.length, 1) * ROW + 6;
   const height = axisY + 50;
   const multiDay = formatUtcDay(from) !== formatUtcDay(to);
 
   const parts: string[] = [];
-  for (const p of phases) {
+  phases.forEach((p, i) => {
     const x1 = x(p.from);
+    const label = lanes[i];
     const w = Math.max(x(p.to) - x1, 1);
     parts.push(
       `<g><title>${escapeXml(`${p.label} phase: ${formatUtcClock(p.from)}–${formatUtcClock(p.to)} UTC`)}</title>` +
-        `<rect x="${x1.toFixed(1)}" y="${TOP - 22}" width="${w.toFixed(1)}" height="${axisY - TOP + 22}" fill="${PHASE_COLOURS[p.name]}" fill-opacity="0.12"/>` +
-        `<rect x="${x1.toFixed(1)}" y="${TOP - 22}" width="${w.toFixed(1)}" height="4" fill="${PHASE_COLOURS[p.name]}"/>` +
-        `<text x="${(x1 + 3).toFixed(1)}" y="${TOP - 8}" font-size="11" fill="currentColor">${escapeXml(p.label)}</text></g>`,
+        `<rect x="${x1.toFixed(1)}" y="${top - 6}" width="${w.toFixed(1)}" height="${axisY - top + 6}" fill="${PHASE_COLOURS[p.name]}" fill-opacity="0.12"/>` +
+        `<rect x="${x1.toFixed(1)}" y="${top - 6}" width="${w.toFixed(1)}" height="4" fill="${PHASE_COLOURS[p.name]}"/>` +
+        `<text x="${label.x.toFixed(1)}" y="${10 + PHASE_LANE * (label.lane + 1) - 4}" font-size="11"${label.end ? ' text-anchor="end"' : ''} fill="currentColor">${escapeXml(p.label)}</text></g>`,
     );
-  }
+  });
   const span = (to - from) / 60_000;
   const step = (TICK_MINUTES.find((m) => span / m <= 8) ?? 10080) * 60_000;
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
     const tx = x(t).toFixed(1);
     const label = multiDay && t % 86_400_000 === 0 ? formatUtcDay(t) : formatUtcClock(t);
     parts.push(
-      `<line x1="${tx}" y1="${TOP - 2}" x2="${tx}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.15"/>`,
+      `<line x1="${tx}" y1="${top - 2}" x2="${tx}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.15"/>`,
     );
     parts.push(
       `<text x="${tx}" y="${axisY + 16}" font-size="11" text-anchor="middle" fill="currentColor">${label}</text>`,
@@ -89,7 +111,7 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
     `<line x1="${PLOT_LEFT}" y1="${axisY}" x2="${PLOT_RIGHT}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.5"/>`,
   );
   sorted.forEach((e, i) => {
-    const y = TOP + i * ROW + ROW / 2;
+    const y = top + i * ROW + ROW / 2;
     const text = `${formatUtcClock(e.at)} ${e.label}`;
     const short = text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;
     const tip = `${multiDay ? `${formatUtcDay(e.at)} ` : ''}${formatUtcClock(e.at)}${e.endAt !== null ? `–${formatUtcClock(e.endAt)}` : ''} UTC · ${TIMELINE_KIND_LABELS[e.kind]} · ${EFFECT_LABELS[e.effect]}: ${e.label}`;
