@@ -24,6 +24,7 @@ describe('deactivation', () => {
 
     const deactivated = await admin.post('/admin/users', [
       ['action', 'deactivate'],
+      ['confirmed', 'yes'],
       ['id', botId],
     ]);
     expect(deactivated.html).toContain('their API tokens were revoked');

@@ -59,10 +59,25 @@ describe('users and roles', () => {
     expect(welcome.headers.get('referrer-policy')).toBe('no-referrer');
     expect(await welcome.text()).toContain('Welcome, Sam Support. Choose a password for sam@example.com.');
     expect((await setPassword(link, 'short')).status).toBe(400);
-    expect(await setPassword(link, 'a long enough password')).toMatchObject({
-      status: 303,
-      location: '/admin/login?password=1',
+    // Listed as invited, not active, until a password is chosen.
+    const samRow = () => /<tr data-user="\d+">\s*<td>Sam Support[\s\S]*?<\/tr>/.exec(html)![0];
+    let html = (await admin.get('/admin/users')).html;
+    expect(samRow()).toContain('Invited (no password chosen yet)');
+    // Choosing the password signs them in: the answer carries a session that opens the admin.
+    const chosen = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      body: new URLSearchParams({ password: 'a long enough password' }).toString(),
+      redirect: 'manual',
     });
+    expect([chosen.status, chosen.headers.get('location')]).toEqual([303, '/admin']);
+    const session = chosen.headers.get('set-cookie')!.split(';')[0];
+    const signedIn = await fetch(server.url + '/admin', { headers: { cookie: session }, redirect: 'manual' });
+    expect(signedIn.status).toBe(200);
+    expect(await signedIn.text()).toContain('Log out Sam Support');
+    html = (await admin.get('/admin/users')).html;
+    expect(samRow()).toContain('Active');
+    expect(samRow()).not.toContain('Invited');
     expect((await setPassword(link, 'another long password')).status).toBe(400);
     expect((await fetch(link)).status).toBe(410);
     const sam = await adminSession(server.url, 'sam@example.com', 'a long enough password');
@@ -83,6 +98,7 @@ describe('users and roles', () => {
       (
         await admin.post('/admin/users', [
           ['action', 'deactivate'],
+          ['confirmed', 'yes'],
           ['id', rootId],
         ])
       ).status,
@@ -107,16 +123,28 @@ describe('users and roles', () => {
       ).status,
     ).toBe(200);
 
+    // Deactivating asks first; only the question's own button deactivates.
+    const asked = await admin.post('/admin/users', [
+      ['action', 'deactivate'],
+      ['id', samId],
+    ]);
+    expect(asked.status).toBe(200);
+    expect(asked.html).toContain('Deactivate Sam Support?');
+    expect(asked.html).toMatch(/name="confirmed" value="yes"/);
+    expect((await sam.get('/admin')).status).toBe(200);
+
     // deactivation ends sessions and stops API tokens
     const tokenUser = createUserWithToken(server.dbFile, 'support', 'bot@example.com', 'Bot');
     const botId = /<tr data-user="(\d+)">\s*<td>Bot/.exec((await admin.get('/admin/users')).html)![1];
     expect((await api(server.url, tokenUser.token, 'GET', '/api/v1/components')).status).toBe(200);
     await admin.post('/admin/users', [
       ['action', 'deactivate'],
+      ['confirmed', 'yes'],
       ['id', samId],
     ]);
     await admin.post('/admin/users', [
       ['action', 'deactivate'],
+      ['confirmed', 'yes'],
       ['id', botId],
     ]);
     expect((await sam.get('/admin')).status).toBe(302);

@@ -56,6 +56,23 @@ export function formatDuration(ms: number): string {
   return h ? `${days} d ${h} h` : `${days} d`;
 }
 
+/** A measured downtime: seconds under a minute, so a downtime that moved a percentage never reads "0 min". */
+export function formatDowntime(ms: number): string {
+  if (ms <= 0) return 'none';
+  if (ms < 60_000) return `${Math.max(1, Math.round(ms / 1000))} s`;
+  return formatDuration(ms);
+}
+
+/**
+ * An achieved availability to three decimals, consistent with its downtime: any downtime at all
+ * never shows as 100%, and none shows as exactly 100%.
+ */
+export function formatAchieved(percent: number, downtimeMs: number): string {
+  if (downtimeMs <= 0) return '100%';
+  const shown = percent.toFixed(3);
+  return shown === '100.000' ? '> 99.999%' : `${shown}%`;
+}
+
 // Built once: toLocaleDateString builds a formatter on every call, and the status page formats
 // 90 days for every component.
 const WEEKDAY_FORMAT = new Intl.DateTimeFormat('en-GB', {

@@ -44,12 +44,14 @@ export async function listSubscribers(
   conditions.push(ne(subscribers.kind, 'staff'));
   const where = and(...conditions);
   const [{ total }] = await db.select({ total: count() }).from(subscribers).where(where);
+  // The outer row named in full: drizzle writes a bare "id", which inside the subquery would be the
+  // delivery's own id and count some other subscriber's deliveries.
   const deliveriesIn = (state: string) =>
-    sql<number>`(select count(*) from deliveries d where d.subscriber_id = ${subscribers.id} and d.state = ${state})`;
+    sql<number>`(select count(*) from deliveries d where d.subscriber_id = "subscribers"."id" and d.state = ${state})`;
   const rows = await db
     .select({
       ...getTableColumns(subscribers),
-      componentCount: sql<number>`(select count(*) from subscriber_components sc where sc.subscriber_id = ${subscribers.id})`,
+      componentCount: sql<number>`(select count(*) from subscriber_components sc where sc.subscriber_id = "subscribers"."id")`,
       sent: deliveriesIn('sent'),
       failed: deliveriesIn('failed'),
       queued: deliveriesIn('queued'),
@@ -63,7 +65,11 @@ export async function listSubscribers(
 }
 
 export async function getSubscriber(db: DbOrTx, id: number): Promise<SubscriptionView> {
-  const [row] = await db.select().from(subscribers).where(eq(subscribers.id, id));
+  // A staff mail row (invitations, resets) is not a subscriber: nothing here may show or change it.
+  const [row] = await db
+    .select()
+    .from(subscribers)
+    .where(and(eq(subscribers.id, id), ne(subscribers.kind, 'staff')));
   if (!row) throw new NotFoundError('subscriber', id);
   return subscriptionOf(db, row);
 }

@@ -1,6 +1,6 @@
 // Managing the team: invitations and password resets by one-time link, role changes and
 // deactivation — never leaving the page without an active admin.
-import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { oneTimeTokens, users } from '#db/schema/index.ts';
 import type { Db, DbOrTx } from '#db/client.ts';
@@ -25,6 +25,8 @@ export interface TeamMember {
   role: Role;
   createdAt: number;
   disabledAt: number | null;
+  /** Invited and has not yet chosen a password (by the invitation or any later link). */
+  invited: boolean;
 }
 
 const passwordSchema = z
@@ -52,10 +54,13 @@ export async function listTeam(db: DbOrTx): Promise<TeamMember[]> {
       role: users.role,
       createdAt: users.createdAt,
       disabledAt: users.disabledAt,
+      invited: sql<number>`exists (select 1 from one_time_tokens t where t.user_id = "users"."id" and t.purpose = 'invite')
+        and not exists (select 1 from one_time_tokens t where t.user_id = "users"."id" and t.used_at is not null
+          and t.purpose in ('invite', 'reset'))`,
     })
     .from(users)
     .orderBy(asc(users.name));
-  return rows.map((r) => ({ ...r, role: r.role }));
+  return rows.map((r) => ({ ...r, role: r.role, invited: Boolean(r.invited) }));
 }
 
 async function member(tx: DbOrTx, id: number) {
@@ -149,6 +154,7 @@ export async function inviteUser(
         role: row.role,
         createdAt: row.createdAt,
         disabledAt: null,
+        invited: true,
       },
       token,
     };
@@ -191,7 +197,10 @@ export async function passwordLinkUser(
     return null;
   const [row] = await db.select().from(users).where(eq(users.id, link.userId));
   if (!row || row.disabledAt !== null) return null;
-  return { user: { ...row, role: row.role }, purpose: link.purpose as PasswordLinkPurpose };
+  return {
+    user: { ...row, role: row.role, invited: link.purpose === 'invite' },
+    purpose: link.purpose as PasswordLinkPurpose,
+  };
 }
 
 /** Sets the password from a one-time link; the link is spent and every other session ends. */

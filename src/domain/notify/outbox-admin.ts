@@ -4,7 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '#db/client.ts';
 import { idList } from './sql-ids.ts';
 import { recordAudit } from '../audit.ts';
-import { type Channel, type DeliveryState, type NotificationKind } from './kinds.ts';
+import { type Channel, type DeliveryState, type NotificationKind, type SubscriberKind } from './kinds.ts';
 import type { ClaimedDelivery } from './outbox-claims.ts';
 
 /** Re-queues failed deliveries (all, one subscriber's, or chosen ones) as new provider calls. */
@@ -71,8 +71,18 @@ export interface DeliveryRow {
   kind: NotificationKind;
   incidentId: number | null;
   subscriberId: number;
+  /** `staff` for a team member's own mail (invitation, reset): not a subscriber. */
+  subscriberKind: SubscriberKind;
   address: string;
   nextAttemptAt: number | null;
+}
+
+/** How many subscribers are being told of an incident update: the deliveries its broadcast queued. */
+export async function recipientsOfUpdate(db: DbOrTx, incidentId: number, updateId: number): Promise<number> {
+  const [row] = await db.all<{ n: number }>(sql`
+    select count(*) as n from deliveries d join notifications n on n.id = d.notification_id
+    where n.incident_id = ${incidentId} and json_extract(n.payload, '$.updateId') = ${updateId}`);
+  return row?.n ?? 0;
 }
 
 /** Deliveries for the admin, newest first, optionally one subscriber's or in one state. */
@@ -87,7 +97,7 @@ export async function listDeliveries(
   if (filter.channel) conditions.push(sql`d.channel = ${filter.channel}`);
   const rows = await db.all<Record<string, unknown>>(sql`
     select d.id, d.channel, d.state, d.attempts, d.provider_id, d.last_error, d.created_at, d.updated_at, d.sent_at,
-           n.kind, n.incident_id, s.id as subscriber_id, s.address,
+           n.kind, n.incident_id, s.id as subscriber_id, s.kind as subscriber_kind, s.address,
            case when b.state = 'open' then b.next_attempt_at end as next_attempt_at
     from deliveries d
     join notifications n on n.id = d.notification_id
@@ -109,6 +119,7 @@ export async function listDeliveries(
     kind: r.kind as NotificationKind,
     incidentId: r.incident_id as number | null,
     subscriberId: r.subscriber_id as number,
+    subscriberKind: r.subscriber_kind as SubscriberKind,
     address: r.address as string,
     nextAttemptAt: r.next_attempt_at as number | null,
   }));

@@ -1,0 +1,150 @@
+// What the admin says about the outbox, subscribers, notifications and SLAs matches what happened,
+// through the real server: a staff invitation is not a subscriber, the subscribers list counts
+// what the database holds, notices say who is being told, and downtime reads like its percentage.
+import { createClient } from '@libsql/client';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { formatAchieved, formatDowntime } from '../src/domain/format.ts';
+import { adminSession } from './support/admin-session.ts';
+import { api, createUserWithToken } from './support/api.ts';
+import { startServer, type TestServer } from './support/server.ts';
+import { addConfirmedSubscribers, postForm } from './support/subscribers.ts';
+
+let server: TestServer;
+let admin: Awaited<ReturnType<typeof adminSession>>;
+let token: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  const root = createUserWithToken(server.dbFile, 'admin', 'root@example.com', 'Root');
+  token = root.token;
+  admin = await adminSession(server.url, root.email, root.password);
+});
+afterAll(() => server?.stop());
+
+async function query(sql: string, args: (string | number)[] = []) {
+  const client = createClient({ url: `file:${server.dbFile}` });
+  try {
+    return (await client.execute({ sql, args })).rows;
+  } finally {
+    client.close();
+  }
+}
+
+/** The notice on the page a form post redirected to. */
+async function noticeAfter(answer: { status: number; location: string | null }): Promise<string> {
+  expect(answer.status).toBe(303);
+  const html = (await admin.get(answer.location!)).html;
+  return /<p class="notice" role="status">\s*([\s\S]*?)\s*<\/p>/.exec(html)![1].replace(/\s+/g, ' ');
+}
+
+describe('the outbox and the subscribers list', () => {
+  test('a staff invitation is shown as a team member’s mail, and is no subscriber', async () => {
+    const invited = await admin.post('/admin/users', [
+      ['action', 'invite'],
+      ['name', 'Sam'],
+      ['email', 'sam@example.com'],
+      ['role', 'support'],
+    ]);
+    expect(invited.status).toBe(200);
+    const [staff] = await query(`select id from subscribers where kind = 'staff' and address = 'sam@example.com'`);
+    const outbox = (await admin.get('/admin/outbox')).html;
+    expect(outbox).toMatch(/sam@example.com <span class="muted">\(team member\)<\/span>/);
+    expect(outbox).not.toContain(`href="/admin/subscribers/${staff.id}"`);
+    expect((await admin.get(`/admin/subscribers/${staff.id}`)).status).toBe(404);
+    expect((await admin.get('/admin/subscribers')).html).not.toContain('sam@example.com');
+  });
+
+  test('the Queued count of each subscriber is the same on the list, its page and in the database', async () => {
+    // Two requests for one address and one for another: deliveries and subscribers get different ids.
+    for (const email of ['one@example.com', 'one@example.com', 'two@example.com'])
+      expect((await postForm(server.url + '/subscribe', [['email', email]], { origin: server.url })).status).toBe(200);
+    const list = (await admin.get('/admin/subscribers')).html;
+    for (const email of ['one@example.com', 'two@example.com']) {
+      const [row] = await query(
+        `select s.id, (select count(*) from deliveries d where d.subscriber_id = s.id and d.state = 'queued') as queued
+         from subscribers s where s.address = ?`,
+        [email],
+      );
+      const cells = new RegExp(`${email}</a></td>(?:<td>[^<]*</td>){5}<td>(\\d+)</td>`).exec(
+        list.replace(/>\s+</g, '><'),
+      );
+      expect(Number(cells![1]), `${email} on the list`).toBe(Number(row.queued));
+      const page = (await admin.get(`/admin/subscribers/${row.id}`)).html;
+      expect(page.split('data-delivery-state="queued"').length - 1, `${email} on its page`).toBe(Number(row.queued));
+    }
+  });
+});
+
+describe('notices after posting', () => {
+  test('opening, updating and resolving say how many subscribers are told, or that nobody is', async () => {
+    const open = (title: string) =>
+      admin.post('/admin/incidents/new', [
+        ['title', title],
+        ['impact', 'minor'],
+        ['status', 'investigating'],
+        ['message', 'Looking into it.'],
+        ['notify', 'on'],
+      ]);
+    // No confirmed subscriber yet (the two above never confirmed).
+    const first = await open('Nobody told');
+    expect(await noticeAfter(first)).toContain('no subscriber follows the affected components, so nobody was notified');
+    const firstId = /incidents\/(\d+)/.exec(first.location!)![1];
+    const resolved = await admin.post(`/admin/incidents/${firstId}`, [
+      ['status', 'resolved'],
+      ['message', 'Fixed.'],
+      ['notify', 'on'],
+    ]);
+    const resolvedNotice = await noticeAfter(resolved);
+    expect(resolvedNotice).not.toContain('are being notified');
+    expect(resolvedNotice).toContain('nobody was notified');
+
+    await addConfirmedSubscribers(server.dbFile, 2);
+    const second = await open('Two told');
+    expect(await noticeAfter(second)).toContain('It is live on the public page and 2 subscribers are being notified');
+    const secondId = /incidents\/(\d+)/.exec(second.location!)![1];
+    const quiet = await admin.post(`/admin/incidents/${secondId}`, [
+      ['status', 'resolved'],
+      ['message', 'Fixed, quietly.'],
+    ]);
+    expect(await noticeAfter(quiet)).toContain('you chose not to notify subscribers');
+
+    // A draft (as alerts open them) published with notify tells the same subscribers.
+    const draft = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Draft from an alert',
+      impact: 'minor',
+      message: 'Checking.',
+      draft: true,
+    });
+    expect(draft.status).toBe(201);
+    const published = await admin.post(`/admin/incidents/${draft.body.incident.id}`, [
+      ['action', 'publish'],
+      ['notify', 'on'],
+    ]);
+    expect(await noticeAfter(published)).toContain('on the status page now and 2 subscribers are being notified');
+  });
+});
+
+describe('the SLA table', () => {
+  test('downtime under a minute reads in seconds, and only no downtime reads 100%', async () => {
+    expect(formatDowntime(0)).toBe('none');
+    expect(formatDowntime(29_000)).toBe('29 s');
+    expect(formatDowntime(400)).toBe('1 s');
+    expect(formatDowntime(29 * 60_000)).toBe('29 min');
+    expect(formatAchieved(99.933, 29_000)).toBe('99.933%');
+    expect(formatAchieved(99.99999, 1_000)).toBe('> 99.999%');
+    expect(formatAchieved(100, 0)).toBe('100%');
+
+    // The demo's review has an SLA table: every row's two figures agree.
+    const html = (await admin.get('/admin/reviews/1')).html;
+    const table = /<table data-sla>[\s\S]*?<\/table>/.exec(html)![0];
+    const rows = [...table.matchAll(/<tr>\s*((?:<td>[\s\S]*?<\/td>\s*)+)<\/tr>/g)].map((m) =>
+      [...m[1].matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) => c[1].trim()),
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const [, , , achieved, downtime] of rows) {
+      expect(downtime).not.toBe('0 min');
+      if (downtime === 'none') expect(achieved).toBe('100%');
+      else expect(achieved).not.toMatch(/^100/);
+    }
+  });
+});
