@@ -1,6 +1,7 @@
 // What the admin says about the outbox, subscribers, notifications and SLAs matches what happened,
 // through the real server: a staff invitation is not a subscriber, the subscribers list counts
-// what the database holds, notices say who is being told, and downtime reads like its percentage.
+// what the database holds, notices say who is being told, downtime reads like its percentage, and
+// a refused field is named by its label with how to fix it (the API keeps the field's key).
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatAchieved, formatDowntime } from '../src/domain/format.ts';
@@ -146,5 +147,59 @@ describe('the SLA table', () => {
       if (downtime === 'none') expect(achieved).toBe('100%');
       else expect(achieved).not.toMatch(/^100/);
     }
+  });
+});
+
+describe('plain-language errors', () => {
+  const alertText = (html: string) => /<div class="error-box" role="alert">([\s\S]*?)<\/div>/.exec(html)![1];
+  const window = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString().slice(0, 16);
+
+  test('a form names each wrong field by its label and says how to fix it', async () => {
+    const bad = await admin.post('/admin/maintenance', [
+      ['title', ''],
+      ['body', 'Writes pause.'],
+      ['scheduledFor', window(24)],
+      ['scheduledUntil', window(25)],
+      ['remindMinutes', '-5'],
+    ]);
+    expect(bad.status).toBe(400);
+    const shown = alertText(bad.html);
+    expect(shown).toContain('<li>Title is required</li>');
+    expect(shown).toContain('<li>Reminder must be 0 or more minutes</li>');
+    expect(shown).not.toMatch(/remindMinutes|Too small|expected number/);
+  });
+
+  test('the API keeps the field keys in details, each with the same sentence', async () => {
+    const r = await api(server.url, token, 'POST', '/api/v1/maintenance', {
+      title: '',
+      body: 'Writes pause.',
+      scheduledFor: new Date(Date.now() + 86_400_000).toISOString(),
+      scheduledUntil: new Date(Date.now() + 90_000_000).toISOString(),
+      remindMinutes: -5,
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.details).toEqual([
+      'title: Title is required',
+      'remindMinutes: Reminder must be 0 or more minutes',
+    ]);
+    expect(r.body.error.message).toBe('Title is required; Reminder must be 0 or more minutes');
+  });
+
+  test('a date-only field is checked as a date', async () => {
+    const fields = (dueAt: string): [string, string][] => [
+      ['action', 'save-action'],
+      ['title', 'Alert on replication lag'],
+      ['owner', 'Ops'],
+      ['priority', 'p1'],
+      ['category', 'detect'],
+      ['status', 'open'],
+      ['dueAt', dueAt],
+    ];
+    const timed = await admin.post('/admin/reviews/1', fields('2026-12-01T10:00'));
+    expect(timed.status).toBe(400);
+    expect(alertText(timed.html)).toContain('Due date must be a date, such as 2026-12-31');
+    const impossible = await admin.post('/admin/reviews/1', fields('2026-02-30'));
+    expect(alertText(impossible.html)).toContain('Due date must be a date, such as 2026-12-31');
+    expect((await admin.post('/admin/reviews/1', fields('2026-12-01'))).status).toBe(303);
   });
 });

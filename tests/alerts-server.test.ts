@@ -185,7 +185,7 @@ describe('Prometheus Alertmanager', () => {
 
     const bad = await api(server.url, token, 'POST', '/api/v1/alerts/alertmanager', { ...payload, version: '3' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toContain('version: must be "4"');
+    expect(bad.body.error.message).toContain('Version must be "4"');
     const anonymous = await fetch(`${server.url}/api/v1/alerts/alertmanager`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -253,7 +253,10 @@ describe('generic alert webhook', () => {
     const invalid = await send({ status: 'burning', component: 1 });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.details).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^key: is required/), 'status: must be firing or resolved']),
+      expect.arrayContaining([
+        expect.stringMatching(/^key: Key is required/),
+        'status: Status must be firing or resolved',
+      ]),
     );
   });
 });

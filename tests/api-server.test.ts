@@ -33,7 +33,7 @@ describe('automation API', () => {
       components: { 1: 'exploded' },
     });
     expect(wrongState.status).toBe(400);
-    expect(wrongState.body.error.message).toMatch(/components\.1: must be one of operational/);
+    expect(wrongState.body.error.message).toMatch(/Components \(1\) must be one of operational/);
     const unknown = await api(server.url, token, 'POST', '/api/v1/incidents', {
       title: 'x',
       impact: 'minor',
@@ -52,7 +52,7 @@ describe('automation API', () => {
     );
     expect(
       (await api(server.url, token, 'PATCH', '/api/v1/components/1', { status: 'on_fire' })).body.error.message,
-    ).toMatch(/^status: must be one of/);
+    ).toMatch(/^Status must be one of/);
     expect((await api(server.url, token, 'GET', '/api/v1/incidents')).body.incidents.length).toBe(before);
     const components = (await api(server.url, token, 'GET', '/api/v1/components')).body.components;
     expect(components.find((c: { id: number }) => c.id === 1).status).toBe('operational');

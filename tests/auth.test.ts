@@ -51,7 +51,7 @@ test('passwords are stored as argon2id hashes and checked', async () => {
     createUser(db, { email: 'ada@example.com', name: 'Again', role: 'admin', password: 'another long one' }),
   ).rejects.toThrow(/already exists/);
   await expect(createUser(db, { email: 'x@example.com', name: 'X', role: 'owner', password: 'short' })).rejects.toThrow(
-    /role: must be one of admin, support, author.*password: must be at least 10/,
+    /Role must be one of admin, support, author.*Password must be at least 10/,
   );
 });
 

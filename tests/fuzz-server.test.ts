@@ -736,7 +736,7 @@ describe('form pages', () => {
       ['message', 'Checking.'],
     ]);
     expect(r.status).toBe(400);
-    expect(r.html).toMatch(/title: .*control character.*U\+0000/);
+    expect(r.html).toMatch(/Title must not contain the control character U\+0000/);
   });
 });
 

@@ -21,7 +21,7 @@ describe('history and demo', () => {
     await setComponentStatus(db, c.id, { status: 'operational' }, now - 86_400_000 + 3_600_000);
     const view = (await loadStatusPage(db, now)).ungrouped[0];
     expect(view.uptime.percent!).toBeCloseTo(100 * (1 - 3_600_000 / (2 * 86_400_000)), 6);
-    await expect(setComponentStatus(db, c.id, { status: 'on_fire' })).rejects.toThrow(/status: must be one of/);
+    await expect(setComponentStatus(db, c.id, { status: 'on_fire' })).rejects.toThrow(/Status must be one of/);
   });
 
   test('the demo seeds groups, components and resolved past incidents with 90 days of history', async () => {

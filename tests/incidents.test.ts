@@ -67,10 +67,10 @@ describe('incidents', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(InputError);
       const message = (error as InputError).message;
-      expect(message).toContain('title: is required');
-      expect(message).toContain('impact: must be one of none, minor, major, critical');
-      expect(message).toMatch(/message: is required/);
-      expect(message).toMatch(/components/);
+      expect(message).toContain('Title is required');
+      expect(message).toContain('Impact must be one of none, minor, major, critical');
+      expect(message).toMatch(/Message is required/);
+      expect(message).toContain('Components (abc): component ids are whole numbers from 1');
     }
   });
 

@@ -7,7 +7,7 @@ import { type InputError, parseInput } from '../src/domain/errors.ts';
 import { canonicalId, idSchema, timeInput } from '../src/domain/input.ts';
 import { inspectText, MAX_INPUT_DEPTH } from '../src/domain/text-rules.ts';
 
-const problemsIn = (value: unknown) => inspectText(value).problems;
+const problemsIn = (value: unknown) => inspectText(value).problems.map((p) => `${p.path.join('.')}: ${p.text}`);
 
 describe('text', () => {
   test('tabs, line breaks (LF and CRLF) and every script pass; other C0 controls, DEL and lone surrogates are named', () => {
@@ -34,18 +34,18 @@ describe('text', () => {
       throw new Error('accepted');
     };
     expect(refused({ title: 'Cut\u0000short' })).toEqual([
-      'title: must not contain the control character U+0000 (at character 4)',
+      'title: Title must not contain the control character U+0000 (at character 4)',
     ]);
     expect(refused({ title: 'ok', extra: { deeper: 'x\u001by' } })).toEqual([
-      'extra.deeper: must not contain the control character U+001B (at character 2)',
+      'extra.deeper: Deeper must not contain the control character U+001B (at character 2)',
     ]);
     expect(refused({ title: 'ok', 'bad\u0000key': 1 })).toEqual([
-      'input: a field name must not contain the control character U+0000 (at character 4)',
+      'input: The input has a field name that must not contain the control character U+0000 (at character 4)',
     ]);
     // Both kinds of problem are reported together.
     expect(refused({ title: 3, note: '\u0001' })).toEqual([
-      'note: must not contain the control character U+0001 (at character 1)',
-      'title: Invalid input: expected string, received number',
+      'note: Note must not contain the control character U+0001 (at character 1)',
+      'title: Title must be text',
     ]);
   });
 
@@ -54,9 +54,14 @@ describe('text', () => {
     for (let i = 0; i < 5000; i++) deep = [deep];
     const { tooDeep } = inspectText({ status: deep });
     expect(tooDeep).toBe(true);
-    expect(() => parseInput(z.object({ status: z.string() }), { status: deep })).toThrow(
-      `status${'.0'.repeat(MAX_INPUT_DEPTH - 1)}: is nested too deeply`,
-    );
+    try {
+      parseInput(z.object({ status: z.string() }), { status: deep });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as InputError).details).toEqual([
+        `status${'.0'.repeat(MAX_INPUT_DEPTH - 1)}: Status (0, …) is nested too deeply (more than ${MAX_INPUT_DEPTH} levels)`,
+      ]);
+    }
   });
 });
 
@@ -87,8 +92,8 @@ describe('ids, numbers and times', () => {
     }
     const ids = z.array(idSchema('must be component ids'));
     expect(parseInput(ids, [3, '4'])).toEqual([3, 4]);
-    expect(() => parseInput(ids, ['03'])).toThrow('0: must be component ids');
-    expect(() => parseInput(ids, [true])).toThrow('0: must be component ids');
+    expect(() => parseInput(ids, ['03'])).toThrow('Item 1 must be component ids');
+    expect(() => parseInput(ids, [true])).toThrow('Item 1 must be component ids');
   });
 
   test('times are text or milliseconds; true, null and lists are not 1970', () => {
@@ -96,6 +101,6 @@ describe('ids, numbers and times', () => {
     expect(parseInput(schema, { at: '2030-01-02T03:04:05Z' })).toEqual({ at: Date.UTC(2030, 0, 2, 3, 4, 5) });
     expect(parseInput(schema, { at: 1_900_000_000_000 })).toEqual({ at: 1_900_000_000_000 });
     for (const bad of [true, null, [2020], {}, 'soon'])
-      expect(() => parseInput(schema, { at: bad }), JSON.stringify(bad)).toThrow('at: must be a date and time');
+      expect(() => parseInput(schema, { at: bad }), JSON.stringify(bad)).toThrow('Time must be a date and time');
   });
 });

@@ -211,7 +211,7 @@ describe('scheduled maintenance on the server', () => {
       ['scheduledUntil', '2026-12-02T09:00'],
     ]);
     expect(bad.status).toBe(400);
-    expect(bad.html).toContain('scheduledUntil: must be after the start of the window');
+    expect(bad.html).toContain('End must be after the start of the window');
     expect(bad.html).toContain('value="Oops"');
     const backwards = await admin.post(`/admin/maintenance/${id}`, [
       ['action', 'update'],

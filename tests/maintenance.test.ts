@@ -176,7 +176,7 @@ describe('scheduled maintenance', () => {
         staff,
         T,
       ),
-    ).rejects.toThrow(/title: is required.*scheduledUntil|scheduledUntil/);
+    ).rejects.toThrow(/Title is required.*End|End/);
     await expect(
       scheduleMaintenance(
         db,
@@ -184,7 +184,7 @@ describe('scheduled maintenance', () => {
         staff,
         T,
       ),
-    ).rejects.toThrow('scheduledUntil: must be after the start of the window');
+    ).rejects.toThrow('End must be after the start of the window');
     await expect(
       scheduleMaintenance(
         db,

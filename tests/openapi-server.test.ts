@@ -300,7 +300,7 @@ describe('OpenAPI document', () => {
     expect(failures[0].body.error.details).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^title: /),
-        expect.stringMatching(/^impact: must be one of none, minor, major, critical/),
+        expect.stringMatching(/^impact: Impact must be one of none, minor, major, critical/),
       ]),
     );
     // a read token reads; a support token does support work

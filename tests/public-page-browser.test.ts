@@ -64,7 +64,7 @@ describe('public page in a browser', () => {
     await page.fill('#title', 'Half-typed');
     await page.evaluate(() => document.querySelector('#message')!.removeAttribute('required'));
     await page.click('main button[type=submit]');
-    expect(await page.locator('[role=alert]').innerText()).toMatch(/message: is required/);
+    expect(await page.locator('[role=alert]').innerText()).toMatch(/Message is required/);
     expect(await page.inputValue('#title')).toBe('Half-typed');
     await context.close();
   });

@@ -529,8 +529,8 @@ describe('review forms', () => {
       ['public', 'on'],
     ]);
     expect(bad.status).toBe(400);
-    expect(bad.html).toContain('at: must be a date and time');
-    expect(bad.html).toContain('effect: must be one of positive, negative, neutral (got &quot;sideways&quot;)');
+    expect(bad.html).toContain('Time must be a date and time');
+    expect(bad.html).toContain('Effect must be one of positive, negative, neutral (got &quot;sideways&quot;)');
     expect(bad.html).toMatch(/<input id="new-entry-actor" name="actor" value="Typed actor"/);
     expect(bad.html).toContain('Typed description</textarea>');
     const noWording = await maria.post(review, [
@@ -543,7 +543,7 @@ describe('review forms', () => {
       ['public', 'on'],
     ]);
     expect(noWording.status).toBe(400);
-    expect(noWording.html).toContain('publicText: is required when the entry is public: write it for customers');
+    expect(noWording.html).toContain('Public wording is required when the entry is public: write it for customers');
     const order = await maria.post(review, [
       ['action', 'update-review'],
       ['title', 'x'],

@@ -507,7 +507,7 @@ describe('reviews and the workflow', () => {
     const { review, owner } = await reviewedIncident();
     await expect(
       updateReview(db, review.id, { title: 'x', severity: 'sev9', incidentIds: [], detectedBy: 'monitoring' }, owner),
-    ).rejects.toThrow(/severity: must be one of sev1.*incidentIds: choose at least one/);
+    ).rejects.toThrow(/Severity must be one of sev1.*Incidents: choose at least one/);
     await expect(
       updateReview(
         db,
@@ -525,7 +525,7 @@ describe('reviews and the workflow', () => {
     ).rejects.toThrow('resolvedAt: resolved cannot be before started');
     await expect(
       saveFactor(db, review.id, null, { kind: 'trigger', description: 'x', public: true }, owner),
-    ).rejects.toThrow('publicText: is required when the entry is public');
+    ).rejects.toThrow('Public wording is required when the entry is public');
     const view = await loadReview(db, review.id);
     expect(view.severity).toBe('sev2');
     expect(view.factors).toHaveLength(3);
@@ -576,7 +576,7 @@ describe('reviews and the workflow', () => {
       ),
     ).toBe('#factors');
     await expect(runReviewAction(db, review.id, form([['action', 'delete-entry']]), owner)).rejects.toThrow(
-      'childId: must be an id',
+      'Entry must be an id (a whole number from 1)',
     );
     await expect(runReviewAction(db, review.id, form([['action', 'nope']]), owner)).rejects.toThrow(
       new InputError('Unknown action "nope".'),
@@ -827,7 +827,7 @@ describe('reviews and the workflow', () => {
     );
     await approveCurrent();
     await expect(publish(db, review.id, { minor: true }, owner)).rejects.toThrow(
-      /changeNote: is required when republishing/,
+      /Change note is required when republishing/,
     );
     expect(
       await publish(

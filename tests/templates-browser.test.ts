@@ -34,7 +34,7 @@ describe('incident templates', () => {
       ['message', ''],
     ]);
     expect(empty.status).toBe(400);
-    expect(empty.html).toContain('message: is required');
+    expect(empty.html).toContain('Message is required');
     expect(empty.html).toContain('value="Empty"');
 
     const list = (await admin.get('/admin/templates')).html;
@@ -67,7 +67,7 @@ describe('incident templates', () => {
     expect(await support.page.inputValue('#title')).toBe('Payments failing');
     expect(await axeViolations(support.page)).toEqual([]);
     await support.page.click('button:has-text("Open incident")');
-    await expect.poll(() => support.page.url()).toMatch(/\/admin\/incidents\/\d+\?posted=1$/);
+    await expect.poll(() => support.page.url()).toMatch(/\/admin\/incidents\/\d+\?posted=1&update=\d+&notified=1$/);
     await support.page.goto(`${server.url}/admin/templates`);
     expect(await axeViolations(support.page)).toEqual([]);
     await support.context.close();

@@ -192,7 +192,7 @@ describe('users and roles', () => {
       ['password', 'whatever long one'],
     ]);
     expect(wrong.status).toBe(400);
-    expect(wrong.html).toContain('current: is not your current password');
+    expect(wrong.html).toContain('Current password does not match the password you log in with');
     expect(
       (
         await samNew.post('/admin/account', [

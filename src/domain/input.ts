@@ -54,6 +54,32 @@ export function numberInput(inner: z.ZodNumber, message = 'must be a number') {
   );
 }
 
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T00:00(?::00(?:\.000)?)?Z?)?$/;
+
+/**
+ * A calendar day, as a date field sends it ("2026-12-31"), as midnight UTC in milliseconds.
+ * Midnight written out in full (what Candor itself returns) and milliseconds at midnight are read
+ * too; a time of day is refused, since the field asks for a day.
+ */
+export function dateInput(message = 'must be a date, such as 2026-12-31') {
+  return z.union([z.string(message), z.number(message)], { error: message }).transform((value, ctx) => {
+    const ms = typeof value === 'number' ? value : dayMs(value);
+    if (ms === null || !Number.isSafeInteger(ms) || ms % 86_400_000 !== 0) {
+      ctx.addIssue({ code: 'custom', message, input: value });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+function dayMs(text: string): number | null {
+  const m = DATE.exec(text.trim());
+  if (!m) return null;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // 2026-02-30 would roll over to March: a day that does not exist is refused.
+  return new Date(ms).toISOString().slice(0, 10) === `${m[1]}-${m[2]}-${m[3]}` ? ms : null;
+}
+
 /** A date and time: ISO 8601 text or milliseconds since 1970. Booleans, null, lists and objects are refused. */
 export function timeInput(message = 'must be a date and time') {
   return z

@@ -6,7 +6,7 @@ import { components, maintenanceComponents, maintenances, maintenanceUpdates } f
 import type { Db, DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { recordChange } from './changes.ts';
-import { ConflictError, InputError, NotFoundError, parseInput } from './errors.ts';
+import { fieldError, ConflictError, NotFoundError, parseInput } from './errors.ts';
 import type { Author } from './incidents.ts';
 import type { MaintenanceView } from './maintenance-schemas.ts';
 import { scheduleSchema, maintenanceUpdateSchema } from './maintenance-schemas.ts';
@@ -22,7 +22,7 @@ function reminderTime(data: { scheduledFor: number; remindMinutes: number }, now
 
 function assertNotOver(scheduledUntil: number, now: number): void {
   if (scheduledUntil <= now)
-    throw new InputError('scheduledUntil: the window is already over; choose a window that ends in the future.');
+    throw fieldError('scheduledUntil', 'is already over; choose a window that ends in the future.');
 }
 
 async function assertComponents(tx: DbOrTx, ids: number[]): Promise<void> {

@@ -4,7 +4,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { components, subscriberComponents, subscribers } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { InputError } from './errors.ts';
+import { fieldError } from './errors.ts';
 import { idSchema } from './input.ts';
 import { skipQueuedFor } from './notify/outbox.ts';
 import { type Limit } from './rate-limit.ts';
@@ -50,7 +50,11 @@ export async function checkComponents(db: DbOrTx, choice: 'all' | number[]): Pro
   const ids = [...new Set(choice)];
   const found = await db.select({ id: components.id }).from(components).where(inArray(components.id, ids));
   const missing = ids.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length) throw new InputError(`components: no component with id ${missing.join(', ')}`);
+  if (missing.length)
+    throw fieldError(
+      'components',
+      `must name existing components: there is no component with id ${missing.join(', ')}`,
+    );
   return ids;
 }
 

@@ -26,28 +26,33 @@ const isContainer = (value: unknown): value is Record<string, unknown> | unknown
   Array.isArray(value) ||
   (typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value)));
 
+/** A string that breaks the rule: where it is and what is wrong ("must not contain …"). */
+export interface TextProblem {
+  path: string[];
+  text: string;
+}
+
 /**
- * Every string in a plain value (object keys included) that breaks the rule, as "path: problem".
+ * Every string in a plain value (object keys included) that breaks the rule, with the path of its field.
  * A value nested deeper than MAX_INPUT_DEPTH is a problem too (`tooDeep`), and is not looked into
  * further. Walks with its own stack, so no input can exhaust the call stack.
  */
-export function inspectText(input: unknown): { problems: string[]; tooDeep: boolean } {
-  const problems: string[] = [];
+export function inspectText(input: unknown): { problems: TextProblem[]; tooDeep: boolean } {
+  const problems: TextProblem[] = [];
   let tooDeep = false;
-  const where = (path: string[]) => (path.length ? path.join('.') : 'input');
   // Children are pushed last-first, so problems come out in the order the fields were sent.
   const stack: { value: unknown; path: string[]; named: boolean }[] = [{ value: input, path: [], named: false }];
   while (stack.length) {
     const { value, path, named } = stack.pop()!;
     const keyProblem = named ? textProblem(path[path.length - 1]) : null;
-    if (keyProblem) problems.push(`${where(path.slice(0, -1))}: a field name ${keyProblem}`);
+    if (keyProblem) problems.push({ path: path.slice(0, -1), text: `has a field name that ${keyProblem}` });
     if (typeof value === 'string') {
       const problem = textProblem(value);
-      if (problem) problems.push(`${where(path)}: ${problem}`);
+      if (problem) problems.push({ path, text: problem });
     } else if (isContainer(value)) {
       if (path.length >= MAX_INPUT_DEPTH) {
         tooDeep = true;
-        problems.push(`${where(path)}: is nested too deeply (more than ${MAX_INPUT_DEPTH} levels)`);
+        problems.push({ path, text: `is nested too deeply (more than ${MAX_INPUT_DEPTH} levels)` });
         continue;
       }
       const named = !Array.isArray(value);

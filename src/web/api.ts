@@ -1,5 +1,11 @@
 // Helpers shared by the /api/v1 routes: JSON bodies in, JSON answers and readable errors out.
-import { InputError, NotFoundError, UnsupportedMediaTypeError, type NotFoundEntity } from '../domain/errors.ts';
+import {
+  fieldError,
+  InputError,
+  NotFoundError,
+  UnsupportedMediaTypeError,
+  type NotFoundEntity,
+} from '../domain/errors.ts';
 import { canonicalId } from '../domain/input.ts';
 import { assertUtf8Charset, decodeUtf8, mediaType } from './request-body.ts';
 import { routeId } from './route-id.ts';
@@ -109,7 +115,7 @@ export function pageRequest(url: URL): PageRequest {
   const page = param('page', 1);
   const perPage = param('per_page', 25);
   if (page === null || page > MAX_PAGE)
-    throw new InputError('page: must be a whole number from 1 to 1,000,000, such as ?page=2');
+    throw fieldError('page', 'must be a whole number from 1 to 1,000,000, such as ?page=2');
   if (perPage === null || perPage > 100)
     throw new InputError('per_page: must be a whole number from 1 to 100, such as ?per_page=50');
   return { page, perPage, offset: (page - 1) * perPage };

@@ -1,6 +1,6 @@
 // Reading admin form posts into the same plain objects the API sends, so both go through the
 // same domain validation.
-import { InputError } from '../domain/errors.ts';
+import { fieldError, InputError } from '../domain/errors.ts';
 import { canonicalId } from '../domain/input.ts';
 import { parseFormBody } from './request-body.ts';
 
@@ -28,7 +28,7 @@ export function formId(form: FormData, name: string): number {
   const value = formText(form, name);
   const id = canonicalId(value);
   if (id === null)
-    throw new InputError(`${name}: must be an id (a whole number from 1), got ${JSON.stringify(value.slice(0, 40))}`);
+    throw fieldError(name, `must be an id (a whole number from 1), got ${JSON.stringify(value.slice(0, 40))}`);
   return id;
 }
 

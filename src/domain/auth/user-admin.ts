@@ -7,7 +7,7 @@ import type { Db, DbOrTx } from '#db/client.ts';
 import { recordAudit } from '../audit.ts';
 import { enqueuePersonal } from '../notify/outbox.ts';
 import { staffRecipient } from '../subscribers.ts';
-import { ConflictError, InputError, NotFoundError, oneOf, parseInput } from '../errors.ts';
+import { fieldError, ConflictError, InputError, NotFoundError, oneOf, parseInput } from '../errors.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { ROLES, type Role } from './roles.ts';
 import { invalidateUserSessions } from './sessions.ts';
@@ -241,7 +241,7 @@ export async function changeOwnPassword(db: Db, userId: number, input: unknown, 
   );
   const row = await member(db, userId);
   if (!(await verifyPassword(row.passwordHash, data.current)))
-    throw new InputError('current: is not your current password');
+    throw fieldError('current', 'does not match the password you log in with');
   const passwordHash = await hashPassword(data.password);
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));

@@ -2,7 +2,7 @@
 // contributing factors and action items, with messages written for the person typing.
 import { z } from 'zod';
 import { oneOf } from '../errors.ts';
-import { idSchema, timeInput } from '../input.ts';
+import { dateInput, idSchema, timeInput } from '../input.ts';
 import { optionalHttpUrlSchema } from '../urls.ts';
 import {
   ACTION_CATEGORIES,
@@ -82,7 +82,7 @@ export const actionItemSchema = z
     title: requiredText(300),
     owner: requiredText(200, 'is required: one person owns each action item'),
     priority: oneOf(ACTION_PRIORITIES),
-    dueAt: requiredTime,
+    dueAt: dateInput(),
     status: oneOf(ACTION_STATUSES).default('open'),
     ticketUrl: optionalHttpUrlSchema,
     category: oneOf(ACTION_CATEGORIES),

@@ -9,7 +9,7 @@ import { postmortemRevisions, reviewAuthors, reviews, users } from '#db/schema/i
 import type { Db, DbOrTx } from '#db/client.ts';
 import { can, isRole } from '../auth/roles.ts';
 import { recordChange } from '../changes.ts';
-import { ConflictError, InputError, NotFoundError, parseInput } from '../errors.ts';
+import { fieldError, ConflictError, InputError, NotFoundError, parseInput } from '../errors.ts';
 import { idSchema } from '../input.ts';
 import type { Author } from '../incidents.ts';
 import { pageSnapshot, type PostmortemPayload } from '../notify/events.ts';
@@ -299,7 +299,7 @@ export async function publish(
       .where(eq(postmortemRevisions.reviewId, id));
     const revision = (last ?? 0) + 1;
     if (revision > 1 && data.changeNote.length === 0)
-      throw new InputError('changeNote: is required when republishing: tell readers what changed.');
+      throw fieldError('changeNote', 'is required when republishing: tell readers what changed.');
     const minor = revision > 1 && data.minor;
     let slug = row.slug;
     if (!slug) {
