@@ -124,8 +124,10 @@ async function check(page: Page, base: string, urls: Record<string, string>): Pr
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 800 });
     for (const [file, url] of Object.entries(urls)) {
-      await page.goto(base + url);
-      found.push(...(await problems(page, `${url} (${file}) at ${width}`)));
+      const status = (await page.goto(base + url))!.status();
+      // Only the not-found page may answer 404: any other miss would check an error page instead.
+      if (status !== (file === '404.astro' ? 404 : 200)) found.push(`${url} (${file}) answered ${status}`);
+      else found.push(...(await problems(page, `${url} (${file}) at ${width}`)));
     }
   }
   return found;
@@ -192,7 +194,7 @@ describe('every page fits a phone, a tablet and a laptop, light and dark', () =>
     const review = await db(`select id from reviews order by id`);
     await publishDemoReview(base, server.dbFile, review);
     const slug = await db(`select slug from reviews where slug is not null order by id`);
-    const subscriber = await db(`select id from subscribers order by id`);
+    const subscriber = await db(`select id from subscribers where kind != 'staff' order by id`);
     const notification = await db(`select id from notifications order by id`);
 
     const publicPages: Record<string, string> = {
