@@ -18,8 +18,12 @@ let rootPassword: string;
 let reader: string;
 let support: string;
 
+// Set as in production: unset, the document names http://localhost:PORT, true for a local install
+// but a placeholder to Redocly's no-server-example.com rule.
+const PUBLIC_URL = 'https://status.candor.test';
+
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({ env: { PUBLIC_URL } });
   const root = createUserWithToken(server.dbFile, 'admin', 'root@example.com', 'Root');
   admin = root.token;
   rootPassword = root.password;
@@ -184,6 +188,38 @@ const EXAMPLES: {
   { id: 'deleteGroup', path: (ids) => `/groups/${ids.group}` },
 ];
 
+const SHAPED = ['type', '$ref', 'anyOf', 'oneOf', 'allOf', 'const', 'enum', 'not'];
+
+/**
+ * Schemas that say nothing: `{}` (anything at all), an object with neither properties nor a typed
+ * value for its keys, or one open to any extra field (`additionalProperties: {}` / `true`). Maps are
+ * fine when their values are typed (Alertmanager's labels are string to string).
+ */
+function untypedSchemas(schema: any, at: string): string[] {
+  if (typeof schema !== 'object' || schema === null) return [`${at}: ${JSON.stringify(schema)}`];
+  const found: string[] = [];
+  if (!SHAPED.some((k) => k in schema)) found.push(`${at}: ${JSON.stringify(schema)}`);
+  const extra = schema.additionalProperties;
+  if (extra === true || (typeof extra === 'object' && !SHAPED.some((k) => k in extra)))
+    found.push(`${at}: open to any other field`);
+  else if (
+    schema.type === 'object' &&
+    !Object.keys(schema.properties ?? {}).length &&
+    extra === undefined &&
+    !schema.patternProperties
+  )
+    found.push(`${at}: ${JSON.stringify(schema)}`);
+  for (const [key, value] of Object.entries(schema.properties ?? {}))
+    found.push(...untypedSchemas(value, `${at}.${key}`));
+  for (const [key, value] of Object.entries(schema.patternProperties ?? {}))
+    found.push(...untypedSchemas(value, `${at}[/${key}/]`));
+  if (typeof extra === 'object' && SHAPED.some((k) => k in extra)) found.push(...untypedSchemas(extra, `${at}[*]`));
+  if (schema.items) found.push(...untypedSchemas(schema.items, `${at}[]`));
+  for (const key of ['anyOf', 'oneOf', 'allOf', 'prefixItems'])
+    (schema[key] ?? []).forEach((s: unknown, i: number) => found.push(...untypedSchemas(s, `${at}.${key}[${i}]`)));
+  return found;
+}
+
 describe('OpenAPI document', () => {
   test('is served without a token as OpenAPI 3.1 and lists every operation once', async () => {
     const r = await fetch(`${server.url}/api/v1/openapi.json`);
@@ -215,6 +251,69 @@ describe('OpenAPI document', () => {
     const incident = (dereferenced.paths as any)['/incidents/{id}'].get.responses['200'].content['application/json']
       .schema;
     expect(incident.properties.incident.properties.updates).toBeTruthy();
+  });
+
+  test('Redocly CLI lints it clean under its recommended ruleset: no errors, no warnings', async () => {
+    const root = resolve(import.meta.dirname, '..');
+    const dir = mkdtempSync(join(tmpdir(), 'candor-redocly-'));
+    const served = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+    expect(served.servers).toEqual([{ url: `${PUBLIC_URL}/api/v1` }]);
+    writeFileSync(join(dir, 'openapi.json'), JSON.stringify(served));
+    const lint = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/@redocly/cli/bin/cli.js'),
+        'lint',
+        join(dir, 'openapi.json'),
+        '--config',
+        join(root, 'redocly.yaml'),
+        '--format=json',
+      ],
+      // Offline: no usage data and no update check (the config says so too).
+      {
+        encoding: 'utf8',
+        cwd: dir,
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      },
+    );
+    expect(lint.status, lint.stderr).toBe(0);
+    const report = JSON.parse(lint.stdout) as {
+      totals: { errors: number; warnings: number };
+      problems: { ruleId: string; message: string; location: { pointer: string }[] }[];
+    };
+    const problems = report.problems.map((p) => `${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`);
+    expect(problems).toEqual([]);
+    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+  });
+
+  test('every field has a real schema: none empty, no object open to anything', async () => {
+    // The walker itself must catch what it looks for.
+    expect(untypedSchemas({ type: 'object', properties: { a: {}, b: { type: 'object' } } }, 'probe')).toEqual([
+      'probe.a: {}',
+      'probe.b: {"type":"object"}',
+    ]);
+    expect(untypedSchemas({ type: 'object', properties: {} }, 'probe')).toEqual([
+      'probe: {"type":"object","properties":{}}',
+    ]);
+    expect(
+      untypedSchemas({ type: 'object', properties: { a: { type: 'string' } }, additionalProperties: {} }, 'probe'),
+    ).toEqual(['probe: open to any other field']);
+    const doc = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+    const found: string[] = [];
+    for (const [name, schema] of Object.entries(doc.components.schemas))
+      found.push(...untypedSchemas(schema, `components.schemas.${name}`));
+    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const at = `${method} ${path}`;
+        for (const p of op.parameters ?? []) found.push(...untypedSchemas(p.schema, `${at} ?${p.name}`));
+        for (const c of Object.values<{ schema: unknown }>(op.requestBody?.content ?? {}))
+          found.push(...untypedSchemas(c.schema, `${at} body`));
+        for (const [status, answer] of Object.entries(op.responses as Record<string, { content?: object }>))
+          for (const c of Object.values(answer.content ?? {}) as { schema: unknown }[])
+            found.push(...untypedSchemas(c.schema, `${at} ${status}`));
+      }
+    }
+    expect(found).toEqual([]);
   });
 
   test('openapi-typescript generates a client from it that a program compiles against with tsc', async () => {

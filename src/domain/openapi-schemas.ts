@@ -35,6 +35,18 @@ export const Group = z
   .object({ id: z.int(), name: z.string(), description: z.string(), position: z.int(), created_at: time })
   .meta({ id: 'Group' });
 
+export const IncidentUpdate = z
+  .object({
+    id: z.int(),
+    status: z.enum(INCIDENT_STATUSES),
+    message: z.string(),
+    display_at: time,
+    created_at: time,
+    author: z.string(),
+    affected_components: z.array(z.object({ id: z.int(), name: z.string(), old_status: state, new_status: state })),
+  })
+  .meta({ id: 'IncidentUpdate' });
+
 export const Incident = z
   .object({
     id: z.int(),
@@ -47,17 +59,7 @@ export const Incident = z
     created_at: time,
     updated_at: time,
     url: z.string(),
-    updates: z.array(
-      z.object({
-        id: z.int(),
-        status: z.enum(INCIDENT_STATUSES),
-        message: z.string(),
-        display_at: time,
-        created_at: time,
-        author: z.string(),
-        affected_components: z.array(z.object({ id: z.int(), name: z.string(), old_status: state, new_status: state })),
-      }),
-    ),
+    updates: z.array(IncidentUpdate),
   })
   .meta({ id: 'Incident' });
 
@@ -125,17 +127,3 @@ export const AlertOutcome = z
     unrouted: z.array(z.string()),
   })
   .meta({ id: 'AlertOutcome' });
-
-export const webhookInput = z.object({
-  url: z.string(),
-  components: z.union([z.literal('all'), z.array(z.int())]).optional(),
-  verify: z.boolean().optional(),
-});
-export const alertmanagerInput = z
-  .object({
-    version: z.literal('4'),
-    groupKey: z.string(),
-    status: z.enum(['firing', 'resolved']),
-    alerts: z.array(z.object({}).passthrough()),
-  })
-  .passthrough();

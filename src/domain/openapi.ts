@@ -3,6 +3,7 @@
 // from them, and the tests check the running API against the same schemas, so the document
 // cannot drift from the implementation unnoticed.
 import { z } from 'zod';
+import project from '../../package.json' with { type: 'json' };
 import { OPERATIONS } from './openapi-operations.ts';
 import { ErrorBody } from './openapi-schemas.ts';
 
@@ -43,7 +44,8 @@ class SchemaSet {
 
   #place(name: string, def: JsonSchema, io: 'input' | 'output'): string {
     const taken = this.components[name];
-    if (!taken || JSON.stringify(taken) === JSON.stringify(def)) {
+    // Placed schemas are already re-pointed; compare like with like (a def naming another def).
+    if (!taken || JSON.stringify(taken) === JSON.stringify(this.#repoint(def, new Map()))) {
       this.components[name] ??= def;
       return name;
     }
@@ -128,6 +130,8 @@ export function openApiDocument(baseUrl: string) {
     info: {
       title: 'Candor automation API',
       version: '1',
+      // The project's own license (an SPDX identifier), read from package.json.
+      license: { name: project.license, identifier: project.license },
       description:
         "Everything support staff do by hand, for scripts and monitoring. Send `Authorization: Bearer <token>`; tokens have a scope (read, support or admin) that never exceeds their user's role.",
     },
