@@ -60,22 +60,20 @@ describe('outbox', () => {
     await openIncident(s, token);
     await waitFor('650 emails', () => mock.acceptedCount >= 650, 20_000);
     expectExactlyOnce(mock, addresses);
-    // Four lanes race for two slots a second, so some calls meet a 429 (Retry-After: 1). After
-    // one, nothing more is sent until that second has passed (calls already in flight aside).
+    // Four lanes race for two slots a second, so some calls meet a 429 (Retry-After: 1).
     const limited = mock.requests.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
-    // Only calls already in flight before the limit was learnt can meet a 429: at most one per lane.
-    expect(limited.length).toBeLessThanOrEqual(4);
+    // The refused batch goes again only after Retry-After, counted from when the 429 left the
+    // provider: the worker cannot have read it sooner, so this holds however slow the machine.
+    // (That the other lanes pause too, and the pacing, are checked exactly on a virtual clock in
+    // outbox-pacing.test.ts; here the trip times depend on the machine's load.)
     for (const r of limited) {
-      const early = mock.requests.filter((o) => o.at > r.at + 100 && o.at < r.at + 950);
-      expect(early).toEqual([]);
+      const retry = mock.requests.find((o) => o.idempotencyKey === r.idempotencyKey && o.at > r.at);
+      expect(retry, `batch ${r.idempotencyKey} was not sent again`).toBeDefined();
+      expect(retry!.at - r.answeredAt!).toBeGreaterThanOrEqual(r.retryAfterMs!);
     }
     const accepted = mock.requests.filter((r) => r.status === 200 && !r.replay);
     expect(accepted).toHaveLength(7);
-    // The worker starts at most two calls in any 1,025 ms; the mock sees them after the trip there,
-    // which a loaded machine stretches unevenly. Allow 250 ms of that jitter, no more.
-    for (const r of accepted)
-      expect(accepted.filter((o) => o.at >= r.at && o.at < r.at + 750).length).toBeLessThanOrEqual(2);
     // The provider may have answered the last batch a moment before the worker records it.
     await waitFor(
       'all 650 recorded as sent',

@@ -27,6 +27,21 @@ import type { OutboxConfig } from './outbox-config.ts';
 const WEBHOOK_TIMEOUT_MS = 10_000;
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
+/** Time as the worker sees it; tests drive a virtual one, so pacing is checked exactly, not by the wall clock. */
+export interface Clock {
+  now(): number;
+  /** Calls `fire` after `ms`; the returned function cancels it. */
+  after(ms: number, fire: () => void): () => void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  after: (ms, fire) => {
+    const timer = setTimeout(fire, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
 export interface WorkerDeps {
   db: Db;
   ctx: MessageContext;
@@ -34,6 +49,7 @@ export interface WorkerDeps {
   /** Null keeps email in the local outbox (no provider configured). */
   email: EmailProvider | null;
   log?: (line: string) => void;
+  clock?: Clock;
 }
 
 export class OutboxWorker {
@@ -42,10 +58,13 @@ export class OutboxWorker {
   #lanes: Promise<void>[] = [];
   #wakers = new Set<() => void>();
   #emailPausedUntil = 0;
-  #pacer = new Pacer();
+  readonly #clock: Clock;
+  readonly #pacer: Pacer;
 
   constructor(deps: WorkerDeps) {
     this.#deps = deps;
+    this.#clock = deps.clock ?? systemClock;
+    this.#pacer = new Pacer(this.#clock);
   }
 
   start(): void {
@@ -72,11 +91,11 @@ export class OutboxWorker {
   #idle(ms: number): Promise<void> {
     return new Promise((ok) => {
       const done = () => {
-        clearTimeout(timer);
+        cancel();
         this.#wakers.delete(done);
         ok();
       };
-      const timer = setTimeout(done, ms);
+      const cancel = this.#clock.after(ms, done);
       this.#wakers.add(done);
     });
   }
@@ -88,12 +107,16 @@ export class OutboxWorker {
         // A long pause (a daily quota) is waited out before claiming, so leases do not lapse;
         // a short one (the per-second limit) after claiming and rendering, so the next call
         // leaves the moment the provider's window opens.
-        const pause = channel === 'email' ? this.#emailPausedUntil - Date.now() : 0;
+        const pause = channel === 'email' ? this.#emailPausedUntil - this.#clock.now() : 0;
         if (pause > config.leaseMs / 2) {
           await this.#idle(pause);
           continue;
         }
-        const batch = await claimBatch(db, channel, { owner: config.owner, leaseMs: config.leaseMs });
+        const batch = await claimBatch(db, channel, {
+          owner: config.owner,
+          leaseMs: config.leaseMs,
+          now: this.#clock.now(),
+        });
         if (!batch) {
           await this.#idle(config.pollMs);
           continue;
@@ -116,7 +139,7 @@ export class OutboxWorker {
 
   async #record(batch: ClaimedBatch, outcome: SendOutcome, providerIds?: (string | null)[]): Promise<void> {
     const { db, config } = this.#deps;
-    const now = Date.now();
+    const now = this.#clock.now();
     switch (outcome.kind) {
       case 'sent':
       case 'already-sent':
@@ -164,7 +187,10 @@ export class OutboxWorker {
       return;
     }
     const wait = this.#pacer.reserve(this.#emailPausedUntil);
-    if (wait > 0) await new Promise((ok) => setTimeout(ok, wait));
+    if (wait > 0) await this.#sleep(wait);
+    // A 429 learnt while this call waited for its slot moved the slot (see #pauseEmail).
+    const paused = this.#emailPausedUntil - this.#clock.now();
+    if (paused > 0) await this.#sleep(paused);
     const outcome = await email!.sendBatch(messages, batch.idempotencyKey);
     if (outcome.kind === 'rate-limited') this.#pauseEmail(outcome.retryAfterMs);
     if (outcome.kind === 'sent') this.#pacer.learn(outcome.limit);
@@ -172,7 +198,12 @@ export class OutboxWorker {
   }
 
   #pauseEmail(ms: number): void {
-    this.#emailPausedUntil = Math.max(this.#emailPausedUntil, Date.now() + ms);
+    this.#emailPausedUntil = Math.max(this.#emailPausedUntil, this.#clock.now() + ms);
+    this.#pacer.postpone(this.#emailPausedUntil);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((ok) => this.#clock.after(ms, ok));
   }
 
   async #sendWebhook(batch: ClaimedBatch): Promise<void> {
@@ -219,13 +250,25 @@ class Pacer {
   #limit: number | null = null;
   #starts: number[] = [];
 
+  readonly #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
   learn(limit: number | null): void {
     if (limit !== null) this.#limit = limit;
   }
 
+  /** A pause was learnt: calls booked to start before it ends start when it ends. */
+  postpone(until: number): void {
+    const now = this.#clock.now();
+    this.#starts = this.#starts.map((at) => (at > now ? Math.max(at, until) : at));
+  }
+
   /** Books the next start time no earlier than `notBefore`; returns how long to wait for it. */
   reserve(notBefore: number): number {
-    const now = Date.now();
+    const now = this.#clock.now();
     let at = Math.max(now, notBefore);
     if (this.#limit !== null && this.#starts.length >= this.#limit) {
       at = Math.max(at, this.#starts[this.#starts.length - this.#limit] + Pacer.WINDOW_MS + Pacer.MARGIN_MS);

@@ -21,6 +21,9 @@ export interface MockRequest {
   idempotencyKey: string | null;
   emails: number;
   replay: boolean;
+  /** For a 429: when the answer left, and the wait it asked for. */
+  answeredAt?: number;
+  retryAfterMs?: number;
 }
 
 export interface ResendMockOptions {
@@ -104,8 +107,11 @@ export class ResendMock {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const key = (req.headers['idempotency-key'] as string | undefined) ?? null;
-    const log = (status: number, emails: number, replay = false) =>
-      this.requests.push({ at: Date.now(), status, idempotencyKey: key, emails, replay });
+    const log = (status: number, emails: number, replay = false) => {
+      const entry: MockRequest = { at: Date.now(), status, idempotencyKey: key, emails, replay };
+      this.requests.push(entry);
+      return entry;
+    };
 
     if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
       log(401, 0);
@@ -132,8 +138,10 @@ export class ResendMock {
         this.#windowCount = 0;
       }
       if (this.#windowCount >= limit) {
-        log(429, 0);
+        const entry = log(429, 0);
         const headers = this.#rateHeaders(0);
+        entry.retryAfterMs = Number(headers['ratelimit-reset']) * 1000;
+        entry.answeredAt = Date.now();
         return this.#send(
           res,
           429,
