@@ -23,7 +23,8 @@ afterAll(async () => {
 });
 
 const sql = async (query: string, args: (string | number)[] = []) => {
-  const client = createClient({ url: `file:${server.dbFile}` });
+  // The server may be writing (the outbox records a send): wait for its lock, as it waits for ours.
+  const client = createClient({ url: `file:${server.dbFile}`, timeout: 10_000 });
   try {
     return (await client.execute({ sql: query, args })).rows;
   } finally {
