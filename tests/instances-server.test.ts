@@ -2,23 +2,14 @@
 // Run on a shared local file and on a real libSQL server (the scale-out configuration).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
+import { openEvents } from './support/events.ts';
 import { startServer, tempDbFile, type TestServer } from './support/server.ts';
 import { startSqld } from './support/sqld.ts';
 
 async function expectCrossInstanceLiveUpdate(a: TestServer, b: TestServer, token: string) {
-  const controller = new AbortController();
-  const response = await fetch(b.url + '/events', { signal: controller.signal });
-  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const waitFor = async (pattern: RegExp) => {
-    while (!pattern.test(buffer)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error('stream ended');
-      buffer += decoder.decode(value);
-    }
-  };
+  const events = await openEvents(b.url);
+  expect(events.response.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const waitFor = (pattern: RegExp) => events.until(pattern);
   await waitFor(/event: hello/);
   const title = `Cross-instance check ${Date.now()}`;
   // Warm B's cache so a stale page would show if invalidation did not cross instances.
@@ -33,7 +24,7 @@ async function expectCrossInstanceLiveUpdate(a: TestServer, b: TestServer, token
   expect(created.status).toBe(201);
   await waitFor(new RegExp(`event: change\\ndata: .*incident:${created.body.incident.id}`));
   const elapsed = Date.now() - postedAt;
-  controller.abort();
+  events.close();
   expect(elapsed).toBeLessThan(1000);
   expect(await (await fetch(b.url + '/')).text()).toContain(title);
 }

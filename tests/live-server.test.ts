@@ -2,6 +2,7 @@
 // document's ETag, unknown versions, and a version named by one instance read from another.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
+import { openEvents } from './support/events.ts';
 import { startServer, tempDbFile, type TestServer } from './support/server.ts';
 
 interface LiveState {
@@ -44,15 +45,8 @@ describe('live fragments', () => {
   });
 
   test('the stream names the current fragments; a change moves only the URLs of what changed', async () => {
-    const controller = new AbortController();
-    const stream = await fetch(server.url + '/events', { signal: controller.signal });
-    const reader = stream.body!.getReader();
-    let frames = '';
-    const until = async (pattern: RegExp) => {
-      while (!pattern.test(frames)) frames += new TextDecoder().decode((await reader.read()).value);
-      return pattern.exec(frames)!;
-    };
-    const hello = JSON.parse((await until(/event: hello\ndata: (.*)\n/))[1]) as LiveState;
+    const events = await openEvents(server.url);
+    const hello = JSON.parse((await events.until(/event: hello\ndata: (.*)\n/))[1]) as LiveState;
     expect(hello).toEqual(await version(server));
 
     // No component touched: the uptime bars keep their URL.
@@ -61,7 +55,9 @@ describe('live fragments', () => {
       impact: 'minor',
       message: 'Looking into it.',
     });
-    const first = JSON.parse((await until(/event: change\ndata: (.*)\n/))[1]) as LiveState & { subjects: string[] };
+    const first = JSON.parse((await events.until(/event: change\ndata: (.*)\n/))[1]) as LiveState & {
+      subjects: string[];
+    };
     expect(first.v).toBeGreaterThan(hello.v);
     expect(first.subjects).toEqual([`incident:${opened.body.incident.id}`]);
     expect(first.status).toBe(`/live/${first.v}/status`);
@@ -72,13 +68,13 @@ describe('live fragments', () => {
     expect(await fragment.text()).toContain('Looking into it.');
 
     // A component's state: both move.
-    frames = '';
+    events.clear();
     await api(server.url, token, 'PATCH', `/api/v1/components/${componentId}`, { status: 'major_outage' });
-    const second = JSON.parse((await until(/event: change\ndata: (.*)\n/))[1]) as LiveState;
+    const second = JSON.parse((await events.until(/event: change\ndata: (.*)\n/))[1]) as LiveState;
     expect(second.status).toBe(`/live/${second.v}/status`);
     expect(second.uptime).toBe(`/live/${second.v}/uptime`);
     expect(await (await fetch(server.url + second.uptime)).text()).toContain('Major outage');
-    controller.abort();
+    events.close();
   });
 
   test('the version document answers 304 until something changes', async () => {

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
+import { openEvents } from './support/events.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 function children(pid: number): number[] {
@@ -45,26 +46,11 @@ describe('several processes on one port', () => {
   });
 
   test('a write through one process reaches readers of both within a second', async () => {
-    const controller = new AbortController();
     // Connections are handed to the processes in turn: eight readers land on both.
-    const streams = await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        const response = await fetch(server.url + '/events', { signal: controller.signal });
-        const reader = response.body!.getReader();
-        const state = { frames: '' };
-        void (async () => {
-          for (;;) {
-            const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-            if (done) return;
-            state.frames += new TextDecoder().decode(value);
-          }
-        })();
-        return state;
-      }),
-    );
+    const streams = await Promise.all(Array.from({ length: 8 }, () => openEvents(server.url)));
     await until(
       'every hello',
-      () => streams.filter((s) => s.frames.includes('event: hello')).length,
+      () => streams.filter((s) => s.text.includes('event: hello')).length,
       (n) => n === 8,
     );
     const started = Date.now();
@@ -77,12 +63,12 @@ describe('several processes on one port', () => {
     const subject = `incident:${opened.body.incident.id}`;
     await until(
       'the change on every stream',
-      () => streams.filter((s) => s.frames.includes(subject)).length,
+      () => streams.filter((s) => s.text.includes(subject)).length,
       (n) => n === 8,
       5000,
     );
     expect(Date.now() - started).toBeLessThan(1000);
-    controller.abort();
+    for (const stream of streams) stream.close();
   });
 
   test('a process that dies is replaced and the port keeps answering', async () => {

@@ -4,6 +4,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
+import { openEvents } from './support/events.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 /** Sends raw bytes (headers fetch would refuse to send) and returns the status line and the rest. */
@@ -249,18 +250,8 @@ describe('/events', () => {
   afterAll(() => server?.stop());
 
   test('a draft is announced but never named; publishing it names it', async () => {
-    const controller = new AbortController();
-    const stream = await fetch(server.url + '/events', { signal: controller.signal });
-    const reader = stream.body!.getReader();
-    let frames = '';
-    const until = async (pattern: RegExp) => {
-      const deadline = Date.now() + 10_000;
-      while (!pattern.test(frames)) {
-        if (Date.now() > deadline) throw new Error(`no frame matching ${pattern} in:\n${frames}`);
-        const { value } = await reader.read();
-        frames += new TextDecoder().decode(value);
-      }
-    };
+    const events = await openEvents(server.url);
+    const until = (pattern: RegExp) => events.until(pattern);
     await until(/event: hello/);
     const { token } = createUserWithToken(server.dbFile, 'support', 'events@example.com', 'Events');
     const draft = await api(server.url, token, 'POST', '/api/v1/incidents', {
@@ -271,7 +262,7 @@ describe('/events', () => {
     });
     expect(draft.status).toBe(201);
     const id = draft.body.incident.id;
-    const changes = () => frames.match(/event: change\n/g)?.length ?? 0;
+    const changes = () => events.text.match(/event: change\n/g)?.length ?? 0;
     await until(/event: change\n/);
     const afterDraft = changes();
     const update = await api(server.url, token, 'POST', `/api/v1/incidents/${id}/updates`, {
@@ -282,10 +273,10 @@ describe('/events', () => {
     const deadline = Date.now() + 10_000;
     while (changes() <= afterDraft && Date.now() < deadline)
       await until(new RegExp(`(event: change\n[^]*){${afterDraft + 1}}`));
-    expect(frames).not.toContain(`incident:${id}`);
-    expect(frames).toContain('"subjects":[]');
+    expect(events.text).not.toContain(`incident:${id}`);
+    expect(events.text).toContain('"subjects":[]');
     await api(server.url, token, 'POST', `/api/v1/incidents/${id}/publish`, {});
     await until(new RegExp(`incident:${id}\\b`));
-    controller.abort();
+    events.close();
   });
 });
