@@ -138,7 +138,9 @@ function spread(label: string, values: number[]) {
 }
 
 const PROCESSES = process.env.BENCH_PROCESSES ?? '1';
-const server = await startServer({ env: { CANDOR_WORKER: '0', CANDOR_PROCESSES: PROCESSES } });
+const server = await startServer({
+  env: { CANDOR_WORKER: '0', CANDOR_PROCESSES: PROCESSES, NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '' },
+});
 const { token } = createUserWithToken(server.dbFile, 'support');
 try {
   console.log(
