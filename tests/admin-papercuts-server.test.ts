@@ -117,6 +117,16 @@ describe('notices after posting', () => {
       draft: true,
     });
     expect(draft.status).toBe(201);
+    // An update to the draft is neither public nor sent, and the notice says so.
+    const drafted = await admin.post(`/admin/incidents/${draft.body.incident.id}`, [
+      ['status', 'identified'],
+      ['message', 'Found it.'],
+      ['notify', 'on'],
+    ]);
+    const draftNotice = await noticeAfter(drafted);
+    expect(draftNotice).toBe(
+      'Update saved in the draft. Nothing is public and nobody is notified until you publish it.',
+    );
     const published = await admin.post(`/admin/incidents/${draft.body.incident.id}`, [
       ['action', 'publish'],
       ['notify', 'on'],
