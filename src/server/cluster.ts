@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { publicUrl } from '../domain/public-url.ts';
 import { announce, listeningAddress, prepareDatabase, printableHost, startCandor } from './main.ts';
 
+const RESTART_DELAY_MS = 500;
+
 type ClusterMessage = { candor: 'listening'; port: number } | { candor: 'poll' };
 
 function isClusterMessage(message: unknown): message is ClusterMessage {
@@ -39,7 +41,10 @@ export async function runCluster(count: number): Promise<void> {
       workers.delete(worker);
       if (stopping) return;
       log(`[candor] process ${worker.process.pid} ended (${signal ?? code}); starting another`);
-      void fork().catch((error: unknown) => log(`[candor] ${(error as Error).message}`));
+      // A pause, so a process that cannot start does not make the primary spin.
+      setTimeout(() => {
+        if (!stopping) void fork().catch((error: unknown) => log(`[candor] ${(error as Error).message}`));
+      }, RESTART_DELAY_MS);
     });
     return listening;
   };
