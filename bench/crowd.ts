@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { api, createUserWithToken } from '../tests/support/api.ts';
 import { freePort } from '../tests/support/ports.ts';
 import { startServer, type TestServer } from '../tests/support/server.ts';
+import { median } from './stats.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 10_000);
 const WORKERS = Number(process.env.BENCH_VIEWER_PROCESSES ?? 4);
@@ -133,8 +134,7 @@ async function calm(server: TestServer, token: string) {
 const ms = (s: { p50: number; p99: number; max: number }) => `p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`;
 
 function spread(label: string, values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return `${label}: median ${sorted[Math.floor(sorted.length / 2)]} ms (runs: ${values.join(', ')})`;
+  return `${label}: median ${median(values)} ms (runs: ${values.join(', ')})`;
 }
 
 const PROCESSES = process.env.BENCH_PROCESSES ?? '1';

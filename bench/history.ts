@@ -20,6 +20,7 @@
 // tables with SQL, as an import or an earlier version would leave it: the second start folds it
 // into the uptime rollups (catchUpUptimeRollups) before serving.
 import { createClient, type Transaction } from '@libsql/client';
+import { median, range } from './stats.ts';
 import { startServer, tempDbFile, type TestServer } from '../tests/support/server.ts';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
@@ -172,8 +173,7 @@ interface Figures {
 }
 
 function figures(samples: number[]): Figures {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+  return { median: median(samples), ...range(samples) };
 }
 
 /** A running server with its own writer and /events stream, to time one uncached render. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../tests/support/ports.ts';
 import { startServer } from '../tests/support/server.ts';
+import { median } from './stats.ts';
 
 const DURATION = process.env.BENCH_SECONDS ?? '5';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -66,11 +67,6 @@ mkdirSync(join(dir, 'tmp'));
 const nginxBin = which('nginx') ? 'nginx' : '/usr/sbin/nginx';
 const nginx = spawn(nginxBin, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'inherit' });
 await new Promise((ok) => setTimeout(ok, 500));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const rps = (values: number[]) => `${median(values).toFixed(0)} req/s (${values.map((v) => v.toFixed(0)).join(', ')})`;
 

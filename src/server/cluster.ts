@@ -7,7 +7,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { publicUrl } from '../domain/public-url.ts';
-import { announce, listeningAddress, prepareDatabase, printableHost, startCandor } from './main.ts';
+import { announce, defaultPublicUrl, listenHost, listeningAddress, prepareDatabase, startCandor } from './main.ts';
 
 const RESTART_DELAY_MS = 500;
 
@@ -51,8 +51,8 @@ export async function runCluster(count: number): Promise<void> {
   for (let i = 0; i < count; i++) ports.push(fork());
   const [port] = await Promise.all(ports);
 
-  const host = process.env.HOST ?? '127.0.0.1';
-  process.env.PUBLIC_URL ||= `http://${printableHost(host)}:${port}`;
+  const host = listenHost();
+  defaultPublicUrl(host, port);
   log(`[candor] ${count} processes serve this port`);
   await announce(publicUrl(), listeningAddress(host, port), log);
 

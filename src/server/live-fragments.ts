@@ -8,6 +8,7 @@
 // same URLs for readers whose proxies cut event streams; they poll it with ETags.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { etagMatches } from './page-cache.ts';
 
 export const LIVE_PREFIX = '/live/';
 export const LIVE_VERSION_PATH = '/live/version.json';
@@ -103,7 +104,7 @@ export class LiveFragments {
   serveVersion(req: IncomingMessage, res: ServerResponse, extra: OutgoingHttpHeaders): void {
     const { body, etag } = this.#document;
     const headers = { ...extra, etag, 'cache-control': VERSION_CACHE_CONTROL };
-    if (req.headers['if-none-match']?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+    if (etagMatches(req.headers['if-none-match'], etag)) {
       res.writeHead(304, headers);
       res.end();
       return;

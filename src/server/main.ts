@@ -222,14 +222,14 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   server.keepAliveTimeout = 65_000;
 
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 4321);
-  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  const host = options.host ?? listenHost();
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(port, host, () => ok());
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  if (!configuredUrl) process.env.PUBLIC_URL = `http://${printableHost(host)}:${actualPort}`;
+  defaultPublicUrl(host, actualPort);
   const url = publicUrl();
   hosts = new AllowedHosts(url, actualPort, process.env.CANDOR_ALLOWED_HOSTS);
   security = new SecurityHeaders(publicUrlIsHttps());
@@ -278,8 +278,18 @@ export function listeningAddress(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** Where to listen unless told: HOST, or loopback only. */
+export function listenHost(): string {
+  return process.env.HOST ?? '127.0.0.1';
+}
+
+/** Without a configured PUBLIC_URL, links start with the address the server prints. */
+export function defaultPublicUrl(host: string, port: number): void {
+  process.env.PUBLIC_URL ||= `http://${printableHost(host)}:${port}`;
+}
+
 /** The name links use when PUBLIC_URL is not set: a wildcard or loopback address reads as localhost. */
-export function printableHost(host: string): string {
+function printableHost(host: string): string {
   if (['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host)) return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
 }
