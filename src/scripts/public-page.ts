@@ -237,6 +237,11 @@ function start(main: HTMLElement): void {
     if (!opened && ++errors >= STREAM_ERRORS_BEFORE_POLLING) {
       clearTimeout(grace);
       giveUp();
+    } else if (opened && source.readyState === EventSource.CLOSED) {
+      // The browser will not reconnect after an error answer (a proxy's 502 while an instance
+      // restarts): the page keeps itself current by polling instead.
+      opened = false;
+      giveUp();
     }
   });
 }

@@ -14,6 +14,8 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 
 export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent[]] }> {
   lastId = 0;
+  /** When the table was last read successfully (epoch ms); readiness checks it. */
+  readAt = 0;
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | undefined;
   #again = false;
@@ -30,6 +32,7 @@ export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent[]] }> {
   async start(): Promise<void> {
     const rs = await this.client.execute('SELECT coalesce(max(id), 0) AS id FROM change_events');
     this.lastId = Number(rs.rows[0].id);
+    this.readAt = Date.now();
     this.#schedule();
   }
 
@@ -69,6 +72,7 @@ export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent[]] }> {
         sql: 'SELECT id, kind, subject FROM change_events WHERE id > ? ORDER BY id LIMIT 1000',
         args: [this.lastId],
       });
+      this.readAt = Date.now();
       if (rs.rows.length) {
         const events = rs.rows.map((r) => ({ id: Number(r.id), kind: String(r.kind), subject: String(r.subject) }));
         this.lastId = events[events.length - 1].id;

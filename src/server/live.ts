@@ -41,9 +41,24 @@ export class LiveHub {
     for (const res of this.#clients) res.write(frame);
   }
 
-  close(): void {
+  /**
+   * Ends every stream. When the instance is going away, each reader is first told to reconnect
+   * after a short, spread-out delay (SSE `retry`): the balancer sends them to the other
+   * instances, and their hello frame brings them up to date without a herd arriving at once.
+   */
+  close(reconnect?: { minMs: number; maxMs: number }): void {
     clearInterval(this.#heartbeat);
-    for (const res of this.#clients) res.end();
+    for (const res of this.#clients) {
+      if (reconnect) {
+        const ms = Math.round(reconnect.minMs + Math.random() * (reconnect.maxMs - reconnect.minMs));
+        res.write(`retry: ${ms}\n\n`);
+      }
+      res.end();
+    }
     this.#clients.clear();
+  }
+
+  get viewers(): number {
+    return this.#clients.size;
   }
 }

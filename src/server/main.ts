@@ -32,6 +32,7 @@ import { outboxConfig } from './outbox-config.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import { PageCache } from './page-cache.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
+import { Health } from './health.ts';
 import { OverloadedError, RenderLimiter } from './render-limiter.ts';
 import { SecurityHeaders } from './security-headers.ts';
 import { StaticFiles } from './static-files.ts';
@@ -48,8 +49,16 @@ export interface CandorServer {
   setupLink: string | null;
   /** Reads the change feed now: a sibling process wrote something. */
   pollNow(): void;
-  close(): Promise<void>;
+  /**
+   * Stops taking requests and hands over: live readers are told to reconnect elsewhere, sending
+   * stops after the calls in flight and gives back the rest of the outbox at once, and requests
+   * under way get up to `drainMs` to finish.
+   */
+  close(drainMs?: number): Promise<void>;
 }
+
+/** How long a stopping instance lets requests under way finish before it cuts them off. */
+const DRAIN_MS = 10_000;
 
 export interface StartOptions {
   port?: number;
@@ -160,6 +169,13 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       FRAGMENT_CACHE_CONTROL,
     );
   };
+  let shuttingDown = false;
+  const health = new Health({
+    client: getHandle().client,
+    feedReadAt: () => feed.readAt,
+    feedIntervalMs: feed.intervalMs,
+    shuttingDown: () => shuttingDown,
+  });
   const limits = bodyLimits();
   // Set once the port is known (before the first request can arrive).
   let hosts: AllowedHosts;
@@ -174,6 +190,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     const path = routedPath(pathname);
+    // Balancers probe by address, under any Host: health answers before the Host check.
+    if (health.serve(req, res, path)) return;
     const headers = security.for(path);
     const host = hosts.check(req.headers.host);
     if (!host.ok) return refuse(req, res, headers, host.status, host.message);
@@ -186,7 +204,11 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)));
     }
     for (const name in headers) res.setHeader(name, headers[name]!);
-    if (pathname === LIVE_PATH && req.method === 'GET') return live.connect(req, res, fragments.state);
+    if (pathname === LIVE_PATH && req.method === 'GET') {
+      if (shuttingDown)
+        return refuse(req, res, { 'retry-after': '1' }, 503, 'This instance is shutting down; reconnect in a moment.');
+      return live.connect(req, res, fragments.state);
+    }
     if (statics.serve(req, res, pathname)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // Astro reads the buffered body (req.body) instead of the stream.
@@ -205,7 +227,12 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     await handler(req, res);
   };
 
+  const inFlight = new Set<ServerResponse>();
   const server = http.createServer((req, res) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    // While stopping, answers close their connection: the client's next request goes elsewhere.
+    if (shuttingDown) res.shouldKeepAlive = false;
     handle(req, res).catch((error: unknown) => {
       const headers = security.for(routedPath((req.url ?? '/').split('?')[0]));
       if (error instanceof BodyTooLargeError) {
@@ -263,15 +290,25 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     port: actualPort,
     setupLink,
     pollNow: () => void feed.pollSoon(),
-    close: async () => {
+    close: async (drainMs = DRAIN_MS) => {
+      shuttingDown = true;
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      server.closeIdleConnections();
+      live.close({ minMs: 500, maxMs: 3000 });
       await clock?.stop();
       await worker?.stop();
+      await drain(inFlight, drainMs);
       feed.stop();
-      live.close();
       server.closeAllConnections();
-      await new Promise<void>((ok) => server.close(() => ok()));
+      await closed;
     },
   };
+}
+
+/** Waits until the answers under way are done, or the deadline passes. */
+async function drain(inFlight: Set<ServerResponse>, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (inFlight.size > 0 && Date.now() < until) await new Promise((ok) => setTimeout(ok, 25));
 }
 
 export function listeningAddress(host: string, port: number): string {

@@ -37,7 +37,7 @@ export function outboxConfig(env: NodeJS.ProcessEnv = process.env): OutboxConfig
     emailOffReason,
     emailLanes: positive(env.EMAIL_CONCURRENCY, 4),
     webhookLanes: positive(env.WEBHOOK_CONCURRENCY, 4),
-    leaseMs: positive(env.CANDOR_OUTBOX_LEASE_MS, 60_000),
+    leaseMs: positive(env.CANDOR_OUTBOX_LEASE_MS, 15_000),
     pollMs: positive(env.CANDOR_OUTBOX_POLL_MS, 1000),
     retryBaseMs: positive(env.CANDOR_RETRY_BASE_MS, 5000),
     retryMaxMs: positive(env.CANDOR_RETRY_MAX_MS, 30 * 60_000),

@@ -10,6 +10,8 @@ import {
   recordBatchFailed,
   recordBatchRetry,
   recordBatchSent,
+  releaseLeases,
+  renewLease,
   type ClaimedBatch,
 } from '../domain/notify/outbox.ts';
 import {
@@ -57,6 +59,8 @@ export class OutboxWorker {
   #running = false;
   #lanes: Promise<void>[] = [];
   #wakers = new Set<() => void>();
+  /** Pacing waits, cut short when the worker stops: a batch not yet sent is given back instead. */
+  #sleepers = new Set<() => void>();
   #emailPausedUntil = 0;
   readonly #clock: Clock;
   readonly #pacer: Pacer;
@@ -80,12 +84,19 @@ export class OutboxWorker {
     for (const wake of this.#wakers) wake();
   }
 
-  /** Lets calls in flight finish (their outcome is recorded); unfinished work stays leased and resumes later. */
+  /**
+   * Lets calls in flight finish (their outcome is recorded) and gives back at once every batch
+   * claimed but not sent, so another instance carries on within its next poll.
+   */
   async stop(): Promise<void> {
     this.#running = false;
     this.wake();
+    for (const wake of this.#sleepers) wake();
     await Promise.all(this.#lanes);
     this.#lanes = [];
+    await releaseLeases(this.#deps.db, this.#deps.config.owner).catch((error: unknown) => {
+      this.#deps.log?.(`[candor] outbox: could not give back leases: ${(error as Error).message}`);
+    });
   }
 
   #idle(ms: number): Promise<void> {
@@ -121,14 +132,32 @@ export class OutboxWorker {
           await this.#idle(config.pollMs);
           continue;
         }
-        if (channel === 'email') await this.#sendEmail(batch);
-        else await this.#sendWebhook(batch);
+        const stopRenewing = this.#renewWhileHeld(batch.id);
+        try {
+          if (channel === 'email') await this.#sendEmail(batch);
+          else await this.#sendWebhook(batch);
+        } finally {
+          stopRenewing();
+        }
       } catch (error) {
         // A database hiccup must not kill the lane; the lease brings the batch back later.
         this.#deps.log?.(`[candor] outbox ${channel} lane: ${(error as Error).message}`);
         await this.#idle(config.pollMs);
       }
     }
+  }
+
+  /**
+   * Keeps the lease of a batch being worked on from lapsing, however slow the call. On wall time,
+   * not the injected clock: it guards against the process dying, which happens in wall time.
+   */
+  #renewWhileHeld(batchId: number): () => void {
+    const { db, config } = this.#deps;
+    const timer = setInterval(() => {
+      void renewLease(db, batchId, config.owner, this.#clock.now() + config.leaseMs).catch(() => undefined);
+    }, config.leaseMs / 3);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   #backoff(attempts: number): number {
@@ -191,6 +220,10 @@ export class OutboxWorker {
     // A 429 learnt while this call waited for its slot moved the slot (see #pauseEmail).
     const paused = this.#emailPausedUntil - this.#clock.now();
     if (paused > 0) await this.#sleep(paused);
+    if (!this.#running) {
+      await releaseLeases(this.#deps.db, this.#deps.config.owner, batch.id);
+      return;
+    }
     const outcome = await email!.sendBatch(messages, batch.idempotencyKey);
     if (outcome.kind === 'rate-limited') this.#pauseEmail(outcome.retryAfterMs);
     if (outcome.kind === 'sent') this.#pacer.learn(outcome.limit);
@@ -203,7 +236,16 @@ export class OutboxWorker {
   }
 
   #sleep(ms: number): Promise<void> {
-    return new Promise((ok) => this.#clock.after(ms, ok));
+    if (!this.#running) return Promise.resolve();
+    return new Promise((ok) => {
+      const done = () => {
+        cancel();
+        this.#sleepers.delete(done);
+        ok();
+      };
+      const cancel = this.#clock.after(ms, done);
+      this.#sleepers.add(done);
+    });
   }
 
   async #sendWebhook(batch: ClaimedBatch): Promise<void> {

@@ -188,3 +188,26 @@ export async function recordBatchFailed(db: Db, batchId: number, reason: string,
     await tx.run(sql`update delivery_batches set state = 'done', attempts = attempts + 1 where id = ${batchId}`);
   });
 }
+
+/**
+ * Extends a lease this worker still holds, while a slow provider call is under way: leases can
+ * then be short, so the work of an instance that died is taken over within one lease.
+ */
+export async function renewLease(db: Db, batchId: number, owner: string, leaseUntil: number): Promise<void> {
+  await db.run(sql`
+    update delivery_batches set lease_until = ${leaseUntil}
+    where id = ${batchId} and state = 'open' and lease_owner = ${owner}`);
+}
+
+/**
+ * Gives back at once every batch this worker holds but will not send (it is stopping), so another
+ * instance takes them on its next poll instead of after the lease. Only batches whose call was not
+ * made are given back: a call in flight is waited for and recorded first.
+ */
+export async function releaseLeases(db: Db, owner: string, batchId?: number): Promise<number> {
+  const rows = await db.all<{ id: number }>(sql`
+    update delivery_batches set lease_until = 0, lease_owner = null
+    where state = 'open' and lease_owner = ${owner} ${batchId === undefined ? sql`` : sql`and id = ${batchId}`}
+    returning id`);
+  return rows.length;
+}
