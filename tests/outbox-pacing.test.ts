@@ -7,7 +7,8 @@ import { createIncident } from '../src/domain/incidents.ts';
 import type { EmailMessage } from '../src/domain/notify/email.ts';
 import type { EmailProvider, SendOutcome } from '../src/server/email-provider.ts';
 import { outboxConfig } from '../src/server/outbox-config.ts';
-import { OutboxWorker, type Clock } from '../src/server/outbox-worker.ts';
+import type { Clock } from '../src/server/clock.ts';
+import { OutboxWorker } from '../src/server/outbox-worker.ts';
 import { freshDb } from './support/db.ts';
 import { addConfirmedSubscribers } from './support/subscribers.ts';
 

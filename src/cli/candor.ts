@@ -2,6 +2,8 @@
 //   npm run candor -- user create --email a@example.com --name "Ada" --role admin [--password P] [--token NAME]
 //   npm run candor -- token create --email a@example.com [--name NAME] [--scope read|support|admin]
 //   npm run candor -- migrate
+//   npm run candor -- backup FILE      (a consistent copy, while Candor runs)
+//   npm run candor -- restore FILE     (Candor stopped; refuses a file that fails the integrity check)
 // A password not given is generated and printed once. Output is one "key: value" per line.
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +11,7 @@ import { eq } from 'drizzle-orm';
 import { users } from '../db/schema/index.ts';
 import { closeDb, getDb } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import { BackupError, backupDatabase, restoreDatabase } from '../db/backup.ts';
 import type { TokenScope } from '../domain/auth/roles.ts';
 import { createApiToken, createUser } from '../domain/auth/users.ts';
 import { InputError } from '../domain/errors.ts';
@@ -16,7 +19,9 @@ import { InputError } from '../domain/errors.ts';
 const USAGE = `Usage:
   npm run candor -- user create --email EMAIL --name NAME --role admin|support|author [--password PASSWORD] [--token TOKEN_NAME] [--scope SCOPE]
   npm run candor -- token create --email EMAIL [--name TOKEN_NAME] [--scope read|support|admin]
-  npm run candor -- migrate`;
+  npm run candor -- migrate
+  npm run candor -- backup FILE
+  npm run candor -- restore FILE`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -36,6 +41,22 @@ async function main(argv: string[]): Promise<number> {
   if (values.help || !command) {
     console.log(USAGE);
     return values.help ? 0 : 2;
+  }
+  // Backups name their file as the second word; they must not migrate the database first.
+  if (positionals[0] === 'backup' || positionals[0] === 'restore') {
+    const file = positionals[1];
+    if (!file || positionals.length > 2)
+      throw new BackupError(`Name one file: npm run candor -- ${positionals[0]} FILE`);
+    if (positionals[0] === 'backup') {
+      const made = await backupDatabase(file);
+      console.log(`backup: ${made.file}\nbytes: ${made.bytes}`);
+    } else {
+      const restored = await restoreDatabase(file);
+      console.log(`restored: ${file}`);
+      if (restored.previous) console.log(`previous: ${restored.previous}`);
+      if (restored.migrated.length) console.log(`migrated: ${restored.migrated.join(', ')}`);
+    }
+    return 0;
   }
   await migrateDatabase();
   const db = getDb();
@@ -73,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof InputError || (error as Error).name === 'TypeError') {
+  if (error instanceof InputError || error instanceof BackupError || (error as Error).name === 'TypeError') {
     console.error(`error: ${(error as Error).message}`);
     process.exitCode = 2;
   } else throw error;

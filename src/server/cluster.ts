@@ -8,6 +8,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { publicUrl } from '../domain/public-url.ts';
 import { announce, defaultPublicUrl, listenHost, listeningAddress, prepareDatabase, startCandor } from './main.ts';
+import { backupSchedule, startScheduledBackups } from './scheduled-backups.ts';
 
 const RESTART_DELAY_MS = 500;
 
@@ -20,6 +21,7 @@ function isClusterMessage(message: unknown): message is ClusterMessage {
 export async function runCluster(count: number): Promise<void> {
   if (cluster.isWorker) return serveAsWorker();
   const log = (line: string) => console.log(line);
+  const schedule = backupSchedule();
   await prepareDatabase(log);
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./serve.ts', import.meta.url)) });
 
@@ -55,9 +57,11 @@ export async function runCluster(count: number): Promise<void> {
   defaultPublicUrl(host, port);
   log(`[candor] ${count} processes serve this port`);
   await announce(publicUrl(), listeningAddress(host, port), log);
+  const stopBackups = schedule ? startScheduledBackups(schedule, log) : async () => {};
 
   const stop = () => {
     stopping = true;
+    void stopBackups();
     const exits = [...workers].map((w) => new Promise((ok) => w.once('exit', ok)));
     for (const worker of workers) worker.process.kill('SIGTERM');
     void Promise.all(exits).then(() => process.exit(0));

@@ -25,24 +25,10 @@ import {
 import { activateWebhook } from '../domain/subscribers.ts';
 import type { EmailProvider, SendOutcome } from './email-provider.ts';
 import type { OutboxConfig } from './outbox-config.ts';
+import { systemClock, type Clock } from './clock.ts';
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 const MAX_RESPONSE_BYTES = 64 * 1024;
-
-/** Time as the worker sees it; tests drive a virtual one, so pacing is checked exactly, not by the wall clock. */
-export interface Clock {
-  now(): number;
-  /** Calls `fire` after `ms`; the returned function cancels it. */
-  after(ms: number, fire: () => void): () => void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  after: (ms, fire) => {
-    const timer = setTimeout(fire, ms);
-    return () => clearTimeout(timer);
-  },
-};
 
 export interface WorkerDeps {
   db: Db;

@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { runCluster } from './cluster.ts';
 import { startCandor } from './main.ts';
+import { backupSchedule, startScheduledBackups } from './scheduled-backups.ts';
 
 /** CANDOR_PROCESSES: a whole number from 1, or `auto` for one per core. */
 export function processCount(value: string | undefined): number {
@@ -16,8 +17,10 @@ export function processCount(value: string | undefined): number {
 export async function serveUntilStopped(): Promise<void> {
   const processes = processCount(process.env.CANDOR_PROCESSES);
   if (processes > 1) return runCluster(processes);
+  const schedule = backupSchedule();
   const running = await startCandor();
-  const stop = () => void running.close().then(() => process.exit(0));
+  const stopBackups = schedule ? startScheduledBackups(schedule, (line) => console.log(line)) : async () => {};
+  const stop = () => void Promise.all([running.close(), stopBackups()]).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
