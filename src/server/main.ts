@@ -33,6 +33,7 @@ import { OutboxWorker } from './outbox-worker.ts';
 import { PageCache } from './page-cache.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
 import { Health } from './health.ts';
+import { Metrics, METRICS_PATH, routeClass } from './metrics.ts';
 import { OverloadedError, RenderLimiter } from './render-limiter.ts';
 import { SecurityHeaders } from './security-headers.ts';
 import { StaticFiles } from './static-files.ts';
@@ -126,9 +127,12 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   });
 
   const render = async (req: IncomingMessage) => {
+    const started = performance.now();
     const captured = new CapturingResponse(req);
     await handler(req, captured as unknown as ServerResponse);
-    return captured.done;
+    const page = await captured.done;
+    metrics?.observeRender((performance.now() - started) / 1000);
+    return page;
   };
   // Two cores: a few renders at once keep both busy; the rest wait their turn, briefly.
   const renders = new RenderLimiter(4, 256);
@@ -176,6 +180,15 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     feedIntervalMs: feed.intervalMs,
     shuttingDown: () => shuttingDown,
   });
+  const metricsToken = process.env.CANDOR_METRICS_TOKEN?.trim();
+  const metrics = metricsToken
+    ? new Metrics(metricsToken, {
+        client: getHandle().client,
+        liveViewers: () => live.viewers,
+        feedReadAt: () => feed.readAt,
+        cacheOutcomes: () => cache.outcomes,
+      })
+    : null;
   const limits = bodyLimits();
   // Set once the port is known (before the first request can arrive).
   let hosts: AllowedHosts;
@@ -190,8 +203,19 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     const path = routedPath(pathname);
-    // Balancers probe by address, under any Host: health answers before the Host check.
+    // Balancers and scrapers reach an instance by its address, under any Host: health and
+    // metrics answer before the Host check (metrics only with their token).
     if (health.serve(req, res, path)) return;
+    if (path === METRICS_PATH) {
+      if (metrics) return metrics.serve(req, res);
+      return refuse(
+        req,
+        res,
+        {},
+        404,
+        'Metrics are off; set CANDOR_METRICS_TOKEN to serve them here (see the README).',
+      );
+    }
     const headers = security.for(path);
     const host = hosts.check(req.headers.host);
     if (!host.ok) return refuse(req, res, headers, host.status, host.message);
@@ -227,10 +251,16 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     await handler(req, res);
   };
 
-  const inFlight = new Set<ServerResponse>();
+  let inFlight = 0;
   const server = http.createServer((req, res) => {
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (metrics) {
+        const pathname = (req.url ?? '/').split('?')[0];
+        metrics.count(routeClass(routedPath(pathname), statics.has(pathname)), res.statusCode);
+      }
+    });
     // While stopping, answers close their connection: the client's next request goes elsewhere.
     if (shuttingDown) res.shouldKeepAlive = false;
     handle(req, res).catch((error: unknown) => {
@@ -297,7 +327,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       live.close({ minMs: 500, maxMs: 3000 });
       await clock?.stop();
       await worker?.stop();
-      await drain(inFlight, drainMs);
+      await drain(() => inFlight, drainMs);
       feed.stop();
       server.closeAllConnections();
       await closed;
@@ -306,9 +336,9 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
 }
 
 /** Waits until the answers under way are done, or the deadline passes. */
-async function drain(inFlight: Set<ServerResponse>, deadlineMs: number): Promise<void> {
+async function drain(inFlight: () => number, deadlineMs: number): Promise<void> {
   const until = Date.now() + deadlineMs;
-  while (inFlight.size > 0 && Date.now() < until) await new Promise((ok) => setTimeout(ok, 25));
+  while (inFlight() > 0 && Date.now() < until) await new Promise((ok) => setTimeout(ok, 25));
 }
 
 export function listeningAddress(host: string, port: number): string {

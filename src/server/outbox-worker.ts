@@ -23,6 +23,7 @@ import {
   webhookBody,
 } from '../domain/notify/webhook.ts';
 import { activateWebhook } from '../domain/subscribers.ts';
+import { signalDelivery } from '../domain/signals.ts';
 import type { EmailProvider, SendOutcome } from './email-provider.ts';
 import type { OutboxConfig } from './outbox-config.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -155,6 +156,11 @@ export class OutboxWorker {
   async #record(batch: ClaimedBatch, outcome: SendOutcome, providerIds?: (string | null)[]): Promise<void> {
     const { db, config } = this.#deps;
     const now = this.#clock.now();
+    const failing =
+      outcome.kind === 'permanent' || (outcome.kind === 'retry' && batch.attempts + 1 >= config.maxAttempts);
+    const signal =
+      outcome.kind === 'sent' || outcome.kind === 'already-sent' ? 'sent' : failing ? 'failed' : outcome.kind;
+    signalDelivery(batch.channel, signal, batch.deliveries.length);
     switch (outcome.kind) {
       case 'sent':
       case 'already-sent':

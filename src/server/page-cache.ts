@@ -44,6 +44,8 @@ export class PageCache {
   #entries = new Map<string, Entry>();
   #inflight = new Map<string, Promise<{ entry: Entry | null; page: CapturedPage }>>();
   #generation = 0;
+  /** How answers were served since start, for the metrics. */
+  readonly outcomes: Record<CacheOutcome, number> = { hit: 0, miss: 0, shared: 0 };
 
   invalidate(): void {
     this.#generation++;
@@ -63,10 +65,14 @@ export class PageCache {
     cacheControl = PUBLIC_CACHE_CONTROL,
   ): Promise<void> {
     const entry = this.#fresh(key);
-    if (entry) return this.#write(req, res, entry, 'hit');
+    if (entry) {
+      this.outcomes.hit++;
+      return this.#write(req, res, entry, 'hit');
+    }
     const { result, rendered } = this.#fill(key, extra, render, cacheControl);
     const { entry: filled, page } = await result;
     const how = rendered ? 'miss' : 'shared';
+    this.outcomes[how]++;
     if (filled) return this.#write(req, res, filled, how);
     // Not cacheable (an error page, a redirect, a cookie): pass it through untouched.
     res.writeHead(page.status, { ...page.headers, ...extra, 'x-cache': how });

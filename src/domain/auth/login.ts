@@ -3,7 +3,8 @@
 // Each attempt reserves its place in both budgets before the password is checked (one atomic
 // statement per budget), so parallel guesses cannot all pass a check made before any was counted.
 import type { Db } from '#db/client.ts';
-import { clearRateLimit, giveBackHit, hitRateLimit, type Limit } from '../rate-limit.ts';
+import { clearRateLimit, giveBackHit, hitRateLimit, RateLimitError, type Limit } from '../rate-limit.ts';
+import { signalLogin } from '../signals.ts';
 import type { SessionUser } from './sessions.ts';
 import { authenticateUser } from './users.ts';
 
@@ -28,15 +29,23 @@ export async function logIn(
   const addressKey = `login:ip:${address}`;
   // A refused attempt stays counted on the budget that refused it (that budget is spent anyway)
   // but gives back its place on the other: a refusal is not a failure.
-  const account = await hitRateLimit(db, accountKey, LOGIN_LIMITS.account, TOO_MANY, now);
+  let account: { windowStart: number };
+  try {
+    account = await hitRateLimit(db, accountKey, LOGIN_LIMITS.account, TOO_MANY, now);
+  } catch (error) {
+    if (error instanceof RateLimitError) signalLogin('refused');
+    throw error;
+  }
   let ip: { windowStart: number };
   try {
     ip = await hitRateLimit(db, addressKey, LOGIN_LIMITS.address, TOO_MANY, now);
   } catch (error) {
     await giveBackHit(db, accountKey, account.windowStart);
+    if (error instanceof RateLimitError) signalLogin('refused');
     throw error;
   }
   const user = await authenticateUser(db, email, password);
+  if (!user) signalLogin('failed');
   if (user) {
     await clearRateLimit(db, accountKey);
     // Only failures count against the address, so a success returns its place.
