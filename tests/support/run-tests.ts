@@ -12,13 +12,16 @@ const report = join(root, '.vitest-report.json');
 
 // Debian packages the tests drive for real: Chromium (browser tests), feedparser and icalendar
 // (feeds and the calendar read by other parsers), Prometheus Alertmanager (alerts), and the
-// Prometheus server with promtool (it scrapes /metrics).
+// Prometheus server with promtool (it scrapes /metrics), and nginx with openssl (the README's
+// production configuration, run with a self-signed certificate).
 const SYSTEM_PACKAGES: { name: string; present: () => boolean }[] = [
   { name: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { name: 'python3-feedparser', present: () => python('import feedparser') },
   { name: 'python3-icalendar', present: () => python('import icalendar') },
   { name: 'prometheus-alertmanager', present: () => existsSync('/usr/bin/prometheus-alertmanager') },
   { name: 'prometheus', present: () => existsSync('/usr/bin/prometheus') && existsSync('/usr/bin/promtool') },
+  { name: 'nginx', present: () => existsSync('/usr/sbin/nginx') },
+  { name: 'openssl', present: () => existsSync('/usr/bin/openssl') },
 ];
 
 function python(code: string): boolean {
