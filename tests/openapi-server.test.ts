@@ -159,7 +159,9 @@ const EXAMPLES: {
   },
   { id: 'listSubscribers', path: () => '/subscribers?kind=webhook' },
   { id: 'getSubscriber', path: (ids) => `/subscribers/${ids.subscriber}` },
+  { id: 'exportSubscriber', path: (ids) => `/subscribers/${ids.subscriber}/export` },
   { id: 'unsubscribe', path: (ids) => `/subscribers/${ids.subscriber}` },
+  { id: 'eraseSubscriber', path: (ids) => `/subscribers/${ids.subscriber}/erase` },
   {
     id: 'genericAlert',
     path: () => '/alerts/generic',

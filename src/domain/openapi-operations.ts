@@ -17,6 +17,8 @@ import {
   Maintenance,
   Template,
   Subscriber,
+  SubscriberExport,
+  Erasure,
   AlertOutcome,
   IncidentUpdate,
 } from './openapi-schemas.ts';
@@ -307,6 +309,24 @@ export const OPERATIONS: Operation[] = [
     tag: 'Subscribers',
     permission: 'subscribers:manage',
     success: { status: 200, schema: one('subscriber', Subscriber) },
+  },
+  {
+    id: 'exportSubscriber',
+    method: 'get',
+    path: '/subscribers/{id}/export',
+    summary: 'Everything held about one subscriber (data access request)',
+    tag: 'Subscribers',
+    permission: 'subscribers:manage',
+    success: { status: 200, schema: SubscriberExport },
+  },
+  {
+    id: 'eraseSubscriber',
+    method: 'post',
+    path: '/subscribers/{id}/erase',
+    summary: 'Erase a subscriber: the address and links are removed everywhere, counts stay',
+    tag: 'Subscribers',
+    permission: 'subscribers:manage',
+    success: { status: 200, schema: z.object({ erasure: Erasure }) },
   },
   {
     id: 'alertmanagerWebhook',

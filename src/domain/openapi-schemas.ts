@@ -120,6 +120,54 @@ export const Subscriber = z
   })
   .meta({ id: 'Subscriber' });
 
+export const SubscriberExport = z
+  .object({
+    exported_at: time,
+    subscriber: z.object({
+      id: z.int(),
+      kind: z.enum(['email', 'webhook']),
+      address: z.string(),
+      state: z.enum(['pending', 'active', 'unsubscribed']),
+      source: z.string(),
+      created_at: time,
+      confirmed_at: time.nullable(),
+      unsubscribed_at: time.nullable(),
+      has_signing_secret: z.boolean(),
+    }),
+    components: z.union([z.literal('all'), z.array(z.object({ id: z.int(), name: z.string() }))]),
+    deliveries: z.array(
+      z.object({
+        id: z.int(),
+        about: z.object({ kind: z.string(), title: z.string().nullable() }),
+        state: z.enum(['queued', 'sent', 'failed', 'skipped']),
+        attempts: z.int(),
+        queued_at: time,
+        sent_at: time.nullable(),
+        provider_id: z.string().nullable(),
+        last_error: z.string().nullable(),
+      }),
+    ),
+    audit: z.array(
+      z.object({
+        at: time,
+        action: z.string(),
+        by: z.string(),
+        before: z.string().nullable().meta({ description: 'The record before, as the JSON text the audit log holds.' }),
+        after: z.string().nullable().meta({ description: 'The record after, as the JSON text the audit log holds.' }),
+      }),
+    ),
+    rate_limits: z.array(z.object({ key: z.string(), window_start: time, count: z.int() })),
+  })
+  .meta({ id: 'SubscriberExport' });
+
+export const Erasure = z
+  .object({
+    id: z.int(),
+    dropped: z.int().meta({ description: 'Messages that were queued for the subscriber and will never be sent.' }),
+    redacted: z.int().meta({ description: 'Audit entries whose record of the address was redacted.' }),
+  })
+  .meta({ id: 'Erasure' });
+
 export const AlertOutcome = z
   .object({
     action: z.enum(['created', 'updated', 'resolved', 'unchanged', 'ignored']),

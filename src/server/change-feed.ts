@@ -9,7 +9,6 @@ export interface ChangeEvent {
   subject: string;
 }
 
-const KEEP_EVENTS_MS = 24 * 3_600_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent[]] }> {
@@ -22,11 +21,14 @@ export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent[]] }> {
   #lastPrune = 0;
   readonly client: Client;
   readonly intervalMs: number;
+  /** How long events are kept (CANDOR_KEEP_CHANGE_EVENTS_HOURS): a reader catching up needs minutes. */
+  readonly keepMs: number;
 
-  constructor(client: Client, intervalMs: number) {
+  constructor(client: Client, intervalMs: number, keepMs = 24 * 3_600_000) {
     super();
     this.client = client;
     this.intervalMs = intervalMs;
+    this.keepMs = keepMs;
   }
 
   async start(): Promise<void> {
@@ -83,7 +85,7 @@ export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent[]] }> {
         this.#lastPrune = now;
         await this.client.execute({
           sql: 'DELETE FROM change_events WHERE created_at < ? AND id < ?',
-          args: [now - KEEP_EVENTS_MS, this.lastId],
+          args: [now - this.keepMs, this.lastId],
         });
       }
     } catch (error) {

@@ -33,6 +33,7 @@ import { OutboxWorker } from './outbox-worker.ts';
 import { PageCache } from './page-cache.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
 import { Health } from './health.ts';
+import { pruneDeliveryDetails, retentionFrom } from '../domain/retention.ts';
 import { Metrics, METRICS_PATH, routeClass } from './metrics.ts';
 import { OverloadedError, RenderLimiter } from './render-limiter.ts';
 import { SecurityHeaders } from './security-headers.ts';
@@ -116,9 +117,11 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   const statics = new StaticFiles(join(PROJECT_ROOT, 'dist/client'));
   const cache = new PageCache();
   const live = new LiveHub();
-  const feed = new ChangeFeed(getHandle().client, Number(process.env.CANDOR_POLL_MS) || 250);
+  const retention = retentionFrom();
+  const feed = new ChangeFeed(getHandle().client, Number(process.env.CANDOR_POLL_MS) || 250, retention.changeEventsMs);
   let worker: OutboxWorker | null = null;
   let clock: MaintenanceClock | null = null;
+  let pruner: NodeJS.Timeout | undefined;
   feed.on('change', (events) => {
     cache.invalidate();
     worker?.wake();
@@ -311,6 +314,14 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       log,
     );
     clock.start();
+    // Idempotent, so every sending instance may run it; hourly is plenty for a window of days.
+    const prune = () =>
+      void pruneDeliveryDetails(db, retention).catch((error: unknown) =>
+        log(`[candor] pruning delivery details failed: ${(error as Error).message}`),
+      );
+    prune();
+    pruner = setInterval(prune, 3_600_000);
+    pruner.unref();
   }
 
   const setupLink = options.clusterWorker ? null : await announce(url, listeningAddress(host, actualPort), log);
@@ -322,6 +333,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     pollNow: () => void feed.pollSoon(),
     close: async (drainMs = DRAIN_MS) => {
       shuttingDown = true;
+      clearInterval(pruner);
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.closeIdleConnections();
       live.close({ minMs: 500, maxMs: 3000 });
