@@ -253,7 +253,7 @@ async function withHistory(count: number): Promise<TestServer> {
   console.log(`  written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const t1 = performance.now();
   const server = await startServer({ dbFile: file, env });
-  const folded = /uptime rollups: [^\n]*/.exec(server.output());
+  const folded = /uptime rollups: [^\n]*/.exec(server.messages());
   console.log(
     `  the next start took ${((performance.now() - t1) / 1000).toFixed(1)} s: ${folded?.[0] ?? 'nothing folded'}`,
   );

@@ -159,7 +159,9 @@ describe('SIGTERM hands over', () => {
     );
     await a.stop();
     const exitedAt = Date.now();
-    expect(await rows(dbFile, `select id from delivery_batches where lease_owner like ?`, [ownedByA])).toEqual([]);
+    expect(
+      await rows(dbFile, `select id from delivery_batches where state = 'open' and lease_owner like ?`, [ownedByA]),
+    ).toEqual([]);
 
     await waitFor(
       'every delivery recorded as sent',

@@ -42,7 +42,7 @@ describe('several processes on one port', () => {
   test('the primary runs two processes and prints one setup link', async () => {
     expect(children(server.pid)).toHaveLength(2);
     expect(server.output().match(/create the first admin/g)).toHaveLength(1);
-    expect(server.output()).toContain('[candor] 2 processes serve this port');
+    expect(server.messages()).toContain('2 processes serve this port');
   });
 
   test('a write through one process reaches readers of both within a second', async () => {

@@ -5,6 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm';
 import { auditLog } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
+import { currentRequestId } from './request-context.ts';
 
 export const ACTOR_KINDS = ['user', 'token', 'alert', 'system'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
@@ -58,6 +59,7 @@ export async function recordAudit(tx: DbOrTx, change: AuditChange, now = Date.no
     subjectType: change.subjectType,
     subjectId: String(change.subjectId),
     before: change.before === undefined ? null : JSON.stringify(change.before),
+    requestId: currentRequestId(),
     after: change.after === undefined ? null : JSON.stringify(change.after),
   });
 }

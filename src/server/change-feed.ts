@@ -2,6 +2,7 @@
 // any instance invalidates every instance's cache and reaches every live viewer.
 import { EventEmitter } from 'node:events';
 import type { Client } from '@libsql/client';
+import { logger } from './logger.ts';
 
 export interface ChangeEvent {
   id: number;
@@ -90,7 +91,7 @@ export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent[]] }> {
       }
     } catch (error) {
       // A database hiccup must not stop the feed; the next tick tries again.
-      console.error('[candor] change feed poll failed:', (error as Error).message);
+      logger.error({ err: error }, 'change feed poll failed; trying again at the next tick');
     }
   }
 }

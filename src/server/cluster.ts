@@ -7,6 +7,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { publicUrl } from '../domain/public-url.ts';
+import { logLine } from './logger.ts';
 import { announce, defaultPublicUrl, listenHost, listeningAddress, prepareDatabase, startCandor } from './main.ts';
 import { backupSchedule, startScheduledBackups } from './scheduled-backups.ts';
 
@@ -20,7 +21,7 @@ function isClusterMessage(message: unknown): message is ClusterMessage {
 
 export async function runCluster(count: number): Promise<void> {
   if (cluster.isWorker) return serveAsWorker();
-  const log = (line: string) => console.log(line);
+  const log = logLine;
   const schedule = backupSchedule();
   await prepareDatabase(log);
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./serve.ts', import.meta.url)) });

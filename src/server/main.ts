@@ -1,6 +1,7 @@
 // Candor's HTTP server: a thin node:http layer in front of Astro's handler. It serves the public
 // read path (pages, later feeds and JSON) from its cache, live updates over SSE and the client
 // build from memory; admin pages, forms and the API go straight to Astro.
+import { randomUUID } from 'node:crypto';
 import http, { IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { publicUrl, publicUrlIsHttps, publicUrlProblem } from '../domain/public-
 import { SITE } from '../domain/site.ts';
 import { seedOnFirstStart } from '../seed/first-start.ts';
 import { catchUpUptimeRollups } from '../domain/uptime-rollups.ts';
-import { isApiPath, isPublicPath, isStaffWritePath, LIVE_PATH, routedPath } from '../web/paths.ts';
+import { isApiPath, isPersonalPath, isPublicPath, isStaffWritePath, LIVE_PATH, routedPath } from '../web/paths.ts';
 import { AllowedHosts } from './allowed-hosts.ts';
 import { BodyTooLargeError, bodyLimits, limitFor, readBody } from './body-limit.ts';
 import { canonicalRequest } from './cache-key.ts';
@@ -33,6 +34,8 @@ import { OutboxWorker } from './outbox-worker.ts';
 import { PageCache } from './page-cache.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
 import { Health } from './health.ts';
+import { logger, logLine } from './logger.ts';
+import { acceptableRequestId, runWithRequestId } from '../domain/request-context.ts';
 import { pruneDeliveryDetails, retentionFrom } from '../domain/retention.ts';
 import { Metrics, METRICS_PATH, routeClass } from './metrics.ts';
 import { OverloadedError, RenderLimiter } from './render-limiter.ts';
@@ -104,7 +107,7 @@ export async function announce(url: string, listening: string, log: (line: strin
 }
 
 export async function startCandor(options: StartOptions = {}): Promise<CandorServer> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? logLine;
   if (!existsSync(ENTRY)) throw new Error('Candor is not built yet: run `npm start` (it builds) or `npm run build`.');
   const configuredUrl = process.env.PUBLIC_URL;
   const urlProblem = configuredUrl ? publicUrlProblem(configuredUrl) : null;
@@ -237,6 +240,23 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       return live.connect(req, res, fragments.state);
     }
     if (statics.serve(req, res, pathname)) return;
+    // What reaches Astro (the admin, the API, forms, personal pages) is logged with an id that
+    // also goes into the audit entries it writes and the messages it queues.
+    const requestId = acceptableRequestId(req.headers['x-request-id']) ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const started = performance.now();
+    res.once('finish', () =>
+      logger.info(
+        {
+          reqId: requestId,
+          method: req.method,
+          path: loggablePath(path),
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      ),
+    );
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // Astro reads the buffered body (req.body) instead of the stream.
       (req as IncomingMessage & { body?: Buffer }).body = await readBody(req, limitFor(limits, path));
@@ -251,17 +271,22 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
         options.onLocalWrite?.();
       });
     }
-    await handler(req, res);
+    await runWithRequestId(requestId, () => handler(req, res));
   };
 
   let inFlight = 0;
+  // The read path is logged only when asked for (LOG_LEVEL=debug): it is most of the traffic.
+  const logReads = logger.isLevelEnabled('debug');
   const server = http.createServer((req, res) => {
     inFlight++;
     res.once('close', () => {
       inFlight--;
-      if (metrics) {
-        const pathname = (req.url ?? '/').split('?')[0];
-        metrics.count(routeClass(routedPath(pathname), statics.has(pathname)), res.statusCode);
+      if (metrics || logReads) {
+        const pathname = routedPath((req.url ?? '/').split('?')[0]);
+        const route = routeClass(pathname, statics.has(pathname));
+        metrics?.count(route, res.statusCode);
+        if (logReads && !res.hasHeader('x-request-id'))
+          logger.debug({ method: req.method, path: loggablePath(pathname), status: res.statusCode, route }, 'read');
       }
     });
     // While stopping, answers close their connection: the client's next request goes elsewhere.
@@ -274,7 +299,15 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       }
       if (error instanceof OverloadedError)
         return refuse(req, res, { ...headers, 'retry-after': '1' }, 503, error.message);
-      console.error('[candor] request failed:', req.method, req.url, error);
+      logger.error(
+        {
+          err: error,
+          reqId: res.getHeader('x-request-id'),
+          method: req.method,
+          path: loggablePath(routedPath((req.url ?? '/').split('?')[0])),
+        },
+        'request failed',
+      );
       if (!res.headersSent) res.writeHead(500, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
       res.end('Candor could not answer this request; the error is in the server log.');
     });
@@ -345,6 +378,11 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       await closed;
     },
   };
+}
+
+/** A path fit for the log: a subscriber's secret link is cut to its prefix. */
+function loggablePath(path: string): string {
+  return isPersonalPath(path) ? `${path.split('/').slice(0, -1).join('/')}/…` : path;
 }
 
 /** Waits until the answers under way are done, or the deadline passes. */

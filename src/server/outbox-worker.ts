@@ -24,6 +24,7 @@ import {
 } from '../domain/notify/webhook.ts';
 import { activateWebhook } from '../domain/subscribers.ts';
 import { signalDelivery } from '../domain/signals.ts';
+import { logger } from './logger.ts';
 import type { EmailProvider, SendOutcome } from './email-provider.ts';
 import type { OutboxConfig } from './outbox-config.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -161,6 +162,17 @@ export class OutboxWorker {
     const signal =
       outcome.kind === 'sent' || outcome.kind === 'already-sent' ? 'sent' : failing ? 'failed' : outcome.kind;
     signalDelivery(batch.channel, signal, batch.deliveries.length);
+    logger[signal === 'failed' ? 'warn' : 'info'](
+      {
+        batch: batch.id,
+        channel: batch.channel,
+        deliveries: batch.deliveries.length,
+        outcome: signal,
+        reqIds: [...new Set(batch.deliveries.map((d) => d.requestId).filter((id) => id !== null))],
+        ...('message' in outcome ? { reason: outcome.message } : {}),
+      },
+      'outbox batch',
+    );
     switch (outcome.kind) {
       case 'sent':
       case 'already-sent':

@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { runCluster } from './cluster.ts';
 import { startCandor } from './main.ts';
+import { logLine } from './logger.ts';
 import { backupSchedule, startScheduledBackups } from './scheduled-backups.ts';
 
 /** CANDOR_PROCESSES: a whole number from 1, or `auto` for one per core. */
@@ -19,7 +20,7 @@ export async function serveUntilStopped(): Promise<void> {
   if (processes > 1) return runCluster(processes);
   const schedule = backupSchedule();
   const running = await startCandor();
-  const stopBackups = schedule ? startScheduledBackups(schedule, (line) => console.log(line)) : async () => {};
+  const stopBackups = schedule ? startScheduledBackups(schedule, logLine) : async () => {};
   const stop = () => void Promise.all([running.close(), stopBackups()]).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -17,6 +17,8 @@ export interface TestServer {
   /** The server's process id (benchmarks read its memory from /proc). */
   pid: number;
   output: () => string;
+  /** The log's messages, one per line (the server logs JSON lines; other output is kept as is). */
+  messages: () => string;
   stop: () => Promise<void>;
   /** SIGKILL: the process dies mid-work, as in a crash or an OOM kill. */
   kill: () => Promise<void>;
@@ -49,9 +51,10 @@ export async function startServer(
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 30_000);
     const check = () => {
-      const listening = /listening on (\S+)\n/.exec(out);
-      const printed = /status page: (https?:\/\/\S+?)\/\n/.exec(out);
-      if (listening && printed && /\[candor\] (create the first admin|admin:)/.test(out)) {
+      const text = messages(out);
+      const listening = /listening on (\S+)\n/.exec(text);
+      const printed = /status page: (https?:\/\/\S+?)\/\n/.exec(text);
+      if (listening && printed && /^(create the first admin|admin:)/m.test(text)) {
         clearTimeout(timer);
         publicUrl = printed[1];
         ok(`http://${listening[1]}`);
@@ -60,7 +63,7 @@ export async function startServer(
     child.stdout!.on('data', check);
     child.once('exit', (code) => fail(new Error(`server exited with ${code}:\n${out}`)));
   });
-  const setup = /one-time link, valid 24 h\): (\S+)/.exec(out);
+  const setup = /one-time link, valid 24 h\): (\S+)/.exec(messages(out));
   return {
     url,
     publicUrl,
@@ -68,9 +71,27 @@ export async function startServer(
     dbFile,
     pid: child.pid!,
     output: () => out,
+    messages: () => messages(out),
     stop: () => signal(child, 'SIGTERM'),
     kill: () => signal(child, 'SIGKILL'),
   };
+}
+
+/** The `msg` of each complete JSON log line, other lines as they are. */
+export function messages(out: string): string {
+  return out
+    .split('\n')
+    .slice(0, -1)
+    .map((line) => {
+      try {
+        const parsed = JSON.parse(line) as { msg?: unknown };
+        return typeof parsed.msg === 'string' ? parsed.msg : line;
+      } catch {
+        return line;
+      }
+    })
+    .map((line) => line + '\n')
+    .join('');
 }
 
 function signal(child: ChildProcess, name: NodeJS.Signals): Promise<void> {

@@ -16,6 +16,8 @@ export const auditLog = sqliteTable(
     subjectId: text('subject_id').notNull(),
     before: text('before'),
     after: text('after'),
+    // The request that made the change (X-Request-Id), to find its log lines; null outside one.
+    requestId: text('request_id'),
   },
   (t) => [
     index('audit_log_at_idx').on(t.at),

@@ -16,6 +16,8 @@ export const notifications = sqliteTable(
     incidentId: integer('incident_id').references(() => incidents.id, { onDelete: 'set null' }),
     payload: text('payload').notNull(),
     createdAt: integer('created_at').notNull().default(now),
+    // The request that queued it, carried into the worker's log lines about its deliveries.
+    requestId: text('request_id'),
   },
   (t) => [
     index('notifications_incident_idx').on(t.incidentId),

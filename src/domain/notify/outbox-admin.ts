@@ -135,8 +135,9 @@ export async function loadDelivery(db: DbOrTx, id: number): Promise<(ClaimedDeli
     secret: string | null;
     notified_at: number;
     notification_id: number;
+    request_id: string | null;
   }>(sql`
-    select n.payload, n.created_at as notified_at, n.id as notification_id, s.manage_token, s.secret
+    select n.payload, n.created_at as notified_at, n.id as notification_id, n.request_id, s.manage_token, s.secret
     from deliveries d join notifications n on n.id = d.notification_id join subscribers s on s.id = d.subscriber_id
     where d.id = ${id}`);
   return {
@@ -150,6 +151,7 @@ export async function loadDelivery(db: DbOrTx, id: number): Promise<(ClaimedDeli
     address: view.address,
     manageToken: row.manage_token,
     secret: row.secret,
+    requestId: row.request_id,
     row: view,
   };
 }

@@ -19,6 +19,8 @@ export interface ClaimedDelivery {
   address: string;
   manageToken: string;
   secret: string | null;
+  /** The request that queued the message (for the log), null when none did. */
+  requestId: string | null;
 }
 
 export interface ClaimedBatch {
@@ -109,11 +111,20 @@ async function loadBatch(db: DbOrTx, batchId: number): Promise<ClaimedBatch | nu
   // A batch usually carries one notification: parse its snapshot once, not once per recipient.
   const notificationIds = [...new Set(rows.map((r) => r.notification_id))];
   const notes = notificationIds.length
-    ? await db.all<{ id: number; kind: NotificationKind; payload: string; created_at: number }>(sql`
-        select id, kind, payload, created_at from notifications where id in (${idList(notificationIds)})`)
+    ? await db.all<{
+        id: number;
+        kind: NotificationKind;
+        payload: string;
+        created_at: number;
+        request_id: string | null;
+      }>(sql`
+        select id, kind, payload, created_at, request_id from notifications where id in (${idList(notificationIds)})`)
     : [];
   const byId = new Map(
-    notes.map((n) => [n.id, { kind: n.kind, payload: JSON.parse(n.payload) as unknown, createdAt: n.created_at }]),
+    notes.map((n) => [
+      n.id,
+      { kind: n.kind, payload: JSON.parse(n.payload) as unknown, createdAt: n.created_at, requestId: n.request_id },
+    ]),
   );
   if (rows.length === 0) {
     await db.run(sql`update delivery_batches set state = 'done', lease_owner = null where id = ${batchId}`);
@@ -135,6 +146,7 @@ async function loadBatch(db: DbOrTx, batchId: number): Promise<ClaimedBatch | nu
       address: r.address,
       manageToken: r.manage_token,
       secret: r.secret,
+      requestId: byId.get(r.notification_id)!.requestId,
     })),
   };
 }

@@ -1,5 +1,6 @@
 // Writing to the outbox, always inside the transaction of the change being announced: one
 // notification with a snapshot of what to say, and one delivery per subscriber it is for.
+import { currentRequestId } from '../request-context.ts';
 import { sql } from 'drizzle-orm';
 import { notifications } from '#db/schema/index.ts';
 import type { DbOrTx } from '#db/client.ts';
@@ -29,7 +30,7 @@ async function insertNotification(
 ): Promise<number> {
   const [row] = await tx
     .insert(notifications)
-    .values({ kind, incidentId, payload: JSON.stringify(payload), createdAt: now })
+    .values({ kind, incidentId, payload: JSON.stringify(payload), createdAt: now, requestId: currentRequestId() })
     .returning({ id: notifications.id });
   return row.id;
 }
