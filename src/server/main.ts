@@ -34,6 +34,7 @@ import { OutboxWorker } from './outbox-worker.ts';
 import { PageCache } from './page-cache.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
 import { Health } from './health.ts';
+import { MCP_PATH, serveMcp } from './mcp.ts';
 import { logger, logLine } from './logger.ts';
 import { acceptableRequestId, runWithRequestId } from '../domain/request-context.ts';
 import { pruneDeliveryDetails, retentionFrom } from '../domain/retention.ts';
@@ -195,6 +196,48 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
         cacheOutcomes: () => cache.outcomes,
       })
     : null;
+  // What the public read path serves at `path` (from its cache): the MCP public tools read this.
+  const publicDocument = async (docPath: string) => {
+    const own = new IncomingMessage(new Socket());
+    own.method = 'GET';
+    own.url = docPath;
+    own.headers = { host: new URL(publicUrl()).host };
+    const { key } = canonicalRequest(docPath, '', docPath);
+    const body = await cache.body(key, security.for(docPath), () => renders.run(() => render(own)));
+    if (!body) throw new Error(`${docPath} could not be read from the public read path.`);
+    return JSON.parse(body.toString('utf8')) as unknown;
+  };
+  const serveMcpRequest = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    headers: OutgoingHttpHeaders,
+  ) => {
+    for (const name in headers) res.setHeader(name, headers[name]!);
+    res.setHeader('cache-control', 'no-store');
+    let body: unknown;
+    if (req.method === 'POST') {
+      const raw = await readBody(req, limitFor(limits, path));
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(
+          JSON.stringify({ jsonrpc: '2.0', error: { code: -32700, message: 'The body is not valid JSON.' }, id: null }),
+        );
+        return;
+      }
+    }
+    const requestId = acceptableRequestId(req.headers['x-request-id']) ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    // A staff tool may have written: let this instance and its siblings see it at once.
+    res.once('finish', () => {
+      worker?.wake();
+      void feed.pollSoon();
+      options.onLocalWrite?.();
+    });
+    await runWithRequestId(requestId, () => serveMcp(req, res, body, { db, publicDocument }));
+  };
   const limits = bodyLimits();
   // Set once the port is known (before the first request can arrive).
   let hosts: AllowedHosts;
@@ -227,6 +270,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     if (!host.ok) return refuse(req, res, headers, host.status, host.message);
     if (path.startsWith(LIVE_PREFIX) && (req.method === 'GET' || req.method === 'HEAD'))
       return serveLive(req, res, path, headers);
+    if (path === MCP_PATH) return serveMcpRequest(req, res, path, headers);
     if (isPublicPath(req.method, pathname) && !statics.has(pathname)) {
       // Cached answers carry the security headers in the entry: nothing is merged per hit.
       const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1), path);
