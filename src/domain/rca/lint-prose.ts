@@ -2,7 +2,7 @@
 // instead of "we", blame on a person or a vendor, vague durations and hedged impact
 // (retext-intensify's hedges), dismissive promises, jargon, and words that look like internal
 // system names or code. Findings go through the caller's `add`, which keeps one per stretch.
-import type { Sentence, SentenceContent, Word } from 'nlcst';
+import type { Root, Sentence, SentenceContent, Word } from 'nlcst';
 import { search } from 'nlcst-search';
 import { toString } from 'nlcst-to-string';
 import retextEnglish from 'retext-english';
@@ -43,20 +43,24 @@ export interface ProseContext {
 interface Span {
   start: number;
   end: number;
+  /** The phrase of the list that matched. */
+  phrase: string;
 }
 
-const spanOf = (nodes: SentenceContent[]): Span => ({
+const spanOf = (nodes: SentenceContent[], phrase = ''): Span => ({
   start: nodes[0].position!.start.offset!,
   end: nodes[nodes.length - 1].position!.end.offset!,
+  phrase,
 });
 
-function find(sentence: Sentence, phrases: string[]): Span[] {
+/** Where the phrases occur in the text, in order (one search of the whole tree per list). */
+function find(tree: Root, phrases: string[]): Span[] {
   const spans: Span[] = [];
   search(
-    sentence,
+    tree,
     phrases,
-    (nodes) => {
-      spans.push(spanOf(nodes));
+    (nodes, _index, _parent, phrase) => {
+      spans.push(spanOf(nodes, phrase));
     },
     { allowLiterals: true },
   );
@@ -73,13 +77,27 @@ export function lintProse(text: string, ctx: ProseContext, add: AddFinding): voi
     .filter((m) => IMPACT_HEDGES.has(String(m.actual ?? '').toLowerCase()) && m.place && 'start' in m.place)
     .map((m) => (m.place as { start: { offset?: number } }).start.offset!);
   const slice = (s: Span) => text.slice(s.start, s.end);
+  const found = {
+    staff: find(tree, ROLE_WORDS),
+    someone: find(tree, SOMEONE),
+    failure: find(tree, PERSON_FAILURE),
+    vendor: find(tree, VENDOR_WORDS),
+    vendorBlame: find(tree, VENDOR_BLAME),
+    vague: find(tree, VAGUE_DURATIONS),
+    dismissive: find(tree, DISMISSIVE),
+    jargon: find(
+      tree,
+      ctx.vocabulary.jargon.map((j) => j.term),
+    ),
+  };
 
   visit(tree, 'SentenceNode', (sentence: Sentence) => {
     const { start: from, end: to } = spanOf(sentence.children);
     const sentenceText = text.slice(from, to);
+    const here = (list: keyof typeof found) => found[list].filter((s) => s.start >= from && s.end <= to);
 
     // Staff instead of "we"; "the network operator" is a company, not our staff.
-    const staff = find(sentence, ROLE_WORDS).filter(
+    const staff = here('staff').filter(
       (s) => !(/^operators?$/i.test(slice(s)) && COMPANY_BEFORE_OPERATOR.test(text.slice(from, s.start))),
     );
     for (const s of staff)
@@ -87,11 +105,9 @@ export function lintProse(text: string, ctx: ProseContext, add: AddFinding): voi
 
     // Blame on a person: someone (staff, a named person, "someone") and a failure of theirs.
     const someone =
-      staff.length > 0 ||
-      find(sentence, SOMEONE).length > 0 ||
-      ctx.people.some((p) => new RegExp(p.source).test(sentenceText));
+      staff.length > 0 || here('someone').length > 0 || ctx.people.some((p) => new RegExp(p.source).test(sentenceText));
     if (someone) {
-      for (const s of find(sentence, PERSON_FAILURE))
+      for (const s of here('failure'))
         add(
           'blame',
           s.start,
@@ -101,11 +117,11 @@ export function lintProse(text: string, ctx: ProseContext, add: AddFinding): voi
         );
     }
     // Blame on a vendor, in any words.
-    const vendors = find(sentence, VENDOR_WORDS).filter(
+    const vendors = here('vendor').filter(
       (s) => !/^operator$/i.test(slice(s)) || COMPANY_BEFORE_OPERATOR.test(text.slice(from, s.start)),
     );
     if (vendors.length > 0) {
-      for (const s of find(sentence, VENDOR_BLAME).filter((b) => b.start > vendors[0].start - 60))
+      for (const s of here('vendorBlame').filter((b) => b.start > vendors[0].start - 60))
         add(
           'blame',
           s.start,
@@ -115,7 +131,7 @@ export function lintProse(text: string, ctx: ProseContext, add: AddFinding): voi
         );
     }
 
-    for (const s of find(sentence, VAGUE_DURATIONS))
+    for (const s of here('vague'))
       add(
         'vague',
         s.start,
@@ -140,7 +156,7 @@ export function lintProse(text: string, ctx: ProseContext, add: AddFinding): voi
       }
     }
 
-    for (const s of find(sentence, DISMISSIVE))
+    for (const s of here('dismissive'))
       add(
         'dismissive',
         s.start,
@@ -149,9 +165,10 @@ export function lintProse(text: string, ctx: ProseContext, add: AddFinding): voi
         LINT_RULES.dismissive.fix,
       );
 
-    for (const entry of ctx.vocabulary.jargon)
-      for (const s of find(sentence, [entry.term]))
-        add('jargon', s.start, slice(s), `"${slice(s)}" is operations jargon. ${why('jargon')}.`, entry.customer);
+    for (const s of here('jargon')) {
+      const entry = ctx.vocabulary.jargon.find((j) => j.term === s.phrase)!;
+      add('jargon', s.start, slice(s), `"${slice(s)}" is operations jargon. ${why('jargon')}.`, entry.customer);
+    }
 
     checkWords(text, words, ctx, add);
   });

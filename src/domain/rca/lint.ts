@@ -63,7 +63,13 @@ function lintWords(
 
   for (const entry of ctx.glossary.terms) {
     for (const m of text.matchAll(wordPattern(entry.term))) {
-      add('glossary', m.index, m[0], `"${m[0]}" is an internal term.`, entry.customer);
+      add(
+        'glossary',
+        m.index,
+        m[0],
+        `"${m[0]}" is an internal term: ${LINT_RULES.glossary.why}. Use the glossary wording.`,
+        entry.customer,
+      );
     }
   }
   for (const team of ctx.glossary.teams) {
