@@ -67,6 +67,8 @@ describe('times in other zones', () => {
     ['UK time', 'Europe/London', '2026-10-25', '00:30'],
     ['UK time', 'Europe/London', '2026-10-25', '02:30'],
     ['Sydney time', 'Australia/Sydney', '2026-04-05', '04:00'],
+    ['Eastern European time', 'Europe/Bucharest', '2026-07-15', '10:00'],
+    ['Eastern', 'America/New_York', '2026-07-15', '10:00'],
   ])('"%s" on the day of the incident (%s, %s %s)', (zone, tz, day, time) => {
     const referenceAt = Date.parse(`${day}T12:00:00Z`);
     const [finding] = lintSectionText(`Service came back at ${time} ${zone}.`, ctx({ referenceAt }));

@@ -59,7 +59,11 @@ const SEASONAL_ZONES: Record<string, string> = {
   'pacific time': 'America/Los_Angeles',
   'uk time': 'Europe/London',
   'london time': 'Europe/London',
+  // Longer names first in the pattern, so "Central European" never reads as US Central.
   'central european time': 'Europe/Berlin',
+  'central european': 'Europe/Berlin',
+  'eastern european time': 'Europe/Bucharest',
+  'eastern european': 'Europe/Bucharest',
   'berlin time': 'Europe/Berlin',
   'paris time': 'Europe/Paris',
   'tokyo time': 'Asia/Tokyo',
