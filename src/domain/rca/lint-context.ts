@@ -37,6 +37,9 @@ export function lintContextFor(view: ReviewView): LintContext {
     times,
     durations,
     committedActions: view.actions.filter((a) => a.public && a.publicText && a.status !== 'wont_do').length,
+    // Components customers see on the page are their vocabulary, however they are spelt.
+    publicNames: view.affected.map((c) => c.name),
+    referenceAt: view.moments.startedAt ?? view.incidents[0]?.startedAt ?? null,
   };
 }
 

@@ -9,12 +9,14 @@ import {
   wordPattern,
   LEAK_PATTERNS,
   TONE_PATTERNS,
-  TIME_PATTERN,
   DURATION_PATTERN,
   parseDuration,
   maskUrls,
   namePatterns,
 } from './lint-patterns.ts';
+import { lintProse } from './lint-prose.ts';
+import { clock, isUtcZone, readClock, TIME_PATTERN, toUtc } from './lint-time.ts';
+import { publicTerms, VOCABULARY } from './lint-vocabulary.ts';
 
 export {
   LINT_RULES,
@@ -27,6 +29,20 @@ export {
   type LintContext,
 } from './lint-rules.ts';
 export { parseDuration } from './lint-patterns.ts';
+export { VOCABULARY, type Vocabulary } from './lint-vocabulary.ts';
+
+/** A finding, with the rule's severity, and its generic customer wording when it has none of its own. */
+function makeFinding(
+  rule: LintRule,
+  section: SectionKey | null,
+  index: number,
+  match: string,
+  message: string,
+  suggestion?: string,
+): LintFinding {
+  const { severity, fix } = LINT_RULES[rule];
+  return { rule, severity, section, match, index, message, suggestion: suggestion ?? fix };
+}
 
 function lintWords(
   section: SectionKey | null,
@@ -40,20 +56,20 @@ function lintWords(
     // One finding per stretch of text: the first (most specific) rule wins.
     if (overlaps(index, index + match.length)) return;
     taken.push([index, index + match.length]);
-    findings.push({
-      rule,
-      severity: LINT_RULES[rule].severity,
-      section,
-      match,
-      index,
-      message,
-      ...(suggestion ? { suggestion } : {}),
-    });
+    findings.push(makeFinding(rule, section, index, match, message, suggestion));
   };
+  const vocabulary = ctx.vocabulary ?? VOCABULARY;
+  const isPublic = publicTerms(vocabulary, ctx.publicNames);
 
   for (const entry of ctx.glossary.terms) {
     for (const m of text.matchAll(wordPattern(entry.term))) {
-      add('glossary', m.index, m[0], `"${m[0]}" is an internal term.`, entry.customer);
+      add(
+        'glossary',
+        m.index,
+        m[0],
+        `"${m[0]}" is an internal term: ${LINT_RULES.glossary.why}. Use the glossary wording.`,
+        entry.customer,
+      );
     }
   }
   for (const team of ctx.glossary.teams) {
@@ -61,27 +77,47 @@ function lintWords(
       add('team', m.index, m[0], `"${m[0]}" names an internal team. Speak as one company: "we".`, 'we');
     }
   }
-  for (const m of text.matchAll(/\b(?:the|our|a|their)\s+(?:[\w-]+\s+){1,2}team\b/gi)) {
+  // Teams customers deal with themselves (support, sales) are not internal boundaries.
+  for (const m of text.matchAll(
+    /\b(?:the|our|a|their)\s+(?!(?:customer\s+)?(?:support|success|sales|account|help)\b)(?:[\w-]+\s+){1,2}team\b/gi,
+  )) {
     add('team', m.index, m[0], `"${m[0]}" names an internal team. Speak as one company: "we".`, 'we');
   }
-  for (const { name, pattern } of namePatterns(ctx.people)) {
+  const people = namePatterns(ctx.people);
+  for (const { name, pattern } of people) {
     for (const m of text.matchAll(pattern)) {
-      add('person', m.index, m[0], `"${name}" is a name from the internal review. Say "we" or describe the action.`);
+      add(
+        'person',
+        m.index,
+        m[0],
+        `"${name}" is a name from the internal review. Say "we" or describe the action.`,
+        'we',
+      );
     }
   }
   const masked = maskUrls(text);
   for (const { rule, pattern, message } of LEAK_PATTERNS) {
-    for (const m of masked.matchAll(pattern)) add(rule, m.index, m[0], message(m[0]));
+    // Public names that look like hosts or ids: cloud regions (us-east-1, US-EAST-1), listed terms.
+    for (const m of masked.matchAll(pattern)) if (!isPublic(m[0])) add(rule, m.index, m[0], message(m[0]));
   }
   for (const { rule, pattern, message } of TONE_PATTERNS) {
     for (const m of text.matchAll(pattern)) add(rule, m.index, m[0], message(m[0]));
   }
+  // Time zones are checked with the facts; keep the prose checks off them ("PST" is not jargon).
+  for (const m of text.matchAll(TIME_PATTERN)) if (m[6]) taken.push([m.index, m.index + m[0].length]);
+  lintProse(masked, { vocabulary, isPublic, people: people.map((p) => p.pattern) }, add);
+  taken.splice(0, taken.length, ...findings.map((f): [number, number] => [f.index, f.index + f.match.length]));
   return { findings, overlaps };
 }
 
 function lintSection(section: SectionKey, text: string, ctx: LintContext): LintFinding[] {
   const { findings, overlaps } = lintWords(section, text, ctx);
-  return [...findings, ...checkFacts(section, text, ctx, overlaps)];
+  return [...findings, ...checkFacts(section, text, ctx, overlaps)].sort((a, b) => a.index - b.index);
+}
+
+/** Every check for one section's text (as in "What went wrong" unless said otherwise), facts included. */
+export function lintSectionText(text: string, ctx: LintContext, section: SectionKey = 'wrong'): LintFinding[] {
+  return lintSection(section, text, ctx);
 }
 
 /**
@@ -102,39 +138,50 @@ function checkFacts(
 ): LintFinding[] {
   const findings: LintFinding[] = [];
   const finding = (rule: LintRule, index: number, match: string, message: string, suggestion?: string) =>
-    findings.push({
-      rule,
-      severity: LINT_RULES[rule].severity,
-      section,
-      match,
-      index,
-      message,
-      ...(suggestion ? { suggestion } : {}),
-    });
+    findings.push(makeFinding(rule, section, index, match, message, suggestion));
+  const referenceAt = ctx.referenceAt ?? ctx.startedAt ?? ctx.times[0] ?? Date.now();
 
   const recorded = new Set(ctx.times.map(formatUtcClock));
   const clocks: string[] = [];
   const hasUtc = /\b(?:UTC|GMT)\b/.test(text);
   for (const m of text.matchAll(TIME_PATTERN)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
-    const clock = `${m[1].padStart(2, '0')}:${m[2]}`;
-    clocks.push(clock);
-    const zone = (m[3] ?? '').trim();
-    if (zone && !/^(?:UTC|GMT|Z)$/.test(zone)) {
+    const time = readClock(m);
+    const written = clock(time.minutes);
+    if (time.zone && !isUtcZone(time.zone)) {
+      const utc = toUtc(time, referenceAt);
+      clocks.push(utc?.clock ?? written);
+      const day = utc?.dayShift ? (utc.dayShift > 0 ? ', the next day' : ', the day before') : '';
       finding(
         'timezone',
         m.index,
         m[0],
-        `"${m[0]}" is not in UTC. Give every time in UTC; the page shows readers their own zone.`,
+        utc
+          ? `"${m[0]}" is ${utc.clock} UTC${day}. Give every time in UTC: one zone for everyone, and the page shows readers their own.`
+          : `"${m[0]}" does not say which zone. Give every time in UTC: one zone for everyone, and the page shows readers their own.`,
+        utc ? `${utc.clock} UTC` : `${written} UTC (if ${written} was UTC)`,
       );
-    } else if (!zone && !hasUtc) {
-      finding('timezone', m.index, m[0], `"${m[0]}" has no time zone. Write "${clock} UTC".`, `${clock} UTC`);
-    } else if (recorded.size > 0 && !recorded.has(clock)) {
+      continue;
+    }
+    clocks.push(written);
+    if (!time.zone && !hasUtc) {
+      finding(
+        'timezone',
+        m.index,
+        m[0],
+        `"${m[0]}" has no time zone. Give every time in UTC: one zone for everyone, and the page shows readers their own.`,
+        `${written} UTC`,
+      );
+    } else if (recorded.size > 0 && !recorded.has(written)) {
+      const nearest = [...ctx.times].sort(
+        (a, b) => clockDistance(formatUtcClock(a), written) - clockDistance(formatUtcClock(b), written),
+      )[0];
       finding(
         'time-mismatch',
         m.index,
         m[0],
-        `${clock} UTC is not a time in the record (key moments, timeline, status updates). Check it against the review.`,
+        `${written} UTC is not a time in the record (key moments, timeline, status updates). Check it against the review.`,
+        `${formatUtcClock(nearest)} UTC`,
       );
     }
   }
@@ -166,6 +213,9 @@ function checkFacts(
           m.index,
           m[0],
           `"${m[0]}" does not match any duration in the record (impact lasted ${ctx.startedAt !== null && ctx.resolvedAt !== null ? formatDuration(ctx.resolvedAt - ctx.startedAt) : 'an unknown time'}).`,
+          ctx.startedAt !== null && ctx.resolvedAt !== null
+            ? formatDuration(ctx.resolvedAt - ctx.startedAt)
+            : undefined,
         );
       }
     }
@@ -179,31 +229,38 @@ export function lintDraft(draft: Draft, ctx: LintContext): LintFinding[] {
     const text = draft[section];
     if (!text.trim()) {
       if (REQUIRED_SECTIONS.includes(section)) {
-        findings.push({
-          rule: 'empty-section',
-          severity: 'error',
-          section,
-          match: '',
-          index: 0,
-          message: `"${SECTION_LABELS[section]}" is required.`,
-        });
+        findings.push(
+          makeFinding(
+            'empty-section',
+            section,
+            0,
+            '',
+            `"${SECTION_LABELS[section]}" is required: ${LINT_RULES['empty-section'].why}.`,
+          ),
+        );
       }
       continue;
     }
     findings.push(...lintSection(section, text, ctx));
   }
   if (ctx.committedActions === 0) {
-    findings.push({
-      rule: 'no-commitment',
-      severity: 'error',
-      section: null,
-      match: '',
-      index: 0,
-      message:
+    findings.push(
+      makeFinding(
+        'no-commitment',
+        null,
+        0,
+        '',
         'An RCA is not publishable without at least one committed action item: mark an action item public, with customer wording and a due date.',
-    });
+      ),
+    );
   }
   return findings;
+}
+
+/** Minutes between two "HH:MM" clock times. */
+function clockDistance(a: string, b: string): number {
+  const minutes = (c: string) => Number(c.slice(0, 2)) * 60 + Number(c.slice(3));
+  return Math.abs(minutes(a) - minutes(b));
 }
 
 export function countBySeverity(findings: LintFinding[]): { errors: number; warnings: number } {
