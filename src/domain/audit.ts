@@ -1,10 +1,10 @@
 // The audit log: every change by a user, an API token, an alert or Candor itself, with who, what,
 // when, and the record before and after. The actor travels with the request (set once where it is
 // known: the middleware, the alert routes, the clock) so domain functions need not pass it along.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm';
 import { auditLog } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
+import { processStore } from './process-store.ts';
 import { currentRequestId } from './request-context.ts';
 
 export const ACTOR_KINDS = ['user', 'token', 'alert', 'system'] as const;
@@ -24,11 +24,8 @@ export interface Actor {
 
 const SYSTEM: Actor = { kind: 'system', id: null, name: 'Candor' };
 
-// One store for the process, even though the server and the built pages load this module twice.
-const KEY = Symbol.for('candor.audit.actor');
-const store: AsyncLocalStorage<Actor> =
-  ((globalThis as Record<symbol, unknown>)[KEY] as AsyncLocalStorage<Actor> | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[KEY] = new AsyncLocalStorage<Actor>());
+// One store for the process, although the server and the built pages each load this module.
+const store = processStore<Actor>('candor.audit.actor');
 
 /** Runs `fn` with `actor` as the one responsible for every change it makes. */
 export function runAs<T>(actor: Actor, fn: () => T): T {

@@ -1,12 +1,9 @@
 // The id of the request being served, for tying together what one request caused: its log lines,
 // the audit entries it wrote and the messages it queued. Kept like the audit actor: one store for
 // the process, although the server and the built pages each load this module.
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { processStore } from './process-store.ts';
 
-const KEY = Symbol.for('candor.request.id');
-const store: AsyncLocalStorage<string> =
-  ((globalThis as Record<symbol, unknown>)[KEY] as AsyncLocalStorage<string> | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[KEY] = new AsyncLocalStorage<string>());
+const store = processStore<string>('candor.request.id');
 
 export function runWithRequestId<T>(id: string, fn: () => T): T {
   return store.run(id, fn);
