@@ -5,5 +5,7 @@ declare namespace App {
     sessionId: string | null;
     /** For /api/v1: the bearer token's scope. */
     tokenScope: import('./domain/auth/roles.ts').TokenScope | null;
+    /** The language the answer is in (src/web/middleware/locale.ts); the admin is English. */
+    locale: import('./domain/locales.ts').Locale;
   }
 }

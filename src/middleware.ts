@@ -6,6 +6,7 @@ import { sequence } from 'astro:middleware';
 import { adminAuth } from './web/middleware/admin-auth.ts';
 import { anonymous } from './web/middleware/anonymous.ts';
 import { apiAuth } from './web/middleware/api-auth.ts';
+import { locale } from './web/middleware/locale.ts';
 import { personalPaths } from './web/middleware/personal-paths.ts';
 
-export const onRequest = sequence(anonymous, apiAuth, adminAuth, personalPaths);
+export const onRequest = sequence(anonymous, locale, apiAuth, adminAuth, personalPaths);

@@ -10,12 +10,10 @@ import { renderMarkdown } from './markdown.ts';
 import { loadRecentMaintenance, type MaintenanceView } from './maintenance.ts';
 import { incidentLink, maintenanceLink, postmortemLink, type MessageContext } from './notify/links.ts';
 import { listPostmortems, type PostmortemView } from './rca/postmortems.ts';
-import {
-  COMPONENT_STATE_LABELS,
-  INCIDENT_IMPACT_LABELS,
-  INCIDENT_STATUS_LABELS,
-  MAINTENANCE_STATUS_LABELS,
-} from './status.ts';
+import type { Locale } from './locales.ts';
+import { componentStateLabel, impactLabel, incidentStatusLabel, maintenanceStatusLabel } from '../i18n/labels.ts';
+import { siteDefaultLocale } from '../i18n/site-locale.ts';
+import { t } from '../i18n/t.ts';
 
 /** Entries in a feed: enough for a reader to catch up, the rest is on /history. */
 export const FEED_LIMIT = 25;
@@ -40,53 +38,73 @@ export interface Feed {
   description: string;
   updated: number;
   entries: FeedEntry[];
+  /** The language of the feed's own words (labels, "Affected", "started"); entries are as staff wrote them. */
+  language: Locale;
 }
-
-/** The feeds' own words (labels, "Affected", "started") are English, whatever the reader's language. */
-const FEED_LANGUAGE = 'en';
 
 /** Ids that survive a change of address: tag URIs (RFC 4151) named after the page's host. */
 const tagId = (ctx: MessageContext, what: string) => `tag:${new URL(ctx.publicUrl).hostname},2026:${what}`;
 
-function incidentHtml(incident: IncidentView): string {
+function incidentHtml(incident: IncidentView, locale: Locale): string {
   const affected = affectedComponentsOf(incident);
-  const head = `<p><strong>${escapeXml(INCIDENT_STATUS_LABELS[incident.status])}</strong> · ${escapeXml(INCIDENT_IMPACT_LABELS[incident.impact])} impact · started ${escapeXml(formatUtc(incident.startedAt))}${
-    incident.resolvedAt !== null ? ` · resolved ${escapeXml(formatUtc(incident.resolvedAt))}` : ''
-  }</p>`;
-  const components = affected.length
-    ? `<p>Affected: ${affected.map((a) => `${escapeXml(a.name)} (${escapeXml(COMPONENT_STATE_LABELS[a.newStatus])})`).join(', ')}</p>`
-    : '';
+  const status = escapeXml(incidentStatusLabel(locale, incident.status));
+  const line = t(locale, 'incident.stateLine', {
+    status: '\u0000',
+    impact: impactLabel(locale, incident.impact),
+    started: formatUtc(incident.startedAt, locale),
+  });
+  const resolved =
+    incident.resolvedAt !== null
+      ? t(locale, 'incident.resolvedAt', { time: formatUtc(incident.resolvedAt, locale) })
+      : '';
+  const head = `<p>${escapeXml(line + resolved).replace('\u0000', `<strong>${status}</strong>`)}</p>`;
+  const list = affected.map((a) => `${a.name} (${componentStateLabel(locale, a.newStatus)})`).join(', ');
+  const components = affected.length ? `<p>${escapeXml(t(locale, 'feed.affected', { list }))}</p>` : '';
   const updates = incident.updates
     .map(
       (u) =>
-        `<h3>${escapeXml(INCIDENT_STATUS_LABELS[u.status])} — ${escapeXml(formatUtc(u.displayAt))}</h3>${renderMarkdown(u.body)}`,
+        `<h3>${escapeXml(incidentStatusLabel(locale, u.status))} — ${escapeXml(formatUtc(u.displayAt, locale))}</h3>${renderMarkdown(u.body)}`,
     )
     .join('');
   return head + components + updates;
 }
 
-function maintenanceHtml(m: MaintenanceView): string {
-  const components = m.components.length
-    ? `<p>Affected: ${m.components.map((c) => escapeXml(c.name)).join(', ')}</p>`
-    : '';
+function maintenanceHtml(m: MaintenanceView, locale: Locale): string {
+  const list = m.components.map((c) => c.name).join(', ');
+  const components = m.components.length ? `<p>${escapeXml(t(locale, 'feed.affected', { list }))}</p>` : '';
   const updates = m.updates
     .map(
       (u) =>
-        `<h3>${escapeXml(MAINTENANCE_STATUS_LABELS[u.status])} — ${escapeXml(formatUtc(u.createdAt))}</h3>${renderMarkdown(u.body)}`,
+        `<h3>${escapeXml(maintenanceStatusLabel(locale, u.status))} — ${escapeXml(formatUtc(u.createdAt, locale))}</h3>${renderMarkdown(u.body)}`,
     )
     .join('');
-  return `<p><strong>${escapeXml(MAINTENANCE_STATUS_LABELS[m.status])}</strong> · window ${escapeXml(formatUtc(m.scheduledFor))} – ${escapeXml(formatUtc(m.scheduledUntil))}</p>${components}${updates}`;
+  const window = t(locale, 'feed.window', {
+    from: formatUtc(m.scheduledFor, locale),
+    until: formatUtc(m.scheduledUntil, locale),
+  });
+  return `<p><strong>${escapeXml(maintenanceStatusLabel(locale, m.status))}</strong> · ${escapeXml(window)}</p>${components}${updates}`;
 }
 
-function postmortemHtml(ctx: MessageContext, pm: PostmortemView): string {
+function postmortemHtml(ctx: MessageContext, pm: PostmortemView, locale: Locale, link: string): string {
   const note =
     pm.revisions.length > 1
-      ? `<p><strong>Updated ${escapeXml(formatUtc(pm.revisions[0].publishedAt))}:</strong> ${escapeXml(pm.revisions[0].changeNote)}</p>`
+      ? `<p><strong>${escapeXml(t(locale, 'feed.reportUpdated', { time: formatUtc(pm.revisions[0].publishedAt, locale) }))}</strong> ${escapeXml(pm.revisions[0].changeNote)}</p>`
       : '';
-  return `${note}${renderMarkdown(pm.content.summary)}<p>Commitments: ${pm.tally.done} of ${pm.tally.total} done.</p><p><a href="${escapeXml(postmortemLink(ctx, pm.slug))}">Read the full report</a></p>`;
+  const tally = t(locale, 'feed.commitments', { done: pm.tally.done, total: pm.tally.total });
+  return `${note}${renderMarkdown(pm.content.summary)}<p>${escapeXml(tally)}</p><p><a href="${escapeXml(link)}">${escapeXml(t(locale, 'feed.readReport'))}</a></p>`;
 }
 
-export async function loadHistoryFeed(db: DbOrTx, ctx: MessageContext, siteName: string): Promise<Feed> {
+/**
+ * The feed in `locale`. Its links open the page in that language when it is not the site's own
+ * (a feed reader brings no cookie); entry ids are the same in every language.
+ */
+export async function loadHistoryFeed(
+  db: DbOrTx,
+  ctx: MessageContext,
+  siteName: string,
+  locale: Locale = 'en',
+): Promise<Feed> {
+  const linkLocale = locale === siteDefaultLocale() ? undefined : locale;
   const rows = await db
     .select()
     .from(incidentsTable)
@@ -101,29 +119,29 @@ export async function loadHistoryFeed(db: DbOrTx, ctx: MessageContext, siteName:
   const entries: FeedEntry[] = [
     ...views.map((i) => ({
       id: tagId(ctx, `incident-${i.id}`),
-      title: i.resolvedAt === null ? `${i.title} (${INCIDENT_STATUS_LABELS[i.status]})` : i.title,
-      link: incidentLink(ctx, i.id),
+      title: i.resolvedAt === null ? `${i.title} (${incidentStatusLabel(locale, i.status)})` : i.title,
+      link: incidentLink(ctx, i.id, linkLocale),
       published: i.createdAt,
       updated: i.updatedAt,
-      html: incidentHtml(i),
+      html: incidentHtml(i, locale),
       category: 'incident' as const,
     })),
     ...windows.map((m) => ({
       id: tagId(ctx, `maintenance-${m.id}`),
-      title: `Maintenance: ${m.title} (${MAINTENANCE_STATUS_LABELS[m.status]})`,
-      link: maintenanceLink(ctx, m.id),
+      title: t(locale, 'feed.maintenanceTitle', { title: m.title, status: maintenanceStatusLabel(locale, m.status) }),
+      link: maintenanceLink(ctx, m.id, linkLocale),
       published: m.createdAt,
       updated: m.updatedAt,
-      html: maintenanceHtml(m),
+      html: maintenanceHtml(m, locale),
       category: 'maintenance' as const,
     })),
     ...postmortems.map((pm) => ({
       id: tagId(ctx, `postmortem-${pm.slug}`),
       title: pm.content.title,
-      link: postmortemLink(ctx, pm.slug),
+      link: postmortemLink(ctx, pm.slug, linkLocale),
       published: pm.firstPublishedAt,
       updated: pm.revisions[0].publishedAt,
-      html: postmortemHtml(ctx, pm),
+      html: postmortemHtml(ctx, pm, locale, postmortemLink(ctx, pm.slug, linkLocale)),
       category: 'postmortem' as const,
     })),
   ]
@@ -132,11 +150,12 @@ export async function loadHistoryFeed(db: DbOrTx, ctx: MessageContext, siteName:
     .slice(0, FEED_LIMIT);
   return {
     id: tagId(ctx, 'history'),
-    title: `${siteName} status history`,
-    link: `${ctx.publicUrl}/history`,
-    description: `Incidents and post-incident reports of ${siteName}.`,
+    title: t(locale, 'feed.title', { site: siteName }),
+    link: `${ctx.publicUrl}/history${linkLocale ? `?lang=${linkLocale}` : ''}`,
+    description: t(locale, 'feed.description', { site: siteName }),
     updated: entries.length ? Math.max(...entries.map((e) => e.updated)) : Date.now(),
     entries,
+    language: locale,
   };
 }
 
@@ -155,7 +174,7 @@ export function renderAtom(feed: Feed, selfUrl: string): string {
     )
     .join('\n');
   return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${FEED_LANGUAGE}">
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${feed.language}">
 <id>${escapeXml(feed.id)}</id>
 <title>${escapeXml(feed.title)}</title>
 <subtitle>${escapeXml(feed.description)}</subtitle>
@@ -187,7 +206,7 @@ export function renderRss(feed: Feed, selfUrl: string): string {
 <title>${escapeXml(feed.title)}</title>
 <link>${escapeXml(feed.link)}</link>
 <description>${escapeXml(feed.description)}</description>
-<language>${FEED_LANGUAGE}</language>
+<language>${feed.language}</language>
 <atom:link rel="self" type="application/rss+xml" href="${escapeXml(selfUrl)}"/>
 <lastBuildDate>${new Date(feed.updated).toUTCString()}</lastBuildDate>
 ${items}

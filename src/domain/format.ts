@@ -1,25 +1,44 @@
-// How times and durations read on the page. Server-rendered text is always UTC; the browser adds
-// the reader's own zone next to it (see the layout's script).
-const UTC_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-  hourCycle: 'h23',
-});
+// How times, durations and numbers read on the page, in each shipped language (Intl). Server-
+// rendered text is always UTC; the browser adds the reader's own zone next to it (see the layout's
+// script). The admin is English: every function defaults to it.
+import type { Locale } from './locales.ts';
 
-export function formatUtc(ms: number): string {
-  return `${UTC_FORMAT.format(new Date(ms))} UTC`;
+/** The BCP 47 tag Intl formats with: English reads as British English (day month year, 24 h). */
+export const INTL_LOCALE: Record<Locale, string> = { en: 'en-GB', de: 'de', fr: 'fr', es: 'es', ja: 'ja' };
+
+/**
+ * One formatter per locale, built on first use: building one costs far more than formatting, and
+ * the status page formats 90 days for every component.
+ */
+function perLocale<F>(make: (tag: string) => F): (locale: Locale) => F {
+  const made = new Map<Locale, F>();
+  return (locale) => {
+    let f = made.get(locale);
+    if (!f) made.set(locale, (f = make(INTL_LOCALE[locale])));
+    return f;
+  };
 }
 
-const UTC_DAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
+const utcFormat = perLocale(
+  (tag) =>
+    new Intl.DateTimeFormat(tag, {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'UTC',
+      hourCycle: 'h23',
+    }),
+);
+
+export function formatUtc(ms: number, locale: Locale = 'en'): string {
+  return `${utcFormat(locale).format(new Date(ms))} UTC`;
+}
+
+const utcDayFormat = perLocale(
+  (tag) => new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }),
+);
 
 /** "14:05": the UTC clock time, as RCAs and the timeline picture write it. */
 export function formatUtcClock(ms: number): string {
@@ -27,8 +46,8 @@ export function formatUtcClock(ms: number): string {
 }
 
 /** "3 Nov 2026": the UTC day, for due dates and prose. */
-export function formatUtcDay(ms: number): string {
-  return UTC_DAY_FORMAT.format(new Date(ms));
+export function formatUtcDay(ms: number, locale: Locale = 'en'): string {
+  return utcDayFormat(locale).format(new Date(ms));
 }
 
 export function isoTime(ms: number): string {
@@ -45,15 +64,35 @@ export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-export function formatDuration(ms: number): string {
+const durationFormat = perLocale((tag) => new Intl.DurationFormat(tag, { style: 'short' }));
+
+/** Minutes under an hour, hours and minutes under two days, then days and hours. */
+export function formatDuration(ms: number, locale: Locale = 'en'): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (hours < 48) return rest ? `${hours} h ${rest} min` : `${hours} h`;
-  const days = Math.floor(hours / 24);
-  const h = hours % 24;
-  return h ? `${days} d ${h} h` : `${days} d`;
+  const parts =
+    minutes < 60
+      ? { minutes }
+      : hours < 48
+        ? { hours, minutes: minutes % 60 }
+        : { days: Math.floor(hours / 24), hours: hours % 24 };
+  // English keeps the page's terse units ("2 h 5 min"); other languages use their own (Intl).
+  if (locale === 'en') return englishDuration(parts);
+  // DurationFormat leaves out zero units, so nothing at all would read as "".
+  return minutes === 0 ? zeroMinutes(locale).format(0) : durationFormat(locale).format(parts);
+}
+
+const zeroMinutes = perLocale(
+  (tag) => new Intl.NumberFormat(tag, { style: 'unit', unit: 'minute', unitDisplay: 'short' }),
+);
+
+function englishDuration(parts: { days?: number; hours?: number; minutes?: number }): string {
+  const text = [
+    parts.days ? `${parts.days} d` : '',
+    parts.hours ? `${parts.hours} h` : '',
+    parts.minutes || (!parts.days && !parts.hours) ? `${parts.minutes ?? 0} min` : '',
+  ];
+  return text.filter(Boolean).join(' ');
 }
 
 /** A measured downtime: seconds under a minute, so a downtime that moved a percentage never reads "0 min". */
@@ -73,16 +112,36 @@ export function formatAchieved(percent: number, downtimeMs: number): string {
   return shown === '100.000' ? '> 99.999%' : `${shown}%`;
 }
 
-// Built once: toLocaleDateString builds a formatter on every call, and the status page formats
-// 90 days for every component.
-const WEEKDAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
+const weekdayFormat = perLocale(
+  (tag) =>
+    new Intl.DateTimeFormat(tag, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }),
+);
 
-export function formatDay(date: string): string {
-  return WEEKDAY_FORMAT.format(new Date(`${date}T00:00:00Z`));
+/** A calendar day ("2026-11-03") with its weekday. */
+export function formatDay(date: string, locale: Locale = 'en'): string {
+  return weekdayFormat(locale).format(new Date(`${date}T00:00:00Z`));
+}
+
+const monthFormat = perLocale(
+  (tag) => new Intl.DateTimeFormat(tag, { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+);
+
+/** A month ("2026-11") as the language names it: "November 2026", "novembre 2026", "2026年11月". */
+export function formatMonth(month: string, locale: Locale = 'en'): string {
+  return monthFormat(locale).format(new Date(`${month}-01T00:00:00Z`));
+}
+
+const percentFormat = perLocale(
+  (tag) => new Intl.NumberFormat(tag, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+);
+
+/** An uptime percentage, floored to two decimals (99.999… never reads as 100.00). */
+export function formatPercentFloored(percent: number, locale: Locale = 'en'): string {
+  return percentFormat(locale).format(Math.floor(percent * 100) / 10_000);
 }

@@ -3,7 +3,9 @@
 // a cancelled window stays in the feed marked CANCELLED, so calendars remove it.
 import type { MaintenanceView } from './maintenance.ts';
 import { maintenanceLink, type MessageContext } from './notify/links.ts';
-import { MAINTENANCE_STATUS_LABELS } from './status.ts';
+import type { Locale } from './locales.ts';
+import { maintenanceStatusLabel } from '../i18n/labels.ts';
+import { t } from '../i18n/t.ts';
 
 /** Windows in the calendar: enough history for calendars that re-fetch rarely. */
 export const CALENDAR_LIMIT = 100;
@@ -36,7 +38,12 @@ function fold(line: string): string {
   return out.join('\r\n ');
 }
 
-export function renderMaintenanceCalendar(ctx: MessageContext, windows: MaintenanceView[]): string {
+/** The calendar in `locale`: its own words; titles and descriptions are as staff wrote them. */
+export function renderMaintenanceCalendar(
+  ctx: MessageContext,
+  windows: MaintenanceView[],
+  locale: Locale = 'en',
+): string {
   const host = new URL(ctx.publicUrl).hostname;
   const lines = [
     'BEGIN:VCALENDAR',
@@ -44,14 +51,14 @@ export function renderMaintenanceCalendar(ctx: MessageContext, windows: Maintena
     'PRODID:-//Candor//Status page//EN',
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
-    `X-WR-CALNAME:${text(`${ctx.siteName} maintenance`)}`,
+    `X-WR-CALNAME:${text(t(locale, 'calendar.name', { site: ctx.siteName }))}`,
   ];
   for (const m of windows) {
     const components = m.components.map((c) => c.name).join(', ');
     const description = [
-      `${MAINTENANCE_STATUS_LABELS[m.status]}.`,
+      `${maintenanceStatusLabel(locale, m.status)}.`,
       m.body,
-      components && `Affected: ${components}.`,
+      components && `${t(locale, 'feed.affected', { list: components })}.`,
       maintenanceLink(ctx, m.id),
     ]
       .filter(Boolean)
@@ -66,7 +73,7 @@ export function renderMaintenanceCalendar(ctx: MessageContext, windows: Maintena
       `DTEND:${stamp(m.scheduledUntil)}`,
       `SEQUENCE:${m.sequence}`,
       `STATUS:${m.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'}`,
-      `SUMMARY:${text(m.status === 'cancelled' ? `Cancelled: ${m.title}` : m.title)}`,
+      `SUMMARY:${text(m.status === 'cancelled' ? t(locale, 'calendar.cancelled', { title: m.title }) : m.title)}`,
       `DESCRIPTION:${text(description)}`,
       `URL:${maintenanceLink(ctx, m.id)}`,
       'TRANSP:TRANSPARENT',

@@ -110,6 +110,7 @@ export const COMPONENT_INDICATOR: Record<ComponentState, Indicator> = {
 };
 
 const INDICATOR_RANK: Record<Indicator, number> = { none: 0, maintenance: 1, minor: 2, major: 3, critical: 4 };
+export const INDICATORS = Object.keys(INDICATOR_RANK) as Indicator[];
 
 export const INDICATOR_DESCRIPTIONS: Record<Indicator, string> = {
   none: 'All Systems Operational',

@@ -6,6 +6,7 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import { generateToken, hashToken } from './auth/tokens.ts';
 import { ConflictError, InputError, NotFoundError, parseInput } from './errors.ts';
 import { enqueuePersonal } from './notify/outbox.ts';
+import type { Locale } from './locales.ts';
 import { hitRateLimit } from './rate-limit.ts';
 import type { Subscriber, SubscriptionView } from './subscriber-rules.ts';
 import {
@@ -21,6 +22,8 @@ import {
 export interface SubscribeContext {
   ip: string;
   now?: number;
+  /** The language of the page subscribed on: the emails, the confirmation first, are in it. */
+  locale?: Locale;
 }
 
 /**
@@ -57,7 +60,11 @@ export async function requestEmailSubscription(db: Db, input: unknown, context: 
       await enqueuePersonal(tx, 'subscription.already', existing, {}, now);
       return;
     }
-    const choice = { allComponents: data.components === 'all', ...confirm };
+    const choice = {
+      allComponents: data.components === 'all',
+      ...confirm,
+      ...(context.locale ? { locale: context.locale } : {}),
+    };
     const [row] = existing
       ? await tx
           .update(subscribers)
@@ -120,8 +127,16 @@ export async function getSubscription(db: DbOrTx, manageToken: string): Promise<
   return subscriptionOf(db, await byManageToken(db, manageToken));
 }
 
-/** The owner changes which components they hear about. */
-export async function updateSubscription(db: Db, manageToken: string, input: unknown): Promise<SubscriptionView> {
+/**
+ * The owner changes which components they hear about; saved from a page in another language, the
+ * emails follow it.
+ */
+export async function updateSubscription(
+  db: Db,
+  manageToken: string,
+  input: unknown,
+  locale?: Locale,
+): Promise<SubscriptionView> {
   const data = parseInput(componentsSchema, input);
   const ids = await checkComponents(db, data.components);
   return db.transaction(async (tx) => {
@@ -130,7 +145,7 @@ export async function updateSubscription(db: Db, manageToken: string, input: unk
       throw new ConflictError('You have unsubscribed. Subscribe again from the status page to get updates.');
     const [updated] = await tx
       .update(subscribers)
-      .set({ allComponents: data.components === 'all' })
+      .set({ allComponents: data.components === 'all', ...(locale ? { locale } : {}) })
       .where(eq(subscribers.id, row.id))
       .returning();
     await setComponents(tx, row.id, ids);

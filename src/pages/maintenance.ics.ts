@@ -5,10 +5,13 @@ import { CALENDAR_LIMIT, renderMaintenanceCalendar } from '../domain/ical.ts';
 import { loadRecentMaintenance } from '../domain/maintenance.ts';
 import { messageContext } from '../web/message-context.ts';
 
-export const GET: APIRoute = async () =>
-  new Response(renderMaintenanceCalendar(messageContext(), await loadRecentMaintenance(getDb(), CALENDAR_LIMIT)), {
-    headers: {
-      'content-type': 'text/calendar; charset=utf-8',
-      'content-disposition': 'inline; filename="maintenance.ics"',
+export const GET: APIRoute = async ({ locals }) =>
+  new Response(
+    renderMaintenanceCalendar(messageContext(), await loadRecentMaintenance(getDb(), CALENDAR_LIMIT), locals.locale),
+    {
+      headers: {
+        'content-type': 'text/calendar; charset=utf-8',
+        'content-disposition': 'inline; filename="maintenance.ics"',
+      },
     },
-  });
+  );

@@ -23,7 +23,15 @@ const STREAM_ERRORS_BEFORE_POLLING = 3;
 
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const localZone = Boolean(zone) && zone !== 'UTC' && zone !== 'Etc/UTC';
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// The page's language: its words come from the layout (data-t-* on <body>), already translated.
+const lang = document.documentElement.lang || 'en';
+const timeFormat = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A phrase of the page's language, with {name} filled in. */
+function words(name: string, fill: Record<string, string> = {}): string {
+  const text = document.body.dataset[name] ?? '';
+  return text.replace(/\{(\w+)\}/g, (all, key: string) => fill[key] ?? all);
+}
 
 function localise(root: ParentNode): void {
   if (!localZone) return;
@@ -32,7 +40,7 @@ function localise(root: ParentNode): void {
     el.dataset.done = '1';
     const note = document.createElement('span');
     note.className = 'local-time';
-    note.textContent = ` (${timeFormat.format(new Date(el.dateTime))} your time)`;
+    note.textContent = words('tLocalTime', { time: timeFormat.format(new Date(el.dateTime)) });
     el.after(note);
   }
 }
@@ -96,16 +104,21 @@ function restoreScroll(anchor: { el: Element; top: number } | null): void {
   if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
 }
 
-const SLOT_NAMES: Record<string, string> = {
-  incidents: 'active incidents',
-  maintenance: 'maintenance',
+const SLOT_WORDS: Record<string, string> = {
+  incidents: 'tSlotIncidents',
+  maintenance: 'tSlotMaintenance',
 };
 
 function describeChanges(names: string[]): string {
-  const parts = names.filter((n) => n in SLOT_NAMES).map((n) => SLOT_NAMES[n]);
+  const parts = names.filter((n) => n in SLOT_WORDS).map((n) => words(SLOT_WORDS[n]));
   const states = names.filter((n) => n.startsWith('component-')).length;
-  if (states) parts.push(states === 1 ? 'a component state' : `${states} component states`);
-  return parts.length ? `Updated: ${parts.join(', ')}.` : '';
+  if (states) parts.push(states === 1 ? words('tComponentState') : words('tComponentStates', { n: String(states) }));
+  return parts.length ? words('tUpdated', { parts: parts.join(', ') }) : '';
+}
+
+/** A fragment in this page's language (the front server keeps one per language). */
+function inPageLanguage(url: string): string {
+  return `${url}?lang=${encodeURIComponent(lang)}`;
 }
 
 function start(main: HTMLElement): void {
@@ -141,7 +154,7 @@ function start(main: HTMLElement): void {
     document.title = doc.title;
     localise(main);
     applied.status = applied.uptime = Number(next.dataset.liveVersion) || version;
-    announce('This page was updated.');
+    announce(words('tPageUpdated'));
   };
 
   /** Swaps the changed slots; false when the page's structure changed and slots cannot follow. */
@@ -173,7 +186,7 @@ function start(main: HTMLElement): void {
     for (const name of ['status', 'uptime'] as const) {
       const version = versionOf(state[name]);
       if (version <= applied[name]) continue;
-      const doc = await fetchDocument(state[name]);
+      const doc = await fetchDocument(inPageLanguage(state[name]));
       if (!doc) continue;
       const swapped = applyFragment(doc);
       if (swapped === null) return replaceMain(state.v);
@@ -247,7 +260,7 @@ function start(main: HTMLElement): void {
 }
 
 const zoneNote = document.querySelector('[data-zone-note]');
-if (zoneNote && localZone) zoneNote.textContent = ` and in your time zone (${zone})`;
+if (zoneNote && localZone) zoneNote.textContent = words('tZoneNote', { zone });
 localise(document);
 const main = document.querySelector<HTMLElement>('main[data-live]');
 if (main) start(main);

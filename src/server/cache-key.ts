@@ -1,7 +1,10 @@
 // The page cache's key for a public request: the routed path plus only the query parameters that
 // route reads, in a fixed order. Any other parameter (tracking tags, cache-busting junk) is
 // dropped before rendering, so `/?a=1`, `/?a=2`, … are one entry and one render, not a flood.
-import { routedPath } from '../web/paths.ts';
+// Pages in the visitor's language are keyed on it too: one of the shipped languages, never
+// anything else the client sends, so a page has at most one entry per language.
+import { chooseLocale, LANG_PARAM, localeFromParam } from '../i18n/locale-choice.ts';
+import { isLocalisedPath, routedPath } from '../web/paths.ts';
 
 /**
  * Query parameters each public route reads, with the value it keys on. Keep in step with the
@@ -20,20 +23,34 @@ export interface CanonicalRequest {
   url: string;
 }
 
-/** `routed` is rawPath as Astro routes it; the front server has it already on the hot path. */
-export function canonicalRequest(rawPath: string, rawQuery: string, routed = routedPath(rawPath)): CanonicalRequest {
+/**
+ * `routed` is rawPath as Astro routes it; the front server has it already on the hot path.
+ * `cookie` is the request's Cookie header: it holds the visitor's remembered language.
+ */
+export function canonicalRequest(
+  rawPath: string,
+  rawQuery: string,
+  routed = routedPath(rawPath),
+  cookie?: string,
+): CanonicalRequest {
   const path = routed.length > 1 && routed.endsWith('/') ? routed.slice(0, -1) : routed;
   const reads = ROUTE_PARAMS[path];
+  const localised = isLocalisedPath(path);
   let query = '';
-  if (reads && rawQuery) {
+  let lang: string | null = null;
+  if ((reads || localised) && rawQuery) {
     const given = new URLSearchParams(rawQuery);
     const kept = new URLSearchParams();
-    for (const [name, normalise] of Object.entries(reads)) {
+    // Only a shipped language: `?lang=xx` is dropped like any other junk.
+    if (localised) lang = localeFromParam(given.get(LANG_PARAM));
+    if (lang) kept.set(LANG_PARAM, lang);
+    for (const [name, normalise] of Object.entries(reads ?? {})) {
       const value = given.get(name);
       if (value !== null) kept.set(name, normalise(value));
     }
     const text = kept.toString();
     if (text) query = `?${text}`;
   }
-  return { key: path + query, url: rawPath + query };
+  const key = localised ? `${chooseLocale(lang, cookie)}|${path}${query}` : path + query;
+  return { key, url: rawPath + query };
 }

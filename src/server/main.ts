@@ -11,7 +11,10 @@ import { getDb, getHandle } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { issueSetupToken } from '../domain/auth/users.ts';
 import { publicUrl, publicUrlIsHttps, publicUrlProblem } from '../domain/public-url.ts';
+import type { Locale } from '../domain/locales.ts';
 import { SITE } from '../domain/site.ts';
+import { LANG_PARAM, localeFromParam } from '../i18n/locale-choice.ts';
+import { siteDefaultLocale } from '../i18n/site-locale.ts';
 import { seedOnFirstStart } from '../seed/first-start.ts';
 import { catchUpUptimeRollups } from '../domain/uptime-rollups.ts';
 import { isApiPath, isPersonalPath, isPublicPath, isStaffWritePath, LIVE_PATH, routedPath } from '../web/paths.ts';
@@ -143,17 +146,21 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   };
   // Two cores: a few renders at once keep both busy; the rest wait their turn, briefly.
   const renders = new RenderLimiter(4, 256);
-  // The Astro pages behind the live fragments (src/pages/live/).
-  const fragmentPage = (name: FragmentName) => `/live/${name}`;
-  const fragmentKey = (name: FragmentName) => `live:${name}`;
+  // The Astro pages behind the live fragments (src/pages/live/), in each language: a reader's page
+  // asks for its own with `?lang=` (the language is always named, never taken from a cookie).
+  const fragmentPage = (name: FragmentName, locale: Locale) => `/live/${name}?${LANG_PARAM}=${locale}`;
+  const fragmentKey = (name: FragmentName, locale: Locale) => `live:${locale}:${name}`;
+  // Which fragments changed is judged in the site's language: the same data reads the same in
+  // every language, so the other languages are rendered when the first reader asks for them.
   const renderFragment = (name: FragmentName) => {
     // No reader asked: a request of the server's own, as if for the public address.
+    const locale = siteDefaultLocale();
     const req = new IncomingMessage(new Socket());
     req.method = 'GET';
-    req.url = fragmentPage(name);
+    req.url = fragmentPage(name, locale);
     req.headers = { host: new URL(publicUrl()).host };
     return cache.body(
-      fragmentKey(name),
+      fragmentKey(name, locale),
       security.for(req.url),
       () => renders.run(() => render(req)),
       FRAGMENT_CACHE_CONTROL,
@@ -161,7 +168,13 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   };
   // Knows no version until the feed starts (after the server listens and the headers are set).
   const fragments = new LiveFragments(0, renderFragment);
-  const serveLive = async (req: IncomingMessage, res: ServerResponse, path: string, headers: OutgoingHttpHeaders) => {
+  const serveLive = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: string,
+    headers: OutgoingHttpHeaders,
+  ) => {
     const wanted = parseLivePath(path);
     if (!wanted) return refuse(req, res, headers, 404, 'There is no live fragment at this address.');
     if (wanted.kind === 'version') return fragments.serveVersion(req, res, headers);
@@ -169,12 +182,14 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     for (let tries = 0; tries < 2 && wanted.version > feed.lastId; tries++) await feed.pollSoon();
     if (wanted.version > feed.lastId)
       return refuse(req, res, headers, 404, `Version ${wanted.version} of the live status does not exist.`);
-    // Every version up to the newest is answered with the newest fragment: one entry, one render.
-    req.url = fragmentPage(wanted.name);
+    // Every version up to the newest is answered with the newest fragment: one entry, one render
+    // per language.
+    const locale = localeFromParam(new URLSearchParams(query).get(LANG_PARAM)) ?? siteDefaultLocale();
+    req.url = fragmentPage(wanted.name, locale);
     return cache.serve(
       req,
       res,
-      fragmentKey(wanted.name),
+      fragmentKey(wanted.name, locale),
       headers,
       () => renders.run(() => render(req)),
       FRAGMENT_CACHE_CONTROL,
@@ -269,11 +284,11 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     const host = hosts.check(req.headers.host);
     if (!host.ok) return refuse(req, res, headers, host.status, host.message);
     if (path.startsWith(LIVE_PREFIX) && (req.method === 'GET' || req.method === 'HEAD'))
-      return serveLive(req, res, path, headers);
+      return serveLive(req, res, path, q === -1 ? '' : url.slice(q + 1), headers);
     if (path === MCP_PATH) return serveMcpRequest(req, res, path, headers);
     if (isPublicPath(req.method, pathname) && !statics.has(pathname)) {
       // Cached answers carry the security headers in the entry: nothing is merged per hit.
-      const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1), path);
+      const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1), path, req.headers.cookie);
       req.url = canonical.url;
       return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)));
     }

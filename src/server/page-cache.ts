@@ -137,7 +137,14 @@ export class PageCache {
     };
     delete headers['content-length'];
     delete headers['transfer-encoding'];
-    if (compressible) headers.vary = 'Accept-Encoding';
+    // Kept with the page's own Vary (Cookie, for pages in the visitor's language).
+    const vary = [
+      page.headers.vary === undefined ? '' : String(page.headers.vary),
+      compressible ? 'Accept-Encoding' : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    if (vary) headers.vary = vary;
     const gzip = compressible && page.body.length > 1024 ? gzipSync(page.body) : null;
     return {
       body: page.body,
@@ -151,7 +158,7 @@ export class PageCache {
         etag,
         'cache-control': cacheControl,
         'x-cache': 'hit',
-        ...(compressible ? { vary: 'Accept-Encoding' } : {}),
+        ...(vary ? { vary } : {}),
       },
     };
   }

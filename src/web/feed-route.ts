@@ -3,6 +3,7 @@ import type { APIRoute } from 'astro';
 import { getDb } from '../db/client.ts';
 import { loadHistoryFeed, renderAtom, renderRss } from '../domain/feeds.ts';
 import { SITE } from '../domain/site.ts';
+import { siteDefaultLocale } from '../i18n/site-locale.ts';
 import { messageContext } from './message-context.ts';
 
 const FORMATS = {
@@ -12,9 +13,11 @@ const FORMATS = {
 
 export function feedRoute(format: keyof typeof FORMATS): APIRoute {
   const { render, type, path } = FORMATS[format];
-  return async () => {
+  return async ({ locals }) => {
     const ctx = messageContext();
-    const feed = await loadHistoryFeed(getDb(), ctx, SITE.name);
-    return new Response(render(feed, `${ctx.publicUrl}${path}`), { headers: { 'content-type': type } });
+    const feed = await loadHistoryFeed(getDb(), ctx, SITE.name, locals.locale);
+    // The feed names itself as read: with its language when it is not the site's own.
+    const self = `${ctx.publicUrl}${path}${locals.locale === siteDefaultLocale() ? '' : `?lang=${locals.locale}`}`;
+    return new Response(render(feed, self), { headers: { 'content-type': type } });
   };
 }

@@ -78,3 +78,11 @@ export function isPublicPath(method: string | undefined, rawPath: string): boole
   const path = routedPath(rawPath);
   return !(isAdminPath(path) || isApiV1Path(path) || path === LIVE_PATH || isPersonalPath(path));
 }
+
+/**
+ * Public answers that speak the visitor's language (src/i18n/locale-choice.ts): every public page,
+ * feed, the calendar and the widget. The JSON APIs and the badge are the same for everyone.
+ */
+export function isLocalisedPath(path: string): boolean {
+  return !(isApiPath(path) || path === '/badge.svg' || path.startsWith('/live/'));
+}

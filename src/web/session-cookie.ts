@@ -4,7 +4,7 @@ import type { AstroCookies } from 'astro';
 import { SESSION_COOKIE } from '../domain/auth/sessions.ts';
 import { publicUrlIsHttps } from '../domain/public-url.ts';
 
-function secure(url: URL): boolean {
+export function secureCookies(url: URL): boolean {
   return url.protocol === 'https:' || publicUrlIsHttps() || process.env.CANDOR_SECURE_COOKIES === '1';
 }
 
@@ -13,11 +13,17 @@ export function setSessionCookie(cookies: AstroCookies, url: URL, token: string,
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
-    secure: secure(url),
+    secure: secureCookies(url),
     expires: new Date(expiresAt),
   });
 }
 
 export function clearSessionCookie(cookies: AstroCookies, url: URL): void {
-  cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure: secure(url), maxAge: 0 });
+  cookies.set(SESSION_COOKIE, '', {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: secureCookies(url),
+    maxAge: 0,
+  });
 }

@@ -3,6 +3,7 @@ import { sqliteTable, integer, text, index, primaryKey, uniqueIndex } from 'driz
 import { now } from './columns.ts';
 import { components } from './components.ts';
 import { SUBSCRIBER_KINDS, SUBSCRIBER_STATES } from '#domain/notify/kinds.ts';
+import { SUPPORTED_LOCALES } from '#domain/locales.ts';
 
 // Email and webhook subscribers. An address is subscribed at most once per kind (unique index);
 // re-subscribing reuses the row, so nobody is ever mailed twice for one event.
@@ -22,6 +23,8 @@ export const subscribers = sqliteTable(
     // Webhooks only: the HMAC-SHA256 signing key, shown to the admin who adds the webhook.
     secret: text('secret'),
     source: text('source').notNull(),
+    // The language emails are written in: the one the subscriber subscribed (or last saved) in.
+    locale: text('locale', { enum: SUPPORTED_LOCALES }).notNull().default('en'),
     createdAt: integer('created_at').notNull().default(now),
     confirmedAt: integer('confirmed_at'),
     unsubscribedAt: integer('unsubscribed_at'),

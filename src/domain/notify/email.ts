@@ -1,13 +1,12 @@
-// Subscriber emails, rendered from a notification's snapshot: an HTML and a plain-text part, and
-// the RFC 8058 one-click unsubscribe headers on everything sent to a confirmed list member.
+// Subscriber emails, rendered from a notification's snapshot in the subscriber's language: an HTML
+// and a plain-text part, and the RFC 8058 one-click unsubscribe headers on everything sent to a
+// confirmed list member. What staff wrote (titles, updates, notes) goes out as written. Staff mail
+// (invitations, password links) is in English, as the admin is.
+import { t, type MessageKey } from '../../i18n/t.ts';
+import { componentStateLabel, impactLabel, incidentStatusLabel, maintenanceStatusLabel } from '../../i18n/labels.ts';
 import { formatUtc, formatUtcDay } from '../format.ts';
+import type { Locale } from '../locales.ts';
 import { renderMarkdown } from '../markdown.ts';
-import {
-  COMPONENT_STATE_LABELS,
-  INCIDENT_IMPACT_LABELS,
-  INCIDENT_STATUS_LABELS,
-  MAINTENANCE_STATUS_LABELS,
-} from '../status.ts';
 import type { CommitmentPayload, IncidentPayload, PostmortemPayload } from './events.ts';
 import type { NotificationKind } from './kinds.ts';
 import type { MaintenancePayload } from '../maintenance.ts';
@@ -35,6 +34,8 @@ export interface EmailSource {
   payload: unknown;
   address: string;
   manageToken: string;
+  /** The subscriber's language (English when not known). */
+  locale?: Locale;
 }
 
 const escapeHtml = (s: string) =>
@@ -49,216 +50,263 @@ interface Parts {
   listMember: boolean;
 }
 
+/** "Label: value" in the plain-text part, with the colon the language uses (French puts a space before it). */
+const labelled = (locale: Locale, label: string, value: string) => `${label}${locale === 'fr' ? ' :' : ':'} ${value}`;
+
 function page(
   ctx: MessageContext,
+  locale: Locale,
   parts: Parts,
   links: ReturnType<typeof subscriptionLinks>,
 ): { html: string; text: string } {
+  const because = t(locale, 'email.footer', { site: ctx.siteName });
+  const choose = t(locale, 'email.chooseComponents');
+  const unsubscribe = t(locale, 'email.unsubscribe');
   const footerText = parts.listMember
-    ? [
-        `You get this because you subscribed to ${ctx.siteName} status updates.`,
-        `Choose components: ${links.manage}`,
-        `Unsubscribe: ${links.unsubscribe}`,
-      ]
+    ? [because, labelled(locale, choose, links.manage), labelled(locale, unsubscribe, links.unsubscribe)]
     : [];
   const text = [...parts.text, ...(footerText.length ? ['--', footerText.join('\n')] : [])].join('\n\n') + '\n';
   const footerHtml = parts.listMember
-    ? `<p style="color:#555;font-size:13px;border-top:1px solid #ddd;padding-top:12px">You get this because you subscribed to ${escapeHtml(ctx.siteName)} status updates.
-<a href="${escapeHtml(links.manage)}">Choose components</a> · <a href="${escapeHtml(links.unsubscribe)}">Unsubscribe</a></p>`
+    ? `<p style="color:#555;font-size:13px;border-top:1px solid #ddd;padding-top:12px">${escapeHtml(because)}
+<a href="${escapeHtml(links.manage)}">${escapeHtml(choose)}</a> · <a href="${escapeHtml(links.unsubscribe)}">${escapeHtml(unsubscribe)}</a></p>`
     : '';
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(parts.subject)}</title></head>
+  const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(parts.subject)}</title></head>
 <body style="margin:0;padding:24px;font-family:system-ui,-apple-system,Segoe UI,sans-serif;color:#1a1a1a;line-height:1.5">
 <div style="max-width:600px;margin:0 auto">
-<p style="font-weight:600;color:#444">${escapeHtml(ctx.siteName)} status</p>
+<p style="font-weight:600;color:#444">${escapeHtml(t(locale, 'email.heading', { site: ctx.siteName }))}</p>
 ${parts.html}
 ${footerHtml}
 </div></body></html>`;
   return { html, text };
 }
 
-// Recipients of one notification share everything but their links: render the shared part once
-// per snapshot object (a worker's batch holds one parsed snapshot for all its recipients).
-const sharedParts = new WeakMap<object, Parts>();
+// Recipients of one notification share everything but their links and language: render the
+// shared part once per snapshot object and language (a worker's batch holds one parsed snapshot
+// for all its recipients).
+const sharedParts = new WeakMap<object, Map<Locale, Parts>>();
 
-function incidentParts(ctx: MessageContext, kind: NotificationKind, payload: IncidentPayload): Parts {
-  const cached = sharedParts.get(payload);
-  if (cached) return cached;
-  const parts = buildIncidentParts(ctx, kind, payload);
-  sharedParts.set(payload, parts);
+function shared(payload: object, locale: Locale, build: () => Parts): Parts {
+  let byLocale = sharedParts.get(payload);
+  if (!byLocale) sharedParts.set(payload, (byLocale = new Map()));
+  let parts = byLocale.get(locale);
+  if (!parts) byLocale.set(locale, (parts = build()));
   return parts;
 }
 
-function buildIncidentParts(ctx: MessageContext, kind: NotificationKind, payload: IncidentPayload): Parts {
+function buildIncidentParts(
+  ctx: MessageContext,
+  locale: Locale,
+  kind: NotificationKind,
+  payload: IncidentPayload,
+): Parts {
   const { incident } = payload;
   const update = incident.updates.find((u) => u.id === payload.updateId) ?? incident.updates[0];
-  const status = INCIDENT_STATUS_LABELS[incident.status];
-  const link = incidentLink(ctx, incident.id);
-  const prefix = kind === 'incident.created' ? 'New incident' : status;
-  const subject = `[${ctx.siteName}] ${prefix}: ${incident.title}`;
-  const state = `${status} · ${INCIDENT_IMPACT_LABELS[incident.impact]} impact · started ${formatUtc(incident.startedAt)}${
-    incident.resolvedAt ? ` · resolved ${formatUtc(incident.resolvedAt)}` : ''
-  }`;
-  const affected = incident.components.map((c) => `${c.name}: ${COMPONENT_STATE_LABELS[c.status]}`);
+  const status = incidentStatusLabel(locale, incident.status);
+  const link = incidentLink(ctx, incident.id, locale);
+  const prefix = kind === 'incident.created' ? t(locale, 'email.newIncident') : status;
+  const subject = `[${ctx.siteName}] ${labelled(locale, prefix, incident.title)}`;
+  const state =
+    t(locale, 'incident.stateLine', {
+      status,
+      impact: impactLabel(locale, incident.impact),
+      started: formatUtc(incident.startedAt, locale),
+    }) +
+    (incident.resolvedAt ? t(locale, 'incident.resolvedAt', { time: formatUtc(incident.resolvedAt, locale) }) : '');
+  const affected = incident.components.map((c) => labelled(locale, c.name, componentStateLabel(locale, c.status)));
+  const updateHead = `${incidentStatusLabel(locale, update.status)} — ${formatUtc(update.displayAt, locale)}`;
+  const currentState = t(locale, 'email.currentState');
+  const affectedLabel = t(locale, 'email.affectedComponents');
   const text = [
     incident.title,
-    `Current state: ${state}`,
-    `${INCIDENT_STATUS_LABELS[update.status]} — ${formatUtc(update.displayAt)}\n${update.body}`,
-    ...(affected.length ? [`Affected components:\n${affected.map((a) => `- ${a}`).join('\n')}`] : []),
-    `Follow this incident: ${link}`,
+    labelled(locale, currentState, state),
+    `${updateHead}\n${update.body}`,
+    ...(affected.length
+      ? [`${labelled(locale, affectedLabel, '').trimEnd()}\n${affected.map((a) => `- ${a}`).join('\n')}`]
+      : []),
+    labelled(locale, t(locale, 'email.followIncident'), link),
   ];
   const html = `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(incident.title)}</h1>
-<p style="margin:0 0 16px"><strong>Current state:</strong> ${escapeHtml(state)}</p>
+<p style="margin:0 0 16px"><strong>${escapeHtml(labelled(locale, currentState, '').trimEnd())}</strong> ${escapeHtml(state)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
-<p style="margin:0"><strong>${escapeHtml(INCIDENT_STATUS_LABELS[update.status])}</strong> — ${escapeHtml(formatUtc(update.displayAt))}</p>
+<p style="margin:0"><strong>${escapeHtml(incidentStatusLabel(locale, update.status))}</strong> — ${escapeHtml(formatUtc(update.displayAt, locale))}</p>
 ${renderMarkdown(update.body)}
 </div>
-${affected.length ? `<p style="margin:0"><strong>Affected components</strong></p><ul>${affected.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>` : ''}
-<p><a href="${escapeHtml(link)}">Follow this incident on the status page</a></p>`;
+${affected.length ? `<p style="margin:0"><strong>${escapeHtml(affectedLabel)}</strong></p><ul>${affected.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>` : ''}
+<p><a href="${escapeHtml(link)}">${escapeHtml(t(locale, 'email.followIncidentOnPage'))}</a></p>`;
   return { subject, text, html, listMember: true };
 }
 
 function postmortemParts(
   ctx: MessageContext,
+  locale: Locale,
   kind: NotificationKind,
   { postmortem, commitments }: PostmortemPayload,
 ): Parts {
-  const link = postmortemLink(ctx, postmortem.slug);
+  const link = postmortemLink(ctx, postmortem.slug, locale);
   const updated = kind === 'postmortem.updated';
   // Titles usually say what they are ("Post-incident report: …"); don't say it twice.
   const named = /post-?mortem|report|\bRCA\b|root.cause/i.test(postmortem.title)
     ? postmortem.title
-    : `Post-incident report: ${postmortem.title}`;
-  const subject = `[${ctx.siteName}] ${updated ? 'Updated: ' : ''}${named}`;
+    : t(locale, 'email.reportTitle', { title: postmortem.title });
+  const subject = `[${ctx.siteName}] ${updated ? t(locale, 'email.updatedSubject', { title: named }) : named}`;
   const about = postmortem.incidents.map((i) => i.title).join('; ');
   const intro = updated
-    ? `We updated our report on ${about}. What changed: ${postmortem.changeNote}`
-    : `We have published our report on what happened during ${about}, why, and what we are doing about it.`;
-  const tally = `Commitments: ${commitments.done} of ${commitments.total} done. We track each one publicly on the report.`;
+    ? t(locale, 'email.reportUpdated', { about, note: postmortem.changeNote })
+    : t(locale, 'email.reportPublished', { about });
+  const tally = t(locale, 'email.reportTally', { done: commitments.done, total: commitments.total });
+  const read = t(locale, 'email.readReport');
   return {
     subject,
-    text: [postmortem.title, intro, postmortem.summary, tally, `Read the full report: ${link}`],
+    text: [postmortem.title, intro, postmortem.summary, tally, labelled(locale, read, link)],
     html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(postmortem.title)}</h1>
 <p>${escapeHtml(intro)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">${renderMarkdown(postmortem.summary)}</div>
 <p>${escapeHtml(tally)}</p>
-<p><a href="${escapeHtml(link)}">Read the full report</a></p>`,
+<p><a href="${escapeHtml(link)}">${escapeHtml(read)}</a></p>`,
     listMember: true,
   };
 }
 
-const MAINTENANCE_SUBJECTS: Partial<Record<NotificationKind, string>> = {
-  'maintenance.scheduled': 'Scheduled maintenance',
-  'maintenance.reminder': 'Maintenance starts soon',
-  'maintenance.started': 'Maintenance in progress',
-  'maintenance.updated': 'Maintenance update',
-  'maintenance.completed': 'Maintenance completed',
+const MAINTENANCE_SUBJECTS: Partial<Record<NotificationKind, MessageKey>> = {
+  'maintenance.scheduled': 'email.maintenanceScheduled',
+  'maintenance.reminder': 'email.maintenanceReminder',
+  'maintenance.started': 'email.maintenanceStarted',
+  'maintenance.updated': 'email.maintenanceUpdated',
+  'maintenance.completed': 'email.maintenanceCompleted',
 };
 
 function maintenanceParts(
   ctx: MessageContext,
+  locale: Locale,
   kind: NotificationKind,
   { maintenance: m, updateId }: MaintenancePayload,
 ): Parts {
-  const link = maintenanceLink(ctx, m.id);
-  const status = MAINTENANCE_STATUS_LABELS[m.status];
-  const subject = `[${ctx.siteName}] ${m.status === 'cancelled' ? 'Maintenance cancelled' : MAINTENANCE_SUBJECTS[kind]}: ${m.title}`;
-  const window = `${formatUtc(m.scheduledFor)} – ${formatUtc(m.scheduledUntil)}`;
+  const link = maintenanceLink(ctx, m.id, locale);
+  const status = maintenanceStatusLabel(locale, m.status);
+  const what = t(locale, m.status === 'cancelled' ? 'email.maintenanceCancelled' : MAINTENANCE_SUBJECTS[kind]!);
+  const subject = `[${ctx.siteName}] ${labelled(locale, what, m.title)}`;
+  const window = t(locale, 'email.window', {
+    window: `${formatUtc(m.scheduledFor, locale)} – ${formatUtc(m.scheduledUntil, locale)}`,
+  });
   const update = m.updates.find((u) => u.id === updateId) ?? m.updates[m.updates.length - 1];
   const affected = m.components.map((c) => c.name);
-  const word = update
-    ? `${MAINTENANCE_STATUS_LABELS[update.status]} — ${formatUtc(update.createdAt)}\n${update.body}`
-    : m.body;
+  const affectedLabel = t(locale, 'email.affectedComponents');
+  const updateHead = update
+    ? `${maintenanceStatusLabel(locale, update.status)} — ${formatUtc(update.createdAt, locale)}`
+    : '';
+  const word = update ? `${updateHead}\n${update.body}` : m.body;
+  const details = t(locale, 'email.details');
   return {
     subject,
     text: [
       m.title,
-      `${status} · window ${window}`,
+      `${status} · ${window}`,
       word,
-      ...(affected.length ? [`Affected components: ${affected.join(', ')}`] : []),
-      `Details: ${link}`,
+      ...(affected.length ? [labelled(locale, affectedLabel, affected.join(', '))] : []),
+      labelled(locale, details, link),
     ],
     html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(m.title)}</h1>
-<p style="margin:0 0 16px"><strong>${escapeHtml(status)}</strong> · window ${escapeHtml(window)}</p>
+<p style="margin:0 0 16px"><strong>${escapeHtml(status)}</strong> · ${escapeHtml(window)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
-${update ? `<p style="margin:0"><strong>${escapeHtml(MAINTENANCE_STATUS_LABELS[update.status])}</strong> — ${escapeHtml(formatUtc(update.createdAt))}</p>${renderMarkdown(update.body)}` : renderMarkdown(m.body)}
+${update ? `<p style="margin:0"><strong>${escapeHtml(maintenanceStatusLabel(locale, update.status))}</strong> — ${escapeHtml(formatUtc(update.createdAt, locale))}</p>${renderMarkdown(update.body)}` : renderMarkdown(m.body)}
 </div>
-${affected.length ? `<p><strong>Affected components:</strong> ${escapeHtml(affected.join(', '))}</p>` : ''}
-<p><a href="${escapeHtml(link)}">Details on the status page</a></p>`,
+${affected.length ? `<p><strong>${escapeHtml(labelled(locale, affectedLabel, '').trimEnd())}</strong> ${escapeHtml(affected.join(', '))}</p>` : ''}
+<p><a href="${escapeHtml(link)}">${escapeHtml(t(locale, 'email.detailsOnPage'))}</a></p>`,
     listMember: true,
   };
 }
 
-const COMMITMENT_NEWS: Record<string, string> = { done: 'Commitment done', wont_do: 'Commitment dropped' };
+const COMMITMENT_NEWS: Record<string, MessageKey> = {
+  done: 'email.commitmentDone',
+  wont_do: 'email.commitmentDropped',
+};
 
-function commitmentParts(ctx: MessageContext, { postmortem, commitment, commitments }: CommitmentPayload): Parts {
-  const link = postmortemLink(ctx, postmortem.slug);
+function commitmentParts(
+  ctx: MessageContext,
+  locale: Locale,
+  { postmortem, commitment, commitments }: CommitmentPayload,
+): Parts {
+  const link = postmortemLink(ctx, postmortem.slug, locale);
   const redated = commitment.dueAt !== commitment.previousDueAt;
-  const news = COMMITMENT_NEWS[commitment.status] ?? (redated ? 'Commitment re-dated' : 'Commitment updated');
-  const subject = `[${ctx.siteName}] ${news}: ${postmortem.title}`;
+  const news = t(
+    locale,
+    COMMITMENT_NEWS[commitment.status] ?? (redated ? 'email.commitmentRedated' : 'email.commitmentUpdated'),
+  );
+  const subject = `[${ctx.siteName}] ${labelled(locale, news, postmortem.title)}`;
   const detail =
     commitment.status === 'done'
-      ? `Done on ${formatUtc(commitment.completedAt ?? commitment.dueAt)}.`
+      ? t(locale, 'email.commitmentDoneOn', { time: formatUtc(commitment.completedAt ?? commitment.dueAt, locale) })
       : commitment.status === 'wont_do'
-        ? 'We are no longer pursuing this item. The report shows it as dropped.'
-        : `It was due ${formatUtcDay(commitment.previousDueAt)} and is now due ${formatUtcDay(commitment.dueAt)}.`;
-  const tally = `${commitments.done} of ${commitments.total} commitments from this report are done.`;
+        ? t(locale, 'email.commitmentDroppedDetail')
+        : t(locale, 'email.commitmentRedatedDetail', {
+            before: formatUtcDay(commitment.previousDueAt, locale),
+            after: formatUtcDay(commitment.dueAt, locale),
+          });
+  const tally = t(locale, 'email.commitmentTally', { done: commitments.done, total: commitments.total });
+  const see = t(locale, 'email.seeCommitments');
   return {
     subject,
-    text: [`${news} — ${postmortem.title}`, `“${commitment.text}”`, detail, tally, `See every commitment: ${link}`],
+    text: [`${news} — ${postmortem.title}`, `“${commitment.text}”`, detail, tally, labelled(locale, see, link)],
     html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(news)}</h1>
 <p style="margin:0 0 8px">${escapeHtml(postmortem.title)}</p>
 <blockquote style="border-left:4px solid #888;margin:0 0 16px;padding-left:12px">${escapeHtml(commitment.text)}</blockquote>
 <p>${escapeHtml(detail)}</p>
 <p>${escapeHtml(tally)}</p>
-<p><a href="${escapeHtml(link)}">See every commitment</a></p>`,
+<p><a href="${escapeHtml(link)}">${escapeHtml(see)}</a></p>`,
     listMember: true,
   };
 }
 
+const BUTTON =
+  'display:inline-block;padding:10px 16px;background:#1a56db;color:#fff;text-decoration:none;border-radius:6px';
+
 /** Renders the email a delivery carries. Deterministic: the same input always gives the same bytes. */
 export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMessage {
-  const links = subscriptionLinks(ctx, source.manageToken);
+  const locale = source.locale ?? 'en';
+  const links = subscriptionLinks(ctx, source.manageToken, locale);
+  const payload = source.payload as object;
   let parts: Parts;
   switch (source.kind) {
     case 'incident.created':
     case 'incident.updated':
-    case 'incident.resolved':
-      parts = incidentParts(ctx, source.kind, source.payload as IncidentPayload);
+    case 'incident.resolved': {
+      const kind = source.kind;
+      parts = shared(payload, locale, () => buildIncidentParts(ctx, locale, kind, payload as IncidentPayload));
       break;
+    }
     case 'postmortem.published':
     case 'postmortem.updated':
-      parts = postmortemParts(ctx, source.kind, source.payload as PostmortemPayload);
+      parts = postmortemParts(ctx, locale, source.kind, payload as PostmortemPayload);
       break;
     case 'commitment.updated':
-      parts = commitmentParts(ctx, source.payload as CommitmentPayload);
+      parts = commitmentParts(ctx, locale, payload as CommitmentPayload);
       break;
     case 'maintenance.scheduled':
     case 'maintenance.reminder':
     case 'maintenance.started':
     case 'maintenance.updated':
     case 'maintenance.completed':
-      parts = maintenanceParts(ctx, source.kind, source.payload as MaintenancePayload);
+      parts = maintenanceParts(ctx, locale, source.kind, payload as MaintenancePayload);
       break;
     case 'subscription.confirm': {
-      const { token, expiresAt } = source.payload as { token: string; expiresAt: number };
-      const link = confirmLink(ctx, token);
+      const { token, expiresAt } = payload as { token: string; expiresAt: number };
+      const link = confirmLink(ctx, token, locale);
+      const asked = t(locale, 'email.confirmAsked', { site: ctx.siteName });
+      const action = t(locale, 'email.confirmAction');
+      const expires = t(locale, 'email.confirmExpires', { time: formatUtc(expiresAt, locale) });
       parts = {
-        subject: `Confirm your subscription to ${ctx.siteName} status updates`,
-        text: [
-          `Someone, hopefully you, asked to get ${ctx.siteName} status updates at this address.`,
-          `Confirm your subscription: ${link}`,
-          `The link works until ${formatUtc(expiresAt)}. If you did not ask for this, ignore this email: nothing more will be sent.`,
-        ],
-        html: `<p>Someone, hopefully you, asked to get ${escapeHtml(ctx.siteName)} status updates at this address.</p>
-<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 16px;background:#1a56db;color:#fff;text-decoration:none;border-radius:6px">Confirm your subscription</a></p>
-<p>The link works until ${escapeHtml(formatUtc(expiresAt))}. If you did not ask for this, ignore this email: nothing more will be sent.</p>`,
+        subject: t(locale, 'email.confirmSubject', { site: ctx.siteName }),
+        text: [asked, labelled(locale, action, link), expires],
+        html: `<p>${escapeHtml(asked)}</p>
+<p><a href="${escapeHtml(link)}" style="${BUTTON}">${escapeHtml(action)}</a></p>
+<p>${escapeHtml(expires)}</p>`,
         listMember: false,
       };
       break;
     }
     case 'user.invite':
     case 'user.reset': {
-      const p = source.payload as PasswordLinkPayload;
+      const p = payload as PasswordLinkPayload;
       const link = passwordLink(ctx, p.token);
       const invite = source.kind === 'user.invite';
       const lead = invite
@@ -275,30 +323,29 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
           `The link works once, until ${formatUtc(p.expiresAt)}. If you did not expect this, ignore this email.`,
         ],
         html: `<p>${escapeHtml(lead)}</p>
-<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 16px;background:#1a56db;color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(action)}</a></p>
+<p><a href="${escapeHtml(link)}" style="${BUTTON}">${escapeHtml(action)}</a></p>
 <p>The link works once, until ${escapeHtml(formatUtc(p.expiresAt))}. If you did not expect this, ignore this email.</p>`,
         listMember: false,
       };
       break;
     }
-    case 'subscription.already':
+    case 'subscription.already': {
+      const body = t(locale, 'email.alreadyBody', { site: ctx.siteName });
       parts = {
-        subject: `You are already subscribed to ${ctx.siteName} status updates`,
-        text: [
-          `Someone asked to subscribe this address to ${ctx.siteName} status updates. It is already subscribed, so nothing has changed.`,
-          `To choose components or unsubscribe: ${links.manage}`,
-        ],
-        html: `<p>Someone asked to subscribe this address to ${escapeHtml(ctx.siteName)} status updates. It is already subscribed, so nothing has changed.</p>
-<p><a href="${escapeHtml(links.manage)}">Choose components or unsubscribe</a></p>`,
+        subject: t(locale, 'email.alreadySubject', { site: ctx.siteName }),
+        text: [body, labelled(locale, t(locale, 'email.alreadyManage'), links.manage)],
+        html: `<p>${escapeHtml(body)}</p>
+<p><a href="${escapeHtml(links.manage)}">${escapeHtml(t(locale, 'email.manageLink'))}</a></p>`,
         listMember: true,
       };
       break;
+    }
     default:
       throw new Error(`Notifications of kind ${source.kind} are not sent by email.`);
   }
-  const { html, text } = page(ctx, parts, links);
+  const { html, text } = page(ctx, locale, parts, links);
   const headers: Record<string, string> = parts.listMember
-    ? { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+    ? { 'List-Unsubscribe': `<${links.oneClick}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
     : {};
   return { to: source.address, subject: parts.subject, html, text, headers };
 }

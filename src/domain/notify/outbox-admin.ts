@@ -1,5 +1,6 @@
 // The outbox as the admin sees it: counts per channel and state, deliveries with their history,
 // one delivery's exact message, re-sending failures, and skipping what a leaver was still owed.
+import { DEFAULT_LOCALE, isLocale } from '../locales.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '#db/client.ts';
 import { idList } from './sql-ids.ts';
@@ -132,12 +133,13 @@ export async function loadDelivery(db: DbOrTx, id: number): Promise<(ClaimedDeli
   const [row] = await db.all<{
     payload: string;
     manage_token: string;
+    locale: string;
     secret: string | null;
     notified_at: number;
     notification_id: number;
     request_id: string | null;
   }>(sql`
-    select n.payload, n.created_at as notified_at, n.id as notification_id, n.request_id, s.manage_token, s.secret
+    select n.payload, n.created_at as notified_at, n.id as notification_id, n.request_id, s.manage_token, s.locale, s.secret
     from deliveries d join notifications n on n.id = d.notification_id join subscribers s on s.id = d.subscriber_id
     where d.id = ${id}`);
   return {
@@ -150,6 +152,7 @@ export async function loadDelivery(db: DbOrTx, id: number): Promise<(ClaimedDeli
     subscriberId: view.subscriberId,
     address: view.address,
     manageToken: row.manage_token,
+    locale: isLocale(row.locale) ? row.locale : DEFAULT_LOCALE,
     secret: row.secret,
     requestId: row.request_id,
     row: view,

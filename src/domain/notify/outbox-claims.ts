@@ -1,6 +1,7 @@
 // Sending from the outbox: workers claim provider-sized batches under a lease and record how each
 // batch went (sent, retry with backoff, failed). A batch keeps its members and idempotency key for
 // all its tries, so a batch abandoned by a crashed worker is taken over and never sent twice.
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../locales.ts';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { deliveryBatches } from '#db/schema/index.ts';
@@ -18,6 +19,8 @@ export interface ClaimedDelivery {
   subscriberId: number;
   address: string;
   manageToken: string;
+  /** The subscriber's language: emails are written in it. */
+  locale: Locale;
   secret: string | null;
   /** The request that queued the message (for the log), null when none did. */
   requestId: string | null;
@@ -101,9 +104,10 @@ async function loadBatch(db: DbOrTx, batchId: number): Promise<ClaimedBatch | nu
     subscriber_id: number;
     address: string;
     manage_token: string;
+    locale: string;
     secret: string | null;
   }>(sql`
-    select d.id, d.attempts, d.notification_id, s.id as subscriber_id, s.address, s.manage_token, s.secret
+    select d.id, d.attempts, d.notification_id, s.id as subscriber_id, s.address, s.manage_token, s.locale, s.secret
     from deliveries d
     join subscribers s on s.id = d.subscriber_id
     where d.batch_id = ${batchId} and d.state = 'queued'
@@ -145,6 +149,7 @@ async function loadBatch(db: DbOrTx, batchId: number): Promise<ClaimedBatch | nu
       subscriberId: r.subscriber_id,
       address: r.address,
       manageToken: r.manage_token,
+      locale: isLocale(r.locale) ? r.locale : DEFAULT_LOCALE,
       secret: r.secret,
       requestId: byId.get(r.notification_id)!.requestId,
     })),

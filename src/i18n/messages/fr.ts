@@ -1,0 +1,4 @@
+import type { Catalogue } from '../catalogue-type.ts';
+import { en } from './en.ts';
+
+export const fr: Catalogue = { ...en };
