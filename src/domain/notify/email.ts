@@ -2,6 +2,7 @@
 // and a plain-text part, and the RFC 8058 one-click unsubscribe headers on everything sent to a
 // confirmed list member. What staff wrote (titles, updates, notes) goes out as written. Staff mail
 // (invitations, password links) is in English, as the admin is.
+import { siteDefaultLocale } from '../../i18n/site-locale.ts';
 import { t, type MessageKey } from '../../i18n/t.ts';
 import { componentStateLabel, impactLabel, incidentStatusLabel, maintenanceStatusLabel } from '../../i18n/labels.ts';
 import { formatUtc, formatUtcDay } from '../format.ts';
@@ -53,6 +54,12 @@ interface Parts {
 /** "Label: value" in the plain-text part, with the colon the language uses (French puts a space before it). */
 const labelled = (locale: Locale, label: string, value: string) => `${label}${locale === 'fr' ? ' :' : ':'} ${value}`;
 
+/**
+ * The language links name: none for the site's own language (the page opens in it anyway, or in
+ * the reader's chosen one), so English mail keeps plain links.
+ */
+const linkLocale = (locale: Locale) => (locale === siteDefaultLocale() ? undefined : locale);
+
 function page(
   ctx: MessageContext,
   locale: Locale,
@@ -102,7 +109,7 @@ function buildIncidentParts(
   const { incident } = payload;
   const update = incident.updates.find((u) => u.id === payload.updateId) ?? incident.updates[0];
   const status = incidentStatusLabel(locale, incident.status);
-  const link = incidentLink(ctx, incident.id, locale);
+  const link = incidentLink(ctx, incident.id, linkLocale(locale));
   const prefix = kind === 'incident.created' ? t(locale, 'email.newIncident') : status;
   const subject = `[${ctx.siteName}] ${labelled(locale, prefix, incident.title)}`;
   const state =
@@ -142,7 +149,7 @@ function postmortemParts(
   kind: NotificationKind,
   { postmortem, commitments }: PostmortemPayload,
 ): Parts {
-  const link = postmortemLink(ctx, postmortem.slug, locale);
+  const link = postmortemLink(ctx, postmortem.slug, linkLocale(locale));
   const updated = kind === 'postmortem.updated';
   // Titles usually say what they are ("Post-incident report: …"); don't say it twice.
   const named = /post-?mortem|report|\bRCA\b|root.cause/i.test(postmortem.title)
@@ -181,7 +188,7 @@ function maintenanceParts(
   kind: NotificationKind,
   { maintenance: m, updateId }: MaintenancePayload,
 ): Parts {
-  const link = maintenanceLink(ctx, m.id, locale);
+  const link = maintenanceLink(ctx, m.id, linkLocale(locale));
   const status = maintenanceStatusLabel(locale, m.status);
   const what = t(locale, m.status === 'cancelled' ? 'email.maintenanceCancelled' : MAINTENANCE_SUBJECTS[kind]!);
   const subject = `[${ctx.siteName}] ${labelled(locale, what, m.title)}`;
@@ -226,7 +233,7 @@ function commitmentParts(
   locale: Locale,
   { postmortem, commitment, commitments }: CommitmentPayload,
 ): Parts {
-  const link = postmortemLink(ctx, postmortem.slug, locale);
+  const link = postmortemLink(ctx, postmortem.slug, linkLocale(locale));
   const redated = commitment.dueAt !== commitment.previousDueAt;
   const news = t(
     locale,
@@ -263,7 +270,7 @@ const BUTTON =
 /** Renders the email a delivery carries. Deterministic: the same input always gives the same bytes. */
 export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMessage {
   const locale = source.locale ?? 'en';
-  const links = subscriptionLinks(ctx, source.manageToken, locale);
+  const links = subscriptionLinks(ctx, source.manageToken, linkLocale(locale));
   const payload = source.payload as object;
   let parts: Parts;
   switch (source.kind) {
@@ -290,7 +297,7 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
       break;
     case 'subscription.confirm': {
       const { token, expiresAt } = payload as { token: string; expiresAt: number };
-      const link = confirmLink(ctx, token, locale);
+      const link = confirmLink(ctx, token, linkLocale(locale));
       const asked = t(locale, 'email.confirmAsked', { site: ctx.siteName });
       const action = t(locale, 'email.confirmAction');
       const expires = t(locale, 'email.confirmExpires', { time: formatUtc(expiresAt, locale) });
