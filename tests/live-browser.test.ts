@@ -1,6 +1,6 @@
 // Live updates in a real browser: an open status page fetches only the versioned fragments a
-// change names, swaps only the slots that changed, keeps focus and scroll, tells screen readers,
-// and falls back to polling /live/version.json when the event stream is blocked.
+// change names (in its own language, `?lang=`), swaps only the slots that changed, keeps focus and
+// scroll, tells screen readers, and falls back to polling /live/version.json when the event stream is blocked.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
@@ -56,7 +56,7 @@ describe('live fragments', () => {
       .locator('[data-slot="incidents"]')
       .getByText('We are looking into slow logins.')
       .waitFor({ timeout: 2000 });
-    expect(fragmentFetches(requests)).toEqual([expect.stringMatching(/^\/live\/\d+\/status$/)]);
+    expect(fragmentFetches(requests)).toEqual([expect.stringMatching(/^\/live\/\d+\/status\?lang=en$/)]);
     expect(requests).not.toContain('/');
     await expect.poll(() => page.locator('[data-live-announcer]').innerText()).toBe('Updated: active incidents.');
 
@@ -87,7 +87,10 @@ describe('live fragments', () => {
       .waitFor({ timeout: 2000 });
     await expect
       .poll(() => fragmentFetches(requests))
-      .toEqual([expect.stringMatching(/^\/live\/\d+\/status$/), expect.stringMatching(/^\/live\/\d+\/uptime$/)]);
+      .toEqual([
+        expect.stringMatching(/^\/live\/\d+\/status\?lang=en$/),
+        expect.stringMatching(/^\/live\/\d+\/uptime\?lang=en$/),
+      ]);
     expect(await page.locator(`[data-slot="component-${componentId}"]`).innerText()).toContain('Degraded');
     expect(await page.locator('.banner').innerText()).toBe('Minor Service Outage');
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(focusedText.trim());
