@@ -2,10 +2,12 @@
 // (plain links, no script) remembers the choice in a cookie, <html lang> and Content-Language say
 // it, the page cache keeps one entry per language and never hands one language's page to
 // another, live fragments come in the page's language, feeds speak it, and a subscriber gets the
-// confirmation and every later email in the language they subscribed in (through the Resend mock).
+// confirmation and every later email in the language they subscribed in (through the Resend mock),
+// and the refusals a visitor can meet on the public forms and links come in their language too.
+import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SUPPORTED_LOCALES, type Locale } from '../src/domain/locales.ts';
-import { t } from '../src/i18n/t.ts';
+import { t, type MessageKey } from '../src/i18n/t.ts';
 import { api, createUserWithToken } from './support/api.ts';
 import { ResendMock } from './support/resend-mock.ts';
 import { startServer, type TestServer } from './support/server.ts';
@@ -188,5 +190,122 @@ describe('emails in the subscriber’s language', () => {
     expect(de.headers['List-Unsubscribe']).toMatch(/^<http:\/\/\S+\/subscription\/[a-z0-9]+\/unsubscribe>$/);
     expect(en.subject).toBe('[Example Cloud] New incident: Checkout errors');
     expect(en.text).toContain('Major impact');
+  });
+});
+
+describe('refusals in the visitor’s language', () => {
+  const de = 'candor_lang=de';
+  const form = async (path: string, fields: [string, string][], ip = nextIp()) => {
+    const response = await fetch(server.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip, cookie: de },
+      body: new URLSearchParams(fields).toString(),
+    });
+    return { status: response.status, body: await response.text() };
+  };
+  const german = (key: MessageKey) => html(t('de', key));
+
+  test('the subscribe form’s refusals', async () => {
+    const cases: [[string, string][], MessageKey][] = [
+      [
+        [
+          ['email', ''],
+          ['scope', 'all'],
+        ],
+        'error.emailRequired',
+      ],
+      [
+        [
+          ['email', 'not an address'],
+          ['scope', 'all'],
+        ],
+        'error.emailInvalid',
+      ],
+      [
+        [
+          ['email', `${'a'.repeat(250)}@example.com`],
+          ['scope', 'all'],
+        ],
+        'error.emailTooLong',
+      ],
+      [
+        [
+          ['email', 'some@example.com'],
+          ['scope', 'some'],
+        ],
+        'error.componentsNone',
+      ],
+    ];
+    for (const [fields, key] of cases) {
+      const answer = await form('/subscribe', fields);
+      expect(answer.status, key).toBe(400);
+      expect(answer.body, key).toContain(german(key));
+    }
+    // Three requests an hour per address, ten per network.
+    for (let i = 0; i < 3; i++)
+      await form('/subscribe', [
+        ['email', 'often@example.com'],
+        ['scope', 'all'],
+      ]);
+    const perAddress = await form('/subscribe', [
+      ['email', 'often@example.com'],
+      ['scope', 'all'],
+    ]);
+    expect(perAddress.status).toBe(429);
+    expect(perAddress.body).toContain(german('error.rateAddress'));
+    const ip = nextIp();
+    for (let i = 0; i < 10; i++)
+      await form(
+        '/subscribe',
+        [
+          ['email', `net${i}@example.com`],
+          ['scope', 'all'],
+        ],
+        ip,
+      );
+    const perIp = await form(
+      '/subscribe',
+      [
+        ['email', 'net-last@example.com'],
+        ['scope', 'all'],
+      ],
+      ip,
+    );
+    expect(perIp.status).toBe(429);
+    expect(perIp.body).toContain(german('error.rateIp'));
+  });
+
+  test('broken, expired and spent links', async () => {
+    const invalid = await form('/subscribe/confirm/nosuchtoken', []);
+    expect(invalid.body).toContain(german('error.confirmInvalid'));
+
+    await form('/subscribe', [
+      ['email', 'spät@example.de'.replace('ä', 'ae')],
+      ['scope', 'all'],
+    ]);
+    const mail = await waitFor('confirmation', () => mock.emailsTo('spaet@example.de')[0]);
+    const client = createClient({ url: `file:${server.dbFile}`, timeout: 10_000 });
+    await client.execute(`update subscribers set confirm_expires_at = 1 where address = 'spaet@example.de'`);
+    client.close();
+    const path = /\/subscribe\/confirm\/[a-z0-9]+/.exec(mail.text)![0];
+    const expired = await form(path, []);
+    expect(expired.body).toContain(german('error.confirmExpired'));
+
+    // Unsubscribed, then choosing components again on the manage page.
+    await form('/subscribe', [
+      ['email', 'gone@example.de'],
+      ['scope', 'all'],
+    ]);
+    const goneMail = await waitFor('confirmation', () => mock.emailsTo('gone@example.de')[0]);
+    const confirmed = await form(/\/subscribe\/confirm\/[a-z0-9]+/.exec(goneMail.text)![0], []);
+    const manage = /href="(\/subscription\/[a-z0-9]+)"/.exec(confirmed.body)![1];
+    await form(`${manage}/unsubscribe`, []);
+    const spent = await form(manage, [['scope', 'all']]);
+    expect(spent.status).toBe(409);
+    expect(spent.body).toContain(html(t('de', 'manage.unsubscribed').replace(/\[\[.*\]\]/, '')).trim());
+
+    const unknown = await fetch(`${server.url}/subscription/nosuchtoken`, { headers: { cookie: de } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toBe(t('de', 'error.manageInvalid'));
   });
 });

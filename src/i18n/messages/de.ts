@@ -267,4 +267,18 @@ export const de: Catalogue = {
     'Jemand wollte diese Adresse für Status-Updates von {site} anmelden. Sie ist bereits angemeldet, es hat sich also nichts geändert.',
   'email.alreadyManage': 'Komponenten wählen oder abmelden',
   'email.manageLink': 'Komponenten wählen oder abmelden',
+
+  'error.emailRequired': 'Bitte geben Sie eine E-Mail-Adresse ein',
+  'error.emailInvalid': 'Die E-Mail-Adresse muss wie name@example.com aufgebaut sein',
+  'error.emailTooLong': 'Die E-Mail-Adresse darf höchstens 254 Zeichen lang sein',
+  'error.componentsNone': 'Komponenten: Wählen Sie mindestens eine Komponente oder alle',
+  'error.rateIp': 'Zu viele Abonnement-Anfragen aus Ihrem Netzwerk. Versuchen Sie es in einer Stunde erneut.',
+  'error.rateAddress':
+    'Zu viele Abonnement-Anfragen für diese Adresse. Suchen Sie in Ihrem Postfach (auch im Spam-Ordner) nach dem Link, den wir gesendet haben, oder versuchen Sie es in einer Stunde erneut.',
+  'error.confirmInvalid':
+    'Dieser Bestätigungslink ist ungültig. Vielleicht wurde er schon verwendet (unsere E-Mails enthalten einen Link zur Verwaltung Ihres Abonnements) oder unvollständig kopiert.',
+  'error.confirmExpired':
+    'Dieser Bestätigungslink ist abgelaufen. Abonnieren Sie erneut, dann senden wir Ihnen einen neuen.',
+  'error.manageInvalid':
+    'Dieser Abonnement-Link ist ungültig. Verwenden Sie den Link aus der neuesten E-Mail, die wir Ihnen gesendet haben.',
 };

@@ -279,4 +279,17 @@ export const en = {
     'Someone asked to subscribe this address to {site} status updates. It is already subscribed, so nothing has changed.',
   'email.alreadyManage': 'To choose components or unsubscribe',
   'email.manageLink': 'Choose components or unsubscribe',
+
+  // Refusals a visitor can meet on the public forms and links (src/i18n/public-errors.ts)
+  'error.emailRequired': 'Email is required',
+  'error.emailInvalid': 'Email must be an email address like name@example.com',
+  'error.emailTooLong': 'Email must be at most 254 characters',
+  'error.componentsNone': 'Components: choose at least one component, or all of them',
+  'error.rateIp': 'Too many subscription requests from your network. Try again in an hour.',
+  'error.rateAddress':
+    'Too many subscription requests for this address. Check your inbox (and spam folder) for the link we sent, or try again in an hour.',
+  'error.confirmInvalid':
+    'This confirmation link is not valid. It may have been used already (the emails we send have a link to manage your subscription) or copied incompletely.',
+  'error.confirmExpired': 'This confirmation link has expired. Subscribe again and we will send you a new one.',
+  'error.manageInvalid': 'This subscription link is not valid. Use the link from the most recent email we sent you.',
 } as const;

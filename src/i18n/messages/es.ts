@@ -272,4 +272,17 @@ export const es: Catalogue = {
     'Alguien ha pedido suscribir esta dirección a las actualizaciones de estado de {site}. Ya está suscrita, así que nada ha cambiado.',
   'email.alreadyManage': 'Para elegir componentes o darse de baja',
   'email.manageLink': 'Elegir componentes o darse de baja',
+
+  'error.emailRequired': 'El correo electrónico es obligatorio',
+  'error.emailInvalid': 'El correo electrónico debe tener la forma nombre@example.com',
+  'error.emailTooLong': 'El correo electrónico debe tener como máximo 254 caracteres',
+  'error.componentsNone': 'Componentes: elija al menos un componente, o todos',
+  'error.rateIp': 'Demasiadas solicitudes de suscripción desde su red. Inténtelo de nuevo dentro de una hora.',
+  'error.rateAddress':
+    'Demasiadas solicitudes de suscripción para esta dirección. Busque en su bandeja de entrada (y en la carpeta de spam) el enlace que le enviamos, o inténtelo de nuevo dentro de una hora.',
+  'error.confirmInvalid':
+    'Este enlace de confirmación no es válido. Puede que ya se haya usado (nuestros correos incluyen un enlace para gestionar su suscripción) o que se haya copiado de forma incompleta.',
+  'error.confirmExpired': 'Este enlace de confirmación ha caducado. Suscríbase de nuevo y le enviaremos otro.',
+  'error.manageInvalid':
+    'Este enlace de suscripción no es válido. Use el enlace del correo más reciente que le enviamos.',
 };

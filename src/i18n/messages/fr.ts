@@ -273,4 +273,18 @@ export const fr: Catalogue = {
     'Quelqu’un a demandé à abonner cette adresse aux mises à jour de l’état de {site}. Elle est déjà abonnée, rien n’a donc changé.',
   'email.alreadyManage': 'Pour choisir les composants ou vous désabonner',
   'email.manageLink': 'Choisir les composants ou se désabonner',
+
+  'error.emailRequired': 'L’adresse e-mail est obligatoire',
+  'error.emailInvalid': 'L’adresse e-mail doit être de la forme nom@example.com',
+  'error.emailTooLong': 'L’adresse e-mail ne doit pas dépasser 254 caractères',
+  'error.componentsNone': 'Composants\u00a0: choisissez au moins un composant, ou tous',
+  'error.rateIp': 'Trop de demandes d’abonnement depuis votre réseau. Réessayez dans une heure.',
+  'error.rateAddress':
+    'Trop de demandes d’abonnement pour cette adresse. Cherchez dans votre boîte de réception (et vos courriers indésirables) le lien que nous avons envoyé, ou réessayez dans une heure.',
+  'error.confirmInvalid':
+    'Ce lien de confirmation n’est pas valide. Il a peut-être déjà été utilisé (nos e-mails contiennent un lien pour gérer votre abonnement) ou a été copié de manière incomplète.',
+  'error.confirmExpired':
+    'Ce lien de confirmation a expiré. Abonnez-vous à nouveau et nous vous en enverrons un nouveau.',
+  'error.manageInvalid':
+    'Ce lien d’abonnement n’est pas valide. Utilisez le lien du dernier e-mail que nous vous avons envoyé.',
 };
