@@ -16,6 +16,29 @@ export interface PlotEntry {
   label: string;
 }
 
+/** The picture's own words: English for the admin; the public post-mortem passes the reader's (src/i18n). */
+export interface TimelineWords {
+  kind: Record<TimelineKind, string>;
+  effect: Record<Effect, string>;
+  /** A phase band's tooltip. */
+  phaseTip: (phase: string, from: string, to: string) => string;
+  /** A phase's name inside the description's list ("detection 10:00–10:05"). */
+  inList: (phase: string) => string;
+  /** The picture's description for screen readers; `phases` is the list, or "". */
+  description: (count: number, from: string, to: string, phases: string) => string;
+  day: (ms: number) => string;
+}
+
+export const ENGLISH_TIMELINE_WORDS: TimelineWords = {
+  kind: TIMELINE_KIND_LABELS,
+  effect: EFFECT_LABELS,
+  phaseTip: (phase, from, to) => `${phase} phase: ${from}–${to} UTC`,
+  inList: (phase) => phase.toLowerCase(),
+  description: (count, from, to, phases) =>
+    `${count} timeline entries from ${from} to ${to} UTC${phases ? `; phases: ${phases}` : ''}.`,
+  day: (ms) => formatUtcDay(ms),
+};
+
 export const EFFECT_COLOURS: Record<Effect, string> = { positive: '#1a7f37', negative: '#c62828', neutral: '#6b7280' };
 const PHASE_COLOURS: Record<Phase['name'], string> = {
   detection: '#f59e0b',
@@ -59,7 +82,13 @@ export function phaseLabelLanes(labels: { x: number; width: number }[]): { x: nu
   });
 }
 
-export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: string): string {
+export function renderTimelineSvg(
+  entries: PlotEntry[],
+  phases: Phase[],
+  title: string,
+  words: TimelineWords = ENGLISH_TIMELINE_WORDS,
+): string {
+  const phaseName = (p: Phase) => words.kind[p.name];
   const times = [
     ...entries.flatMap((e) => (e.endAt === null ? [e.at] : [e.at, e.endAt])),
     ...phases.flatMap((p) => [p.from, p.to]),
@@ -76,12 +105,14 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
   from -= pad;
   to += pad;
   const x = (t: number) => PLOT_LEFT + ((t - from) / (to - from)) * (PLOT_RIGHT - PLOT_LEFT);
-  const lanes = phaseLabelLanes(phases.map((p) => ({ x: x(p.from) + 3, width: p.label.length * PHASE_CHAR_WIDTH })));
+  const lanes = phaseLabelLanes(
+    phases.map((p) => ({ x: x(p.from) + 3, width: phaseName(p).length * PHASE_CHAR_WIDTH })),
+  );
   const top = 20 + PHASE_LANE * Math.max(...lanes.map((l) => l.lane + 1), 1);
   const sorted = [...entries].sort((a, b) => a.at - b.at);
   const axisY = top + Math.max(sorted.length, 1) * ROW + 6;
   const height = axisY + 50;
-  const multiDay = formatUtcDay(from) !== formatUtcDay(to);
+  const multiDay = words.day(from) !== words.day(to);
 
   const parts: string[] = [];
   phases.forEach((p, i) => {
@@ -89,17 +120,17 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
     const label = lanes[i];
     const w = Math.max(x(p.to) - x1, 1);
     parts.push(
-      `<g><title>${escapeXml(`${p.label} phase: ${formatUtcClock(p.from)}–${formatUtcClock(p.to)} UTC`)}</title>` +
+      `<g><title>${escapeXml(words.phaseTip(phaseName(p), formatUtcClock(p.from), formatUtcClock(p.to)))}</title>` +
         `<rect x="${x1.toFixed(1)}" y="${top - 6}" width="${w.toFixed(1)}" height="${axisY - top + 6}" fill="${PHASE_COLOURS[p.name]}" fill-opacity="0.12"/>` +
         `<rect x="${x1.toFixed(1)}" y="${top - 6}" width="${w.toFixed(1)}" height="4" fill="${PHASE_COLOURS[p.name]}"/>` +
-        `<text x="${label.x.toFixed(1)}" y="${10 + PHASE_LANE * (label.lane + 1) - 4}" font-size="11"${label.end ? ' text-anchor="end"' : ''} fill="currentColor">${escapeXml(p.label)}</text></g>`,
+        `<text x="${label.x.toFixed(1)}" y="${10 + PHASE_LANE * (label.lane + 1) - 4}" font-size="11"${label.end ? ' text-anchor="end"' : ''} fill="currentColor">${escapeXml(phaseName(p))}</text></g>`,
     );
   });
   const span = (to - from) / 60_000;
   const step = (TICK_MINUTES.find((m) => span / m <= 8) ?? 10080) * 60_000;
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
     const tx = x(t).toFixed(1);
-    const label = multiDay && t % 86_400_000 === 0 ? formatUtcDay(t) : formatUtcClock(t);
+    const label = multiDay && t % 86_400_000 === 0 ? escapeXml(words.day(t)) : formatUtcClock(t);
     parts.push(
       `<line x1="${tx}" y1="${top - 2}" x2="${tx}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.15"/>`,
     );
@@ -114,7 +145,7 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
     const y = top + i * ROW + ROW / 2;
     const text = `${formatUtcClock(e.at)} ${e.label}`;
     const short = text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;
-    const tip = `${multiDay ? `${formatUtcDay(e.at)} ` : ''}${formatUtcClock(e.at)}${e.endAt !== null ? `–${formatUtcClock(e.endAt)}` : ''} UTC · ${TIMELINE_KIND_LABELS[e.kind]} · ${EFFECT_LABELS[e.effect]}: ${e.label}`;
+    const tip = `${multiDay ? `${words.day(e.at)} ` : ''}${formatUtcClock(e.at)}${e.endAt !== null ? `–${formatUtcClock(e.endAt)}` : ''} UTC · ${words.kind[e.kind]} · ${words.effect[e.effect]}: ${e.label}`;
     const bar =
       e.endAt !== null && e.endAt > e.at
         ? `<rect x="${x(e.at).toFixed(1)}" y="${y - 4}" width="${Math.max(x(e.endAt) - x(e.at), 2).toFixed(1)}" height="8" rx="2" fill="${EFFECT_COLOURS[e.effect]}" fill-opacity="0.55"/>`
@@ -132,14 +163,15 @@ export function renderTimelineSvg(entries: PlotEntry[], phases: Phase[], title: 
   const legend = (['positive', 'negative', 'neutral'] as const)
     .map((effect, i) => {
       const lx = PLOT_LEFT + i * 150;
-      return `${marker(effect, lx, legendY - 4)}<text x="${lx + 10}" y="${legendY}" font-size="11" fill="currentColor">${escapeXml(EFFECT_LABELS[effect])}</text>`;
+      return `${marker(effect, lx, legendY - 4)}<text x="${lx + 10}" y="${legendY}" font-size="11" fill="currentColor">${escapeXml(words.effect[effect])}</text>`;
     })
     .join('');
-  const desc = `${sorted.length} timeline entries from ${formatUtcClock(from + pad)} to ${formatUtcClock(to - pad)} UTC${
-    phases.length
-      ? `; phases: ${phases.map((p) => `${p.label.toLowerCase()} ${formatUtcClock(p.from)}–${formatUtcClock(p.to)}`).join(', ')}`
-      : ''
-  }.`;
+  const desc = words.description(
+    sorted.length,
+    formatUtcClock(from + pad),
+    formatUtcClock(to - pad),
+    phases.map((p) => `${words.inList(phaseName(p))} ${formatUtcClock(p.from)}–${formatUtcClock(p.to)}`).join(', '),
+  );
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="tl-title tl-desc" class="timeline-svg" font-family="system-ui, sans-serif">` +
     `<title id="tl-title">${escapeXml(title)}</title><desc id="tl-desc">${escapeXml(desc)}</desc>` +

@@ -281,4 +281,17 @@ export const de: Catalogue = {
     'Dieser Bestätigungslink ist abgelaufen. Abonnieren Sie erneut, dann senden wir Ihnen einen neuen.',
   'error.manageInvalid':
     'Dieser Abonnement-Link ist ungültig. Verwenden Sie den Link aus der neuesten E-Mail, die wir Ihnen gesendet haben.',
+
+  'timeline.detection': 'Erkennung',
+  'timeline.response': 'Reaktion',
+  'timeline.remediation': 'Behebung',
+  'timeline.communication': 'Kommunikation',
+  'timeline.decision': 'Entscheidung',
+  'timeline.positive': 'Half, den Dienst wiederherzustellen',
+  'timeline.negative': 'Verzögernd oder verschlimmernd',
+  'timeline.neutral': 'Neutral',
+  'timeline.phaseTip': 'Phase {phase}: {from}–{to} UTC',
+  'timeline.description': '{count, plural, one {# Eintrag} other {# Einträge}} im Zeitverlauf von {from} bis {to} UTC',
+  'timeline.phases': '; Phasen: {list}',
+  'timeline.end': '.',
 };

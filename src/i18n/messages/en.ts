@@ -292,4 +292,18 @@ export const en = {
     'This confirmation link is not valid. It may have been used already (the emails we send have a link to manage your subscription) or copied incompletely.',
   'error.confirmExpired': 'This confirmation link has expired. Subscribe again and we will send you a new one.',
   'error.manageInvalid': 'This subscription link is not valid. Use the link from the most recent email we sent you.',
+
+  // The post-incident picture (src/i18n/timeline-words.ts)
+  'timeline.detection': 'Detection',
+  'timeline.response': 'Response',
+  'timeline.remediation': 'Remediation',
+  'timeline.communication': 'Communication',
+  'timeline.decision': 'Decision',
+  'timeline.positive': 'Helped restore service',
+  'timeline.negative': 'Delayed or worsened',
+  'timeline.neutral': 'Neutral',
+  'timeline.phaseTip': '{phase} phase: {from}–{to} UTC',
+  'timeline.description': '{count, plural, one {# timeline entry} other {# timeline entries}} from {from} to {to} UTC',
+  'timeline.phases': '; phases: {list}',
+  'timeline.end': '.',
 } as const;

@@ -285,4 +285,18 @@ export const es: Catalogue = {
   'error.confirmExpired': 'Este enlace de confirmación ha caducado. Suscríbase de nuevo y le enviaremos otro.',
   'error.manageInvalid':
     'Este enlace de suscripción no es válido. Use el enlace del correo más reciente que le enviamos.',
+
+  'timeline.detection': 'Detección',
+  'timeline.response': 'Respuesta',
+  'timeline.remediation': 'Corrección',
+  'timeline.communication': 'Comunicación',
+  'timeline.decision': 'Decisión',
+  'timeline.positive': 'Ayudó a restablecer el servicio',
+  'timeline.negative': 'Retrasó o empeoró',
+  'timeline.neutral': 'Neutral',
+  'timeline.phaseTip': 'Fase de {phase}: {from}–{to} UTC',
+  'timeline.description':
+    '{count, plural, one {# entrada de la cronología} other {# entradas de la cronología}} de {from} a {to} UTC',
+  'timeline.phases': '; fases: {list}',
+  'timeline.end': '.',
 };

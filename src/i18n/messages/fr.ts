@@ -287,4 +287,18 @@ export const fr: Catalogue = {
     'Ce lien de confirmation a expiré. Abonnez-vous à nouveau et nous vous en enverrons un nouveau.',
   'error.manageInvalid':
     'Ce lien d’abonnement n’est pas valide. Utilisez le lien du dernier e-mail que nous vous avons envoyé.',
+
+  'timeline.detection': 'Détection',
+  'timeline.response': 'Réponse',
+  'timeline.remediation': 'Remédiation',
+  'timeline.communication': 'Communication',
+  'timeline.decision': 'Décision',
+  'timeline.positive': 'A aidé à rétablir le service',
+  'timeline.negative': 'A retardé ou aggravé',
+  'timeline.neutral': 'Neutre',
+  'timeline.phaseTip': 'Phase de {phase}\u00a0: {from}–{to} UTC',
+  'timeline.description':
+    '{count, plural, one {# étape chronologique} other {# étapes chronologiques}} de {from} à {to} UTC',
+  'timeline.phases': '\u00a0; phases\u00a0: {list}',
+  'timeline.end': '.',
 };

@@ -279,4 +279,17 @@ export const ja: Catalogue = {
   'error.confirmExpired':
     'この確認リンクは有効期限が切れています。もう一度お申し込みいただければ、新しいリンクをお送りします。',
   'error.manageInvalid': 'この購読リンクは無効です。最新のメールに記載されたリンクをご利用ください。',
+
+  'timeline.detection': '検知',
+  'timeline.response': '対応',
+  'timeline.remediation': '復旧',
+  'timeline.communication': '連絡',
+  'timeline.decision': '判断',
+  'timeline.positive': 'サービス復旧に寄与',
+  'timeline.negative': '復旧の遅れ・悪化',
+  'timeline.neutral': 'どちらでもない',
+  'timeline.phaseTip': '{phase}フェーズ: {from}–{to} UTC',
+  'timeline.description': '{from} から {to} (UTC) までの {count, plural, other {# 件}}のタイムライン',
+  'timeline.phases': '。フェーズ: {list}',
+  'timeline.end': '。',
 };
