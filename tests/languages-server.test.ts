@@ -6,6 +6,7 @@
 // and the refusals a visitor can meet on the public forms and links come in their language too.
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { formatMonth } from '../src/domain/format.ts';
 import { SUPPORTED_LOCALES, type Locale } from '../src/domain/locales.ts';
 import { t, type MessageKey } from '../src/i18n/t.ts';
 import { api, createUserWithToken } from './support/api.ts';
@@ -273,6 +274,13 @@ describe('refusals in the visitor’s language', () => {
     );
     expect(perIp.status).toBe(429);
     expect(perIp.body).toContain(german('error.rateIp'));
+  });
+
+  test('a history page past the last one', async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const answer = await get(`/history?month=${month}&page=9`, 'candor_lang=fr');
+    expect(answer.status).toBe(404);
+    expect(answer.body).toBe(t('fr', 'history.noSuchPage', { page: 9, month: formatMonth(month, 'fr') }));
   });
 
   test('broken, expired and spent links', async () => {

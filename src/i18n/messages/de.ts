@@ -119,6 +119,7 @@ export const de: Catalogue = {
   'history.newer': 'Später →',
   'history.badMonth': 'Der Monat muss als JJJJ-MM angegeben werden, zum Beispiel 2026-11.',
   'history.badPage': 'Die Seite muss eine ganze Zahl ab 1 sein, zum Beispiel page=2.',
+  'history.noSuchPage': 'Der Vorfallverlauf für {month} hat keine Seite {page}.',
 
   'postmortems.title': 'Post-Mortems',
   'postmortems.description': 'Was schiefging, warum, und wozu wir uns verpflichtet haben.',

@@ -127,6 +127,7 @@ export const en = {
   'history.newer': 'Newer →',
   'history.badMonth': 'The month must be written YYYY-MM, for example 2026-11.',
   'history.badPage': 'The page must be a whole number from 1, for example page=2.',
+  'history.noSuchPage': 'The incident history of {month} has no page {page}.',
 
   // Post-mortems
   'postmortems.title': 'Post-mortems',

@@ -120,6 +120,7 @@ export const es: Catalogue = {
   'history.newer': 'Mes siguiente →',
   'history.badMonth': 'El mes debe escribirse AAAA-MM, por ejemplo 2026-11.',
   'history.badPage': 'La página debe ser un número entero desde 1, por ejemplo page=2.',
+  'history.noSuchPage': 'El historial de incidentes de {month} no tiene página {page}.',
 
   'postmortems.title': 'Post-mortems',
   'postmortems.description': 'Qué salió mal, por qué y qué nos comprometimos a hacer al respecto.',

@@ -121,6 +121,7 @@ export const fr: Catalogue = {
   'history.newer': 'Mois suivant →',
   'history.badMonth': 'Le mois doit s’écrire AAAA-MM, par exemple 2026-11.',
   'history.badPage': 'La page doit être un nombre entier à partir de 1, par exemple page=2.',
+  'history.noSuchPage': 'L’historique des incidents de {month} n’a pas de page {page}.',
 
   'postmortems.title': 'Post-mortems',
   'postmortems.description': 'Ce qui n’a pas fonctionné, pourquoi, et ce que nous nous sommes engagés à faire.',

@@ -119,6 +119,7 @@ export const ja: Catalogue = {
   'history.newer': '次の月 →',
   'history.badMonth': '月は YYYY-MM の形式で指定してください (例: 2026-11)。',
   'history.badPage': 'ページは 1 以上の整数で指定してください (例: page=2)。',
+  'history.noSuchPage': '{month} のインシデント履歴に {page} ページ目はありません。',
 
   'postmortems.title': 'ポストモーテム',
   'postmortems.description': '何が起きたのか、なぜ起きたのか、そして再発防止のために約束したこと。',
