@@ -1,13 +1,13 @@
 // Sending from the outbox: workers claim provider-sized batches under a lease and record how each
 // batch went (sent, retry with backoff, failed). A batch keeps its members and idempotency key for
 // all its tries, so a batch abandoned by a crashed worker is taken over and never sent twice.
-import { DEFAULT_LOCALE, isLocale, type Locale } from '../locales.ts';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { deliveryBatches } from '#db/schema/index.ts';
 import type { Db, DbOrTx } from '#db/client.ts';
 import { idList } from './sql-ids.ts';
 import { EMAIL_BATCH_SIZE, type Channel, type NotificationKind } from './kinds.ts';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../locales.ts';
 
 export interface ClaimedDelivery {
   id: number;
