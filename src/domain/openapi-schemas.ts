@@ -1,6 +1,7 @@
 // The shapes the automation API answers with and the alert bodies it takes, as zod schemas: the
 // source of the OpenAPI document's components.
 import { z } from 'zod';
+import { SUPPORTED_LOCALES } from './locales.ts';
 import { COMPONENT_STATES, INCIDENT_IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from './status.ts';
 
 export const time = z.string().describe('ISO 8601 time, UTC');
@@ -132,6 +133,7 @@ export const SubscriberExport = z
       created_at: time,
       confirmed_at: time.nullable(),
       unsubscribed_at: time.nullable(),
+      locale: z.enum(SUPPORTED_LOCALES).describe('The language its emails are written in'),
       has_signing_secret: z.boolean(),
     }),
     components: z.union([z.literal('all'), z.array(z.object({ id: z.int(), name: z.string() }))]),

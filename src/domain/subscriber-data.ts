@@ -86,6 +86,7 @@ export async function exportSubscriber(db: Db, id: number, now = Date.now()) {
       created_at: iso(row.createdAt),
       confirmed_at: iso(row.confirmedAt),
       unsubscribed_at: iso(row.unsubscribedAt),
+      locale: row.locale,
       has_signing_secret: row.secret !== null,
     },
     components: row.allComponents ? 'all' : chosen,
