@@ -480,6 +480,7 @@ interface FormRoute {
 
 const FORM_ROUTES: FormRoute[] = [
   { page: 'subscribe/index.astro', path: () => '/subscribe', anonymous: true },
+  { page: 'subscribe/chat.astro', path: () => '/subscribe/chat', anonymous: true },
   { page: 'subscription/[token]/index.astro', path: () => `/subscription/${manageToken}`, anonymous: true },
   { page: 'admin/login.astro', path: () => '/admin/login', anonymous: true },
   {

@@ -207,6 +207,7 @@ describe('every page fits a phone, a tablet and a laptop, light and dark', () =>
       'postmortems/[slug].astro': `/postmortems/${slug}`,
       'subscribe/index.astro': '/subscribe',
       'subscribe/webhooks.astro': '/subscribe/webhooks',
+      'subscribe/chat.astro': '/subscribe/chat',
       'subscribe/confirm/[token].astro': `/subscribe/confirm/${confirm}`,
       'subscription/[token]/index.astro': `/subscription/${manage}`,
       'subscription/[token]/unsubscribe.astro': `/subscription/${manage}/unsubscribe`,

@@ -29,6 +29,7 @@ const LABELS: Record<string, FieldLabel> = {
   name: { label: 'Name' },
   role: { label: 'Role' },
   url: { label: 'URL' },
+  platform: { label: 'Chat app' },
   ticketUrl: { label: 'Ticket URL' },
   publicText: { label: 'Public wording' },
   changeNote: { label: 'Change note' },

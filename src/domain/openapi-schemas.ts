@@ -2,6 +2,7 @@
 // source of the OpenAPI document's components.
 import { z } from 'zod';
 import { COMPONENT_STATES, INCIDENT_IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from './status.ts';
+import { LISTED_KINDS, SUBSCRIBER_STATES } from './notify/kinds.ts';
 
 export const time = z.string().describe('ISO 8601 time, UTC');
 export const state = z.enum(COMPONENT_STATES);
@@ -109,9 +110,10 @@ export const Template = z
 export const Subscriber = z
   .object({
     id: z.int(),
-    kind: z.enum(['email', 'webhook']),
+    // Chat channels (slack, teams, discord, google_chat) subscribe themselves on the public page.
+    kind: z.enum(LISTED_KINDS),
     address: z.string(),
-    state: z.enum(['pending', 'active', 'unsubscribed']),
+    state: z.enum(SUBSCRIBER_STATES),
     all_components: z.boolean(),
     source: z.string(),
     created_at: time,

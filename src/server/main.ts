@@ -20,7 +20,8 @@ import { BodyTooLargeError, bodyLimits, limitFor, readBody } from './body-limit.
 import { canonicalRequest } from './cache-key.ts';
 import { CapturingResponse } from './capture.ts';
 import { ChangeFeed } from './change-feed.ts';
-import { ResendProvider } from './email-provider.ts';
+import { ResendProvider, type EmailProvider } from './email-provider.ts';
+import { SmtpProvider } from './smtp-provider.ts';
 import { LiveHub } from './live.ts';
 import {
   FRAGMENT_CACHE_CONTROL,
@@ -29,7 +30,7 @@ import {
   parseLivePath,
   type FragmentName,
 } from './live-fragments.ts';
-import { outboxConfig } from './outbox-config.ts';
+import { outboxConfig, type OutboxConfig } from './outbox-config.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import { PageCache } from './page-cache.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
@@ -379,7 +380,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       db,
       ctx: { siteName: SITE.name, publicUrl: url },
       config,
-      email: config.email ? new ResendProvider(config.email.apiKey, config.email.from) : null,
+      email: emailProvider(config),
       log,
     });
     worker.start();
@@ -483,4 +484,13 @@ function refuse(
     'cache-control': 'no-store',
   });
   res.end(body);
+}
+
+/** The email provider the configuration names: SMTP_URL when set, else Resend, else none. */
+function emailProvider(config: OutboxConfig): EmailProvider | null {
+  const email = config.email;
+  if (!email) return null;
+  return email.provider === 'smtp'
+    ? new SmtpProvider(email.smtp, email.from, config.emailLanes)
+    : new ResendProvider(email.apiKey, email.from);
 }

@@ -40,13 +40,16 @@ export interface EmailSource {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-interface Parts {
+/** What a message says, before it is laid out for a channel (email here, chat in chat-message.ts). */
+export interface Parts {
   subject: string;
   /** Paragraphs of the plain-text part. */
   text: string[];
   /** Inner HTML of the message body. */
   html: string;
   listMember: boolean;
+  /** The message's one link onward; the plain-text part ends with it as "label: url". */
+  action?: { label: string; url: string };
 }
 
 function page(
@@ -61,7 +64,8 @@ function page(
         `Unsubscribe: ${links.unsubscribe}`,
       ]
     : [];
-  const text = [...parts.text, ...(footerText.length ? ['--', footerText.join('\n')] : [])].join('\n\n') + '\n';
+  const body = parts.action ? [...parts.text, `${parts.action.label}: ${parts.action.url}`] : parts.text;
+  const text = [...body, ...(footerText.length ? ['--', footerText.join('\n')] : [])].join('\n\n') + '\n';
   const footerHtml = parts.listMember
     ? `<p style="color:#555;font-size:13px;border-top:1px solid #ddd;padding-top:12px">You get this because you subscribed to ${escapeHtml(ctx.siteName)} status updates.
 <a href="${escapeHtml(links.manage)}">Choose components</a> · <a href="${escapeHtml(links.unsubscribe)}">Unsubscribe</a></p>`
@@ -104,7 +108,6 @@ function buildIncidentParts(ctx: MessageContext, kind: NotificationKind, payload
     `Current state: ${state}`,
     `${INCIDENT_STATUS_LABELS[update.status]} — ${formatUtc(update.displayAt)}\n${update.body}`,
     ...(affected.length ? [`Affected components:\n${affected.map((a) => `- ${a}`).join('\n')}`] : []),
-    `Follow this incident: ${link}`,
   ];
   const html = `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(incident.title)}</h1>
 <p style="margin:0 0 16px"><strong>Current state:</strong> ${escapeHtml(state)}</p>
@@ -114,7 +117,7 @@ ${renderMarkdown(update.body)}
 </div>
 ${affected.length ? `<p style="margin:0"><strong>Affected components</strong></p><ul>${affected.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>` : ''}
 <p><a href="${escapeHtml(link)}">Follow this incident on the status page</a></p>`;
-  return { subject, text, html, listMember: true };
+  return { subject, text, html, listMember: true, action: { label: 'Follow this incident', url: link } };
 }
 
 function postmortemParts(
@@ -136,7 +139,8 @@ function postmortemParts(
   const tally = `Commitments: ${commitments.done} of ${commitments.total} done. We track each one publicly on the report.`;
   return {
     subject,
-    text: [postmortem.title, intro, postmortem.summary, tally, `Read the full report: ${link}`],
+    text: [postmortem.title, intro, postmortem.summary, tally],
+    action: { label: 'Read the full report', url: link },
     html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(postmortem.title)}</h1>
 <p>${escapeHtml(intro)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">${renderMarkdown(postmortem.summary)}</div>
@@ -175,8 +179,8 @@ function maintenanceParts(
       `${status} · window ${window}`,
       word,
       ...(affected.length ? [`Affected components: ${affected.join(', ')}`] : []),
-      `Details: ${link}`,
     ],
+    action: { label: 'Details', url: link },
     html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(m.title)}</h1>
 <p style="margin:0 0 16px"><strong>${escapeHtml(status)}</strong> · window ${escapeHtml(window)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
@@ -204,7 +208,8 @@ function commitmentParts(ctx: MessageContext, { postmortem, commitment, commitme
   const tally = `${commitments.done} of ${commitments.total} commitments from this report are done.`;
   return {
     subject,
-    text: [`${news} — ${postmortem.title}`, `“${commitment.text}”`, detail, tally, `See every commitment: ${link}`],
+    text: [`${news} — ${postmortem.title}`, `“${commitment.text}”`, detail, tally],
+    action: { label: 'See every commitment', url: link },
     html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(news)}</h1>
 <p style="margin:0 0 8px">${escapeHtml(postmortem.title)}</p>
 <blockquote style="border-left:4px solid #888;margin:0 0 16px;padding-left:12px">${escapeHtml(commitment.text)}</blockquote>
@@ -215,29 +220,35 @@ function commitmentParts(ctx: MessageContext, { postmortem, commitment, commitme
   };
 }
 
-/** Renders the email a delivery carries. Deterministic: the same input always gives the same bytes. */
-export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMessage {
-  const links = subscriptionLinks(ctx, source.manageToken);
-  let parts: Parts;
-  switch (source.kind) {
+/** What a broadcast says (incident, report, commitment, maintenance), or null for other kinds. */
+export function broadcastParts(ctx: MessageContext, kind: NotificationKind, payload: unknown): Parts | null {
+  switch (kind) {
     case 'incident.created':
     case 'incident.updated':
     case 'incident.resolved':
-      parts = incidentParts(ctx, source.kind, source.payload as IncidentPayload);
-      break;
+      return incidentParts(ctx, kind, payload as IncidentPayload);
     case 'postmortem.published':
     case 'postmortem.updated':
-      parts = postmortemParts(ctx, source.kind, source.payload as PostmortemPayload);
-      break;
+      return postmortemParts(ctx, kind, payload as PostmortemPayload);
     case 'commitment.updated':
-      parts = commitmentParts(ctx, source.payload as CommitmentPayload);
-      break;
+      return commitmentParts(ctx, payload as CommitmentPayload);
     case 'maintenance.scheduled':
     case 'maintenance.reminder':
     case 'maintenance.started':
     case 'maintenance.updated':
     case 'maintenance.completed':
-      parts = maintenanceParts(ctx, source.kind, source.payload as MaintenancePayload);
+      return maintenanceParts(ctx, kind, payload as MaintenancePayload);
+    default:
+      return null;
+  }
+}
+
+/** Renders the email a delivery carries. Deterministic: the same input always gives the same bytes. */
+export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMessage {
+  const links = subscriptionLinks(ctx, source.manageToken);
+  let parts: Parts | null = broadcastParts(ctx, source.kind, source.payload);
+  switch (parts ? null : source.kind) {
+    case null:
       break;
     case 'subscription.confirm': {
       const { token, expiresAt } = source.payload as { token: string; expiresAt: number };
@@ -296,6 +307,7 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
     default:
       throw new Error(`Notifications of kind ${source.kind} are not sent by email.`);
   }
+  if (!parts) throw new Error(`Notifications of kind ${source.kind} are not sent by email.`);
   const { html, text } = page(ctx, parts, links);
   const headers: Record<string, string> = parts.listMember
     ? { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
