@@ -140,6 +140,14 @@ describe('chat subscriptions', () => {
     const shown = await admin.get(`/admin/outbox/${delivery.id}`);
     expect(shown.html).toContain('Microsoft Teams message');
     expect(shown.html).toContain('application/vnd.microsoft.card.adaptive');
+
+    // Staff unsubscribe a channel; the audit log names it without its URL, the channel's secret.
+    const [google] = await rows(`select id from subscribers where kind = 'google_chat'`);
+    expect((await admin.post(`/admin/subscribers/${google.id}`, [['action', 'unsubscribe']])).status).toBe(303);
+    expect((await admin.get(`/admin/subscribers/${google.id}`)).html).toContain('Unsubscribed');
+    const audit = await admin.get('/admin/audit');
+    expect(audit.html).toMatch(new RegExp(`data-action="subscriber.unsubscribe"[^]*?subscriber #${google.id}(?!\\d)`));
+    expect(audit.html).not.toContain(paths.google_chat);
   });
 
   test('429 with Retry-After pauses every call to that webhook host, without spending attempts', async () => {
