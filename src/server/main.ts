@@ -11,7 +11,8 @@ import { getDb, getHandle } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { issueSetupToken } from '../domain/auth/users.ts';
 import { publicUrl, publicUrlIsHttps, publicUrlProblem } from '../domain/public-url.ts';
-import { SITE } from '../domain/site.ts';
+import { BRAND_PATH_PREFIX } from '../domain/brand-assets.ts';
+import { loadSiteSettings, seedSiteSettings } from '../domain/site-settings.ts';
 import { seedOnFirstStart } from '../seed/first-start.ts';
 import { catchUpUptimeRollups } from '../domain/uptime-rollups.ts';
 import { isApiPath, isPersonalPath, isPublicPath, isStaffWritePath, LIVE_PATH, routedPath } from '../web/paths.ts';
@@ -86,6 +87,8 @@ export async function prepareDatabase(log: (line: string) => void): Promise<void
       `[candor] applied migrations: ${migration.applied.join(', ')}${migration.backup ? ` (backup: ${migration.backup})` : ''}`,
     );
   }
+  // The first start's settings come from content/ (site, glossary, alert routes); later starts keep the stored ones.
+  await seedSiteSettings(getDb());
   if (await seedOnFirstStart(getDb())) log('[candor] seeded the demo status page (set CANDOR_SEED=0 to start empty)');
   const rollups = await catchUpUptimeRollups(getDb());
   if (rollups.components)
@@ -231,7 +234,9 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       // Cached answers carry the security headers in the entry: nothing is merged per hit.
       const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1), path);
       req.url = canonical.url;
-      return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)));
+      // Uploaded brand images are named by their content hash: a URL's answer never changes.
+      const cacheControl = path.startsWith(BRAND_PATH_PREFIX) ? FRAGMENT_CACHE_CONTROL : undefined;
+      return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)), cacheControl);
     }
     for (const name in headers) res.setHeader(name, headers[name]!);
     if (pathname === LIVE_PATH && req.method === 'GET') {
@@ -333,7 +338,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   if (config.enabled) {
     worker = new OutboxWorker({
       db,
-      ctx: { siteName: SITE.name, publicUrl: url },
+      ctx: async () => ({ siteName: (await loadSiteSettings(db)).name, publicUrl: url }),
       config,
       email: config.email ? new ResendProvider(config.email.apiKey, config.email.from) : null,
       log,

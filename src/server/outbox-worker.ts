@@ -34,7 +34,8 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface WorkerDeps {
   db: Db;
-  ctx: MessageContext;
+  /** Fixed, or read before each batch (the page name is a setting that may change at any time). */
+  ctx: MessageContext | (() => Promise<MessageContext>);
   config: OutboxConfig;
   /** Null keeps email in the local outbox (no provider configured). */
   email: EmailProvider | null;
@@ -208,9 +209,10 @@ export class OutboxWorker {
   }
 
   async #sendEmail(batch: ClaimedBatch): Promise<void> {
-    const { ctx, email } = this.#deps;
+    const { email } = this.#deps;
     let messages: EmailMessage[];
     try {
+      const ctx = await this.#context();
       messages = batch.deliveries.map((d) => renderEmail(ctx, d));
     } catch (error) {
       await this.#record(batch, {
@@ -232,6 +234,11 @@ export class OutboxWorker {
     if (outcome.kind === 'rate-limited') this.#pauseEmail(outcome.retryAfterMs);
     if (outcome.kind === 'sent') this.#pacer.learn(outcome.limit);
     await this.#record(batch, outcome, outcome.kind === 'sent' ? outcome.ids : undefined);
+  }
+
+  #context(): Promise<MessageContext> {
+    const { ctx } = this.#deps;
+    return typeof ctx === 'function' ? ctx() : Promise.resolve(ctx);
   }
 
   #pauseEmail(ms: number): void {
@@ -256,7 +263,7 @@ export class OutboxWorker {
     const delivery = batch.deliveries[0];
     let body: string;
     try {
-      body = webhookBody(this.#deps.ctx, delivery);
+      body = webhookBody(await this.#context(), delivery);
     } catch (error) {
       await this.#record(batch, {
         kind: 'permanent',
