@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ErrorBody, OPERATIONS } from '../src/domain/openapi.ts';
 import { adminSession } from './support/admin-session.ts';
 import { createUserWithToken } from './support/api.ts';
+import { LOGO_SVG, TINY_PNG } from './support/images.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { compileStrict } from './support/tsc.ts';
 
@@ -185,6 +186,12 @@ const EXAMPLES: {
       alerts: [{ status: 'resolved', labels: { alertname: 'X', service: 'nothing' }, annotations: {} }],
     }),
   },
+  { id: 'getSettings', path: () => '/settings' },
+  { id: 'updateSettings', path: () => '/settings', body: () => ({ name: 'Example status', brandColor: '#1f6feb' }) },
+  { id: 'setLogo', path: () => '/settings/logo', body: () => ({ data: LOGO_SVG.toString('base64') }) },
+  { id: 'setFavicon', path: () => '/settings/favicon', body: () => ({ data: TINY_PNG.toString('base64') }) },
+  { id: 'removeLogo', path: () => '/settings/logo' },
+  { id: 'removeFavicon', path: () => '/settings/favicon' },
   { id: 'deleteTemplate', path: (ids) => `/templates/${ids.template}` },
   { id: 'deleteComponent', path: (ids) => `/components/${ids.component}` },
   { id: 'deleteGroup', path: (ids) => `/groups/${ids.group}` },
