@@ -130,6 +130,13 @@ const API_BODIES: Record<string, () => Record<string, unknown>> = {
     showPoweredBy: false,
   }),
   setLogo: () => ({ data: TINY_PNG.toString('base64') }),
+  replaceGlossary: () => ({ terms: [{ term: 'Fuzzterm', customer: 'a fuzzed thing' }], teams: ['Fuzz team'] }),
+  replaceAlertRoutes: () => ({
+    routes: [{ match: { service: 'fuzz' }, component: ids.component }],
+    severity: { label: 'severity', states: { critical: 'major_outage' }, default: 'partial_outage' },
+    resolvedStatus: 'resolved',
+    publish: false,
+  }),
   setFavicon: () => ({ data: TINY_PNG.toString('base64') }),
   createComponent: () => ({
     name: 'Fuzz component',
@@ -531,6 +538,8 @@ const FORM_ROUTES: FormRoute[] = [
   },
   { page: 'admin/templates/index.astro', path: () => '/admin/templates' },
   { page: 'admin/settings/index.astro', path: () => '/admin/settings' },
+  { page: 'admin/settings/glossary.astro', path: () => '/admin/settings/glossary' },
+  { page: 'admin/settings/alerts.astro', path: () => '/admin/settings/alerts' },
   { page: 'admin/users.astro', path: () => '/admin/users' },
 ];
 

@@ -192,6 +192,23 @@ const EXAMPLES: {
   { id: 'setFavicon', path: () => '/settings/favicon', body: () => ({ data: TINY_PNG.toString('base64') }) },
   { id: 'removeLogo', path: () => '/settings/logo' },
   { id: 'removeFavicon', path: () => '/settings/favicon' },
+  { id: 'getGlossary', path: () => '/settings/glossary' },
+  {
+    id: 'replaceGlossary',
+    path: () => '/settings/glossary',
+    body: () => ({ terms: [{ term: 'PgBouncer', customer: 'the connection layer' }], teams: ['SRE'] }),
+  },
+  { id: 'getAlertRoutes', path: () => '/settings/alert-routes' },
+  {
+    id: 'replaceAlertRoutes',
+    path: () => '/settings/alert-routes',
+    body: () => ({
+      routes: [{ match: { service: 'api' }, component: 'API' }],
+      severity: { label: 'severity', states: { critical: 'major_outage' }, default: 'partial_outage' },
+      resolvedStatus: 'resolved',
+      publish: true,
+    }),
+  },
   { id: 'deleteTemplate', path: (ids) => `/templates/${ids.template}` },
   { id: 'deleteComponent', path: (ids) => `/components/${ids.component}` },
   { id: 'deleteGroup', path: (ids) => `/groups/${ids.group}` },

@@ -7,7 +7,9 @@ import { componentInputSchema, groupInputSchema } from './components.ts';
 import { createIncidentSchema, postUpdateSchema } from './incidents.ts';
 import { maintenanceUpdateSchema, scheduleSchema } from './maintenance.ts';
 import { webhookSchema } from './subscriber-rules.ts';
+import { alertConfigSchema } from './alert-routes.ts';
 import { imageUploadSchema } from './brand-assets.ts';
+import { glossarySchema } from './rca/glossary-store.ts';
 import { settingsPatchSchema } from './site-settings.ts';
 import { templateSchema } from './templates.ts';
 import {
@@ -406,5 +408,41 @@ export const OPERATIONS: Operation[] = [
     tag: 'Settings',
     permission: 'settings:write',
     success: { status: 200, schema: one('settings', Settings) },
+  },
+  {
+    id: 'getGlossary',
+    method: 'get',
+    path: '/settings/glossary',
+    summary: "Get the RCA lint's glossary (internal terms and team names)",
+    tag: 'Settings',
+    success: { status: 200, schema: one('glossary', glossarySchema) },
+  },
+  {
+    id: 'replaceGlossary',
+    method: 'put',
+    path: '/settings/glossary',
+    summary: 'Replace the glossary (the lint uses it at once)',
+    tag: 'Settings',
+    permission: 'settings:write',
+    body: glossarySchema,
+    success: { status: 200, schema: one('glossary', glossarySchema) },
+  },
+  {
+    id: 'getAlertRoutes',
+    method: 'get',
+    path: '/settings/alert-routes',
+    summary: 'Get how alerts map to components and states',
+    tag: 'Settings',
+    success: { status: 200, schema: one('alert_routes', alertConfigSchema) },
+  },
+  {
+    id: 'replaceAlertRoutes',
+    method: 'put',
+    path: '/settings/alert-routes',
+    summary: 'Replace the alert routes (the next delivery follows them)',
+    tag: 'Settings',
+    permission: 'settings:write',
+    body: alertConfigSchema,
+    success: { status: 200, schema: one('alert_routes', alertConfigSchema) },
   },
 ];

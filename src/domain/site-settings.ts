@@ -3,19 +3,22 @@
 // so every instance reads the same. content/site.json is only the first start's default. A change
 // is audited and announced on the change feed as a structure change, in the same transaction:
 // every instance drops its page cache and open pages fetch themselves again.
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import siteFile from '#content/site.json' with { type: 'json' };
-import { settings } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { recordAudit } from './audit.ts';
 import { brandColourProblem, normaliseHex } from './brand-colour.ts';
 import { recordChange } from './changes.ts';
 import { InputError, oneOf, parseInput } from './errors.ts';
 import { SUPPORTED_LOCALES, type Locale } from './locales.ts';
+import {
+  readSettingsDocument,
+  seedSettingsDocument,
+  SETTINGS_KEYS,
+  writeSettingsDocumentIn,
+} from './settings-store.ts';
 import { httpUrlSchema, isHttpUrl } from './urls.ts';
 
-export const SITE_SETTINGS_KEY = 'site';
 export const MAX_HEADER_LINKS = 5;
 
 export interface HeaderLink {
@@ -139,9 +142,9 @@ const storedSchema = settingsPatchSchema.extend({
  * its default, and a stored value a tightened rule no longer accepts falls back to its default
  * instead of breaking every page.
  */
-function fromStored(value: string | undefined): SiteSettings {
-  if (value === undefined) return SITE_DEFAULTS;
-  const raw = JSON.parse(value) as Record<string, unknown>;
+function fromStored(value: unknown): SiteSettings {
+  if (typeof value !== 'object' || value === null) return SITE_DEFAULTS;
+  const raw = value as Record<string, unknown>;
   const result: Record<string, unknown> = { ...SITE_DEFAULTS };
   for (const [key, schema] of Object.entries(storedSchema.shape)) {
     if (!Object.hasOwn(raw, key)) continue;
@@ -153,8 +156,7 @@ function fromStored(value: string | undefined): SiteSettings {
 
 /** The page's current settings (the defaults until someone changes them). */
 export async function loadSiteSettings(db: DbOrTx): Promise<SiteSettings> {
-  const [row] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, SITE_SETTINGS_KEY));
-  return fromStored(row?.value);
+  return fromStored(await readSettingsDocument(db, SETTINGS_KEYS.site));
 }
 
 /** Writes the whole document, audits the fields that changed and announces it. */
@@ -169,17 +171,13 @@ export async function writeSiteSettingsIn(
     (key) => JSON.stringify(before[key]) !== JSON.stringify(next[key]),
   );
   if (changed.length === 0) return before;
-  const value = JSON.stringify(next);
-  await tx
-    .insert(settings)
-    .values({ key: SITE_SETTINGS_KEY, value })
-    .onConflictDoUpdate({ target: settings.key, set: { value } });
+  await writeSettingsDocumentIn(tx, SETTINGS_KEYS.site, next);
   await recordAudit(
     tx,
     {
       action,
       subjectType: 'settings',
-      subjectId: SITE_SETTINGS_KEY,
+      subjectId: SETTINGS_KEYS.site,
       before: Object.fromEntries(changed.map((k) => [k, before[k]])),
       after: Object.fromEntries(changed.map((k) => [k, next[k]])),
     },
@@ -208,8 +206,5 @@ export async function updateSiteSettings(db: Db, input: unknown, now = Date.now(
  * nothing. Another instance doing the same at the same moment is harmless.
  */
 export async function seedSiteSettings(db: DbOrTx): Promise<void> {
-  await db
-    .insert(settings)
-    .values({ key: SITE_SETTINGS_KEY, value: JSON.stringify(SITE_DEFAULTS) })
-    .onConflictDoNothing();
+  await seedSettingsDocument(db, SETTINGS_KEYS.site, SITE_DEFAULTS);
 }

@@ -12,8 +12,9 @@ import { migrateDatabase } from '../db/migrate.ts';
 import { issueSetupToken } from '../domain/auth/users.ts';
 import { publicUrl, publicUrlIsHttps, publicUrlProblem } from '../domain/public-url.ts';
 import { BRAND_PATH_PREFIX } from '../domain/brand-assets.ts';
-import { loadSiteSettings, seedSiteSettings } from '../domain/site-settings.ts';
+import { loadSiteSettings } from '../domain/site-settings.ts';
 import { seedOnFirstStart } from '../seed/first-start.ts';
+import { seedSettings } from '../seed/settings.ts';
 import { catchUpUptimeRollups } from '../domain/uptime-rollups.ts';
 import { isApiPath, isPersonalPath, isPublicPath, isStaffWritePath, LIVE_PATH, routedPath } from '../web/paths.ts';
 import { AllowedHosts } from './allowed-hosts.ts';
@@ -87,8 +88,7 @@ export async function prepareDatabase(log: (line: string) => void): Promise<void
       `[candor] applied migrations: ${migration.applied.join(', ')}${migration.backup ? ` (backup: ${migration.backup})` : ''}`,
     );
   }
-  // The first start's settings come from content/ (site, glossary, alert routes); later starts keep the stored ones.
-  await seedSiteSettings(getDb());
+  await seedSettings(getDb());
   if (await seedOnFirstStart(getDb())) log('[candor] seeded the demo status page (set CANDOR_SEED=0 to start empty)');
   const rollups = await catchUpUptimeRollups(getDb());
   if (rollups.components)

@@ -57,3 +57,15 @@ export async function uploadedFile(form: FormData, name = 'file'): Promise<Uint8
     throw new InputError('Choose an image file to upload first.');
   return new Uint8Array(await file.arrayBuffer());
 }
+
+/** The JSON typed into a document editor (glossary, alert routes); a syntax error says where. */
+export function formJsonDocument(form: FormData, what: string): unknown {
+  const text = formText(form, 'document');
+  if (!text.trim())
+    throw new InputError(`The ${what} is empty; write it as JSON (export the current one to start from).`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InputError(`The ${what} is not valid JSON: ${(error as Error).message}.`);
+  }
+}
