@@ -5,5 +5,7 @@ declare namespace App {
     sessionId: string | null;
     /** For /api/v1: the bearer token's scope. */
     tokenScope: import('./domain/auth/roles.ts').TokenScope | null;
+    /** The page's settings, read once per request on first use (src/web/site-settings.ts). */
+    site: () => Promise<import('./domain/site-settings.ts').SiteSettings>;
   }
 }

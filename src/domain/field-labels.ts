@@ -38,6 +38,13 @@ const LABELS: Record<string, FieldLabel> = {
   position: { label: 'Position' },
   page: { label: 'Page' },
   childId: { label: 'Entry' },
+  brandColor: { label: 'Brand colour' },
+  footerMarkdown: { label: 'Footer text' },
+  timeZone: { label: 'Time zone' },
+  defaultLocale: { label: 'Default language' },
+  supportContact: { label: 'Support contact' },
+  showPoweredBy: { label: '"Powered by Candor"' },
+  label: { label: 'Link text' },
 };
 
 /**

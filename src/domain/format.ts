@@ -1,5 +1,6 @@
-// How times and durations read on the page. Server-rendered text is always UTC; the browser adds
-// the reader's own zone next to it (see the layout's script).
+// How times and durations read on the page. Server-rendered times are in the page's display zone
+// (a setting, UTC unless changed); the browser adds the reader's own zone next to them when it
+// differs (see the layout's script).
 const UTC_FORMAT = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'short',
@@ -12,6 +13,31 @@ const UTC_FORMAT = new Intl.DateTimeFormat('en-GB', {
 
 export function formatUtc(ms: number): string {
   return `${UTC_FORMAT.format(new Date(ms))} UTC`;
+}
+
+const ZONE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A time in the page's display zone (a setting), with the zone's short name: "3 Nov 2026, 15:05
+ * CET". UTC reads exactly as formatUtc. `zone` must be a zone Intl knows (settings check it).
+ */
+export function formatInZone(ms: number, zone: string): string {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return formatUtc(ms);
+  let format = ZONE_FORMATS.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: zone,
+      timeZoneName: 'short',
+      hourCycle: 'h23',
+    });
+    ZONE_FORMATS.set(zone, format);
+  }
+  return format.format(new Date(ms));
 }
 
 const UTC_DAY_FORMAT = new Intl.DateTimeFormat('en-GB', {

@@ -1,6 +1,7 @@
 // The shapes the automation API answers with and the alert bodies it takes, as zod schemas: the
 // source of the OpenAPI document's components.
 import { z } from 'zod';
+import { SUPPORTED_LOCALES } from './locales.ts';
 import { COMPONENT_STATES, INCIDENT_IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from './status.ts';
 import { LISTED_KINDS, SUBSCRIBER_STATES } from './notify/kinds.ts';
 
@@ -177,3 +178,19 @@ export const AlertOutcome = z
     unrouted: z.array(z.string()),
   })
   .meta({ id: 'AlertOutcome' });
+
+export const Settings = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    brand_color: z.string().describe('#rrggbb; white text on it passes WCAG AA (4.5:1)'),
+    header_links: z.array(z.object({ label: z.string(), url: z.string() })),
+    footer_markdown: z.string(),
+    time_zone: z.string().describe('IANA time zone the public page shows times in'),
+    default_locale: z.enum(SUPPORTED_LOCALES),
+    support_contact: z.string().describe('A web address or an email address; empty for none'),
+    show_powered_by: z.boolean(),
+    logo_url: z.string().nullable(),
+    favicon_url: z.string().nullable(),
+  })
+  .meta({ id: 'Settings' });

@@ -6,9 +6,12 @@ import { loadRecentMaintenance } from '../domain/maintenance.ts';
 import { messageContext } from '../web/message-context.ts';
 
 export const GET: APIRoute = async () =>
-  new Response(renderMaintenanceCalendar(messageContext(), await loadRecentMaintenance(getDb(), CALENDAR_LIMIT)), {
-    headers: {
-      'content-type': 'text/calendar; charset=utf-8',
-      'content-disposition': 'inline; filename="maintenance.ics"',
+  new Response(
+    renderMaintenanceCalendar(await messageContext(), await loadRecentMaintenance(getDb(), CALENDAR_LIMIT)),
+    {
+      headers: {
+        'content-type': 'text/calendar; charset=utf-8',
+        'content-disposition': 'inline; filename="maintenance.ics"',
+      },
     },
-  });
+  );

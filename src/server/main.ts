@@ -11,8 +11,10 @@ import { getDb, getHandle } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { issueSetupToken } from '../domain/auth/users.ts';
 import { publicUrl, publicUrlIsHttps, publicUrlProblem } from '../domain/public-url.ts';
-import { SITE } from '../domain/site.ts';
+import { BRAND_PATH_PREFIX } from '../domain/brand-assets.ts';
+import { loadSiteSettings } from '../domain/site-settings.ts';
 import { seedOnFirstStart } from '../seed/first-start.ts';
+import { seedSettings } from '../seed/settings.ts';
 import { catchUpUptimeRollups } from '../domain/uptime-rollups.ts';
 import { isApiPath, isPersonalPath, isPublicPath, isStaffWritePath, LIVE_PATH, routedPath } from '../web/paths.ts';
 import { AllowedHosts } from './allowed-hosts.ts';
@@ -88,6 +90,7 @@ export async function prepareDatabase(log: (line: string) => void): Promise<void
       `[candor] applied migrations: ${migration.applied.join(', ')}${migration.backup ? ` (backup: ${migration.backup})` : ''}`,
     );
   }
+  await seedSettings(getDb());
   if (await seedOnFirstStart(getDb())) log('[candor] seeded the demo status page (set CANDOR_SEED=0 to start empty)');
   const rollups = await catchUpUptimeRollups(getDb());
   if (rollups.components)
@@ -276,7 +279,9 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       // Cached answers carry the security headers in the entry: nothing is merged per hit.
       const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1), path);
       req.url = canonical.url;
-      return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)));
+      // Uploaded brand images are named by their content hash: a URL's answer never changes.
+      const cacheControl = path.startsWith(BRAND_PATH_PREFIX) ? FRAGMENT_CACHE_CONTROL : undefined;
+      return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)), cacheControl);
     }
     for (const name in headers) res.setHeader(name, headers[name]!);
     if (pathname === LIVE_PATH && req.method === 'GET') {
@@ -378,7 +383,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   if (config.enabled) {
     worker = new OutboxWorker({
       db,
-      ctx: { siteName: SITE.name, publicUrl: url },
+      ctx: async () => ({ siteName: (await loadSiteSettings(db)).name, publicUrl: url }),
       config,
       email: emailProvider(config),
       log,

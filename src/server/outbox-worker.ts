@@ -40,7 +40,8 @@ import { systemClock, type Clock } from './clock.ts';
 
 export interface WorkerDeps {
   db: Db;
-  ctx: MessageContext;
+  /** Fixed, or read before each batch (the page name is a setting that may change at any time). */
+  ctx: MessageContext | (() => Promise<MessageContext>);
   config: OutboxConfig;
   /** Null keeps email in the local outbox (no provider configured). */
   email: EmailProvider | null;
@@ -220,9 +221,9 @@ export class OutboxWorker {
   async #sendEmail(batch: ClaimedBatch): Promise<void> {
     const email = this.#deps.email!;
     if (email.mode === 'each') return this.#sendEach(batch, email);
-    const { ctx } = this.#deps;
     let messages: EmailMessage[];
     try {
+      const ctx = await this.#context();
       messages = batch.deliveries.map((d) => renderEmail(ctx, d));
     } catch (error) {
       await this.#record(batch, {
@@ -256,7 +257,8 @@ export class OutboxWorker {
    * batch. A 5xx fails only its own message; a 4xx or a lost connection gives the rest back.
    */
   async #sendEach(batch: ClaimedBatch, email: EachEmailProvider): Promise<void> {
-    const { db, ctx, config } = this.#deps;
+    const { db, config } = this.#deps;
+    const ctx = await this.#context();
     const host = new URL(ctx.publicUrl).hostname;
     for (const delivery of batch.deliveries) {
       // Shutting down: the rest goes back at once, for this or another instance.
@@ -279,6 +281,11 @@ export class OutboxWorker {
       else await recordDeliveryFailed(db, delivery.id, outcome.message, now);
     }
     await recordBatchSent(db, batch.id, new Map(), this.#clock.now());
+  }
+
+  #context(): Promise<MessageContext> {
+    const { ctx } = this.#deps;
+    return typeof ctx === 'function' ? ctx() : Promise.resolve(ctx);
   }
 
   #pauseEmail(ms: number): void {
@@ -305,7 +312,8 @@ export class OutboxWorker {
     const chat = isChatPlatform(delivery.subscriberKind);
     let request: { body: string; headers: Record<string, string> };
     try {
-      request = chat ? this.#chatRequest(delivery) : this.#webhookRequest(delivery);
+      const ctx = await this.#context();
+      request = chat ? this.#chatRequest(ctx, delivery) : this.#webhookRequest(ctx, delivery);
     } catch (error) {
       await this.#record(batch, {
         kind: 'permanent',
@@ -349,8 +357,8 @@ export class OutboxWorker {
     this.#hostPausedUntil.set(host, Math.max(this.#hostPausedUntil.get(host) ?? 0, now + ms));
   }
 
-  #webhookRequest(delivery: ClaimedDelivery) {
-    const body = webhookBody(this.#deps.ctx, delivery);
+  #webhookRequest(ctx: MessageContext, delivery: ClaimedDelivery) {
+    const body = webhookBody(ctx, delivery);
     return {
       body,
       headers: {
@@ -363,9 +371,9 @@ export class OutboxWorker {
     };
   }
 
-  #chatRequest(delivery: ClaimedDelivery) {
+  #chatRequest(ctx: MessageContext, delivery: ClaimedDelivery) {
     if (!isChatPlatform(delivery.subscriberKind)) throw new Error(`${delivery.subscriberKind} is not a chat platform`);
-    const body = chatBody(delivery.subscriberKind, chatMessage(this.#deps.ctx, delivery));
+    const body = chatBody(delivery.subscriberKind, chatMessage(ctx, delivery));
     return { body, headers: { 'content-type': 'application/json', 'user-agent': 'Candor-Chat/1' } };
   }
 

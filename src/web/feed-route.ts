@@ -2,7 +2,6 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '../db/client.ts';
 import { loadHistoryFeed, renderAtom, renderRss } from '../domain/feeds.ts';
-import { SITE } from '../domain/site.ts';
 import { messageContext } from './message-context.ts';
 
 const FORMATS = {
@@ -13,8 +12,8 @@ const FORMATS = {
 export function feedRoute(format: keyof typeof FORMATS): APIRoute {
   const { render, type, path } = FORMATS[format];
   return async () => {
-    const ctx = messageContext();
-    const feed = await loadHistoryFeed(getDb(), ctx, SITE.name);
+    const ctx = await messageContext();
+    const feed = await loadHistoryFeed(getDb(), ctx, ctx.siteName);
     return new Response(render(feed, `${ctx.publicUrl}${path}`), { headers: { 'content-type': type } });
   };
 }
