@@ -7,5 +7,7 @@ declare namespace App {
     tokenScope: import('./domain/auth/roles.ts').TokenScope | null;
     /** The language the answer is in (src/web/middleware/locale.ts); the admin is English. */
     locale: import('./domain/locales.ts').Locale;
+    /** The page's settings, read once per request on first use (src/web/site-settings.ts). */
+    site: () => Promise<import('./domain/site-settings.ts').SiteSettings>;
   }
 }

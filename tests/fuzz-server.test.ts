@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { adminSession } from './support/admin-session.ts';
 import { api, createUserWithToken } from './support/api.ts';
+import { TINY_PNG } from './support/images.ts';
 import {
   changedCounts,
   CONTROL_CHARACTERS,
@@ -117,6 +118,26 @@ async function expectRefusedCleanly(fuzzer: Fuzzer, before: Record<string, numbe
 
 /** A valid body for each operation, so that each case below has exactly one thing wrong. */
 const API_BODIES: Record<string, () => Record<string, unknown>> = {
+  updateSettings: () => ({
+    name: 'Fuzz status',
+    description: 'Made by the fuzz test.',
+    brandColor: '#0550ae',
+    headerLinks: [{ label: 'Support', url: 'https://example.com/support' }],
+    footerMarkdown: 'Run by **Fuzz**.',
+    timeZone: 'Europe/Paris',
+    defaultLocale: 'de',
+    supportContact: 'help@example.com',
+    showPoweredBy: false,
+  }),
+  setLogo: () => ({ data: TINY_PNG.toString('base64') }),
+  replaceGlossary: () => ({ terms: [{ term: 'Fuzzterm', customer: 'a fuzzed thing' }], teams: ['Fuzz team'] }),
+  replaceAlertRoutes: () => ({
+    routes: [{ match: { service: 'fuzz' }, component: ids.component }],
+    severity: { label: 'severity', states: { critical: 'major_outage' }, default: 'partial_outage' },
+    resolvedStatus: 'resolved',
+    publish: false,
+  }),
+  setFavicon: () => ({ data: TINY_PNG.toString('base64') }),
   createComponent: () => ({
     name: 'Fuzz component',
     description: 'Made by the fuzz test.',
@@ -480,6 +501,7 @@ interface FormRoute {
 
 const FORM_ROUTES: FormRoute[] = [
   { page: 'subscribe/index.astro', path: () => '/subscribe', anonymous: true },
+  { page: 'subscribe/chat.astro', path: () => '/subscribe/chat', anonymous: true },
   { page: 'subscription/[token]/index.astro', path: () => `/subscription/${manageToken}`, anonymous: true },
   { page: 'admin/login.astro', path: () => '/admin/login', anonymous: true },
   {
@@ -516,6 +538,9 @@ const FORM_ROUTES: FormRoute[] = [
     fields: [['action', 'verify']],
   },
   { page: 'admin/templates/index.astro', path: () => '/admin/templates' },
+  { page: 'admin/settings/index.astro', path: () => '/admin/settings' },
+  { page: 'admin/settings/glossary.astro', path: () => '/admin/settings/glossary' },
+  { page: 'admin/settings/alerts.astro', path: () => '/admin/settings/alerts' },
   { page: 'admin/users.astro', path: () => '/admin/users' },
 ];
 

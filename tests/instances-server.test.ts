@@ -29,6 +29,21 @@ async function expectCrossInstanceLiveUpdate(a: TestServer, b: TestServer, token
   expect(await (await fetch(b.url + '/')).text()).toContain(title);
 }
 
+/** A settings change through A: B's viewers hear of it and B's page (cached before) shows it. */
+async function expectCrossInstanceSettings(a: TestServer, b: TestServer, token: string) {
+  const name = `Renamed ${Date.now()}`;
+  expect(await (await fetch(b.url + '/')).text()).not.toContain(name);
+  const events = await openEvents(b.url);
+  await events.until(/event: hello/);
+  const changed = await api(a.url, token, 'PATCH', '/api/v1/settings', { name, brandColor: '#5a2d82' });
+  expect(changed.status).toBe(200);
+  await events.until(/event: change\ndata: .*"settings"/, 1000);
+  events.close();
+  const page = await (await fetch(b.url + '/')).text();
+  expect(/<title>[^<]*<\/title>/.exec(page)?.[0]).toBe(`<title>${name} status</title>`);
+  expect(page).toContain('--brand:#5a2d82');
+}
+
 describe('two instances on one local database file', () => {
   let a: TestServer;
   let b: TestServer;
@@ -37,7 +52,7 @@ describe('two instances on one local database file', () => {
     const dbFile = tempDbFile();
     a = await startServer({ dbFile });
     b = await startServer({ dbFile });
-    token = createUserWithToken(dbFile).token;
+    token = createUserWithToken(dbFile, 'admin').token;
   });
   afterAll(async () => {
     await a?.stop();
@@ -45,6 +60,7 @@ describe('two instances on one local database file', () => {
   });
   test('an update posted through one reaches an SSE viewer of the other within a second', () =>
     expectCrossInstanceLiveUpdate(a, b, token));
+  test('a settings change made through one shows on the other at once', () => expectCrossInstanceSettings(a, b, token));
 });
 
 describe('two instances on a libSQL server (sqld)', () => {
@@ -56,7 +72,7 @@ describe('two instances on a libSQL server (sqld)', () => {
     sqld = await startSqld();
     a = await startServer({ databaseUrl: sqld.url });
     b = await startServer({ databaseUrl: sqld.url });
-    token = createUserWithToken(sqld.url).token;
+    token = createUserWithToken(sqld.url, 'admin').token;
   });
   afterAll(async () => {
     await a?.stop();
@@ -72,4 +88,5 @@ describe('two instances on a libSQL server (sqld)', () => {
   });
   test('an update posted through one reaches an SSE viewer of the other within a second', () =>
     expectCrossInstanceLiveUpdate(a, b, token));
+  test('a settings change made through one shows on the other at once', () => expectCrossInstanceSettings(a, b, token));
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ErrorBody, OPERATIONS } from '../src/domain/openapi.ts';
 import { adminSession } from './support/admin-session.ts';
 import { createUserWithToken } from './support/api.ts';
+import { LOGO_SVG, TINY_PNG } from './support/images.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { compileStrict } from './support/tsc.ts';
 
@@ -183,6 +184,29 @@ const EXAMPLES: {
       commonLabels: {},
       commonAnnotations: {},
       alerts: [{ status: 'resolved', labels: { alertname: 'X', service: 'nothing' }, annotations: {} }],
+    }),
+  },
+  { id: 'getSettings', path: () => '/settings' },
+  { id: 'updateSettings', path: () => '/settings', body: () => ({ name: 'Example status', brandColor: '#1f6feb' }) },
+  { id: 'setLogo', path: () => '/settings/logo', body: () => ({ data: LOGO_SVG.toString('base64') }) },
+  { id: 'setFavicon', path: () => '/settings/favicon', body: () => ({ data: TINY_PNG.toString('base64') }) },
+  { id: 'removeLogo', path: () => '/settings/logo' },
+  { id: 'removeFavicon', path: () => '/settings/favicon' },
+  { id: 'getGlossary', path: () => '/settings/glossary' },
+  {
+    id: 'replaceGlossary',
+    path: () => '/settings/glossary',
+    body: () => ({ terms: [{ term: 'PgBouncer', customer: 'the connection layer' }], teams: ['SRE'] }),
+  },
+  { id: 'getAlertRoutes', path: () => '/settings/alert-routes' },
+  {
+    id: 'replaceAlertRoutes',
+    path: () => '/settings/alert-routes',
+    body: () => ({
+      routes: [{ match: { service: 'api' }, component: 'API' }],
+      severity: { label: 'severity', states: { critical: 'major_outage' }, default: 'partial_outage' },
+      resolvedStatus: 'resolved',
+      publish: true,
     }),
   },
   { id: 'deleteTemplate', path: (ids) => `/templates/${ids.template}` },

@@ -5,7 +5,7 @@ import { createClient } from '@libsql/client';
 import { expect, test } from 'vitest';
 import { createIncident } from '../src/domain/incidents.ts';
 import type { EmailMessage } from '../src/domain/notify/email.ts';
-import type { EmailProvider, SendOutcome } from '../src/server/email-provider.ts';
+import type { BatchEmailProvider, SendOutcome } from '../src/server/email-provider.ts';
 import { outboxConfig } from '../src/server/outbox-config.ts';
 import type { Clock } from '../src/server/clock.ts';
 import { OutboxWorker } from '../src/server/outbox-worker.ts';
@@ -61,7 +61,9 @@ interface Call {
 }
 
 /** Resend's rules: so many calls per second (a window from the first call), 429 with Retry-After after that, idempotency keys. */
-class LimitedProvider implements EmailProvider {
+class LimitedProvider implements BatchEmailProvider {
+  readonly mode = 'batch';
+  readonly label = 'limited';
   readonly calls: Call[] = [];
   readonly accepted = new Map<string, string[]>();
   #windowStart = -Infinity;
@@ -112,7 +114,7 @@ test('429: the lanes wait out Retry-After together, pace themselves to the limit
   const worker = new OutboxWorker({
     db,
     ctx: { siteName: 'Example Status', publicUrl: 'https://status.example.com' },
-    config: { ...outboxConfig({}), emailLanes: lanes, webhookLanes: 0, pollMs: 1000 },
+    config: { ...outboxConfig({}), emailLanes: lanes, webhookLanes: 0, chatLanes: 0, pollMs: 1000 },
     email: provider,
     clock,
   });

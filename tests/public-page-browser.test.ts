@@ -153,7 +153,7 @@ describe('public page in a browser', () => {
     await page.goto(ctx.server.url + '/admin/subscribers');
     expect(await axeViolations(page)).toEqual([]);
     await page.click('nav >> text=Outbox');
-    expect(await page.locator('[data-email-off]').innerText()).toContain('RESEND_API_KEY is not set');
+    expect(await page.locator('[data-email-off]').innerText()).toContain('Neither SMTP_URL nor RESEND_API_KEY is set');
     expect(await axeViolations(page)).toEqual([]);
     await page.click('main table a >> nth=0');
     await expect.poll(() => page.url()).toMatch(/\/admin\/outbox\/\d+$/);

@@ -171,7 +171,7 @@ describe('without RESEND_API_KEY', () => {
     expect(answer.status).toBe(200);
     await new Promise((ok) => setTimeout(ok, 300));
     const outbox = await admin.get('/admin/outbox?state=queued');
-    expect(outbox.html).toContain('RESEND_API_KEY is not set');
+    expect(outbox.html).toContain('Neither SMTP_URL nor RESEND_API_KEY is set');
     expect(outbox.html).toMatch(/<tr data-channel="email">.*?<td data-state="queued">1<\/td>/s);
     const id =
       /href="\/admin\/outbox\/(\d+)">\1<\/a><\/td><td>Confirm subscription<\/td><td><a[^>]*>held@example.com/.exec(

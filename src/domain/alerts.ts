@@ -4,9 +4,9 @@
 // update or resolve the incident of the alert group. Repeated deliveries change nothing.
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import alertConfig from '#content/alerts.json' with { type: 'json' };
 import { alertGroups, components, incidents } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { loadAlertConfig, type AlertConfig } from './alert-routes.ts';
 import { componentStateSchema } from './components.ts';
 import { parseInput } from './errors.ts';
 import { canonicalId } from './input.ts';
@@ -21,20 +21,7 @@ const AUTHORS: Record<AlertSource, Author> = {
   generic: { id: null, name: 'Monitoring' },
 };
 
-interface AlertRoute {
-  match: Record<string, string>;
-  component: string | number;
-}
-
-export interface AlertConfig {
-  routes: AlertRoute[];
-  severity: { label: string; states: Record<string, ComponentState>; default: ComponentState };
-  resolvedStatus: 'monitoring' | 'resolved';
-  /** false opens alert incidents as drafts for staff to publish (components are set either way). */
-  publish: boolean;
-}
-
-export const ALERT_CONFIG = alertConfig as AlertConfig;
+export { ALERT_CONFIG, type AlertConfig } from './alert-routes.ts';
 
 /** One alert, whatever sent it. */
 export interface NormalisedAlert {
@@ -167,10 +154,11 @@ const describe = (alerts: NormalisedAlert[]) =>
 export async function applyAlerts(
   db: Db,
   batch: AlertBatch,
-  config: AlertConfig = ALERT_CONFIG,
+  given?: AlertConfig,
   now = Date.now(),
 ): Promise<AlertOutcome> {
   return db.transaction(async (tx) => {
+    const config = given ?? (await loadAlertConfig(tx));
     const refs = batch.alerts.map((a) => route(a, config));
     const ids = await resolveComponents(
       tx,

@@ -5,6 +5,8 @@ import type { Subscriber } from './subscribers.ts';
 import type { IncidentTemplate } from './templates.ts';
 import type { IncidentView } from './incidents.ts';
 import { isoOrNull as iso } from './format.ts';
+import { brandAssetUrl } from './brand-assets.ts';
+import type { SiteSettings } from './site-settings.ts';
 
 export function componentJson(c: Component) {
   return {
@@ -107,5 +109,26 @@ export function subscriberJson(s: Subscriber & { componentCount?: number }) {
     created_at: iso(s.createdAt),
     confirmed_at: iso(s.confirmedAt),
     unsubscribed_at: iso(s.unsubscribedAt),
+  };
+}
+
+/** The page's settings; image URLs are absolute (from PUBLIC_URL), like every link Candor writes. */
+export function settingsJson(s: SiteSettings, baseUrl: string) {
+  const absolute = (file: string | null) => {
+    const path = brandAssetUrl(file);
+    return path === null ? null : `${baseUrl}${path}`;
+  };
+  return {
+    name: s.name,
+    description: s.description,
+    brand_color: s.brandColor,
+    header_links: s.headerLinks.map((l) => ({ label: l.label, url: l.url })),
+    footer_markdown: s.footerMarkdown,
+    time_zone: s.timeZone,
+    default_locale: s.defaultLocale,
+    support_contact: s.supportContact,
+    show_powered_by: s.showPoweredBy,
+    logo_url: absolute(s.logo),
+    favicon_url: absolute(s.favicon),
   };
 }

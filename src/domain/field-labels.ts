@@ -29,6 +29,7 @@ const LABELS: Record<string, FieldLabel> = {
   name: { label: 'Name' },
   role: { label: 'Role' },
   url: { label: 'URL' },
+  platform: { label: 'Chat app' },
   ticketUrl: { label: 'Ticket URL' },
   publicText: { label: 'Public wording' },
   changeNote: { label: 'Change note' },
@@ -37,6 +38,13 @@ const LABELS: Record<string, FieldLabel> = {
   position: { label: 'Position' },
   page: { label: 'Page' },
   childId: { label: 'Entry' },
+  brandColor: { label: 'Brand colour' },
+  footerMarkdown: { label: 'Footer text' },
+  timeZone: { label: 'Time zone' },
+  defaultLocale: { label: 'Default language' },
+  supportContact: { label: 'Support contact' },
+  showPoweredBy: { label: '"Powered by Candor"' },
+  label: { label: 'Link text' },
 };
 
 /**

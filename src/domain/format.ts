@@ -1,6 +1,7 @@
 // How times, durations and numbers read on the page, in each shipped language (Intl). Server-
-// rendered text is always UTC; the browser adds the reader's own zone next to it (see the layout's
-// script). The admin is English: every function defaults to it.
+// rendered times are in the page's display zone (a setting, UTC unless changed); the browser adds
+// the reader's own zone next to them when it differs (see the layout's script). The admin is
+// English: every function defaults to it.
 import type { Locale } from './locales.ts';
 
 /** The BCP 47 tag Intl formats with: English reads as British English (day month year, 24 h). */
@@ -34,6 +35,32 @@ const utcFormat = perLocale(
 
 export function formatUtc(ms: number, locale: Locale = 'en'): string {
   return `${utcFormat(locale).format(new Date(ms))} UTC`;
+}
+
+const ZONE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A time in the page's display zone (a setting), with the zone's short name: "3 Nov 2026, 15:05
+ * CET". UTC reads exactly as formatUtc. `zone` must be a zone Intl knows (settings check it).
+ */
+export function formatInZone(ms: number, zone: string, locale: Locale = 'en'): string {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return formatUtc(ms, locale);
+  const key = `${locale}|${zone}`;
+  let format = ZONE_FORMATS.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: zone,
+      timeZoneName: 'short',
+      hourCycle: 'h23',
+    });
+    ZONE_FORMATS.set(key, format);
+  }
+  return format.format(new Date(ms));
 }
 
 const utcDayFormat = perLocale(

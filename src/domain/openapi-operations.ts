@@ -7,6 +7,10 @@ import { componentInputSchema, groupInputSchema } from './components.ts';
 import { createIncidentSchema, postUpdateSchema } from './incidents.ts';
 import { maintenanceUpdateSchema, scheduleSchema } from './maintenance.ts';
 import { webhookSchema } from './subscriber-rules.ts';
+import { alertConfigSchema } from './alert-routes.ts';
+import { imageUploadSchema } from './brand-assets.ts';
+import { glossarySchema } from './rca/glossary-store.ts';
+import { settingsPatchSchema } from './site-settings.ts';
 import { templateSchema } from './templates.ts';
 import {
   state,
@@ -21,6 +25,7 @@ import {
   Erasure,
   AlertOutcome,
   IncidentUpdate,
+  Settings,
 } from './openapi-schemas.ts';
 
 export interface Operation {
@@ -347,5 +352,97 @@ export const OPERATIONS: Operation[] = [
     permission: 'incidents:write',
     body: genericAlertSchema,
     success: { status: 200, schema: AlertOutcome },
+  },
+  {
+    id: 'getSettings',
+    method: 'get',
+    path: '/settings',
+    summary: "Get the page's settings",
+    tag: 'Settings',
+    success: { status: 200, schema: one('settings', Settings) },
+  },
+  {
+    id: 'updateSettings',
+    method: 'patch',
+    path: '/settings',
+    summary: 'Change any of the settings (effective at once on every instance and open page)',
+    tag: 'Settings',
+    permission: 'settings:write',
+    body: settingsPatchSchema,
+    success: { status: 200, schema: one('settings', Settings) },
+  },
+  {
+    id: 'setLogo',
+    method: 'put',
+    path: '/settings/logo',
+    summary: 'Upload the logo',
+    tag: 'Settings',
+    permission: 'settings:write',
+    body: imageUploadSchema,
+    success: { status: 200, schema: one('settings', Settings) },
+  },
+  {
+    id: 'removeLogo',
+    method: 'delete',
+    path: '/settings/logo',
+    summary: 'Remove the logo',
+    tag: 'Settings',
+    permission: 'settings:write',
+    success: { status: 200, schema: one('settings', Settings) },
+  },
+  {
+    id: 'setFavicon',
+    method: 'put',
+    path: '/settings/favicon',
+    summary: 'Upload the favicon',
+    tag: 'Settings',
+    permission: 'settings:write',
+    body: imageUploadSchema,
+    success: { status: 200, schema: one('settings', Settings) },
+  },
+  {
+    id: 'removeFavicon',
+    method: 'delete',
+    path: '/settings/favicon',
+    summary: 'Remove the favicon',
+    tag: 'Settings',
+    permission: 'settings:write',
+    success: { status: 200, schema: one('settings', Settings) },
+  },
+  {
+    id: 'getGlossary',
+    method: 'get',
+    path: '/settings/glossary',
+    summary: "Get the RCA lint's glossary (internal terms and team names)",
+    tag: 'Settings',
+    success: { status: 200, schema: one('glossary', glossarySchema) },
+  },
+  {
+    id: 'replaceGlossary',
+    method: 'put',
+    path: '/settings/glossary',
+    summary: 'Replace the glossary (the lint uses it at once)',
+    tag: 'Settings',
+    permission: 'settings:write',
+    body: glossarySchema,
+    success: { status: 200, schema: one('glossary', glossarySchema) },
+  },
+  {
+    id: 'getAlertRoutes',
+    method: 'get',
+    path: '/settings/alert-routes',
+    summary: 'Get how alerts map to components and states',
+    tag: 'Settings',
+    success: { status: 200, schema: one('alert_routes', alertConfigSchema) },
+  },
+  {
+    id: 'replaceAlertRoutes',
+    method: 'put',
+    path: '/settings/alert-routes',
+    summary: 'Replace the alert routes (the next delivery follows them)',
+    tag: 'Settings',
+    permission: 'settings:write',
+    body: alertConfigSchema,
+    success: { status: 200, schema: one('alert_routes', alertConfigSchema) },
   },
 ];

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { SUPPORTED_LOCALES } from './locales.ts';
 import { COMPONENT_STATES, INCIDENT_IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from './status.ts';
+import { LISTED_KINDS, SUBSCRIBER_STATES } from './notify/kinds.ts';
 
 export const time = z.string().describe('ISO 8601 time, UTC');
 export const state = z.enum(COMPONENT_STATES);
@@ -110,9 +111,10 @@ export const Template = z
 export const Subscriber = z
   .object({
     id: z.int(),
-    kind: z.enum(['email', 'webhook']),
+    // Chat channels (slack, teams, discord, google_chat) subscribe themselves on the public page.
+    kind: z.enum(LISTED_KINDS),
     address: z.string(),
-    state: z.enum(['pending', 'active', 'unsubscribed']),
+    state: z.enum(SUBSCRIBER_STATES),
     all_components: z.boolean(),
     source: z.string(),
     created_at: time,
@@ -177,3 +179,19 @@ export const AlertOutcome = z
     unrouted: z.array(z.string()),
   })
   .meta({ id: 'AlertOutcome' });
+
+export const Settings = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    brand_color: z.string().describe('#rrggbb; white text on it passes WCAG AA (4.5:1)'),
+    header_links: z.array(z.object({ label: z.string(), url: z.string() })),
+    footer_markdown: z.string(),
+    time_zone: z.string().describe('IANA time zone the public page shows times in'),
+    default_locale: z.enum(SUPPORTED_LOCALES),
+    support_contact: z.string().describe('A web address or an email address; empty for none'),
+    show_powered_by: z.boolean(),
+    logo_url: z.string().nullable(),
+    favicon_url: z.string().nullable(),
+  })
+  .meta({ id: 'Settings' });

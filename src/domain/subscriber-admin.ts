@@ -7,9 +7,10 @@ import { subscribers } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { generateToken } from './auth/tokens.ts';
 import { recordAudit } from './audit.ts';
-import { ConflictError, NotFoundError, oneOf, parseInput } from './errors.ts';
+import { ConflictError, NotFoundError, fieldError, oneOf, parseInput } from './errors.ts';
+import { outboundPolicy, urlRefusal } from './outbound-rules.ts';
 import { pageSnapshot, type VerifyPayload } from './notify/events.ts';
-import { CHANNELS, SUBSCRIBER_STATES, type SubscriberState } from './notify/kinds.ts';
+import { LISTED_KINDS, SUBSCRIBER_STATES, type SubscriberState } from './notify/kinds.ts';
 import { enqueuePersonal } from './notify/outbox.ts';
 import type { Subscriber, SubscriptionView } from './subscriber-rules.ts';
 import { webhookSchema, checkComponents, setComponents, subscriptionOf, unsubscribe } from './subscriber-rules.ts';
@@ -23,7 +24,7 @@ export interface SubscriberListItem extends Subscriber {
 export const subscriberFilterSchema = z.object({
   q: z.string().trim().max(200).default(''),
   state: oneOf(SUBSCRIBER_STATES).optional().catch(undefined),
-  kind: oneOf(CHANNELS).optional().catch(undefined),
+  kind: oneOf(LISTED_KINDS).optional().catch(undefined),
   page: z.coerce.number().int().min(1).catch(1).default(1),
   perPage: z.coerce.number().int().min(1).max(100).catch(50).default(50),
 });
@@ -85,6 +86,9 @@ function webhookSecret(): string {
  */
 export async function addWebhookSubscriber(db: Db, input: unknown, now = Date.now()): Promise<Subscriber> {
   const data = parseInput(webhookSchema, input);
+  // A private or metadata address is refused here in words; names are checked again at connect time.
+  const refusal = urlRefusal(data.url, outboundPolicy());
+  if (refusal) throw fieldError('url', refusal);
   const ids = await checkComponents(db, data.components);
   return db.transaction(async (tx) => {
     const [existing] = await tx

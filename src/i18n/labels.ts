@@ -1,7 +1,8 @@
 // The enumerated states as the public reads them, in each language. The keys are written out so
 // the catalogue check finds every one of them in the source.
+import { chatChannelWhere } from '../domain/chat-webhooks.ts';
 import type { Locale } from '../domain/locales.ts';
-import type { SubscriberState } from '../domain/notify/kinds.ts';
+import { CHAT_PLATFORM_LABELS, isChatPlatform, type SubscriberState } from '../domain/notify/kinds.ts';
 import type { ActionCategory, ActionStatus } from '../domain/rca/vocabulary.ts';
 import type { ComponentState, IncidentImpact, IncidentStatus, Indicator, MaintenanceStatus } from '../domain/status.ts';
 import { t, type MessageKey } from './t.ts';
@@ -67,3 +68,11 @@ export const indicatorLabel = (locale: Locale, indicator: Indicator) => t(locale
 export const subscriberStateLabel = (locale: Locale, state: SubscriberState) => t(locale, SUBSCRIBER_STATE[state]);
 export const actionStatusLabel = (locale: Locale, status: ActionStatus) => t(locale, ACTION_STATUS[status]);
 export const actionCategoryLabel = (locale: Locale, category: ActionCategory) => t(locale, ACTION_CATEGORY[category]);
+
+/** A subscriber as the public pages name it: an address as it is, a chat channel in `locale`. */
+export function subscriberLabelIn(locale: Locale, subscriber: { kind: string; address: string }): string {
+  if (!isChatPlatform(subscriber.kind)) return subscriber.address;
+  const platform = CHAT_PLATFORM_LABELS[subscriber.kind];
+  const where = chatChannelWhere(subscriber.address);
+  return where ? t(locale, 'subscriber.channelAt', { platform, where }) : t(locale, 'subscriber.channel', { platform });
+}

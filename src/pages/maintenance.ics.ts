@@ -7,7 +7,11 @@ import { messageContext } from '../web/message-context.ts';
 
 export const GET: APIRoute = async ({ locals }) =>
   new Response(
-    renderMaintenanceCalendar(messageContext(), await loadRecentMaintenance(getDb(), CALENDAR_LIMIT), locals.locale),
+    renderMaintenanceCalendar(
+      await messageContext(),
+      await loadRecentMaintenance(getDb(), CALENDAR_LIMIT),
+      locals.locale,
+    ),
     {
       headers: {
         'content-type': 'text/calendar; charset=utf-8',

@@ -6,7 +6,9 @@
 // version is newer than what it shows and swaps only the slots whose hash differs, keeping focus
 // and scroll; the banner is a polite live region and a second one says what else changed. Other
 // pages fetch themselves again under a versioned URL. Where the event stream never opens (a proxy
-// that cuts or buffers streams), the page polls /live/version.json every 30 s instead.
+// that cuts or buffers streams), the page polls /live/version.json every 30 s instead. Whenever
+// the main region is fetched again, the header, footer, brand colour and favicon come with it:
+// that is how a settings change (a structure change) reaches an open page.
 
 interface LiveState {
   v: number;
@@ -22,7 +24,11 @@ const STREAM_GRACE_MS = 15_000;
 const STREAM_ERRORS_BEFORE_POLLING = 3;
 
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const localZone = Boolean(zone) && zone !== 'UTC' && zone !== 'Etc/UTC';
+const isUtc = (name: string | undefined) => name === 'UTC' || name === 'Etc/UTC';
+/** The zone the server wrote times in (a setting); the reader's own is added when it differs. */
+let pageZone = document.documentElement.dataset.timeZone ?? 'UTC';
+const differsFromPage = () => Boolean(zone) && zone !== pageZone && !(isUtc(zone) && isUtc(pageZone));
+let localZone = differsFromPage();
 // The page's language: its words come from the layout (data-t-* on <body>), already translated.
 const lang = document.documentElement.lang || 'en';
 const timeFormat = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: 'medium', timeStyle: 'short' });
@@ -143,6 +149,29 @@ function start(main: HTMLElement): void {
     return new DOMParser().parseFromString(await response.text(), 'text/html');
   };
 
+  /** The page's frame as the server renders it now: header, footer, brand colour, favicon, zone. */
+  const applyChrome = (doc: Document) => {
+    for (const next of doc.querySelectorAll<HTMLElement>('[data-live-chrome]')) {
+      const current = document.querySelector<HTMLElement>(
+        `[data-live-chrome="${CSS.escape(next.dataset.liveChrome!)}"]`,
+      );
+      if (current && current.innerHTML !== next.innerHTML) current.innerHTML = next.innerHTML;
+    }
+    const style = document.querySelector('style[data-brand-style]');
+    const nextStyle = doc.querySelector('style[data-brand-style]');
+    if (style && nextStyle && style.textContent !== nextStyle.textContent) style.textContent = nextStyle.textContent;
+    const icon = document.querySelector<HTMLLinkElement>('link[data-brand-icon]');
+    const nextIcon = doc.querySelector<HTMLLinkElement>('link[data-brand-icon]');
+    if (icon && nextIcon && icon.getAttribute('href') !== nextIcon.getAttribute('href')) {
+      icon.type = nextIcon.type;
+      icon.href = nextIcon.getAttribute('href')!;
+    }
+    pageZone = doc.documentElement.dataset.timeZone ?? pageZone;
+    document.documentElement.dataset.timeZone = pageZone;
+    localZone = differsFromPage();
+    noteZone();
+  };
+
   const replaceMain = async (version: number) => {
     const url = new URL(location.href);
     url.searchParams.set('v', String(version));
@@ -152,6 +181,7 @@ function start(main: HTMLElement): void {
     main.innerHTML = next.innerHTML;
     if (next.dataset.liveVersion) main.dataset.liveVersion = next.dataset.liveVersion;
     document.title = doc.title;
+    applyChrome(doc);
     localise(main);
     applied.status = applied.uptime = Number(next.dataset.liveVersion) || version;
     announce(words('tPageUpdated'));
@@ -259,8 +289,12 @@ function start(main: HTMLElement): void {
   });
 }
 
-const zoneNote = document.querySelector('[data-zone-note]');
-if (zoneNote && localZone) zoneNote.textContent = words('tZoneNote', { zone });
+function noteZone(): void {
+  const zoneNote = document.querySelector('[data-zone-note]');
+  if (zoneNote) zoneNote.textContent = localZone ? words('tZoneNote', { zone }) : '';
+}
+
+noteZone();
 localise(document);
 const main = document.querySelector<HTMLElement>('main[data-live]');
 if (main) start(main);

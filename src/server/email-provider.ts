@@ -1,4 +1,4 @@
-// Resend, through its SDK: one batch call per up to 100 emails, with the batch's idempotency key,
+// The providers' shapes, and Resend through its SDK: one batch call per up to 100 emails, with the batch's idempotency key,
 // and every answer sorted into what the worker should do next.
 import { Resend } from 'resend';
 import type { EmailMessage } from '../domain/notify/email.ts';
@@ -12,9 +12,30 @@ export type SendOutcome =
   /** The provider already holds this idempotency key from an earlier, accepted call. */
   | { kind: 'already-sent'; message: string };
 
-export interface EmailProvider {
+/** A provider that takes a batch in one call under an idempotency key (Resend). */
+export interface BatchEmailProvider {
+  readonly mode: 'batch';
+  readonly label: string;
   sendBatch(emails: EmailMessage[], idempotencyKey: string): Promise<SendOutcome>;
 }
+
+/** How one message went with a provider that takes one message at a time (SMTP). */
+export type MessageOutcome =
+  { kind: 'sent'; id: string | null } | { kind: 'retry'; message: string } | { kind: 'permanent'; message: string };
+
+/**
+ * A provider that takes one message at a time and knows no idempotency key (SMTP): the worker
+ * records each message the moment the server accepts it, so a crash can repeat one message only.
+ */
+export interface EachEmailProvider {
+  readonly mode: 'each';
+  readonly label: string;
+  /** `messageId` is the same on every try of one delivery, so receivers that de-duplicate can. */
+  sendOne(email: EmailMessage, messageId: string): Promise<MessageOutcome>;
+  close(): void;
+}
+
+export type EmailProvider = BatchEmailProvider | EachEmailProvider;
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -28,7 +49,9 @@ function seconds(headers: Record<string, string> | null, name: string): number |
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
 
-export class ResendProvider implements EmailProvider {
+export class ResendProvider implements BatchEmailProvider {
+  readonly mode = 'batch';
+  readonly label = 'Resend';
   readonly #resend: Resend;
   readonly #from: string;
 

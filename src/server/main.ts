@@ -12,10 +12,12 @@ import { migrateDatabase } from '../db/migrate.ts';
 import { issueSetupToken } from '../domain/auth/users.ts';
 import { publicUrl, publicUrlIsHttps, publicUrlProblem } from '../domain/public-url.ts';
 import type { Locale } from '../domain/locales.ts';
-import { SITE } from '../domain/site.ts';
 import { LANG_PARAM, localeFromParam } from '../i18n/locale-choice.ts';
-import { siteDefaultLocale } from '../i18n/site-locale.ts';
+import { setSiteDefaultLocale, siteDefaultLocale } from '../i18n/site-locale.ts';
+import { BRAND_PATH_PREFIX } from '../domain/brand-assets.ts';
+import { loadSiteSettings } from '../domain/site-settings.ts';
 import { seedOnFirstStart } from '../seed/first-start.ts';
+import { seedSettings } from '../seed/settings.ts';
 import { catchUpUptimeRollups } from '../domain/uptime-rollups.ts';
 import { isApiPath, isPersonalPath, isPublicPath, isStaffWritePath, LIVE_PATH, routedPath } from '../web/paths.ts';
 import { AllowedHosts } from './allowed-hosts.ts';
@@ -23,7 +25,8 @@ import { BodyTooLargeError, bodyLimits, limitFor, readBody } from './body-limit.
 import { canonicalRequest } from './cache-key.ts';
 import { CapturingResponse } from './capture.ts';
 import { ChangeFeed } from './change-feed.ts';
-import { ResendProvider } from './email-provider.ts';
+import { ResendProvider, type EmailProvider } from './email-provider.ts';
+import { SmtpProvider } from './smtp-provider.ts';
 import { LiveHub } from './live.ts';
 import {
   FRAGMENT_CACHE_CONTROL,
@@ -32,7 +35,7 @@ import {
   parseLivePath,
   type FragmentName,
 } from './live-fragments.ts';
-import { outboxConfig } from './outbox-config.ts';
+import { outboxConfig, type OutboxConfig } from './outbox-config.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import { PageCache } from './page-cache.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
@@ -90,6 +93,7 @@ export async function prepareDatabase(log: (line: string) => void): Promise<void
       `[candor] applied migrations: ${migration.applied.join(', ')}${migration.backup ? ` (backup: ${migration.backup})` : ''}`,
     );
   }
+  await seedSettings(getDb());
   if (await seedOnFirstStart(getDb())) log('[candor] seeded the demo status page (set CANDOR_SEED=0 to start empty)');
   const rollups = await catchUpUptimeRollups(getDb());
   if (rollups.components)
@@ -119,6 +123,9 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
 
   if (!options.clusterWorker) await prepareDatabase(log);
   const db = getDb();
+  // The default language is a setting: read once here and again when the feed names the settings.
+  const readDefaultLocale = async () => setSiteDefaultLocale((await loadSiteSettings(db)).defaultLocale);
+  await readDefaultLocale();
 
   const { handler } = (await import(pathToFileURL(ENTRY).href)) as { handler: AstroHandler };
   const statics = new StaticFiles(join(PROJECT_ROOT, 'dist/client'));
@@ -131,6 +138,10 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   let pruner: NodeJS.Timeout | undefined;
   feed.on('change', (events) => {
     cache.invalidate();
+    // Another instance may have changed the default language: pages answered in the old one until
+    // it is read are dropped again.
+    if (events.some((e) => e.subject === 'settings'))
+      void readDefaultLocale().then((changed) => changed && cache.invalidate());
     worker?.wake();
     // Readers are told after the new fragments are rendered and cached: their fetches then hit.
     void fragments.publish(events[events.length - 1].id).then((state) => live.broadcast(events, state));
@@ -290,7 +301,9 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       // Cached answers carry the security headers in the entry: nothing is merged per hit.
       const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1), path, req.headers.cookie);
       req.url = canonical.url;
-      return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)));
+      // Uploaded brand images are named by their content hash: a URL's answer never changes.
+      const cacheControl = path.startsWith(BRAND_PATH_PREFIX) ? FRAGMENT_CACHE_CONTROL : undefined;
+      return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)), cacheControl);
     }
     for (const name in headers) res.setHeader(name, headers[name]!);
     if (pathname === LIVE_PATH && req.method === 'GET') {
@@ -392,9 +405,9 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   if (config.enabled) {
     worker = new OutboxWorker({
       db,
-      ctx: { siteName: SITE.name, publicUrl: url },
+      ctx: async () => ({ siteName: (await loadSiteSettings(db)).name, publicUrl: url }),
       config,
-      email: config.email ? new ResendProvider(config.email.apiKey, config.email.from) : null,
+      email: emailProvider(config),
       log,
     });
     worker.start();
@@ -498,4 +511,13 @@ function refuse(
     'cache-control': 'no-store',
   });
   res.end(body);
+}
+
+/** The email provider the configuration names: SMTP_URL when set, else Resend, else none. */
+function emailProvider(config: OutboxConfig): EmailProvider | null {
+  const email = config.email;
+  if (!email) return null;
+  return email.provider === 'smtp'
+    ? new SmtpProvider(email.smtp, email.from, config.emailLanes)
+    : new ResendProvider(email.apiKey, email.from);
 }

@@ -28,7 +28,7 @@ import { GLOSSARY, lintPublicFields, type LintContext } from '../domain/rca/lint
 import { lintContextFor, lintReview } from '../domain/rca/lint-context.ts';
 import { reduceReview } from '../domain/rca/reduce.ts';
 import { loadReview } from '../domain/rca/reviews.ts';
-import { SITE } from '../domain/site.ts';
+import { loadSiteSettings } from '../domain/site-settings.ts';
 
 export const MCP_PATH = '/mcp';
 
@@ -58,13 +58,13 @@ async function answer(run: () => Promise<unknown>) {
   }
 }
 
-function registerPublicTools(server: McpServer, deps: McpDeps): void {
+function registerPublicTools(server: McpServer, deps: McpDeps, siteName: string): void {
   const read = { readOnlyHint: true, openWorldHint: false };
   server.registerTool(
     'get_status',
     {
       title: 'Current status',
-      description: `The overall status of ${SITE.name} right now (Statuspage's status.json).`,
+      description: `The overall status of ${siteName} right now (Statuspage's status.json).`,
       annotations: read,
     },
     () => answer(() => deps.publicDocument('/api/v2/status.json')),
@@ -290,13 +290,15 @@ export async function serveMcp(req: IncomingMessage, res: ServerResponse, body: 
     );
     return;
   }
+  // The page name is a setting staff may change at any time: read per request.
+  const siteName = (await loadSiteSettings(deps.db)).name;
   const server = new McpServer(
-    { name: 'candor', title: `${SITE.name} status (Candor)`, version: '1.0.0' },
+    { name: 'candor', title: `${siteName} status (Candor)`, version: '1.0.0' },
     {
-      instructions: `Status of ${SITE.name}. Public tools read what its status page shows.${user ? ' Staff tools write drafts only; publishing is a separate, deliberate step.' : ''}`,
+      instructions: `Status of ${siteName}. Public tools read what its status page shows.${user ? ' Staff tools write drafts only; publishing is a separate, deliberate step.' : ''}`,
     },
   );
-  registerPublicTools(server, deps);
+  registerPublicTools(server, deps, siteName);
   if (user) registerStaffTools(server, deps, user);
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   res.on('close', () => {

@@ -1,18 +1,24 @@
 // Sends what the outbox holds. Each lane claims one provider call's worth of deliveries under a
 // lease, sends it and records the outcome; lanes on every instance share the work through the
-// database. Email lanes share one pause, so a 429 stops them all until the provider's window ends.
+// database. Email lanes share one pause, so a 429 stops them all until the provider's window ends;
+// webhooks and chat channels pause per host, as long as each platform's 429 asks.
 import type { Db } from '../db/client.ts';
+import { chatBody } from '../domain/notify/chat-formats.ts';
+import { chatMessage } from '../domain/notify/chat-message.ts';
 import { renderEmail, type EmailMessage } from '../domain/notify/email.ts';
-import type { Channel } from '../domain/notify/kinds.ts';
+import { isChatPlatform, type Channel } from '../domain/notify/kinds.ts';
 import type { MessageContext } from '../domain/notify/links.ts';
 import {
   claimBatch,
   recordBatchFailed,
   recordBatchRetry,
   recordBatchSent,
+  recordDeliveryFailed,
+  recordDeliverySent,
   releaseLeases,
   renewLease,
   type ClaimedBatch,
+  type ClaimedDelivery,
 } from '../domain/notify/outbox.ts';
 import {
   DELIVERY_HEADER,
@@ -25,16 +31,17 @@ import {
 import { activateWebhook } from '../domain/subscribers.ts';
 import { signalDelivery } from '../domain/signals.ts';
 import { logger } from './logger.ts';
-import type { EmailProvider, SendOutcome } from './email-provider.ts';
+import type { BatchEmailProvider, EachEmailProvider, EmailProvider, SendOutcome } from './email-provider.ts';
+import { postOutbound } from './outbound-http.ts';
+import { postOutcome, type PostOutcome } from './outbound-outcome.ts';
 import type { OutboxConfig } from './outbox-config.ts';
+import { Pacer } from './outbox-pacer.ts';
 import { systemClock, type Clock } from './clock.ts';
-
-const WEBHOOK_TIMEOUT_MS = 10_000;
-const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface WorkerDeps {
   db: Db;
-  ctx: MessageContext;
+  /** Fixed, or read before each batch (the page name is a setting that may change at any time). */
+  ctx: MessageContext | (() => Promise<MessageContext>);
   config: OutboxConfig;
   /** Null keeps email in the local outbox (no provider configured). */
   email: EmailProvider | null;
@@ -50,6 +57,8 @@ export class OutboxWorker {
   /** Pacing waits, cut short when the worker stops: a batch not yet sent is given back instead. */
   #sleepers = new Set<() => void>();
   #emailPausedUntil = 0;
+  /** Per webhook host (hooks.slack.com, discord.com, …): no call before this time, after a 429. */
+  readonly #hostPausedUntil = new Map<string, number>();
   readonly #clock: Clock;
   readonly #pacer: Pacer;
 
@@ -65,6 +74,7 @@ export class OutboxWorker {
     const { config, email } = this.#deps;
     if (email) for (let i = 0; i < config.emailLanes; i++) this.#lanes.push(this.#lane('email'));
     for (let i = 0; i < config.webhookLanes; i++) this.#lanes.push(this.#lane('webhook'));
+    for (let i = 0; i < config.chatLanes; i++) this.#lanes.push(this.#lane('chat'));
   }
 
   /** Something was just queued here: look now instead of at the next poll. */
@@ -85,6 +95,7 @@ export class OutboxWorker {
     await releaseLeases(this.#deps.db, this.#deps.config.owner).catch((error: unknown) => {
       this.#deps.log?.(`[candor] outbox: could not give back leases: ${(error as Error).message}`);
     });
+    if (this.#deps.email?.mode === 'each') this.#deps.email.close();
   }
 
   #idle(ms: number): Promise<void> {
@@ -123,7 +134,7 @@ export class OutboxWorker {
         const stopRenewing = this.#renewWhileHeld(batch.id);
         try {
           if (channel === 'email') await this.#sendEmail(batch);
-          else await this.#sendWebhook(batch);
+          else await this.#post(batch);
         } finally {
           stopRenewing();
         }
@@ -208,9 +219,11 @@ export class OutboxWorker {
   }
 
   async #sendEmail(batch: ClaimedBatch): Promise<void> {
-    const { ctx, email } = this.#deps;
+    const email = this.#deps.email!;
+    if (email.mode === 'each') return this.#sendEach(batch, email);
     let messages: EmailMessage[];
     try {
+      const ctx = await this.#context();
       messages = batch.deliveries.map((d) => renderEmail(ctx, d));
     } catch (error) {
       await this.#record(batch, {
@@ -219,6 +232,10 @@ export class OutboxWorker {
       });
       return;
     }
+    await this.#sendBatch(batch, email, messages);
+  }
+
+  async #sendBatch(batch: ClaimedBatch, email: BatchEmailProvider, messages: EmailMessage[]): Promise<void> {
     const wait = this.#pacer.reserve(this.#emailPausedUntil);
     if (wait > 0) await this.#sleep(wait);
     // A 429 learnt while this call waited for its slot moved the slot (see #pauseEmail).
@@ -228,10 +245,47 @@ export class OutboxWorker {
       await releaseLeases(this.#deps.db, this.#deps.config.owner, batch.id);
       return;
     }
-    const outcome = await email!.sendBatch(messages, batch.idempotencyKey);
+    const outcome = await email.sendBatch(messages, batch.idempotencyKey);
     if (outcome.kind === 'rate-limited') this.#pauseEmail(outcome.retryAfterMs);
     if (outcome.kind === 'sent') this.#pacer.learn(outcome.limit);
     await this.#record(batch, outcome, outcome.kind === 'sent' ? outcome.ids : undefined);
+  }
+
+  /**
+   * SMTP: no idempotency key, so each message is recorded as sent the moment the server accepts
+   * it. A crash between the server's 250 and that record repeats that one message, never the
+   * batch. A 5xx fails only its own message; a 4xx or a lost connection gives the rest back.
+   */
+  async #sendEach(batch: ClaimedBatch, email: EachEmailProvider): Promise<void> {
+    const { db, config } = this.#deps;
+    const ctx = await this.#context();
+    const host = new URL(ctx.publicUrl).hostname;
+    for (const delivery of batch.deliveries) {
+      // Shutting down: the rest goes back at once, for this or another instance.
+      if (!this.#running) return void (await releaseLeases(db, config.owner, batch.id));
+      let message: EmailMessage;
+      try {
+        message = renderEmail(ctx, delivery);
+      } catch (error) {
+        const reason = `Could not render the email: ${(error as Error).message}`;
+        signalDelivery('email', 'failed', 1);
+        await recordDeliveryFailed(db, delivery.id, reason, this.#clock.now());
+        continue;
+      }
+      // The same Message-ID on every try: receivers that drop repeated ids can drop a repeat.
+      const outcome = await email.sendOne(message, `<delivery-${delivery.id}.candor@${host}>`);
+      const now = this.#clock.now();
+      if (outcome.kind === 'retry') return this.#record(batch, { kind: 'retry', message: outcome.message });
+      signalDelivery('email', outcome.kind === 'sent' ? 'sent' : 'failed', 1);
+      if (outcome.kind === 'sent') await recordDeliverySent(db, delivery.id, outcome.id, now);
+      else await recordDeliveryFailed(db, delivery.id, outcome.message, now);
+    }
+    await recordBatchSent(db, batch.id, new Map(), this.#clock.now());
+  }
+
+  #context(): Promise<MessageContext> {
+    const { ctx } = this.#deps;
+    return typeof ctx === 'function' ? ctx() : Promise.resolve(ctx);
   }
 
   #pauseEmail(ms: number): void {
@@ -252,28 +306,40 @@ export class OutboxWorker {
     });
   }
 
-  async #sendWebhook(batch: ClaimedBatch): Promise<void> {
+  /** One call to a user-given URL: a staff webhook or a chat channel, behind the SSRF guard. */
+  async #post(batch: ClaimedBatch): Promise<void> {
     const delivery = batch.deliveries[0];
-    let body: string;
+    const chat = isChatPlatform(delivery.subscriberKind);
+    let request: { body: string; headers: Record<string, string> };
     try {
-      body = webhookBody(this.#deps.ctx, delivery);
+      const ctx = await this.#context();
+      request = chat ? this.#chatRequest(ctx, delivery) : this.#webhookRequest(ctx, delivery);
     } catch (error) {
       await this.#record(batch, {
         kind: 'permanent',
-        message: `Could not build the webhook body: ${(error as Error).message}`,
+        message: `Could not build the message: ${(error as Error).message}`,
       });
       return;
     }
-    const outcome = await postWebhook(delivery.address, body, {
-      'content-type': 'application/json',
-      'user-agent': 'Candor-Webhooks/1',
-      [SIGNATURE_HEADER]: signWebhook(delivery.secret ?? '', body),
-      [EVENT_HEADER]: delivery.kind === 'webhook.verify' ? 'subscription.verify' : delivery.kind,
-      [DELIVERY_HEADER]: String(delivery.id),
+    const host = hostOf(delivery.address);
+    const pausedUntil = this.#hostPausedUntil.get(host) ?? 0;
+    if (pausedUntil > this.#clock.now()) {
+      // Another call to this host was told to wait: this one waits too, without spending an attempt.
+      await this.#settle(batch, {
+        kind: 'rate-limited',
+        retryAfterMs: pausedUntil - this.#clock.now(),
+        message: `Waiting: ${host} asked for a pause`,
+      });
+      return;
+    }
+    const result = await postOutbound(delivery.address, request.body, request.headers, {
+      policy: this.#deps.config.outbound,
     });
+    const outcome = postOutcome(result, { chat });
+    if (outcome.kind === 'rate-limited') this.#pauseHost(host, outcome.retryAfterMs);
     if (outcome.kind === 'sent' && delivery.kind === 'webhook.verify') {
       if (!echoesChallenge(delivery.payload, outcome.body)) {
-        await this.#record(batch, {
+        await this.#settle(batch, {
           kind: 'permanent',
           message: 'The endpoint answered 2xx but did not echo the challenge, so it stays unverified.',
         });
@@ -281,72 +347,46 @@ export class OutboxWorker {
       }
       await activateWebhook(this.#deps.db, delivery.subscriberId).catch(() => undefined);
     }
-    await this.#record(batch, outcome.kind === 'sent' ? { kind: 'sent', ids: [null], limit: null } : outcome);
-  }
-}
-
-/**
- * Spaces provider calls so that no more than the provider's per-second limit start in any second
- * (plus a small margin for the trip there). Spending a call on a certain 429 would cost a whole
- * window; starting each call when its slot opens keeps the rate at the ceiling.
- */
-class Pacer {
-  static readonly WINDOW_MS = 1000;
-  static readonly MARGIN_MS = 25;
-  #limit: number | null = null;
-  #starts: number[] = [];
-
-  readonly #clock: Clock;
-
-  constructor(clock: Clock) {
-    this.#clock = clock;
+    await this.#settle(batch, outcome);
   }
 
-  learn(limit: number | null): void {
-    if (limit !== null) this.#limit = limit;
-  }
-
-  /** A pause was learnt: calls booked to start before it ends start when it ends. */
-  postpone(until: number): void {
+  #pauseHost(host: string, ms: number): void {
     const now = this.#clock.now();
-    this.#starts = this.#starts.map((at) => (at > now ? Math.max(at, until) : at));
+    // Pauses that ended are forgotten, so the map holds only hosts that are waiting now.
+    for (const [h, until] of this.#hostPausedUntil) if (until <= now) this.#hostPausedUntil.delete(h);
+    this.#hostPausedUntil.set(host, Math.max(this.#hostPausedUntil.get(host) ?? 0, now + ms));
   }
 
-  /** Books the next start time no earlier than `notBefore`; returns how long to wait for it. */
-  reserve(notBefore: number): number {
-    const now = this.#clock.now();
-    let at = Math.max(now, notBefore);
-    if (this.#limit !== null && this.#starts.length >= this.#limit) {
-      at = Math.max(at, this.#starts[this.#starts.length - this.#limit] + Pacer.WINDOW_MS + Pacer.MARGIN_MS);
-    }
-    this.#starts.push(at);
-    if (this.#starts.length > 64) this.#starts.splice(0, this.#starts.length - 64);
-    return at - now;
-  }
-}
-
-type WebhookOutcome = { kind: 'sent'; body: string } | { kind: 'retry'; message: string; retryAfterMs?: number };
-
-/** Any 2xx is a delivery; anything else (including redirects, never followed) is retried with backoff. */
-async function postWebhook(url: string, body: string, headers: Record<string, string>): Promise<WebhookOutcome> {
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      body,
-      headers,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-    });
-    const text = (await response.text()).slice(0, MAX_RESPONSE_BYTES);
-    if (response.status >= 200 && response.status < 300) return { kind: 'sent', body: text };
-    const retryAfter = Number(response.headers.get('retry-after'));
+  #webhookRequest(ctx: MessageContext, delivery: ClaimedDelivery) {
+    const body = webhookBody(ctx, delivery);
     return {
-      kind: 'retry',
-      message: `The endpoint answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
-      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Candor-Webhooks/1',
+        [SIGNATURE_HEADER]: signWebhook(delivery.secret ?? '', body),
+        [EVENT_HEADER]: delivery.kind === 'webhook.verify' ? 'subscription.verify' : delivery.kind,
+        [DELIVERY_HEADER]: String(delivery.id),
+      },
     };
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { kind: 'retry', message: `Could not reach the endpoint: ${cause ?? (error as Error).message}` };
+  }
+
+  #chatRequest(ctx: MessageContext, delivery: ClaimedDelivery) {
+    if (!isChatPlatform(delivery.subscriberKind)) throw new Error(`${delivery.subscriberKind} is not a chat platform`);
+    const body = chatBody(delivery.subscriberKind, chatMessage(ctx, delivery));
+    return { body, headers: { 'content-type': 'application/json', 'user-agent': 'Candor-Chat/1' } };
+  }
+
+  #settle(batch: ClaimedBatch, outcome: PostOutcome): Promise<void> {
+    return this.#record(batch, outcome.kind === 'sent' ? { kind: 'sent', ids: [null], limit: null } : outcome);
+  }
+}
+
+/** The host a pause applies to (all of a platform's webhooks share its limits). */
+function hostOf(address: string): string {
+  try {
+    return new URL(address).host;
+  } catch {
+    return address;
   }
 }

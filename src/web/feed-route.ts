@@ -2,7 +2,6 @@
 import type { APIRoute } from 'astro';
 import { getDb } from '../db/client.ts';
 import { loadHistoryFeed, renderAtom, renderRss } from '../domain/feeds.ts';
-import { SITE } from '../domain/site.ts';
 import { siteDefaultLocale } from '../i18n/site-locale.ts';
 import { messageContext } from './message-context.ts';
 
@@ -14,8 +13,8 @@ const FORMATS = {
 export function feedRoute(format: keyof typeof FORMATS): APIRoute {
   const { render, type, path } = FORMATS[format];
   return async ({ locals }) => {
-    const ctx = messageContext();
-    const feed = await loadHistoryFeed(getDb(), ctx, SITE.name, locals.locale);
+    const ctx = await messageContext();
+    const feed = await loadHistoryFeed(getDb(), ctx, ctx.siteName, locals.locale);
     // The feed names itself as read: with its language when it is not the site's own.
     const self = `${ctx.publicUrl}${path}${locals.locale === siteDefaultLocale() ? '' : `?lang=${locals.locale}`}`;
     return new Response(render(feed, self), { headers: { 'content-type': type } });

@@ -1,9 +1,10 @@
 // The page name and public address messages, feeds and public JSON are rendered with. The worker
-// gets the same from the server, so an email and the page it links to agree.
+// reads the same before each batch, so an email and the page it links to agree, and a renamed
+// page shows in the next email without a restart.
 import type { MessageContext } from '../domain/notify/links.ts';
 import { publicUrl } from '../domain/public-url.ts';
-import { SITE } from '../domain/site.ts';
+import { siteSettings } from './site-settings.ts';
 
-export function messageContext(): MessageContext {
-  return { siteName: SITE.name, publicUrl: publicUrl() };
+export async function messageContext(): Promise<MessageContext> {
+  return { siteName: (await siteSettings()).name, publicUrl: publicUrl() };
 }

@@ -14,5 +14,5 @@ export const PUBLIC_API_HEADERS = {
 /** A GET route answering `build`'s result as public JSON. */
 export function publicJsonRoute(build: (db: Db, ctx: MessageContext) => Promise<unknown>): APIRoute {
   return async () =>
-    new Response(JSON.stringify(await build(getDb(), messageContext())), { headers: PUBLIC_API_HEADERS });
+    new Response(JSON.stringify(await build(getDb(), await messageContext())), { headers: PUBLIC_API_HEADERS });
 }

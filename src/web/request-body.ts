@@ -84,15 +84,35 @@ function parseUrlEncoded(text: string): FormData {
   return form;
 }
 
+/**
+ * Every part's headers, and the content of every part that is not a file, must be UTF-8 (files,
+ * such as an uploaded logo, are bytes). Parts are found by the boundary alone; the platform's
+ * parser reads them afterwards.
+ */
+function assertUtf8Parts(bytes: Buffer, first: Buffer, between: Buffer): void {
+  let at = bytes.subarray(0, first.length).equals(first) ? 0 : bytes.indexOf(between);
+  while (at !== -1) {
+    const start = at + (at === 0 && bytes[0] !== 0x0d ? first.length : between.length);
+    const next = bytes.indexOf(between, start);
+    const part = bytes.subarray(start, next === -1 ? bytes.length : next);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    const headers = part.subarray(0, headerEnd === -1 ? part.length : headerEnd);
+    decodeUtf8(headers, 'The form');
+    if (!/;\s*filename\*?=/i.test(headers.toString('latin1'))) decodeUtf8(part, 'The form');
+    at = next;
+  }
+}
+
 async function parseMultipart(request: Request, media: MediaType): Promise<FormData> {
   const boundary = media.params.boundary;
   if (!boundary) throw new InputError('A multipart/form-data body needs a boundary parameter in its Content-Type.');
-  const bytes = await request.arrayBuffer();
-  // No Candor form uploads a file, so every part is text and the whole body must be UTF-8.
-  const text = decodeUtf8(bytes, 'The form');
-  if (!text.startsWith(`--${boundary}`) && !text.includes(`\r\n--${boundary}`)) {
+  const bytes = Buffer.from(await request.arrayBuffer());
+  const first = Buffer.from(`--${boundary}`);
+  const between = Buffer.from(`\r\n--${boundary}`);
+  if (!bytes.subarray(0, first.length).equals(first) && bytes.indexOf(between) === -1) {
     throw new InputError('The multipart form does not contain the boundary its Content-Type names.');
   }
+  assertUtf8Parts(bytes, first, between);
   try {
     return await new Response(bytes, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
   } catch (error) {

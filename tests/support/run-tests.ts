@@ -13,7 +13,8 @@ const report = join(root, '.vitest-report.json');
 // Debian packages the tests drive for real: Chromium (browser tests), feedparser and icalendar
 // (feeds and the calendar read by other parsers), Prometheus Alertmanager (alerts), and the
 // Prometheus server with promtool (it scrapes /metrics), and nginx with openssl (the README's
-// production configuration, run with a self-signed certificate).
+// production configuration, run with a self-signed certificate; the SMTP server of the email
+// tests gets its certificate from openssl too, so STARTTLS is checked for real).
 const SYSTEM_PACKAGES: { name: string; present: () => boolean }[] = [
   { name: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { name: 'python3-feedparser', present: () => python('import feedparser') },

@@ -40,6 +40,8 @@ export async function startServer(
       PORT: '0',
       HOST: '127.0.0.1',
       CANDOR_POLL_MS: '100',
+      // Local receivers (webhooks, chat platforms) listen on loopback, which Candor otherwise refuses.
+      CANDOR_OUTBOUND_ALLOW: '127.0.0.1/32,::1/128',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,3 +10,4 @@ export * from './outbox.ts';
 export * from './rca.ts';
 export * from './maintenance.ts';
 export * from './audit.ts';
+export * from './brand.ts';

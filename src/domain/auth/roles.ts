@@ -3,7 +3,7 @@ export const ROLES = ['admin', 'support', 'author'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
-  admin: 'Admin — everything, including components, groups and users',
+  admin: 'Admin — everything, including components, groups, users and settings',
   support: 'Support — open, update and resolve incidents; manage subscribers',
   author: 'Author — write post-incident reviews',
 };
@@ -24,7 +24,9 @@ export type Permission =
   // Read the audit log.
   | 'audit:read'
   // Invite users, change roles, deactivate, issue password reset links.
-  | 'users:manage';
+  | 'users:manage'
+  // The page's settings, logo and favicon, glossary and alert routes.
+  | 'settings:write';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
@@ -36,6 +38,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'reviews:write',
     'audit:read',
     'users:manage',
+    'settings:write',
   ],
   support: ['incidents:write', 'components:status', 'subscribers:manage', 'reviews:request'],
   author: ['reviews:request', 'reviews:write'],

@@ -42,13 +42,16 @@ export interface EmailSource {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-interface Parts {
+/** What a message says, before it is laid out for a channel (email here, chat in chat-message.ts). */
+export interface Parts {
   subject: string;
   /** Paragraphs of the plain-text part. */
   text: string[];
   /** Inner HTML of the message body. */
   html: string;
   listMember: boolean;
+  /** The message's one link onward; the plain-text part ends with it as "label: url" (in the message's language). */
+  action?: { label: string; url: string };
 }
 
 /** "Label: value" in the plain-text part, with the colon the language uses (French puts a space before it). */
@@ -72,7 +75,8 @@ function page(
   const footerText = parts.listMember
     ? [because, labelled(locale, choose, links.manage), labelled(locale, unsubscribe, links.unsubscribe)]
     : [];
-  const text = [...parts.text, ...(footerText.length ? ['--', footerText.join('\n')] : [])].join('\n\n') + '\n';
+  const body = parts.action ? [...parts.text, labelled(locale, parts.action.label, parts.action.url)] : parts.text;
+  const text = [...body, ...(footerText.length ? ['--', footerText.join('\n')] : [])].join('\n\n') + '\n';
   const footerHtml = parts.listMember
     ? `<p style="color:#555;font-size:13px;border-top:1px solid #ddd;padding-top:12px">${escapeHtml(because)}
 <a href="${escapeHtml(links.manage)}">${escapeHtml(choose)}</a> · <a href="${escapeHtml(links.unsubscribe)}">${escapeHtml(unsubscribe)}</a></p>`
@@ -130,7 +134,6 @@ function buildIncidentParts(
     ...(affected.length
       ? [`${labelled(locale, affectedLabel, '').trimEnd()}\n${affected.map((a) => `- ${a}`).join('\n')}`]
       : []),
-    labelled(locale, t(locale, 'email.followIncident'), link),
   ];
   const html = `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(incident.title)}</h1>
 <p style="margin:0 0 16px"><strong>${escapeHtml(labelled(locale, currentState, '').trimEnd())}</strong> ${escapeHtml(state)}</p>
@@ -140,7 +143,7 @@ ${renderMarkdown(update.body)}
 </div>
 ${affected.length ? `<p style="margin:0"><strong>${escapeHtml(affectedLabel)}</strong></p><ul>${affected.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>` : ''}
 <p><a href="${escapeHtml(link)}">${escapeHtml(t(locale, 'email.followIncidentOnPage'))}</a></p>`;
-  return { subject, text, html, listMember: true };
+  return { subject, text, html, listMember: true, action: { label: t(locale, 'email.followIncident'), url: link } };
 }
 
 function postmortemParts(
@@ -164,7 +167,8 @@ function postmortemParts(
   const read = t(locale, 'email.readReport');
   return {
     subject,
-    text: [postmortem.title, intro, postmortem.summary, tally, labelled(locale, read, link)],
+    text: [postmortem.title, intro, postmortem.summary, tally],
+    action: { label: read, url: link },
     html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(postmortem.title)}</h1>
 <p>${escapeHtml(intro)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">${renderMarkdown(postmortem.summary)}</div>
@@ -210,8 +214,8 @@ function maintenanceParts(
       `${status} · ${window}`,
       word,
       ...(affected.length ? [labelled(locale, affectedLabel, affected.join(', '))] : []),
-      labelled(locale, details, link),
     ],
+    action: { label: details, url: link },
     html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(m.title)}</h1>
 <p style="margin:0 0 16px"><strong>${escapeHtml(status)}</strong> · ${escapeHtml(window)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
@@ -253,7 +257,8 @@ function commitmentParts(
   const see = t(locale, 'email.seeCommitments');
   return {
     subject,
-    text: [`${news} — ${postmortem.title}`, `“${commitment.text}”`, detail, tally, labelled(locale, see, link)],
+    text: [`${news} — ${postmortem.title}`, `“${commitment.text}”`, detail, tally],
+    action: { label: see, url: link },
     html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(news)}</h1>
 <p style="margin:0 0 8px">${escapeHtml(postmortem.title)}</p>
 <blockquote style="border-left:4px solid #888;margin:0 0 16px;padding-left:12px">${escapeHtml(commitment.text)}</blockquote>
@@ -267,33 +272,45 @@ function commitmentParts(
 const BUTTON =
   'display:inline-block;padding:10px 16px;background:#1a56db;color:#fff;text-decoration:none;border-radius:6px';
 
-/** Renders the email a delivery carries. Deterministic: the same input always gives the same bytes. */
-export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMessage {
-  const locale = source.locale ?? 'en';
-  const links = subscriptionLinks(ctx, source.manageToken, linkLocale(locale));
-  const payload = source.payload as object;
-  let parts: Parts;
-  switch (source.kind) {
+/**
+ * What a broadcast says (incident, report, commitment, maintenance) in `locale`, or null for other
+ * kinds. Chat messages use it too (in English).
+ */
+export function broadcastParts(
+  ctx: MessageContext,
+  kind: NotificationKind,
+  payload: unknown,
+  locale: Locale = 'en',
+): Parts | null {
+  switch (kind) {
     case 'incident.created':
     case 'incident.updated':
-    case 'incident.resolved': {
-      const kind = source.kind;
-      parts = shared(payload, locale, () => buildIncidentParts(ctx, locale, kind, payload as IncidentPayload));
-      break;
-    }
+    case 'incident.resolved':
+      return shared(payload as object, locale, () => buildIncidentParts(ctx, locale, kind, payload as IncidentPayload));
     case 'postmortem.published':
     case 'postmortem.updated':
-      parts = postmortemParts(ctx, locale, source.kind, payload as PostmortemPayload);
-      break;
+      return postmortemParts(ctx, locale, kind, payload as PostmortemPayload);
     case 'commitment.updated':
-      parts = commitmentParts(ctx, locale, payload as CommitmentPayload);
-      break;
+      return commitmentParts(ctx, locale, payload as CommitmentPayload);
     case 'maintenance.scheduled':
     case 'maintenance.reminder':
     case 'maintenance.started':
     case 'maintenance.updated':
     case 'maintenance.completed':
-      parts = maintenanceParts(ctx, locale, source.kind, payload as MaintenancePayload);
+      return maintenanceParts(ctx, locale, kind, payload as MaintenancePayload);
+    default:
+      return null;
+  }
+}
+
+/** Renders the email a delivery carries. Deterministic: the same input always gives the same bytes. */
+export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMessage {
+  const locale = source.locale ?? 'en';
+  const links = subscriptionLinks(ctx, source.manageToken, linkLocale(locale));
+  const payload = source.payload as object;
+  let parts: Parts | null = broadcastParts(ctx, source.kind, payload, locale);
+  switch (parts ? null : source.kind) {
+    case null:
       break;
     case 'subscription.confirm': {
       const { token, expiresAt } = payload as { token: string; expiresAt: number };
@@ -350,6 +367,7 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
     default:
       throw new Error(`Notifications of kind ${source.kind} are not sent by email.`);
   }
+  if (!parts) throw new Error(`Notifications of kind ${source.kind} are not sent by email.`);
   const { html, text } = page(ctx, locale, parts, links);
   const headers: Record<string, string> = parts.listMember
     ? { 'List-Unsubscribe': `<${links.oneClick}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }

@@ -1,10 +1,39 @@
 // What subscribers can be told, over which channel, and the states a subscriber and a delivery
 // go through: the single source for the outbox, the worker and the admin pages.
-export const CHANNELS = ['email', 'webhook'] as const;
+export const CHANNELS = ['email', 'webhook', 'chat'] as const;
 export type Channel = (typeof CHANNELS)[number];
-/** A subscriber row is reached over a channel; `staff` rows only receive staff mail (invitations, resets). */
-export const SUBSCRIBER_KINDS = [...CHANNELS, 'staff'] as const;
+export const CHANNEL_LABELS: Record<Channel, string> = { email: 'Email', webhook: 'Webhook', chat: 'Chat' };
+
+/** Chat platforms a channel can subscribe from, each posted to in its own native format. */
+export const CHAT_PLATFORMS = ['slack', 'teams', 'discord', 'google_chat'] as const;
+export type ChatPlatform = (typeof CHAT_PLATFORMS)[number];
+export const CHAT_PLATFORM_LABELS: Record<ChatPlatform, string> = {
+  slack: 'Slack',
+  teams: 'Microsoft Teams',
+  discord: 'Discord',
+  google_chat: 'Google Chat',
+};
+
+/** What a subscriber is: an address, a staff webhook, a chat channel; `staff` rows only receive staff mail (invitations, resets). */
+export const SUBSCRIBER_KINDS = ['email', 'webhook', ...CHAT_PLATFORMS, 'staff'] as const;
 export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
+/** The kinds the admin lists as subscribers (staff mail rows are not). */
+export const LISTED_KINDS = ['email', 'webhook', ...CHAT_PLATFORMS] as const;
+export const SUBSCRIBER_KIND_LABELS: Record<SubscriberKind, string> = {
+  email: 'Email',
+  webhook: 'Webhook',
+  ...CHAT_PLATFORM_LABELS,
+  staff: 'Staff mail',
+};
+
+export const isChatPlatform = (kind: string): kind is ChatPlatform =>
+  (CHAT_PLATFORMS as readonly string[]).includes(kind);
+
+/** The outbox channel a subscriber of this kind is reached over. */
+export function channelOf(kind: string): Channel {
+  if (kind === 'webhook') return 'webhook';
+  return isChatPlatform(kind) ? 'chat' : 'email';
+}
 
 export const SUBSCRIBER_STATES = ['pending', 'active', 'unsubscribed'] as const;
 export type SubscriberState = (typeof SUBSCRIBER_STATES)[number];
@@ -58,18 +87,18 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
  * webhooks); people get the incident's story instead of one email per component flip.
  */
 export const BROADCAST_CHANNELS: Record<BroadcastKind, readonly Channel[]> = {
-  'incident.created': ['email', 'webhook'],
-  'incident.updated': ['email', 'webhook'],
-  'incident.resolved': ['email', 'webhook'],
+  'incident.created': ['email', 'webhook', 'chat'],
+  'incident.updated': ['email', 'webhook', 'chat'],
+  'incident.resolved': ['email', 'webhook', 'chat'],
   'component.updated': ['webhook'],
-  'postmortem.published': ['email', 'webhook'],
-  'postmortem.updated': ['email', 'webhook'],
-  'commitment.updated': ['email', 'webhook'],
-  'maintenance.scheduled': ['email', 'webhook'],
-  'maintenance.reminder': ['email', 'webhook'],
-  'maintenance.started': ['email', 'webhook'],
-  'maintenance.updated': ['email', 'webhook'],
-  'maintenance.completed': ['email', 'webhook'],
+  'postmortem.published': ['email', 'webhook', 'chat'],
+  'postmortem.updated': ['email', 'webhook', 'chat'],
+  'commitment.updated': ['email', 'webhook', 'chat'],
+  'maintenance.scheduled': ['email', 'webhook', 'chat'],
+  'maintenance.reminder': ['email', 'webhook', 'chat'],
+  'maintenance.started': ['email', 'webhook', 'chat'],
+  'maintenance.updated': ['email', 'webhook', 'chat'],
+  'maintenance.completed': ['email', 'webhook', 'chat'],
 };
 
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {

@@ -54,6 +54,7 @@ export async function outboxCounts(db: DbOrTx): Promise<OutboxCounts> {
   const counts: OutboxCounts = {
     email: { queued: 0, sent: 0, failed: 0, skipped: 0 },
     webhook: { queued: 0, sent: 0, failed: 0, skipped: 0 },
+    chat: { queued: 0, sent: 0, failed: 0, skipped: 0 },
   };
   for (const r of rows) if (counts[r.channel]) counts[r.channel][r.state] = r.n;
   return counts;
@@ -150,6 +151,7 @@ export async function loadDelivery(db: DbOrTx, id: number): Promise<(ClaimedDeli
     payload: JSON.parse(row.payload),
     notifiedAt: row.notified_at,
     subscriberId: view.subscriberId,
+    subscriberKind: view.subscriberKind,
     address: view.address,
     manageToken: row.manage_token,
     locale: isLocale(row.locale) ? row.locale : DEFAULT_LOCALE,

@@ -17,6 +17,8 @@ export interface ClaimedDelivery {
   payload: unknown;
   notifiedAt: number;
   subscriberId: number;
+  /** email, webhook, or the chat platform (slack, teams, discord, google_chat). */
+  subscriberKind: string;
   address: string;
   manageToken: string;
   /** The subscriber's language: emails are written in it. */
@@ -40,7 +42,7 @@ export interface ClaimOptions {
   now?: number;
 }
 
-export const BATCH_SIZE: Record<Channel, number> = { email: EMAIL_BATCH_SIZE, webhook: 1 };
+export const BATCH_SIZE: Record<Channel, number> = { email: EMAIL_BATCH_SIZE, webhook: 1, chat: 1 };
 
 /**
  * Claims work for one provider call: first a batch whose lease ran out (a worker died or gave it
@@ -102,12 +104,13 @@ async function loadBatch(db: DbOrTx, batchId: number): Promise<ClaimedBatch | nu
     attempts: number;
     notification_id: number;
     subscriber_id: number;
+    subscriber_kind: string;
     address: string;
     manage_token: string;
     locale: string;
     secret: string | null;
   }>(sql`
-    select d.id, d.attempts, d.notification_id, s.id as subscriber_id, s.address, s.manage_token, s.locale, s.secret
+    select d.id, d.attempts, d.notification_id, s.id as subscriber_id, s.kind as subscriber_kind, s.address, s.manage_token, s.locale, s.secret
     from deliveries d
     join subscribers s on s.id = d.subscriber_id
     where d.batch_id = ${batchId} and d.state = 'queued'
@@ -147,6 +150,7 @@ async function loadBatch(db: DbOrTx, batchId: number): Promise<ClaimedBatch | nu
       payload: byId.get(r.notification_id)!.payload,
       notifiedAt: byId.get(r.notification_id)!.createdAt,
       subscriberId: r.subscriber_id,
+      subscriberKind: r.subscriber_kind,
       address: r.address,
       manageToken: r.manage_token,
       locale: isLocale(r.locale) ? r.locale : DEFAULT_LOCALE,
@@ -171,6 +175,24 @@ export async function recordBatchSent(
       where batch_id = ${batchId} and state = 'queued'`);
     await tx.run(sql`update delivery_batches set state = 'done', attempts = attempts + 1 where id = ${batchId}`);
   });
+}
+
+/**
+ * One message of a batch was accepted (SMTP): recorded at once, on its own, so that a crash
+ * right after can repeat this message at most, never the ones before it.
+ */
+export async function recordDeliverySent(db: Db, deliveryId: number, providerId: string | null, now = Date.now()) {
+  await db.run(sql`
+    update deliveries set state = 'sent', sent_at = ${now}, updated_at = ${now}, attempts = attempts + 1, last_error = null,
+      provider_id = ${providerId}
+    where id = ${deliveryId} and state = 'queued'`);
+}
+
+/** One message of a batch was refused for good (an SMTP 5xx for that address). */
+export async function recordDeliveryFailed(db: Db, deliveryId: number, reason: string, now = Date.now()) {
+  await db.run(sql`
+    update deliveries set state = 'failed', attempts = attempts + 1, last_error = ${reason}, updated_at = ${now}
+    where id = ${deliveryId} and state = 'queued'`);
 }
 
 /**

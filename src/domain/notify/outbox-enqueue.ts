@@ -7,6 +7,8 @@ import type { DbOrTx } from '#db/client.ts';
 import { idList } from './sql-ids.ts';
 import {
   BROADCAST_CHANNELS,
+  CHAT_PLATFORMS,
+  channelOf,
   type BroadcastKind,
   type Channel,
   type NotificationKind,
@@ -43,11 +45,17 @@ export async function enqueueBroadcast(tx: DbOrTx, broadcast: Broadcast, now = D
   const forComponents = ids.length
     ? sql`(s.all_components = 1 or exists (select 1 from subscriber_components sc where sc.subscriber_id = s.id and sc.component_id in (${idList(ids)})))`
     : sql`1 = 1`;
+  // Chat channels are subscribers of a platform's kind, all sent over the one 'chat' channel.
+  const chatKinds = sql.join(
+    CHAT_PLATFORMS.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  const channelSql = sql`(case when s.kind in (${chatKinds}) then 'chat' else s.kind end)`;
   await tx.run(sql`
     insert into deliveries (notification_id, subscriber_id, channel, state, attempts, created_at, updated_at)
-    select ${id}, s.id, s.kind, 'queued', 0, ${now}, ${now}
+    select ${id}, s.id, ${channelSql}, 'queued', 0, ${now}, ${now}
     from subscribers s
-    where s.state = 'active' and s.kind in (${sql.join(
+    where s.state = 'active' and ${channelSql} in (${sql.join(
       channels.map((c) => sql`${c}`),
       sql`, `,
     )}) and ${forComponents}
@@ -62,7 +70,7 @@ export async function enqueuePersonal(
   subscriber: { id: number; kind: string },
   payload: unknown,
   now = Date.now(),
-  channel: Channel = subscriber.kind === 'webhook' ? 'webhook' : 'email',
+  channel: Channel = channelOf(subscriber.kind),
 ): Promise<number> {
   const id = await insertNotification(tx, kind, null, payload, now);
   await tx.run(sql`

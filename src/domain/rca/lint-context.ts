@@ -1,6 +1,6 @@
 // What the lint checks a review's external text against: the names in the review and the facts
 // of its record.
-import { GLOSSARY, lintDraft, lintPublicFields, type LintContext, type LintFinding } from './lint.ts';
+import { lintDraft, lintPublicFields, type LintContext, type LintFinding } from './lint.ts';
 import type { Draft } from './sections.ts';
 import { MOMENTS } from './metrics.ts';
 import type { ReviewView } from './reviews.ts';
@@ -30,7 +30,7 @@ export function lintContextFor(view: ReviewView): LintContext {
   if (view.metrics.firstWordMs !== null) durations.push(view.metrics.firstWordMs);
   for (const e of view.timeline) if (e.endAt !== null) durations.push(e.endAt - e.at);
   return {
-    glossary: GLOSSARY,
+    glossary: view.glossary,
     people,
     startedAt: view.moments.startedAt,
     resolvedAt: view.moments.resolvedAt,

@@ -34,7 +34,7 @@ export const LEAK_PATTERNS: PatternRule[] = [
       'g',
     ),
     message: (m) =>
-      `"${m}" looks like an internal component id. Say what it is for the customer (add it to content/glossary.json to get a suggestion).`,
+      `"${m}" looks like an internal component id. Say what it is for the customer (add it to the glossary, admin → Settings → RCA glossary, to get a suggestion).`,
   },
   {
     rule: 'code-ref',

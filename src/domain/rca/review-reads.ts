@@ -33,6 +33,7 @@ import type {
   OverdueAction,
 } from './review-types.ts';
 import { getReviewRow } from './review-activity.ts';
+import { loadGlossary } from './glossary-store.ts';
 
 const userName = async (tx: DbOrTx, id: number | null) => {
   if (id === null) return null;
@@ -122,6 +123,7 @@ export async function loadReview(tx: DbOrTx, id: number, now = Date.now()): Prom
   const resolvedAt = row.resolvedAt ?? latestResolution(incidentRows);
   const affected = affectedOf(views);
   const sla = await loadSlaImpact(tx, affected, row.startedAt ?? incidentRows[0]?.startedAt ?? null, now);
+  const glossary = await loadGlossary(tx);
   const state = row.state;
   const severity = row.severity;
   return {
@@ -129,6 +131,7 @@ export async function loadReview(tx: DbOrTx, id: number, now = Date.now()): Prom
     severity,
     state,
     detectedBy: row.detectedBy,
+    glossary,
     fiveWhys: JSON.parse(row.fiveWhys) as string[],
     draft: toDraft(JSON.parse(row.draft)),
     draftSources: JSON.parse(row.draftSources),

@@ -15,6 +15,7 @@ import { type Deadlines } from './deadlines.ts';
 import { type KeyMoments, type ReviewMetrics } from './metrics.ts';
 import { type SlaImpact } from './sla.ts';
 import { type Draft } from './sections.ts';
+import type { Glossary } from './lint-rules.ts';
 import {
   type ActionCategory,
   type ActionPriority,
@@ -76,6 +77,8 @@ export interface ReviewView extends Omit<
   affected: AffectedComponentSummary[];
   sla: SlaImpact[];
   deadlines: Deadlines;
+  /** The glossary in force when the review was loaded: what the lint checks its text against. */
+  glossary: Glossary;
 }
 
 export interface ReviewListItem {

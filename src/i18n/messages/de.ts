@@ -10,7 +10,9 @@ export const de: Catalogue = {
   'layout.navHistory': 'Verlauf',
   'layout.navPostmortems': 'Post-Mortems',
   'layout.navSubscribe': 'Updates abonnieren',
-  'layout.footer': 'Zeiten sind in UTC angegeben{zoneNote}. Bereitgestellt mit Candor.',
+  'layout.timesIn': 'Zeiten sind in {zone} angegeben{zoneNote}.',
+  'layout.contactSupport': '[[Support kontaktieren]].',
+  'layout.poweredBy': 'Bereitgestellt mit Candor.',
   'layout.languageLabel': 'Sprache',
   'layout.feedAtom': 'Vorfallverlauf (Atom)',
   'layout.feedRss': 'Vorfallverlauf (RSS)',
@@ -193,12 +195,13 @@ export const de: Catalogue = {
   'confirm.done': '**Sie haben abonniert.** {address} erhält nun Status-Updates von {site}.',
   'confirm.manage': '[[Komponenten wählen oder abmelden]] (diesen Link enthält auch jede E-Mail).',
   'confirm.again': 'Erneut abonnieren',
-  'confirm.ask': 'Bestätigen Sie, dass Sie Status-Updates von {site} per E-Mail erhalten möchten.',
+  'confirm.ask': 'Bestätigen Sie, dass Sie Status-Updates von {site} erhalten möchten.',
   'confirm.submit': 'Abonnement bestätigen',
   'manage.title': 'Ihr Abonnement',
   'manage.heading': 'Ihre Status-Updates von {site}',
-  'manage.unsubscribed': 'Sie sind abgemeldet und erhalten keine E-Mails mehr. [[Erneut abonnieren]]',
-  'manage.pending': 'Folgen Sie dem Bestätigungslink aus unserer E-Mail, um Updates zu erhalten.',
+  'manage.unsubscribed': 'Sie sind abgemeldet und erhalten keine Updates mehr. [[Erneut abonnieren]]',
+  'manage.pending':
+    'Folgen Sie dem Bestätigungslink, den wir gesendet haben (per E-Mail oder in den Chat-Kanal), um Updates zu erhalten.',
   'manage.saved': 'Gespeichert. Sie werden über die gewählten Komponenten informiert.',
   'manage.language':
     'Die E-Mails sind auf {language}. Wenn Sie auf dieser Seite speichern, erhalten Sie sie in der Sprache dieser Seite.',
@@ -206,10 +209,28 @@ export const de: Catalogue = {
   'manage.stop': 'Alle Updates beenden',
   'manage.unsubscribe': 'Abmelden',
   'unsubscribe.title': 'Abmelden',
-  'unsubscribe.done': '**Sie sind abgemeldet.** {address} erhält keine Status-E-Mails von {site} mehr.',
+  'unsubscribe.done': '**Sie sind abgemeldet.** {address} erhält keine Status-Updates von {site} mehr.',
   'unsubscribe.again': 'Doch anders entschieden? [[Erneut abonnieren]]',
   'unsubscribe.ask': 'Keine Status-Updates von {site} mehr an {address} senden?',
   'unsubscribe.instead': 'Stattdessen Komponenten wählen',
+  'subscriber.channel': '{platform}-Kanal',
+  'subscriber.channelAt': '{platform}-Kanal ({where})',
+  'chat.heading': 'In einem Team-Chat-Kanal',
+  'chat.intro':
+    'Fügen Sie die Incoming-Webhook-Adresse eines Slack-, Microsoft-Teams-, Discord- oder Google-Chat-Kanals ein. Wir senden eine Nachricht mit einem Bestätigungslink in den Kanal; sonst wird dort nichts gepostet, bis jemand im Kanal ihm folgt. Jede Nachricht enthält Links, um die Komponenten zu ändern oder den Kanal abzumelden.',
+  'chat.platform': 'Chat-App',
+  'chat.url': 'Incoming-Webhook-Adresse',
+  'chat.urlHelp':
+    'Slack: `https://hooks.slack.com/services/…` · Discord: `https://discord.com/api/webhooks/…` · Google Chat: `https://chat.googleapis.com/v1/spaces/…` · Teams: die URL eines Workflows-Triggers „When a Teams webhook request is received“.',
+  'chat.submit': 'Kanal abonnieren',
+  'chatPage.title': 'Einen Chat-Kanal abonnieren',
+  'chatPage.heading': 'Status-Updates von {site} in einem Chat-Kanal erhalten',
+  'chatPage.lookInChannel':
+    '**Sehen Sie im Kanal nach.** Wenn die Adresse ein funktionierender Incoming Webhook ist, posten wir dort eine Nachricht mit einem Bestätigungslink. Jemand im Kanal folgt ihm innerhalb von {hours} Stunden zur Bestätigung; bis dahin wird nichts anderes gepostet.',
+  'chatPage.already':
+    'Schon abonniert? Dann enthält die Nachricht einen Link, um die Komponenten zu ändern oder abzumelden.',
+  'chatPage.back': 'Zurück zum Abonnieren',
+  'chatPage.byEmail': 'Stattdessen per E-Mail abonnieren',
 
   'widget.loading': 'Status wird geladen …',
 

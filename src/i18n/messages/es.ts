@@ -10,7 +10,9 @@ export const es: Catalogue = {
   'layout.navHistory': 'Historial',
   'layout.navPostmortems': 'Post-mortems',
   'layout.navSubscribe': 'Suscribirse a las actualizaciones',
-  'layout.footer': 'Las horas se muestran en UTC{zoneNote}. Funciona con Candor.',
+  'layout.timesIn': 'Las horas se muestran en {zone}{zoneNote}.',
+  'layout.contactSupport': '[[Contactar con soporte]].',
+  'layout.poweredBy': 'Funciona con Candor.',
   'layout.languageLabel': 'Idioma',
   'layout.feedAtom': 'Historial de incidentes (Atom)',
   'layout.feedRss': 'Historial de incidentes (RSS)',
@@ -196,12 +198,13 @@ export const es: Catalogue = {
   'confirm.done': '**Se ha suscrito.** {address} recibirá las actualizaciones de estado de {site}.',
   'confirm.manage': '[[Elegir componentes o darse de baja]] (cada correo incluye también este enlace).',
   'confirm.again': 'Suscribirse de nuevo',
-  'confirm.ask': 'Confirme que desea recibir por correo las actualizaciones de estado de {site}.',
+  'confirm.ask': 'Confirme que desea recibir las actualizaciones de estado de {site}.',
   'confirm.submit': 'Confirmar suscripción',
   'manage.title': 'Su suscripción',
   'manage.heading': 'Sus actualizaciones de estado de {site}',
-  'manage.unsubscribed': 'Se ha dado de baja y ya no recibirá correos. [[Suscribirse de nuevo]]',
-  'manage.pending': 'Siga el enlace de confirmación que le enviamos por correo para empezar a recibir actualizaciones.',
+  'manage.unsubscribed': 'Se ha dado de baja y ya no recibirá actualizaciones. [[Suscribirse de nuevo]]',
+  'manage.pending':
+    'Siga el enlace de confirmación que enviamos (por correo o al canal de chat) para empezar a recibir actualizaciones.',
   'manage.saved': 'Guardado. Le avisaremos sobre los componentes que eligió.',
   'manage.language':
     'Los correos están en {language}. Si guarda en esta página, pasarán a estar en el idioma de esta página.',
@@ -209,10 +212,28 @@ export const es: Catalogue = {
   'manage.stop': 'Dejar de recibir actualizaciones',
   'manage.unsubscribe': 'Darse de baja',
   'unsubscribe.title': 'Darse de baja',
-  'unsubscribe.done': '**Se ha dado de baja.** {address} ya no recibirá correos de estado de {site}.',
+  'unsubscribe.done': '**Se ha dado de baja.** {address} ya no recibirá actualizaciones de estado de {site}.',
   'unsubscribe.again': '¿Ha cambiado de opinión? [[Suscribirse de nuevo]]',
   'unsubscribe.ask': '¿Dejar de enviar las actualizaciones de estado de {site} a {address}?',
   'unsubscribe.instead': 'Elegir componentes en su lugar',
+  'subscriber.channel': 'Canal de {platform}',
+  'subscriber.channelAt': 'Canal de {platform} ({where})',
+  'chat.heading': 'En un canal de chat del equipo',
+  'chat.intro':
+    'Pegue la dirección del webhook entrante de un canal de Slack, Microsoft Teams, Discord o Google Chat. Publicamos en el canal un mensaje con un enlace de confirmación; no se publica nada más hasta que alguien del canal lo siga. Cada mensaje incluye enlaces para cambiar los componentes o dar de baja el canal.',
+  'chat.platform': 'Aplicación de chat',
+  'chat.url': 'Dirección del webhook entrante',
+  'chat.urlHelp':
+    'Slack: `https://hooks.slack.com/services/…` · Discord: `https://discord.com/api/webhooks/…` · Google Chat: `https://chat.googleapis.com/v1/spaces/…` · Teams: la URL de un desencadenador de Workflows «When a Teams webhook request is received».',
+  'chat.submit': 'Suscribir el canal',
+  'chatPage.title': 'Suscribir un canal de chat',
+  'chatPage.heading': 'Reciba las actualizaciones de estado de {site} en un canal de chat',
+  'chatPage.lookInChannel':
+    '**Mire en el canal.** Si la dirección es un webhook entrante que funciona, publicamos allí un mensaje con un enlace de confirmación. Alguien del canal debe seguirlo en un plazo de {hours} horas para confirmar; hasta entonces no se publica nada más.',
+  'chatPage.already':
+    '¿Ya está suscrito? Entonces el mensaje tiene un enlace para cambiar los componentes o darse de baja.',
+  'chatPage.back': 'Volver a la suscripción',
+  'chatPage.byEmail': 'Suscribirse por correo en su lugar',
 
   'widget.loading': 'Cargando el estado…',
 

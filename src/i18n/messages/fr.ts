@@ -11,7 +11,9 @@ export const fr: Catalogue = {
   'layout.navHistory': 'Historique',
   'layout.navPostmortems': 'Post-mortems',
   'layout.navSubscribe': 'S’abonner aux mises à jour',
-  'layout.footer': 'Les heures sont indiquées en UTC{zoneNote}. Propulsé par Candor.',
+  'layout.timesIn': 'Les heures sont indiquées en {zone}{zoneNote}.',
+  'layout.contactSupport': '[[Contacter l’assistance]].',
+  'layout.poweredBy': 'Propulsé par Candor.',
   'layout.languageLabel': 'Langue',
   'layout.feedAtom': 'Historique des incidents (Atom)',
   'layout.feedRss': 'Historique des incidents (RSS)',
@@ -196,13 +198,13 @@ export const fr: Catalogue = {
   'confirm.done': '**Vous êtes abonné.** {address} recevra les mises à jour de l’état de {site}.',
   'confirm.manage': '[[Choisir les composants ou se désabonner]] (chaque e-mail contient aussi ce lien).',
   'confirm.again': 'S’abonner à nouveau',
-  'confirm.ask': 'Confirmez que vous souhaitez recevoir par e-mail les mises à jour de l’état de {site}.',
+  'confirm.ask': 'Confirmez que vous souhaitez recevoir les mises à jour de l’état de {site}.',
   'confirm.submit': 'Confirmer l’abonnement',
   'manage.title': 'Votre abonnement',
   'manage.heading': 'Vos mises à jour de l’état de {site}',
-  'manage.unsubscribed': 'Vous êtes désabonné et ne recevez plus d’e-mails. [[S’abonner à nouveau]]',
+  'manage.unsubscribed': 'Vous êtes désabonné et ne recevez plus de mises à jour. [[S’abonner à nouveau]]',
   'manage.pending':
-    'Suivez le lien de confirmation que nous vous avons envoyé pour commencer à recevoir les mises à jour.',
+    'Suivez le lien de confirmation que nous avons envoyé (par e-mail ou dans le canal de discussion) pour commencer à recevoir les mises à jour.',
   'manage.saved': 'Enregistré. Vous serez informé au sujet des composants choisis.',
   'manage.language':
     'Les e-mails sont en {language}. Enregistrer sur cette page les fait passer à la langue de cette page.',
@@ -210,10 +212,28 @@ export const fr: Catalogue = {
   'manage.stop': 'Arrêter toutes les mises à jour',
   'manage.unsubscribe': 'Se désabonner',
   'unsubscribe.title': 'Se désabonner',
-  'unsubscribe.done': '**Vous êtes désabonné.** {address} ne recevra plus d’e-mails sur l’état de {site}.',
+  'unsubscribe.done': '**Vous êtes désabonné.** {address} ne recevra plus de mises à jour sur l’état de {site}.',
   'unsubscribe.again': 'Vous avez changé d’avis\u00a0? [[S’abonner à nouveau]]',
   'unsubscribe.ask': 'Ne plus envoyer les mises à jour de l’état de {site} à {address}\u00a0?',
   'unsubscribe.instead': 'Choisir plutôt les composants',
+  'subscriber.channel': 'Canal {platform}',
+  'subscriber.channelAt': 'Canal {platform} ({where})',
+  'chat.heading': 'Dans un canal de discussion d’équipe',
+  'chat.intro':
+    'Collez l’adresse du webhook entrant d’un canal Slack, Microsoft Teams, Discord ou Google Chat. Nous publions dans le canal un message avec un lien de confirmation\u00a0; rien d’autre n’y est publié tant que personne dans le canal ne l’a suivi. Chaque message contient des liens pour changer les composants ou désabonner le canal.',
+  'chat.platform': 'Application de discussion',
+  'chat.url': 'Adresse du webhook entrant',
+  'chat.urlHelp':
+    'Slack\u00a0: `https://hooks.slack.com/services/…` · Discord\u00a0: `https://discord.com/api/webhooks/…` · Google Chat\u00a0: `https://chat.googleapis.com/v1/spaces/…` · Teams\u00a0: l’URL d’un déclencheur Workflows «\u00a0When a Teams webhook request is received\u00a0».',
+  'chat.submit': 'Abonner le canal',
+  'chatPage.title': 'Abonner un canal de discussion',
+  'chatPage.heading': 'Recevoir les mises à jour de l’état de {site} dans un canal de discussion',
+  'chatPage.lookInChannel':
+    '**Regardez dans le canal.** Si l’adresse est un webhook entrant qui fonctionne, nous y publions un message avec un lien de confirmation. Quelqu’un dans le canal le suit dans les {hours}\u00a0heures pour confirmer\u00a0; rien d’autre n’est publié d’ici là.',
+  'chatPage.already':
+    'Déjà abonné\u00a0? Le message contient alors un lien pour changer les composants ou se désabonner.',
+  'chatPage.back': 'Retour à l’abonnement',
+  'chatPage.byEmail': 'S’abonner plutôt par e-mail',
 
   'widget.loading': 'Chargement de l’état…',
 
