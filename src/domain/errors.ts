@@ -25,6 +25,7 @@ export type NotFoundEntity =
   | 'contributing factor'
   | 'history page'
   | 'incident'
+  | 'incident update'
   | 'maintenance'
   | 'review'
   | 'subscriber'

@@ -82,6 +82,7 @@ const PATH_ENTITIES = {
   Component: 'component',
   Group: 'component group',
   Incident: 'incident',
+  Update: 'incident update',
   Maintenance: 'maintenance',
   Subscriber: 'subscriber',
   Template: 'template',

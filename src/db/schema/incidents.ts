@@ -51,6 +51,8 @@ export const incidentUpdates = sqliteTable(
     displayAt: integer('display_at').notNull(),
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     authorName: text('author_name').notNull().default(''),
+    // Set when staff corrected the text after posting (time and status never change).
+    editedAt: integer('edited_at'),
   },
   (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.displayAt)],
 );

@@ -93,20 +93,26 @@ function buildIncidentParts(ctx: MessageContext, kind: NotificationKind, payload
   const update = incident.updates.find((u) => u.id === payload.updateId) ?? incident.updates[0];
   const status = INCIDENT_STATUS_LABELS[incident.status];
   const link = incidentLink(ctx, incident.id);
-  const prefix = kind === 'incident.created' ? 'New incident' : status;
+  const corrected = kind === 'incident.corrected';
+  const prefix = kind === 'incident.created' ? 'New incident' : corrected ? 'Correction' : status;
   const subject = `[${ctx.siteName}] ${prefix}: ${incident.title}`;
   const state = `${status} · ${INCIDENT_IMPACT_LABELS[incident.impact]} impact · started ${formatUtc(incident.startedAt)}${
     incident.resolvedAt ? ` · resolved ${formatUtc(incident.resolvedAt)}` : ''
   }`;
   const affected = incident.components.map((c) => `${c.name}: ${COMPONENT_STATE_LABELS[c.status]}`);
+  const correction = corrected
+    ? `We corrected our update of ${formatUtc(update.displayAt)}. This is what it says now:`
+    : null;
   const text = [
     incident.title,
+    ...(correction ? [correction] : []),
     `Current state: ${state}`,
     `${INCIDENT_STATUS_LABELS[update.status]} — ${formatUtc(update.displayAt)}\n${update.body}`,
     ...(affected.length ? [`Affected components:\n${affected.map((a) => `- ${a}`).join('\n')}`] : []),
     `Follow this incident: ${link}`,
   ];
   const html = `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(incident.title)}</h1>
+${correction ? `<p style="margin:0 0 16px">${escapeHtml(correction)}</p>` : ''}
 <p style="margin:0 0 16px"><strong>Current state:</strong> ${escapeHtml(state)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
 <p style="margin:0"><strong>${escapeHtml(INCIDENT_STATUS_LABELS[update.status])}</strong> — ${escapeHtml(formatUtc(update.displayAt))}</p>
@@ -223,6 +229,7 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
     case 'incident.created':
     case 'incident.updated':
     case 'incident.resolved':
+    case 'incident.corrected':
       parts = incidentParts(ctx, source.kind, source.payload as IncidentPayload);
       break;
     case 'postmortem.published':
