@@ -7,6 +7,8 @@ import {
   INCIDENT_IMPACT_LABELS,
   INCIDENT_STATUS_LABELS,
   MAINTENANCE_STATUS_LABELS,
+  type IncidentStatus,
+  type MaintenanceStatus,
 } from '../status.ts';
 import type { CommitmentPayload, IncidentPayload, PostmortemPayload } from './events.ts';
 import type { NotificationKind } from './kinds.ts';
@@ -88,14 +90,39 @@ function incidentParts(ctx: MessageContext, kind: NotificationKind, payload: Inc
   return parts;
 }
 
+/** An incident email's subject: one rule for the message and for the admin's preview of it. */
+export function incidentSubject(
+  siteName: string,
+  kind: NotificationKind,
+  status: IncidentStatus,
+  title: string,
+): string {
+  const prefix =
+    kind === 'incident.created'
+      ? 'New incident'
+      : kind === 'incident.corrected'
+        ? 'Correction'
+        : INCIDENT_STATUS_LABELS[status];
+  return `[${siteName}] ${prefix}: ${title}`;
+}
+
+/** A maintenance email's subject: one rule for the message and for the admin's preview of it. */
+export function maintenanceSubject(
+  siteName: string,
+  kind: NotificationKind,
+  status: MaintenanceStatus,
+  title: string,
+): string {
+  return `[${siteName}] ${status === 'cancelled' ? 'Maintenance cancelled' : MAINTENANCE_SUBJECTS[kind]}: ${title}`;
+}
+
 function buildIncidentParts(ctx: MessageContext, kind: NotificationKind, payload: IncidentPayload): Parts {
   const { incident } = payload;
   const update = incident.updates.find((u) => u.id === payload.updateId) ?? incident.updates[0];
   const status = INCIDENT_STATUS_LABELS[incident.status];
   const link = incidentLink(ctx, incident.id);
   const corrected = kind === 'incident.corrected';
-  const prefix = kind === 'incident.created' ? 'New incident' : corrected ? 'Correction' : status;
-  const subject = `[${ctx.siteName}] ${prefix}: ${incident.title}`;
+  const subject = incidentSubject(ctx.siteName, kind, incident.status, incident.title);
   const state = `${status} · ${INCIDENT_IMPACT_LABELS[incident.impact]} impact · started ${formatUtc(incident.startedAt)}${
     incident.resolvedAt ? ` · resolved ${formatUtc(incident.resolvedAt)}` : ''
   }`;
@@ -167,7 +194,7 @@ function maintenanceParts(
 ): Parts {
   const link = maintenanceLink(ctx, m.id);
   const status = MAINTENANCE_STATUS_LABELS[m.status];
-  const subject = `[${ctx.siteName}] ${m.status === 'cancelled' ? 'Maintenance cancelled' : MAINTENANCE_SUBJECTS[kind]}: ${m.title}`;
+  const subject = maintenanceSubject(ctx.siteName, kind, m.status, m.title);
   const window = `${formatUtc(m.scheduledFor)} – ${formatUtc(m.scheduledUntil)}`;
   const update = m.updates.find((u) => u.id === updateId) ?? m.updates[m.updates.length - 1];
   const affected = m.components.map((c) => c.name);
