@@ -228,7 +228,15 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       // Cached answers carry the security headers in the entry: nothing is merged per hit.
       const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1), path);
       req.url = canonical.url;
-      return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)));
+      return cache.serve(
+        req,
+        res,
+        canonical.key,
+        headers,
+        () => renders.run(() => render(req)),
+        undefined,
+        canonical.searched,
+      );
     }
     for (const name in headers) res.setHeader(name, headers[name]!);
     if (pathname === LIVE_PATH && req.method === 'GET') {

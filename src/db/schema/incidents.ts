@@ -69,7 +69,11 @@ export const incidentUpdateComponents = sqliteTable(
     oldStatus: text('old_status', { enum: COMPONENT_STATES }).notNull(),
     newStatus: text('new_status', { enum: COMPONENT_STATES }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.updateId, t.componentId] })],
+  (t) => [
+    primaryKey({ columns: [t.updateId, t.componentId] }),
+    // The history's component filter: the incidents that touched one component.
+    index('incident_update_components_component_idx').on(t.componentId, t.updateId),
+  ],
 );
 
 // Incident templates: the words and states support staff reach for under pressure.
