@@ -57,6 +57,13 @@ describe('previews, without JavaScript', () => {
     expect(await page.inputValue('#message')).toBe('Some **payments** fail.\n\n- card\n- wallet');
     expect(await incidentTitles()).not.toContain('Checkout errors');
     expect(await axeViolations(page)).toEqual([]);
+    // A preview checks what posting would check, and says so beside the form, keeping the rest.
+    await page.fill('#message', '');
+    await page.click('button:has-text("Preview")');
+    expect(await page.locator('.error-box').innerText()).toContain('Message is required');
+    expect(await page.locator('[data-preview]').count()).toBe(0);
+    expect(await page.inputValue('#title')).toBe('Checkout errors');
+    await page.fill('#message', 'Some **payments** fail.\n\n- card\n- wallet');
     // Without notifying, the preview says nobody is emailed.
     await page.uncheck('#notify');
     await page.click('button:has-text("Preview")');

@@ -1,15 +1,14 @@
 // What a post will look like before it is posted: the message rendered as the public page renders
 // it, and the subject of the email subscribers would get (none when notify is off). The admin
-// forms show it after their "Preview" button, which posts the form without saving it.
-import type { NotificationKind } from '../domain/notify/kinds.ts';
-import { incidentSubject, maintenanceSubject } from '../domain/notify/email.ts';
+// forms show it after their "Preview" button, which posts the form without saving it. The input
+// is checked by the same schema posting uses, so a preview refuses what posting would refuse.
+import { parseInput } from '../domain/errors.ts';
+import type { IncidentView } from '../domain/incident-types.ts';
+import { createIncidentSchema, postUpdateSchema } from '../domain/incidents.ts';
+import { maintenanceUpdateSchema, scheduleSchema, type MaintenanceView } from '../domain/maintenance.ts';
+import { KIND_FOR_STATUS } from '../domain/maintenance-transition.ts';
 import { renderMarkdown } from '../domain/markdown.ts';
-import {
-  INCIDENT_STATUSES,
-  MAINTENANCE_STATUSES,
-  type IncidentStatus,
-  type MaintenanceStatus,
-} from '../domain/status.ts';
+import { incidentSubject, maintenanceSubject } from '../domain/notify/email.ts';
 import { messageContext } from './message-context.ts';
 
 export interface PostPreview {
@@ -24,37 +23,43 @@ export const PREVIEW_BUTTON = 'preview';
 
 export const wantsPreview = (form: FormData): boolean => form.get(PREVIEW_BUTTON) !== null;
 
-const isIncidentStatus = (s: string): s is IncidentStatus => (INCIDENT_STATUSES as readonly string[]).includes(s);
-const isMaintenanceStatus = (s: string): s is MaintenanceStatus =>
-  (MAINTENANCE_STATUSES as readonly string[]).includes(s);
+const siteName = () => messageContext().siteName;
 
-/** An incident opened or updated: `kind` is what it would announce, `status` the incident's status after it. */
-export function incidentPreview(p: {
-  kind: NotificationKind;
-  status: string;
-  title: string;
-  message: string;
-  notify: boolean;
-}): PostPreview {
-  const status = isIncidentStatus(p.status) ? p.status : 'investigating';
+/** Opening an incident (`input` as createIncident takes it). */
+export function newIncidentPreview(input: unknown): PostPreview {
+  const data = parseInput(createIncidentSchema, input);
   return {
-    html: renderMarkdown(p.message),
-    subject: p.notify ? incidentSubject(messageContext().siteName, p.kind, status, p.title || '(no title yet)') : null,
+    html: renderMarkdown(data.message),
+    // A draft tells nobody until it is published.
+    subject:
+      data.notify && !data.draft ? incidentSubject(siteName(), 'incident.created', data.status, data.title) : null,
   };
 }
 
-export function maintenancePreview(p: {
-  kind: NotificationKind;
-  status: string;
-  title: string;
-  message: string;
-  notify: boolean;
-}): PostPreview {
-  const status = isMaintenanceStatus(p.status) ? p.status : 'scheduled';
+/** An update to `incident` (`input` as postIncidentUpdate takes it). */
+export function incidentUpdatePreview(incident: IncidentView, input: unknown): PostPreview {
+  const data = parseInput(postUpdateSchema, input);
+  const kind = data.status === 'resolved' && incident.status !== 'resolved' ? 'incident.resolved' : 'incident.updated';
   return {
-    html: renderMarkdown(p.message),
-    subject: p.notify
-      ? maintenanceSubject(messageContext().siteName, p.kind, status, p.title || '(no title yet)')
-      : null,
+    html: renderMarkdown(data.message),
+    subject: data.notify && incident.published ? incidentSubject(siteName(), kind, data.status, incident.title) : null,
+  };
+}
+
+/** Scheduling a window (`input` as scheduleMaintenance takes it). */
+export function scheduleMaintenancePreview(input: unknown): PostPreview {
+  const data = parseInput(scheduleSchema, input);
+  return {
+    html: renderMarkdown(data.body),
+    subject: data.notify ? maintenanceSubject(siteName(), 'maintenance.scheduled', 'scheduled', data.title) : null,
+  };
+}
+
+/** An update to window `m` (`input` as postMaintenanceUpdate takes it). */
+export function maintenanceUpdatePreview(m: MaintenanceView, input: unknown): PostPreview {
+  const data = parseInput(maintenanceUpdateSchema, input);
+  return {
+    html: renderMarkdown(data.message),
+    subject: data.notify ? maintenanceSubject(siteName(), KIND_FOR_STATUS[data.status], data.status, m.title) : null,
   };
 }
