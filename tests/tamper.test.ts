@@ -107,10 +107,11 @@ describe('Host header', () => {
 
 describe('cache key', () => {
   test('keeps only the parameters a route reads, in a fixed order', () => {
-    expect(canonicalRequest('/', 'utm_source=x&_=1')).toEqual({ key: '/', url: '/' });
+    expect(canonicalRequest('/', 'utm_source=x&_=1')).toEqual({ key: '/', url: '/', searched: false });
     expect(canonicalRequest('/history', 'x=1&month=2026-10')).toEqual({
       key: '/history?month=2026-10',
       url: '/history?month=2026-10',
+      searched: false,
     });
     expect(canonicalRequest('/history/', 'month=2026-10&month=2026-09').key).toBe('/history?month=2026-10');
     expect(canonicalRequest('/badge.svg', 'label=up&junk=1&component=2').key).toBe('/badge.svg?component=2&label=up');

@@ -59,7 +59,9 @@ function incidentHtml(incident: IncidentView): string {
   const updates = incident.updates
     .map(
       (u) =>
-        `<h3>${escapeXml(INCIDENT_STATUS_LABELS[u.status])} — ${escapeXml(formatUtc(u.displayAt))}</h3>${renderMarkdown(u.body)}`,
+        `<h3>${escapeXml(INCIDENT_STATUS_LABELS[u.status])} — ${escapeXml(formatUtc(u.displayAt))}</h3>${renderMarkdown(u.body)}${
+          u.editedAt !== null ? `<p><em>Edited ${escapeXml(formatUtc(u.editedAt))}</em></p>` : ''
+        }`,
     )
     .join('');
   return head + components + updates;

@@ -112,3 +112,8 @@ const WEEKDAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
 export function formatDay(date: string): string {
   return WEEKDAY_FORMAT.format(new Date(`${date}T00:00:00Z`));
 }
+
+/** A count with its noun in agreement: "1 warning", "2 warnings", "0 errors". */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

@@ -1,21 +1,38 @@
 // The page cache's key for a public request: the routed path plus only the query parameters that
 // route reads, in a fixed order. Any other parameter (tracking tags, cache-busting junk) is
 // dropped before rendering, so `/?a=1`, `/?a=2`, … are one entry and one render, not a flood.
+import { canonicalId } from '../domain/input.ts';
+import { normaliseSearch } from '../domain/history-filter.ts';
 import { routedPath } from '../web/paths.ts';
 
 /**
  * Query parameters each public route reads, with the value it keys on. Keep in step with the
- * pages: src/pages/history.astro (month, page), src/pages/badge.svg.ts (component, label).
+ * pages: src/pages/history.astro (month, page, component, q), src/pages/badge.svg.ts (component,
+ * label).
  */
 const ROUTE_PARAMS: Record<string, Record<string, (value: string) => string>> = {
-  '/history': { month: (v) => v, page: (v) => v },
+  '/history': {
+    month: (v) => v,
+    page: (v) => v,
+    // Every id that is not one is the same refused page; an empty filter is none at all.
+    component: (v) => (v === '' ? '' : canonicalId(v) === null ? 'x' : v),
+    // Spaces and length do not make another search: " API  errors " is "API errors".
+    q: normaliseSearch,
+  },
   // The badge shows at most 40 characters of its label; longer ones are the same badge.
   '/badge.svg': { component: (v) => v, label: (v) => v.slice(0, 40) },
 };
 
+const SKIPPED_WHEN_EMPTY = new Set(['component', 'q']);
+
 export interface CanonicalRequest {
   /** What the cache stores the answer under. */
   key: string;
+  /**
+   * The answer depends on free text (a search): kept apart, in a small corner of the cache, so a
+   * flood of made-up searches cannot push the pages everyone reads out of it.
+   */
+  searched: boolean;
   /** What Astro renders: the request's own path with only the parameters the route reads. */
   url: string;
 }
@@ -30,10 +47,13 @@ export function canonicalRequest(rawPath: string, rawQuery: string, routed = rou
     const kept = new URLSearchParams();
     for (const [name, normalise] of Object.entries(reads)) {
       const value = given.get(name);
-      if (value !== null) kept.set(name, normalise(value));
+      if (value === null) continue;
+      const normalised = normalise(value);
+      // An empty filter or search is the same page as none (but an empty page number is refused).
+      if (normalised !== '' || !SKIPPED_WHEN_EMPTY.has(name)) kept.set(name, normalised);
     }
     const text = kept.toString();
     if (text) query = `?${text}`;
   }
-  return { key: path + query, url: rawPath + query };
+  return { key: path + query, url: rawPath + query, searched: /[?&]q=/.test(query) };
 }

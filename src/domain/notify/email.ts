@@ -7,6 +7,8 @@ import {
   INCIDENT_IMPACT_LABELS,
   INCIDENT_STATUS_LABELS,
   MAINTENANCE_STATUS_LABELS,
+  type IncidentStatus,
+  type MaintenanceStatus,
 } from '../status.ts';
 import type { CommitmentPayload, IncidentPayload, PostmortemPayload } from './events.ts';
 import type { NotificationKind } from './kinds.ts';
@@ -92,24 +94,55 @@ function incidentParts(ctx: MessageContext, kind: NotificationKind, payload: Inc
   return parts;
 }
 
+/** An incident email's subject: one rule for the message and for the admin's preview of it. */
+export function incidentSubject(
+  siteName: string,
+  kind: NotificationKind,
+  status: IncidentStatus,
+  title: string,
+): string {
+  const prefix =
+    kind === 'incident.created'
+      ? 'New incident'
+      : kind === 'incident.corrected'
+        ? 'Correction'
+        : INCIDENT_STATUS_LABELS[status];
+  return `[${siteName}] ${prefix}: ${title}`;
+}
+
+/** A maintenance email's subject: one rule for the message and for the admin's preview of it. */
+export function maintenanceSubject(
+  siteName: string,
+  kind: NotificationKind,
+  status: MaintenanceStatus,
+  title: string,
+): string {
+  return `[${siteName}] ${status === 'cancelled' ? 'Maintenance cancelled' : MAINTENANCE_SUBJECTS[kind]}: ${title}`;
+}
+
 function buildIncidentParts(ctx: MessageContext, kind: NotificationKind, payload: IncidentPayload): Parts {
   const { incident } = payload;
   const update = incident.updates.find((u) => u.id === payload.updateId) ?? incident.updates[0];
   const status = INCIDENT_STATUS_LABELS[incident.status];
   const link = incidentLink(ctx, incident.id);
-  const prefix = kind === 'incident.created' ? 'New incident' : status;
-  const subject = `[${ctx.siteName}] ${prefix}: ${incident.title}`;
+  const corrected = kind === 'incident.corrected';
+  const subject = incidentSubject(ctx.siteName, kind, incident.status, incident.title);
   const state = `${status} · ${INCIDENT_IMPACT_LABELS[incident.impact]} impact · started ${formatUtc(incident.startedAt)}${
     incident.resolvedAt ? ` · resolved ${formatUtc(incident.resolvedAt)}` : ''
   }`;
   const affected = incident.components.map((c) => `${c.name}: ${COMPONENT_STATE_LABELS[c.status]}`);
+  const correction = corrected
+    ? `We corrected our update of ${formatUtc(update.displayAt)}. This is what it says now:`
+    : null;
   const text = [
     incident.title,
+    ...(correction ? [correction] : []),
     `Current state: ${state}`,
     `${INCIDENT_STATUS_LABELS[update.status]} — ${formatUtc(update.displayAt)}\n${update.body}`,
     ...(affected.length ? [`Affected components:\n${affected.map((a) => `- ${a}`).join('\n')}`] : []),
   ];
   const html = `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(incident.title)}</h1>
+${correction ? `<p style="margin:0 0 16px">${escapeHtml(correction)}</p>` : ''}
 <p style="margin:0 0 16px"><strong>Current state:</strong> ${escapeHtml(state)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
 <p style="margin:0"><strong>${escapeHtml(INCIDENT_STATUS_LABELS[update.status])}</strong> — ${escapeHtml(formatUtc(update.displayAt))}</p>
@@ -165,7 +198,7 @@ function maintenanceParts(
 ): Parts {
   const link = maintenanceLink(ctx, m.id);
   const status = MAINTENANCE_STATUS_LABELS[m.status];
-  const subject = `[${ctx.siteName}] ${m.status === 'cancelled' ? 'Maintenance cancelled' : MAINTENANCE_SUBJECTS[kind]}: ${m.title}`;
+  const subject = maintenanceSubject(ctx.siteName, kind, m.status, m.title);
   const window = `${formatUtc(m.scheduledFor)} – ${formatUtc(m.scheduledUntil)}`;
   const update = m.updates.find((u) => u.id === updateId) ?? m.updates[m.updates.length - 1];
   const affected = m.components.map((c) => c.name);
@@ -226,6 +259,7 @@ export function broadcastParts(ctx: MessageContext, kind: NotificationKind, payl
     case 'incident.created':
     case 'incident.updated':
     case 'incident.resolved':
+    case 'incident.corrected':
       return incidentParts(ctx, kind, payload as IncidentPayload);
     case 'postmortem.published':
     case 'postmortem.updated':
