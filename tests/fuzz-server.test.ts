@@ -65,6 +65,7 @@ beforeAll(async () => {
   ids.component = await first('/components', 'components');
   ids.group = await first('/groups', 'groups');
   ids.incident = await first('/incidents', 'incidents');
+  ids.update = (await api(server.url, token, 'GET', `/api/v1/incidents/${ids.incident}`)).body.incident.updates[0].id;
   const made = async (path: string, key: string, body: unknown) => {
     const r = await api(server.url, token, 'POST', `/api/v1${path}`, body);
     if (r.status !== 201) throw new Error(`fixture ${path} answered ${r.status}: ${JSON.stringify(r.body)}`);
@@ -176,6 +177,7 @@ const API_BODIES: Record<string, () => Record<string, unknown>> = {
     notify: false,
   }),
   publishIncident: () => ({ notify: false }),
+  correctIncidentUpdate: () => ({ message: 'Corrected by the fuzz test.', notify: false }),
   scheduleMaintenance: () => ({
     title: 'Fuzz maintenance',
     body: 'Planned work.',
@@ -275,7 +277,10 @@ async function operations(): Promise<Operation[]> {
 }
 
 const realPath = (op: Operation, id?: string) =>
-  `/api/v1${op.path.includes('{id}') ? op.path.replace('{id}', id ?? String(PATH_IDS[op.path.split('/')[1]]())) : op.path}`;
+  `/api/v1${op.path.includes('{id}') ? op.path.replace('{id}', id ?? String(PATH_IDS[op.path.split('/')[1]]())) : op.path}`.replace(
+    '{updateId}',
+    String(ids.update),
+  );
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const JSON_TYPE = { 'content-type': 'application/json' };
 
@@ -568,7 +573,16 @@ const FILL: Record<string, string> = {
 };
 
 /** Form fields whose values are record ids. */
-const ID_FORM_FIELDS = new Set(['id', 'childId', 'ownerId', 'groupId', 'componentIds', 'incidentIds', 'components']);
+const ID_FORM_FIELDS = new Set([
+  'id',
+  'childId',
+  'ownerId',
+  'groupId',
+  'componentIds',
+  'incidentIds',
+  'components',
+  'updateId',
+]);
 
 interface FormShape {
   fields: [string, string][];

@@ -98,6 +98,12 @@ const EXAMPLES: {
     id: 'postIncidentUpdate',
     path: (ids) => `/incidents/${ids.incident}/updates`,
     body: (ids) => ({ status: 'resolved', message: 'Fast again.', components: { [ids.component]: 'operational' } }),
+    keep: (b, ids) => (ids.update = b.update.id),
+  },
+  {
+    id: 'correctIncidentUpdate',
+    path: (ids) => `/incidents/${ids.incident}/updates/${ids.update}`,
+    body: () => ({ message: 'Fast again everywhere.' }),
   },
   {
     id: 'publishIncident',

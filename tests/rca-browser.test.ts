@@ -161,7 +161,7 @@ describe('RCA in a browser', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.click('button:has-text("Save text")');
     await page.click('button:has-text("Ask for review")');
-    await page.getByText('someone else must approve').waitFor();
+    await page.getByText('so you cannot approve it').waitFor();
     expect(await page.locator('button:has-text("Approve this text")').count()).toBe(0);
 
     // The bar-raiser approves the exact text
@@ -375,7 +375,7 @@ describe('no leaks', () => {
           ['textHash', hash],
         ])
       ).status,
-    ).toBe(409);
+    ).toBe(403);
     await ok(
       ana.post(rca, [
         ['action', 'approve'],

@@ -117,6 +117,9 @@ describe('read path query plans', () => {
     const statements = await capture(async (db) => {
       await loadStatusPage(db, now);
       await loadHistoryMonth(db, monthKey(now), now, 1);
+      // A month filtered by component reads the incidents that touched it through its index.
+      await loadHistoryMonth(db, monthKey(now), now, 1, { componentId: 1, search: '' });
+      await loadHistoryMonth(db, null, now, 1, { componentId: 1, search: '' });
       await getIncident(db, anIncident.id);
       await rcaStatusForIncident(db, anIncident.id, now);
       await postmortemSlugsFor(db, [anIncident.id]);

@@ -108,10 +108,11 @@ describe('Host header', () => {
 describe('cache key', () => {
   // Pages are keyed on the visitor's language too ("en|…"): tests/i18n.test.ts checks that part.
   test('keeps only the parameters a route reads, in a fixed order', () => {
-    expect(canonicalRequest('/', 'utm_source=x&_=1')).toEqual({ key: 'en|/', url: '/' });
+    expect(canonicalRequest('/', 'utm_source=x&_=1')).toEqual({ key: 'en|/', url: '/', searched: false });
     expect(canonicalRequest('/history', 'x=1&month=2026-10')).toEqual({
       key: 'en|/history?month=2026-10',
       url: '/history?month=2026-10',
+      searched: false,
     });
     expect(canonicalRequest('/history/', 'month=2026-10&month=2026-09').key).toBe('en|/history?month=2026-10');
     expect(canonicalRequest('/badge.svg', 'label=up&junk=1&component=2').key).toBe('/badge.svg?component=2&label=up');

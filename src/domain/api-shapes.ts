@@ -41,6 +41,7 @@ export function incidentJson(i: IncidentView, baseUrl: string) {
       message: u.body,
       display_at: iso(u.displayAt),
       created_at: iso(u.createdAt),
+      edited_at: iso(u.editedAt),
       author: u.authorName,
       affected_components: u.affected.map((a) => ({
         id: a.componentId,

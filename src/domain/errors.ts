@@ -25,6 +25,7 @@ export type NotFoundEntity =
   | 'contributing factor'
   | 'history page'
   | 'incident'
+  | 'incident update'
   | 'maintenance'
   | 'review'
   | 'subscriber'
@@ -50,9 +51,19 @@ export class NotFoundError extends InputError {
 
 export class ConflictError extends InputError {
   override readonly status = 409;
+  /** `sentences`: the problems one by one, for a page that lists them under the message. */
+  constructor(message: string, sentences: string[] = []) {
+    super(message, sentences, sentences);
+    this.name = 'ConflictError';
+  }
+}
+
+/** The caller may not do this, whatever they send (a 403); the message says who may. */
+export class ForbiddenError extends InputError {
+  override readonly status = 403;
   constructor(message: string) {
     super(message);
-    this.name = 'ConflictError';
+    this.name = 'ForbiddenError';
   }
 }
 

@@ -63,7 +63,11 @@ function incidentHtml(incident: IncidentView, locale: Locale): string {
   const updates = incident.updates
     .map(
       (u) =>
-        `<h3>${escapeXml(incidentStatusLabel(locale, u.status))} — ${escapeXml(formatUtc(u.displayAt, locale))}</h3>${renderMarkdown(u.body)}`,
+        `<h3>${escapeXml(incidentStatusLabel(locale, u.status))} — ${escapeXml(formatUtc(u.displayAt, locale))}</h3>${renderMarkdown(u.body)}${
+          u.editedAt !== null
+            ? `<p><em>${escapeXml(t(locale, 'feed.edited', { time: formatUtc(u.editedAt, locale) }))}</em></p>`
+            : ''
+        }`,
     )
     .join('');
   return head + components + updates;

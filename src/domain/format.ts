@@ -172,3 +172,8 @@ const percentFormat = perLocale(
 export function formatPercentFloored(percent: number, locale: Locale = 'en'): string {
   return percentFormat(locale).format(Math.floor(percent * 100) / 10_000);
 }
+
+/** A count with its noun in agreement: "1 warning", "2 warnings", "0 errors". */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

@@ -25,7 +25,7 @@ const componentsMapSchema = z
   .record(idKeySchema('component ids are whole numbers from 1'), componentStateSchema)
   .default({});
 
-const messageSchema = z
+export const messageSchema = z
   .string({ error: 'is required' })
   .trim()
   .min(1, 'is required: say what customers see and when the next update will come')
@@ -244,7 +244,18 @@ export async function postIncidentUpdateIn(
   return view;
 }
 
-type UpdateRow = [number, number, IncidentStatus, string, number, number, number | null, string, AffectedRow[]];
+type UpdateRow = [
+  number,
+  number,
+  IncidentStatus,
+  string,
+  number,
+  number,
+  number | null,
+  string,
+  number | null,
+  AffectedRow[],
+];
 type AffectedRow = [number, ComponentState, ComponentState, string | null];
 
 /**
@@ -260,7 +271,7 @@ export async function loadIncidentViews(db: DbOrTx, rows: Incident[]): Promise<I
   );
   const [{ updates }] = await db.all<{ updates: string }>(sql`
     SELECT json_group_array(json_array(u.id, u.incident_id, u.status, u.body, u.created_at, u.display_at,
-      u.author_id, u.author_name, json((
+      u.author_id, u.author_name, u.edited_at, json((
         SELECT json_group_array(json_array(a.component_id, a.old_status, a.new_status, c.name))
         FROM incident_update_components a LEFT JOIN components c ON c.id = a.component_id
         WHERE a.update_id = u.id)))) AS updates
@@ -268,7 +279,7 @@ export async function loadIncidentViews(db: DbOrTx, rows: Incident[]): Promise<I
   // Sorted here: a libSQL server (sqld) does not parse ORDER BY inside an aggregate.
   const parsed = (JSON.parse(updates) as UpdateRow[]).sort((a, b) => b[5] - a[5] || b[0] - a[0]);
   const updatesByIncident = new Map<number, IncidentUpdateView[]>();
-  for (const [id, incidentId, status, body, createdAt, displayAt, authorId, authorName, affected] of parsed) {
+  for (const [id, incidentId, status, body, createdAt, displayAt, authorId, authorName, editedAt, affected] of parsed) {
     const list = updatesByIncident.get(incidentId) ?? [];
     list.push({
       id,
@@ -279,6 +290,7 @@ export async function loadIncidentViews(db: DbOrTx, rows: Incident[]): Promise<I
       displayAt,
       authorId,
       authorName,
+      editedAt,
       affected: affected.map(([componentId, oldStatus, newStatus, name]) => ({
         componentId,
         name: name ?? `Component ${componentId}`,

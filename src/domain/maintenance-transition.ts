@@ -58,7 +58,8 @@ export async function notifyMaintenance(
   await enqueueBroadcast(tx, { kind, componentIds: maintenance.components.map((c) => c.id), payload }, now);
 }
 
-const KIND_FOR_STATUS: Record<MaintenanceStatus, BroadcastKind> = {
+/** What subscribers are sent when a window moves to each status. */
+export const KIND_FOR_STATUS: Record<MaintenanceStatus, BroadcastKind> = {
   scheduled: 'maintenance.updated',
   in_progress: 'maintenance.started',
   verifying: 'maintenance.updated',

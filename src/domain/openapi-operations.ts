@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { alertmanagerSchema, genericAlertSchema } from './alerts.ts';
 import type { Permission } from './auth/roles.ts';
 import { componentInputSchema, groupInputSchema } from './components.ts';
+import { correctUpdateSchema } from './incident-corrections.ts';
 import { createIncidentSchema, postUpdateSchema } from './incidents.ts';
 import { maintenanceUpdateSchema, scheduleSchema } from './maintenance.ts';
 import { webhookSchema } from './subscriber-rules.ts';
@@ -174,6 +175,16 @@ export const OPERATIONS: Operation[] = [
     permission: 'incidents:write',
     body: postUpdateSchema,
     success: { status: 201, schema: z.object({ incident: Incident, update: IncidentUpdate }) },
+  },
+  {
+    id: 'correctIncidentUpdate',
+    method: 'patch',
+    path: '/incidents/{id}/updates/{updateId}',
+    summary: "Correct a posted update's text (its time and status stay; notifies only if notify is true)",
+    tag: 'Incidents',
+    permission: 'incidents:write',
+    body: correctUpdateSchema,
+    success: { status: 200, schema: z.object({ incident: Incident, update: IncidentUpdate }) },
   },
   {
     id: 'publishIncident',

@@ -44,6 +44,7 @@ export const IncidentUpdate = z
     message: z.string(),
     display_at: time,
     created_at: time,
+    edited_at: time.nullable().describe('When staff last corrected the text; null when never'),
     author: z.string(),
     affected_components: z.array(z.object({ id: z.int(), name: z.string(), old_status: state, new_status: state })),
   })

@@ -70,10 +70,9 @@ export function openApiDocument(baseUrl: string) {
   const errorSchema = schemas.convert(ErrorBody, 'output');
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
+    const pathIds = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
     const parameters = [
-      ...(op.path.includes('{id}')
-        ? [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }]
-        : []),
+      ...pathIds.map((name) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } })),
       ...(op.list
         ? [
             { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 } },
@@ -84,7 +83,7 @@ export function openApiDocument(baseUrl: string) {
     const errors = [
       401,
       ...(op.permission ? [403] : []),
-      ...(op.path.includes('{id}') ? [404] : []),
+      ...(pathIds.length ? [404] : []),
       ...(op.body || op.list ? [400] : []),
       ...(op.method !== 'get' ? [409] : []),
       ...(op.body ? [415] : []),

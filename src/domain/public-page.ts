@@ -14,6 +14,7 @@ import {
 } from './maintenance.ts';
 import { overallStatus, worstComponentState, type ComponentState, type OverallStatus } from './status.ts';
 import { NotFoundError } from './errors.ts';
+import { historyCondition, isFiltered, NO_FILTER, type HistoryFilter } from './history-filter.ts';
 import { DAY_MS, startOfUtcDay, type Uptime } from './uptime.ts';
 import { loadUptimes } from './uptime-rollups.ts';
 
@@ -154,8 +155,10 @@ export async function loadStatusPage(db: DbOrTx, now = Date.now()): Promise<Stat
 }
 
 export interface HistoryMonthView {
-  month: string; // YYYY-MM
+  /** YYYY-MM, or null for a filtered view of every month. */
+  month: string | null;
   label: string;
+  filter: HistoryFilter;
   incidents: IncidentView[];
   maintenance: MaintenanceView[];
   newer: string | null;
@@ -187,18 +190,26 @@ function shiftMonth(month: string, delta: number): string {
 }
 
 /**
- * One page of a month's incidents, newest first. Page links stay stable while the month is over;
- * a page past the last throws NotFoundError.
+ * One page of a month's incidents, newest first, optionally filtered (history-filter.ts); with a
+ * filter, `month` null searches every month. Page links stay stable while the month is over; a
+ * page past the last throws NotFoundError.
  */
 export async function loadHistoryMonth(
   db: DbOrTx,
-  month: string,
+  month: string | null,
   now = Date.now(),
   page = 1,
+  filter: HistoryFilter = NO_FILTER,
 ): Promise<HistoryMonthView> {
+  if (month === null) return loadHistorySearch(db, filter, page);
   const from = monthStart(month);
   const to = monthStart(shiftMonth(month, 1));
-  const inMonth = and(publicIncident, gte(incidents.startedAt, from), lt(incidents.startedAt, to));
+  const inMonth = and(
+    publicIncident,
+    gte(incidents.startedAt, from),
+    lt(incidents.startedAt, to),
+    historyCondition(filter),
+  );
   const [[{ total }], rows, [oldest], maintenance] = await Promise.all([
     db.select({ total: count() }).from(incidents).where(inMonth),
     db
@@ -216,24 +227,63 @@ export async function loadHistoryMonth(
       .limit(1),
     loadMaintenanceBetween(db, from, to),
   ]);
-  const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
-  if (page > pages) {
-    const has = pages === 1 ? 'one page' : `${pages} pages`;
-    throw new NotFoundError(
-      'history page',
-      page,
-      `The incident history of ${month} has ${has}; there is no page ${page}.`,
-    );
-  }
+  const pages = pageCount(total, page, `The incident history of ${month}`);
   const current = monthKey(now);
   const older = shiftMonth(month, -1);
   return {
     month,
     label: new Date(from).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+    filter,
     incidents: await loadIncidentViews(db, rows),
-    maintenance: maintenance.filter((m) => m.status !== 'scheduled'),
+    // Maintenance is not an incident: a filtered view lists incidents only.
+    maintenance: isFiltered(filter) ? [] : maintenance.filter((m) => m.status !== 'scheduled'),
     newer: month < current ? shiftMonth(month, 1) : null,
     older: oldest && monthKey(oldest.startedAt) <= older ? older : null,
+    page,
+    pages,
+    total,
+  };
+}
+
+/** How many pages `total` incidents make; a page past the last is a NotFoundError naming `what`. */
+function pageCount(total: number, page: number, what: string): number {
+  const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
+  if (page > pages) {
+    const has = pages === 1 ? 'one page' : `${pages} pages`;
+    throw new NotFoundError('history page', page, `${what} has ${has}; there is no page ${page}.`);
+  }
+  return pages;
+}
+
+/**
+ * Every month's incidents that match `filter`, newest first, a page at a time. Unlike a month's
+ * page this reads more as history grows (a title search looks at every public title), so its
+ * pages are kept apart in the page cache (see cache-key.ts).
+ */
+async function loadHistorySearch(db: DbOrTx, filter: HistoryFilter, page: number): Promise<HistoryMonthView> {
+  // With a component, start from that component's incidents (its index), not from every public
+  // one: the unary + keeps SQLite from walking the `published` index instead.
+  const visible = filter.componentId !== null ? sql`+${incidents.published} = 1` : publicIncident;
+  const matching = and(visible, historyCondition(filter));
+  const [[{ total }], rows] = await Promise.all([
+    db.select({ total: count() }).from(incidents).where(matching),
+    db
+      .select()
+      .from(incidents)
+      .where(matching)
+      .orderBy(desc(incidents.startedAt), desc(incidents.id))
+      .limit(HISTORY_PAGE_SIZE)
+      .offset((page - 1) * HISTORY_PAGE_SIZE),
+  ]);
+  const pages = pageCount(total, page, 'The incident history matching this filter');
+  return {
+    month: null,
+    label: 'all months',
+    filter,
+    incidents: await loadIncidentViews(db, rows),
+    maintenance: [],
+    newer: null,
+    older: null,
     page,
     pages,
     total,

@@ -161,7 +161,8 @@ export function incidentJson(ctx: MessageContext, incident: IncidentSnapshot) {
       status: u.status,
       body: u.body,
       created_at: iso(u.createdAt),
-      updated_at: iso(u.createdAt),
+      // A corrected text is an update of the update (Statuspage moves updated_at on edits too).
+      updated_at: iso(u.editedAt ?? u.createdAt),
       display_at: iso(u.displayAt),
       affected_components: affectedJson(u.affected, records),
       deliver_notifications: u.notified ?? false,

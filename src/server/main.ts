@@ -303,7 +303,15 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       req.url = canonical.url;
       // Uploaded brand images are named by their content hash: a URL's answer never changes.
       const cacheControl = path.startsWith(BRAND_PATH_PREFIX) ? FRAGMENT_CACHE_CONTROL : undefined;
-      return cache.serve(req, res, canonical.key, headers, () => renders.run(() => render(req)), cacheControl);
+      return cache.serve(
+        req,
+        res,
+        canonical.key,
+        headers,
+        () => renders.run(() => render(req)),
+        cacheControl,
+        canonical.searched,
+      );
     }
     for (const name in headers) res.setHeader(name, headers[name]!);
     if (pathname === LIVE_PATH && req.method === 'GET') {

@@ -14,6 +14,8 @@ export const PUBLIC_CACHE_CONTROL = 'public, max-age=5, s-maxage=10, stale-while
 /** Even without changes a page is re-rendered this often: relative times and the day rollover. */
 const MAX_ENTRY_AGE_MS = 60_000;
 const MAX_ENTRIES = 500;
+/** Searches (free text) have their own, smaller room: they never evict the pages everyone reads. */
+const MAX_SEARCH_ENTRIES = 50;
 
 type CacheOutcome = 'hit' | 'miss' | 'shared';
 
@@ -42,6 +44,7 @@ function acceptsGzip(req: IncomingMessage): boolean {
 
 export class PageCache {
   #entries = new Map<string, Entry>();
+  #searches = new Map<string, Entry>();
   #inflight = new Map<string, Promise<{ entry: Entry | null; page: CapturedPage }>>();
   #generation = 0;
   /** How answers were served since start, for the metrics. */
@@ -50,6 +53,7 @@ export class PageCache {
   invalidate(): void {
     this.#generation++;
     this.#entries.clear();
+    this.#searches.clear();
   }
 
   /**
@@ -63,13 +67,14 @@ export class PageCache {
     extra: OutgoingHttpHeaders,
     render: () => Promise<CapturedPage>,
     cacheControl = PUBLIC_CACHE_CONTROL,
+    searched = false,
   ): Promise<void> {
-    const entry = this.#fresh(key);
+    const entry = this.#fresh(key, searched);
     if (entry) {
       this.outcomes.hit++;
       return this.#write(req, res, entry, 'hit');
     }
-    const { result, rendered } = this.#fill(key, extra, render, cacheControl);
+    const { result, rendered } = this.#fill(key, extra, render, cacheControl, searched);
     const { entry: filled, page } = await result;
     const how = rendered ? 'miss' : 'shared';
     this.outcomes[how]++;
@@ -86,21 +91,28 @@ export class PageCache {
     render: () => Promise<CapturedPage>,
     cacheControl = PUBLIC_CACHE_CONTROL,
   ): Promise<Buffer | null> {
-    const entry = this.#fresh(key) ?? (await this.#fill(key, extra, render, cacheControl).result).entry;
+    const entry = this.#fresh(key, false) ?? (await this.#fill(key, extra, render, cacheControl, false).result).entry;
     return entry ? entry.body : null;
   }
 
-  #fresh(key: string): Entry | undefined {
-    const entry = this.#entries.get(key);
+  #fresh(key: string, searched: boolean): Entry | undefined {
+    const entries = searched ? this.#searches : this.#entries;
+    const entry = entries.get(key);
     if (!entry) return undefined;
-    this.#entries.delete(key);
+    entries.delete(key);
     if (Date.now() - entry.storedAt > MAX_ENTRY_AGE_MS) return undefined;
     // Least recently used goes first when the cache is full: put this entry back at the end.
-    this.#entries.set(key, entry);
+    entries.set(key, entry);
     return entry;
   }
 
-  #fill(key: string, extra: OutgoingHttpHeaders, render: () => Promise<CapturedPage>, cacheControl: string) {
+  #fill(
+    key: string,
+    extra: OutgoingHttpHeaders,
+    render: () => Promise<CapturedPage>,
+    cacheControl: string,
+    searched: boolean,
+  ) {
     let pending = this.#inflight.get(key);
     const rendered = !pending;
     if (!pending) {
@@ -114,7 +126,7 @@ export class PageCache {
             !/no-store|private/.test(String(page.headers['cache-control'] ?? ''));
           const entry = cacheable ? this.#toEntry(page, extra, cacheControl) : null;
           // A change may have landed while rendering: then serve it once but do not keep it.
-          if (entry && generation === this.#generation) this.#store(key, entry);
+          if (entry && generation === this.#generation) this.#store(key, entry, searched);
           return { entry, page };
         })
         .finally(() => this.#inflight.delete(key));
@@ -163,13 +175,14 @@ export class PageCache {
     };
   }
 
-  #store(key: string, entry: Entry): void {
-    if (this.#entries.size >= MAX_ENTRIES) {
+  #store(key: string, entry: Entry, searched: boolean): void {
+    const entries = searched ? this.#searches : this.#entries;
+    if (entries.size >= (searched ? MAX_SEARCH_ENTRIES : MAX_ENTRIES)) {
       // Map iteration order is insertion (or last use) order: drop the least recently used.
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
+      const oldest = entries.keys().next().value;
+      if (oldest !== undefined) entries.delete(oldest);
     }
-    this.#entries.set(key, entry);
+    entries.set(key, entry);
   }
 
   #write(req: IncomingMessage, res: ServerResponse, entry: Entry, how: CacheOutcome): void {

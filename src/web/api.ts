@@ -25,6 +25,7 @@ export function apiError(status: number, code: string, message: string, details?
 
 const CODES: Record<number, string> = {
   400: 'invalid_request',
+  403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
   415: 'unsupported_media_type',
@@ -81,6 +82,7 @@ const PATH_ENTITIES = {
   Component: 'component',
   Group: 'component group',
   Incident: 'incident',
+  Update: 'incident update',
   Maintenance: 'maintenance',
   Subscriber: 'subscriber',
   Template: 'template',

@@ -146,6 +146,7 @@ export const WEBHOOK_SCHEMA: Record<string, z.ZodType> = {
   'incident.created': webhooks.incident,
   'incident.updated': webhooks.incident,
   'incident.resolved': webhooks.incident,
+  'incident.corrected': webhooks.incident,
   'component.updated': webhooks.component,
   'maintenance.scheduled': webhooks.maintenance,
   'maintenance.reminder': webhooks.maintenance,

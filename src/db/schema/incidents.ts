@@ -51,6 +51,8 @@ export const incidentUpdates = sqliteTable(
     displayAt: integer('display_at').notNull(),
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
     authorName: text('author_name').notNull().default(''),
+    // Set when staff corrected the text after posting (time and status never change).
+    editedAt: integer('edited_at'),
   },
   (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.displayAt)],
 );
@@ -67,7 +69,11 @@ export const incidentUpdateComponents = sqliteTable(
     oldStatus: text('old_status', { enum: COMPONENT_STATES }).notNull(),
     newStatus: text('new_status', { enum: COMPONENT_STATES }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.updateId, t.componentId] })],
+  (t) => [
+    primaryKey({ columns: [t.updateId, t.componentId] }),
+    // The history's component filter: the incidents that touched one component.
+    index('incident_update_components_component_idx').on(t.componentId, t.updateId),
+  ],
 );
 
 // Incident templates: the words and states support staff reach for under pressure.

@@ -8,6 +8,7 @@ import { componentStateLabel, impactLabel, incidentStatusLabel, maintenanceStatu
 import { formatUtc, formatUtcDay } from '../format.ts';
 import type { Locale } from '../locales.ts';
 import { renderMarkdown } from '../markdown.ts';
+import type { IncidentStatus, MaintenanceStatus } from '../status.ts';
 import type { CommitmentPayload, IncidentPayload, PostmortemPayload } from './events.ts';
 import type { NotificationKind } from './kinds.ts';
 import type { MaintenancePayload } from '../maintenance.ts';
@@ -104,6 +105,46 @@ function shared(payload: object, locale: Locale, build: () => Parts): Parts {
   return parts;
 }
 
+const MAINTENANCE_SUBJECTS: Partial<Record<NotificationKind, MessageKey>> = {
+  'maintenance.scheduled': 'email.maintenanceScheduled',
+  'maintenance.reminder': 'email.maintenanceReminder',
+  'maintenance.started': 'email.maintenanceStarted',
+  'maintenance.updated': 'email.maintenanceUpdated',
+  'maintenance.completed': 'email.maintenanceCompleted',
+};
+
+/**
+ * An incident email's subject: one rule for the message and for the admin's preview of it (which
+ * is English, as the admin is).
+ */
+export function incidentSubject(
+  siteName: string,
+  kind: NotificationKind,
+  status: IncidentStatus,
+  title: string,
+  locale: Locale = 'en',
+): string {
+  const prefix =
+    kind === 'incident.created'
+      ? t(locale, 'email.newIncident')
+      : kind === 'incident.corrected'
+        ? t(locale, 'email.correction')
+        : incidentStatusLabel(locale, status);
+  return `[${siteName}] ${labelled(locale, prefix, title)}`;
+}
+
+/** A maintenance email's subject: one rule for the message and for the admin's preview of it. */
+export function maintenanceSubject(
+  siteName: string,
+  kind: NotificationKind,
+  status: MaintenanceStatus,
+  title: string,
+  locale: Locale = 'en',
+): string {
+  const what = t(locale, status === 'cancelled' ? 'email.maintenanceCancelled' : MAINTENANCE_SUBJECTS[kind]!);
+  return `[${siteName}] ${labelled(locale, what, title)}`;
+}
+
 function buildIncidentParts(
   ctx: MessageContext,
   locale: Locale,
@@ -114,8 +155,7 @@ function buildIncidentParts(
   const update = incident.updates.find((u) => u.id === payload.updateId) ?? incident.updates[0];
   const status = incidentStatusLabel(locale, incident.status);
   const link = incidentLink(ctx, incident.id, linkLocale(locale));
-  const prefix = kind === 'incident.created' ? t(locale, 'email.newIncident') : status;
-  const subject = `[${ctx.siteName}] ${labelled(locale, prefix, incident.title)}`;
+  const subject = incidentSubject(ctx.siteName, kind, incident.status, incident.title, locale);
   const state =
     t(locale, 'incident.stateLine', {
       status,
@@ -127,8 +167,13 @@ function buildIncidentParts(
   const updateHead = `${incidentStatusLabel(locale, update.status)} — ${formatUtc(update.displayAt, locale)}`;
   const currentState = t(locale, 'email.currentState');
   const affectedLabel = t(locale, 'email.affectedComponents');
+  const correction =
+    kind === 'incident.corrected'
+      ? t(locale, 'email.correctedUpdate', { time: formatUtc(update.displayAt, locale) })
+      : null;
   const text = [
     incident.title,
+    ...(correction ? [correction] : []),
     labelled(locale, currentState, state),
     `${updateHead}\n${update.body}`,
     ...(affected.length
@@ -136,6 +181,7 @@ function buildIncidentParts(
       : []),
   ];
   const html = `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(incident.title)}</h1>
+${correction ? `<p style="margin:0 0 16px">${escapeHtml(correction)}</p>` : ''}
 <p style="margin:0 0 16px"><strong>${escapeHtml(labelled(locale, currentState, '').trimEnd())}</strong> ${escapeHtml(state)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
 <p style="margin:0"><strong>${escapeHtml(incidentStatusLabel(locale, update.status))}</strong> — ${escapeHtml(formatUtc(update.displayAt, locale))}</p>
@@ -178,14 +224,6 @@ function postmortemParts(
   };
 }
 
-const MAINTENANCE_SUBJECTS: Partial<Record<NotificationKind, MessageKey>> = {
-  'maintenance.scheduled': 'email.maintenanceScheduled',
-  'maintenance.reminder': 'email.maintenanceReminder',
-  'maintenance.started': 'email.maintenanceStarted',
-  'maintenance.updated': 'email.maintenanceUpdated',
-  'maintenance.completed': 'email.maintenanceCompleted',
-};
-
 function maintenanceParts(
   ctx: MessageContext,
   locale: Locale,
@@ -194,8 +232,7 @@ function maintenanceParts(
 ): Parts {
   const link = maintenanceLink(ctx, m.id, linkLocale(locale));
   const status = maintenanceStatusLabel(locale, m.status);
-  const what = t(locale, m.status === 'cancelled' ? 'email.maintenanceCancelled' : MAINTENANCE_SUBJECTS[kind]!);
-  const subject = `[${ctx.siteName}] ${labelled(locale, what, m.title)}`;
+  const subject = maintenanceSubject(ctx.siteName, kind, m.status, m.title, locale);
   const window = t(locale, 'email.window', {
     window: `${formatUtc(m.scheduledFor, locale)} – ${formatUtc(m.scheduledUntil, locale)}`,
   });
@@ -286,6 +323,7 @@ export function broadcastParts(
     case 'incident.created':
     case 'incident.updated':
     case 'incident.resolved':
+    case 'incident.corrected':
       return shared(payload as object, locale, () => buildIncidentParts(ctx, locale, kind, payload as IncidentPayload));
     case 'postmortem.published':
     case 'postmortem.updated':

@@ -53,6 +53,8 @@ export interface IncidentSnapshot {
     affected: AffectedSnapshot[];
     /** Whether subscribers were told (absent in snapshots taken before it was recorded). */
     notified?: boolean;
+    /** When its text was last corrected (absent in older snapshots, null when never). */
+    editedAt?: number | null;
   }[];
   /** Every component the incident touched, with its state in the incident's latest word on it. */
   components: { id: number; name: string; status: ComponentState }[];
@@ -194,6 +196,7 @@ export function incidentSnapshot(view: IncidentView, context: IncidentContext): 
       body: u.body,
       displayAt: u.displayAt,
       createdAt: u.createdAt,
+      editedAt: u.editedAt,
       affected: u.affected.map((a) => ({
         componentId: a.componentId,
         name: a.name,

@@ -83,7 +83,18 @@ export interface DeliveryRow {
 export async function recipientsOfUpdate(db: DbOrTx, incidentId: number, updateId: number): Promise<number> {
   const [row] = await db.all<{ n: number }>(sql`
     select count(*) as n from deliveries d join notifications n on n.id = d.notification_id
-    where n.incident_id = ${incidentId} and json_extract(n.payload, '$.updateId') = ${updateId}`);
+    where n.incident_id = ${incidentId} and json_extract(n.payload, '$.updateId') = ${updateId}
+      and n.kind <> 'incident.corrected'`);
+  return row?.n ?? 0;
+}
+
+/** Deliveries queued for the latest correction notice of an update (the one just asked for). */
+export async function recipientsOfCorrection(db: DbOrTx, incidentId: number, updateId: number): Promise<number> {
+  const [row] = await db.all<{ n: number }>(sql`
+    select count(*) as n from deliveries d where d.notification_id = (
+      select max(n.id) from notifications n
+      where n.incident_id = ${incidentId} and n.kind = 'incident.corrected'
+        and json_extract(n.payload, '$.updateId') = ${updateId})`);
   return row?.n ?? 0;
 }
 

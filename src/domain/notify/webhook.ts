@@ -57,7 +57,8 @@ export function webhookBody(ctx: MessageContext, source: WebhookSource): string 
   switch (source.kind) {
     case 'incident.created':
     case 'incident.updated':
-    case 'incident.resolved': {
+    case 'incident.resolved':
+    case 'incident.corrected': {
       const payload = source.payload as IncidentPayload;
       return JSON.stringify({
         meta,

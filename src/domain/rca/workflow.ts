@@ -9,17 +9,19 @@ import { postmortemRevisions, reviewAuthors, reviews, users } from '#db/schema/i
 import type { Db, DbOrTx } from '#db/client.ts';
 import { can, isRole } from '../auth/roles.ts';
 import { recordChange } from '../changes.ts';
-import { fieldError, ConflictError, InputError, NotFoundError, parseInput } from '../errors.ts';
+import { fieldError, ConflictError, ForbiddenError, InputError, NotFoundError, parseInput } from '../errors.ts';
+import { countOf } from '../format.ts';
 import { idSchema } from '../input.ts';
 import type { Author } from '../incidents.ts';
 import { pageSnapshot, type PostmortemPayload } from '../notify/events.ts';
 import { enqueueBroadcast } from '../notify/outbox.ts';
-import { countBySeverity, type LintFinding } from './lint.ts';
+import { countBySeverity, LINT_RULES, type LintFinding } from './lint.ts';
 import { lintReview } from './lint-context.ts';
 import { publicContent } from './postmortems.ts';
 import { currentSources, detectDrift, reduceReview, type DriftItem } from './reduce.ts';
 import { getReviewRow, loadReview, logActivity, type ReviewView } from './reviews.ts';
-import { SECTIONS, toDraft, type Draft } from './sections.ts';
+import type { Activity } from './review-types.ts';
+import { SECTION_LABELS, SECTIONS, toDraft, type Draft } from './sections.ts';
 import { REVIEW_STATE_LABELS, type ReviewState } from './vocabulary.ts';
 
 /** Identifies the exact text (title and every section) an approval was given to. */
@@ -51,6 +53,66 @@ export function checkReview(view: ReviewView, latestRevisionSources: unknown | n
     approvedTextCurrent: view.approvedHash !== null && view.approvedHash === draftHash(view.draft),
     drift: hasText ? detectDrift(baseline, currentSources(view)) : [],
   };
+}
+
+/** "1 error, 2 warnings": the lint's figures as the editor shows them. */
+export function lintSummary({ errors, warnings }: { errors: number; warnings: number }): string {
+  return `${countOf(errors, 'error')}, ${countOf(warnings, 'warning')}`;
+}
+
+/** Each lint error as a sentence naming where it is, for a refusal that lists what to fix. */
+export function lintErrorSentences(findings: LintFinding[]): string[] {
+  return findings
+    .filter((f) => f.severity === 'error')
+    .map((f) => {
+      const where = f.field ?? (f.section ? SECTION_LABELS[f.section] : null);
+      return `${where && !f.message.includes(where) ? `${where}: ` : ''}${f.message} (${LINT_RULES[f.rule].label})`;
+    });
+}
+
+/** "2 lint errors" and the same errors, listed, for a refusal while the text has errors. */
+function lintErrorsRefusal(findings: LintFinding[], doing: string): ConflictError {
+  const sentences = lintErrorSentences(findings);
+  return new ConflictError(
+    `You cannot ${doing} while the text has ${countOf(sentences.length, 'lint error')}. Fix ${sentences.length === 1 ? 'it' : 'them'} first: ${sentences.join(' ')}`,
+    sentences,
+  );
+}
+
+const AUTHOR_CANNOT_APPROVE =
+  'You wrote or own this RCA, so you cannot approve it: a bar-raiser who did not write it must read it as a customer would.';
+
+/**
+ * Why `userId` may not approve the review's text now, or null when they may: one rule for the
+ * page (which then shows the reason instead of the button) and for `approve` (which refuses).
+ */
+export function approvalBlock(
+  view: Pick<ReviewView, 'authors' | 'ownerId'>,
+  checks: Pick<ReviewChecks, 'errors'>,
+  userId: number | null,
+): { reason: string; status: 403 | 409 } | null {
+  if (userId === null || view.authors.some((a) => a.id === userId) || view.ownerId === userId)
+    return { reason: AUTHOR_CANNOT_APPROVE, status: 403 };
+  if (checks.errors > 0)
+    return {
+      reason: `The text has ${countOf(checks.errors, 'lint error')}, so it cannot be approved: request changes, saying what must be fixed.`,
+      status: 409,
+    };
+  return null;
+}
+
+/**
+ * The reviewer's request for changes that the authors still have to address: the latest one,
+ * until the text is sent for review again. Null when there is none open.
+ */
+export function openChangeRequest(view: Pick<ReviewView, 'activity' | 'state'>): Activity | null {
+  if (view.state !== 'drafting') return null;
+  // The activity is newest first: a request counts until a later submission answers it.
+  for (const a of view.activity) {
+    if (a.action === 'submitted for review') return null;
+    if (a.action === 'requested changes') return a;
+  }
+  return null;
 }
 
 export async function latestRevisionSources(db: DbOrTx, reviewId: number): Promise<unknown | null> {
@@ -181,10 +243,13 @@ export async function acceptDrift(db: Db, id: number, actor: Author, now = Date.
   });
 }
 
+/** Sends the text to a bar-raiser. Text with lint errors is refused, with the errors listed. */
 export async function submitForReview(db: Db, id: number, actor: Author, now = Date.now()): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await getReviewRow(tx, id);
     requireState(row, ['drafting'], 'ask for review');
+    const findings = lintReview(await loadReview(tx, id, now));
+    if (countBySeverity(findings).errors > 0) throw lintErrorsRefusal(findings, 'ask for review');
     await setState(tx, id, 'in_review', now);
     await logActivity(tx, id, actor, 'submitted for review', '', now);
   });
@@ -223,23 +288,12 @@ export async function approve(db: Db, id: number, input: unknown, actor: Author,
   await db.transaction(async (tx) => {
     const row = await getReviewRow(tx, id);
     requireState(row, ['in_review'], 'approve');
-    const authors = await tx
-      .select({ userId: reviewAuthors.userId })
-      .from(reviewAuthors)
-      .where(eq(reviewAuthors.reviewId, id));
-    if (actor.id === null || authors.some((a) => a.userId === actor.id) || row.ownerId === actor.id) {
-      throw new ConflictError(
-        'You wrote or own this RCA, so you cannot approve it: a bar-raiser who did not write it must read it as a customer would.',
-      );
-    }
     const view = await loadReview(tx, id, now);
+    if (approvalBlock(view, { errors: 0 }, actor.id)) throw new ForbiddenError(AUTHOR_CANNOT_APPROVE);
     if (draftHash(view.draft) !== textHash)
       throw new ConflictError('The text changed since you opened it. Read the current text and approve again.');
-    const { errors } = countBySeverity(lintReview(view));
-    if (errors > 0)
-      throw new ConflictError(
-        `The text has ${errors} lint error${errors > 1 ? 's' : ''}; they must be fixed before approval.`,
-      );
+    const findings = lintReview(view);
+    if (countBySeverity(findings).errors > 0) throw lintErrorsRefusal(findings, 'approve the text');
     await setState(tx, id, 'approved', now, { approvedHash: textHash, approvedBy: actor.id, approvedAt: now });
     await logActivity(tx, id, actor, 'approved', `Text ${textHash.slice(0, 12)}`, now);
   });
@@ -286,11 +340,11 @@ export async function publish(
       throw new ConflictError('The text changed after approval; it needs approval again.');
     const findings = lintReview(view);
     const { errors, warnings } = countBySeverity(findings);
-    if (errors > 0)
-      throw new ConflictError(`The text has ${errors} lint error${errors > 1 ? 's' : ''}; fix them before publishing.`);
+    if (errors > 0) throw lintErrorsRefusal(findings, 'publish');
     if (warnings > 0 && data.acknowledgement.length < 10) {
-      throw new InputError(
-        `acknowledgement: the text has ${warnings} warning${warnings > 1 ? 's' : ''}; explain in a sentence why it is right as it is.`,
+      throw fieldError(
+        'acknowledgement',
+        `is required: the text has ${countOf(warnings, 'warning')}; explain in a sentence why it is right as it is.`,
       );
     }
     const [{ last }] = await tx

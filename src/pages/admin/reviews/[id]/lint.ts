@@ -6,6 +6,7 @@ import { getDb } from '#db/client.ts';
 import { can } from '#domain/auth/roles.ts';
 import { InputError } from '#domain/errors.ts';
 import { countBySeverity, LINT_RULES } from '#domain/rca/lint.ts';
+import { lintSummary } from '#domain/rca/workflow.ts';
 import { lintReview } from '#domain/rca/lint-context.ts';
 import { loadReview } from '#domain/rca/reviews.ts';
 import { toDraft } from '#domain/rca/sections.ts';
@@ -22,8 +23,13 @@ export const POST: APIRoute = async ({ params, request, locals }) => {
     const body = await readJsonObject(request);
     const review = await loadReview(getDb(), id);
     const findings = lintReview(review, toDraft(body));
+    const counts = countBySeverity(findings);
     return Response.json(
-      { findings: findings.map((f) => ({ ...f, label: LINT_RULES[f.rule].label })), ...countBySeverity(findings) },
+      {
+        findings: findings.map((f) => ({ ...f, label: LINT_RULES[f.rule].label })),
+        ...counts,
+        summary: lintSummary(counts),
+      },
       { headers: { 'cache-control': 'no-store' } },
     );
   } catch (e) {
