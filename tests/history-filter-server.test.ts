@@ -133,20 +133,21 @@ describe('filtering the history', () => {
 
 describe('the page cache and the filters', () => {
   test('keys are canonical: spacing, junk and empty filters make no new entry; searches are marked', () => {
+    // Public pages are keyed on the visitor's language too (tests/i18n.test.ts): here, the default.
     expect(canonicalRequest('/history', 'q=%20Login%20%20errors%20&utm=1&component=2')).toEqual({
-      key: '/history?component=2&q=Login+errors',
+      key: 'en|/history?component=2&q=Login+errors',
       url: '/history?component=2&q=Login+errors',
       searched: true,
     });
     // every id that is not one is the same refused page
-    expect(canonicalRequest('/history', 'component=01').key).toBe('/history?component=x');
-    expect(canonicalRequest('/history', 'component=%20abc').key).toBe('/history?component=x');
+    expect(canonicalRequest('/history', 'component=01').key).toBe('en|/history?component=x');
+    expect(canonicalRequest('/history', 'component=%20abc').key).toBe('en|/history?component=x');
     expect(canonicalRequest('/history', 'component=&q=%20%20')).toEqual({
-      key: '/history',
+      key: 'en|/history',
       url: '/history',
       searched: false,
     });
-    expect(canonicalRequest('/history', `q=${'a'.repeat(500)}`).key).toBe(`/history?q=${'a'.repeat(60)}`);
+    expect(canonicalRequest('/history', `q=${'a'.repeat(500)}`).key).toBe(`en|/history?q=${'a'.repeat(60)}`);
   });
 
   test('the same search written differently is one cached page', async () => {

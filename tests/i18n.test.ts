@@ -138,6 +138,7 @@ describe('choosing the language', () => {
     expect(canonicalRequest('/history', 'lang=ja&month=2026-10&x=1')).toEqual({
       key: 'ja|/history?lang=ja&month=2026-10',
       url: '/history?lang=ja&month=2026-10',
+      searched: false,
     });
     expect(canonicalRequest('/', 'lang=zz').key).toBe('en|/');
     // The JSON API and the badge are the same in every language: one entry.
