@@ -94,7 +94,12 @@ describe('structured logs', () => {
     expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const secret = 'a'.repeat(40);
     await fetch(`${server.url}/subscription/${secret}`);
-    await waitFor('the personal request line', () => logLines().find((l) => l.path === '/subscription/…'));
+    await fetch(`${server.url}/subscription/${secret}/unsubscribe`);
+    await fetch(`${server.url}/subscribe/confirm/${secret}`);
+    await waitFor('the personal request lines', () => {
+      const paths = logLines().map((l) => l.path);
+      return paths.filter((p) => p === '/subscription/…').length >= 2 && paths.includes('/subscribe/confirm/…');
+    });
     expect(server.output()).not.toContain(secret);
   });
 });

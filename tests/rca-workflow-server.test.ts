@@ -154,7 +154,7 @@ describe('the RCA page of a review', () => {
     expect(refused.status).toBe(409);
     const shown = text(refused.html);
     expect(shown).toContain('You cannot ask for review while the text has 4 lint errors. Fix them first:');
-    expect(shown).toMatch(/"Summary and impact" is required[^(]*\(Required section is empty\)/);
+    expect(shown.match(/"Summary and impact" is required.*?\(Required section is empty\)/g)).toHaveLength(1);
     expect(refused.html.match(/class="lint-error"/g)).toHaveLength(4);
     expect((await loadReview(db, id)).state).toBe('drafting');
   });

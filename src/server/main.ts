@@ -462,7 +462,9 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
 
 /** A path fit for the log: a subscriber's secret link is cut to its prefix. */
 function loggablePath(path: string): string {
-  return isPersonalPath(path) ? `${path.split('/').slice(0, -1).join('/')}/…` : path;
+  if (!isPersonalPath(path)) return path;
+  // The secret is the segment after the prefix; whatever follows it (/unsubscribe) goes too.
+  return path.startsWith('/subscribe/confirm/') ? '/subscribe/confirm/…' : '/subscription/…';
 }
 
 /** Waits until the answers under way are done, or the deadline passes. */

@@ -74,7 +74,8 @@ export function lintErrorSentences(findings: LintFinding[]): string[] {
 function lintErrorsRefusal(findings: LintFinding[], doing: string): ConflictError {
   const sentences = lintErrorSentences(findings);
   return new ConflictError(
-    `You cannot ${doing} while the text has ${countOf(sentences.length, 'lint error')}. Fix ${sentences.length === 1 ? 'it' : 'them'} first: ${sentences.join(' ')}`,
+    // The errors travel as the details (the form lists them, the API returns them): once only.
+    `You cannot ${doing} while the text has ${countOf(sentences.length, 'lint error')}. Fix ${sentences.length === 1 ? 'it' : 'them'} first:`,
     sentences,
   );
 }
