@@ -184,9 +184,14 @@ describe('chat subscriptions', () => {
     // After the first 429, nothing reached the host before its Retry-After had passed.
     const after = calls.filter((p) => p.at > firstLimit.at);
     for (const call of after) expect(call.at - firstLimit.at).toBeGreaterThanOrEqual(1950);
-    const states = await rows(`select d.state, d.attempts from deliveries d join subscribers s on s.id = d.subscriber_id
-      join notifications n on n.id = d.notification_id
-      where s.address like '%/limited-%' and n.kind = 'incident.created'`);
+    // The host has answered 204 before the worker records the delivery, so wait for the record.
+    const states = await waitFor('both recorded', async () => {
+      const found =
+        await rows(`select d.state, d.attempts from deliveries d join subscribers s on s.id = d.subscriber_id
+        join notifications n on n.id = d.notification_id
+        where s.address like '%/limited-%' and n.kind = 'incident.created' order by d.id`);
+      return found.length === 2 && found.every((r) => r.state !== 'queued') && found;
+    });
     expect(states.map((r) => [r.state, r.attempts])).toEqual([
       ['sent', 1],
       ['sent', 1],
