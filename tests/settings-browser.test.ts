@@ -1,5 +1,5 @@
-// Settings in a real browser: an admin sets the brand colour and the logo, and a public page that
-// was already open takes both without a reload; axe finds nothing with the custom colour in light
+// Settings in a real browser: an admin sets the brand colour, the logo and the language, and a
+// public page that was already open takes all three without a reload; axe finds nothing with the custom colour in light
 // and dark, and its contrast arithmetic agrees with Candor's; bad uploads and colours are refused
 // on the form with a message that says why.
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { contrastRatio } from '../src/domain/brand-colour.ts';
+import { t } from '../src/i18n/t.ts';
 import { createUserWithToken } from './support/api.ts';
 import { axeViolations, loggedIn, serverAndBrowser } from './support/browser.ts';
 import { LOGO_SVG, oversizedPng, SCRIPTED_SVG } from './support/images.ts';
@@ -81,6 +82,20 @@ describe('settings in a browser', () => {
     expect(await logo.getAttribute('alt')).toBe('Acme Cloud');
     // The image itself loads (served from /brand/ under the page's CSP).
     await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(120);
+    expect(await publicPage.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+    // The site's language: a visitor who never chose one follows it, on the page already open.
+    const language = () => publicPage.evaluate(() => document.documentElement.lang);
+    const historyLink = async () =>
+      (await publicPage.locator('.site-header nav a[href="/history"]').textContent())?.trim();
+    for (const code of ['de', 'en'] as const) {
+      await page.selectOption('#defaultLocale', code);
+      await page.click('form:has(#defaultLocale) button[type=submit]');
+      await expect.poll(language, { timeout: 3000 }).toBe(code);
+      expect(await historyLink()).toBe(t(code, 'layout.navHistory'));
+      expect((await publicPage.locator('a.skip').textContent())?.trim()).toBe(t(code, 'layout.skip'));
+      expect(await publicPage.locator('.language-switch [aria-current="true"]').getAttribute('lang')).toBe(code);
+    }
     expect(await publicPage.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
     expect(await axeViolations(page)).toEqual([]);

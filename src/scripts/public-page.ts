@@ -30,8 +30,11 @@ let pageZone = document.documentElement.dataset.timeZone ?? 'UTC';
 const differsFromPage = () => Boolean(zone) && zone !== pageZone && !(isUtc(zone) && isUtc(pageZone));
 let localZone = differsFromPage();
 // The page's language: its words come from the layout (data-t-* on <body>), already translated.
-const lang = document.documentElement.lang || 'en';
-const timeFormat = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: 'medium', timeStyle: 'short' });
+// A change of the site's default language reaches an open page with its main region (applyChrome).
+let lang = document.documentElement.lang || 'en';
+const formatFor = (locale: string) =>
+  new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, { dateStyle: 'medium', timeStyle: 'short' });
+let timeFormat = formatFor(lang);
 
 /** A phrase of the page's language, with {name} filled in. */
 function words(name: string, fill: Record<string, string> = {}): string {
@@ -166,6 +169,7 @@ function start(main: HTMLElement): void {
       icon.type = nextIcon.type;
       icon.href = nextIcon.getAttribute('href')!;
     }
+    adoptLanguage(doc);
     pageZone = doc.documentElement.dataset.timeZone ?? pageZone;
     document.documentElement.dataset.timeZone = pageZone;
     localZone = differsFromPage();
@@ -287,6 +291,25 @@ function start(main: HTMLElement): void {
       giveUp();
     }
   });
+}
+
+/** Takes the fetched page's language: <html lang>, the script's words and the local-time notes. */
+function adoptLanguage(doc: Document): void {
+  const next = doc.documentElement.lang;
+  if (!next || next === lang) return;
+  lang = next;
+  document.documentElement.lang = next;
+  for (const [name, text] of Object.entries(doc.body.dataset)) {
+    if (/^t[A-Z]/.test(name) && text !== undefined) document.body.dataset[name] = text;
+  }
+  timeFormat = formatFor(next);
+  const skip = document.querySelector('a.skip');
+  const nextSkip = doc.querySelector('a.skip');
+  if (skip && nextSkip) skip.textContent = nextSkip.textContent;
+  // Notes written in the old language are written again.
+  for (const note of document.querySelectorAll('.local-time')) note.remove();
+  for (const el of document.querySelectorAll<HTMLElement>('time[data-done]')) delete el.dataset.done;
+  localise(document);
 }
 
 function noteZone(): void {

@@ -138,13 +138,19 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   let pruner: NodeJS.Timeout | undefined;
   feed.on('change', (events) => {
     cache.invalidate();
-    // Another instance may have changed the default language: pages answered in the old one until
-    // it is read are dropped again.
-    if (events.some((e) => e.subject === 'settings'))
-      void readDefaultLocale().then((changed) => changed && cache.invalidate());
     worker?.wake();
+    // Another instance may have changed the default language. It is read before readers are told,
+    // so an open page that fetches itself again gets the new language; pages answered in the old
+    // one meanwhile are dropped again.
+    const settled = events.some((e) => e.subject === 'settings')
+      ? readDefaultLocale()
+          .then((changed) => void (changed && cache.invalidate()))
+          .catch(() => undefined) // read again at the next settings change; readers still hear of this one
+      : Promise.resolve();
     // Readers are told after the new fragments are rendered and cached: their fetches then hit.
-    void fragments.publish(events[events.length - 1].id).then((state) => live.broadcast(events, state));
+    void settled
+      .then(() => fragments.publish(events[events.length - 1].id))
+      .then((state) => live.broadcast(events, state));
   });
 
   const render = async (req: IncomingMessage) => {
