@@ -113,7 +113,7 @@ test('429: the lanes wait out Retry-After together, pace themselves to the limit
   const lanes = 4;
   const worker = new OutboxWorker({
     db,
-    ctx: { siteName: 'Example Status', publicUrl: 'https://status.example.com' },
+    ctx: { siteName: 'Example Status', publicUrl: 'https://status.example.com', timeZone: 'UTC' },
     config: { ...outboxConfig({}), emailLanes: lanes, webhookLanes: 0, chatLanes: 0, pollMs: 1000 },
     email: provider,
     clock,

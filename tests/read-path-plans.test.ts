@@ -37,7 +37,7 @@ const LARGE = new Set([
   'maintenance_updates',
 ]);
 
-const ctx: MessageContext = { publicUrl: 'http://status.example.com', siteName: 'Example' };
+const ctx: MessageContext = { publicUrl: 'http://status.example.com', siteName: 'Example', timeZone: 'UTC' };
 
 /** The SQL that `run` sends through the database it is given, each statement once. */
 async function capture(run: (db: Db) => Promise<unknown>): Promise<InStatement[]> {

@@ -8,17 +8,23 @@ import { adminSession } from './support/admin-session.ts';
 import { api, createUserWithToken } from './support/api.ts';
 import { openEvents } from './support/events.ts';
 import { LOGO_SVG, oversizedPng, SCRIPTED_SVG, TINY_PNG } from './support/images.ts';
+import { ResendMock } from './support/resend-mock.ts';
 import { startServer, tempDbFile, type TestServer } from './support/server.ts';
+import { mailEnv, subscribe, waitFor } from './support/subscribers.ts';
 
 let a: TestServer;
 let b: TestServer;
 let admin: { token: string; password: string; email: string };
 let support: string;
 let reader: string;
+let mail: ResendMock;
 
 beforeAll(async () => {
   const dbFile = tempDbFile();
-  a = await startServer({ dbFile });
+  mail = new ResendMock();
+  await mail.start();
+  // A sends the email (its outbox worker); B only serves pages.
+  a = await startServer({ dbFile, env: mailEnv(mail) });
   b = await startServer({ dbFile });
   admin = createUserWithToken(dbFile, 'admin', 'root@example.com', 'Root');
   support = createUserWithToken(dbFile, 'support', 'desk@example.com', 'Desk').token;
@@ -27,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await a?.stop();
   await b?.stop();
+  await mail?.stop();
 });
 
 /**
@@ -138,8 +145,14 @@ describe('settings API', () => {
     expect(page).not.toContain('Powered by Candor');
     expect(page).toContain('Times are shown in Europe/Paris');
     expect(page).toMatch(/<time [^>]*>\d+ \w+ \d{4}, \d\d:\d\d CES?T<\/time>/);
-    // Feeds and the public JSON carry the new name too.
-    expect(await (await fetch(b.url + '/history.atom')).text()).toContain('Acme Cloud status history');
+    // Feeds, emails and the public JSON carry the new name and the page's zone too.
+    const atom = await (await fetch(b.url + '/history.atom')).text();
+    expect(atom).toContain('Acme Cloud status history');
+    expect(atom).toMatch(/\d\d:\d\d CES?T/);
+    expect((await subscribe(a.url, 'zone@example.com')).status).toBe(200);
+    const confirmation = await waitFor('the confirmation', () => mail.emailsTo('zone@example.com')[0]);
+    expect(confirmation.subject).toContain('Acme Cloud');
+    expect(confirmation.text).toMatch(/\d\d:\d\d CES?T/);
     expect((await (await fetch(b.url + '/api/v2/summary.json')).json()).page.name).toBe('Acme Cloud');
   });
 

@@ -4,7 +4,7 @@
 import { desc } from 'drizzle-orm';
 import { incidents as incidentsTable } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
-import { escapeXml, formatUtc, isoTime } from './format.ts';
+import { escapeXml, formatInZone, isoTime } from './format.ts';
 import { affectedComponentsOf, loadIncidentViews, publicIncident, type IncidentView } from './incidents.ts';
 import { renderMarkdown } from './markdown.ts';
 import { loadRecentMaintenance, type MaintenanceView } from './maintenance.ts';
@@ -45,17 +45,17 @@ export interface Feed {
 /** Ids that survive a change of address: tag URIs (RFC 4151) named after the page's host. */
 const tagId = (ctx: MessageContext, what: string) => `tag:${new URL(ctx.publicUrl).hostname},2026:${what}`;
 
-function incidentHtml(incident: IncidentView, locale: Locale): string {
+function incidentHtml(ctx: MessageContext, incident: IncidentView, locale: Locale): string {
   const affected = affectedComponentsOf(incident);
   const status = escapeXml(incidentStatusLabel(locale, incident.status));
   const line = t(locale, 'incident.stateLine', {
     status: '\u0000',
     impact: impactLabel(locale, incident.impact),
-    started: formatUtc(incident.startedAt, locale),
+    started: formatInZone(incident.startedAt, ctx.timeZone, locale),
   });
   const resolved =
     incident.resolvedAt !== null
-      ? t(locale, 'incident.resolvedAt', { time: formatUtc(incident.resolvedAt, locale) })
+      ? t(locale, 'incident.resolvedAt', { time: formatInZone(incident.resolvedAt, ctx.timeZone, locale) })
       : '';
   const head = `<p>${escapeXml(line + resolved).replace('\u0000', `<strong>${status}</strong>`)}</p>`;
   const list = affected.map((a) => `${a.name} (${componentStateLabel(locale, a.newStatus)})`).join(', ');
@@ -63,9 +63,9 @@ function incidentHtml(incident: IncidentView, locale: Locale): string {
   const updates = incident.updates
     .map(
       (u) =>
-        `<h3>${escapeXml(incidentStatusLabel(locale, u.status))} — ${escapeXml(formatUtc(u.displayAt, locale))}</h3>${renderMarkdown(u.body)}${
+        `<h3>${escapeXml(incidentStatusLabel(locale, u.status))} — ${escapeXml(formatInZone(u.displayAt, ctx.timeZone, locale))}</h3>${renderMarkdown(u.body)}${
           u.editedAt !== null
-            ? `<p><em>${escapeXml(t(locale, 'feed.edited', { time: formatUtc(u.editedAt, locale) }))}</em></p>`
+            ? `<p><em>${escapeXml(t(locale, 'feed.edited', { time: formatInZone(u.editedAt, ctx.timeZone, locale) }))}</em></p>`
             : ''
         }`,
     )
@@ -73,18 +73,18 @@ function incidentHtml(incident: IncidentView, locale: Locale): string {
   return head + components + updates;
 }
 
-function maintenanceHtml(m: MaintenanceView, locale: Locale): string {
+function maintenanceHtml(ctx: MessageContext, m: MaintenanceView, locale: Locale): string {
   const list = m.components.map((c) => c.name).join(', ');
   const components = m.components.length ? `<p>${escapeXml(t(locale, 'feed.affected', { list }))}</p>` : '';
   const updates = m.updates
     .map(
       (u) =>
-        `<h3>${escapeXml(maintenanceStatusLabel(locale, u.status))} — ${escapeXml(formatUtc(u.createdAt, locale))}</h3>${renderMarkdown(u.body)}`,
+        `<h3>${escapeXml(maintenanceStatusLabel(locale, u.status))} — ${escapeXml(formatInZone(u.createdAt, ctx.timeZone, locale))}</h3>${renderMarkdown(u.body)}`,
     )
     .join('');
   const window = t(locale, 'feed.window', {
-    from: formatUtc(m.scheduledFor, locale),
-    until: formatUtc(m.scheduledUntil, locale),
+    from: formatInZone(m.scheduledFor, ctx.timeZone, locale),
+    until: formatInZone(m.scheduledUntil, ctx.timeZone, locale),
   });
   return `<p><strong>${escapeXml(maintenanceStatusLabel(locale, m.status))}</strong> · ${escapeXml(window)}</p>${components}${updates}`;
 }
@@ -92,7 +92,7 @@ function maintenanceHtml(m: MaintenanceView, locale: Locale): string {
 function postmortemHtml(ctx: MessageContext, pm: PostmortemView, locale: Locale, link: string): string {
   const note =
     pm.revisions.length > 1
-      ? `<p><strong>${escapeXml(t(locale, 'feed.reportUpdated', { time: formatUtc(pm.revisions[0].publishedAt, locale) }))}</strong> ${escapeXml(pm.revisions[0].changeNote)}</p>`
+      ? `<p><strong>${escapeXml(t(locale, 'feed.reportUpdated', { time: formatInZone(pm.revisions[0].publishedAt, ctx.timeZone, locale) }))}</strong> ${escapeXml(pm.revisions[0].changeNote)}</p>`
       : '';
   const tally = t(locale, 'feed.commitments', { done: pm.tally.done, total: pm.tally.total });
   return `${note}${renderMarkdown(pm.content.summary)}<p>${escapeXml(tally)}</p><p><a href="${escapeXml(link)}">${escapeXml(t(locale, 'feed.readReport'))}</a></p>`;
@@ -127,7 +127,7 @@ export async function loadHistoryFeed(
       link: incidentLink(ctx, i.id, linkLocale),
       published: i.createdAt,
       updated: i.updatedAt,
-      html: incidentHtml(i, locale),
+      html: incidentHtml(ctx, i, locale),
       category: 'incident' as const,
     })),
     ...windows.map((m) => ({
@@ -136,7 +136,7 @@ export async function loadHistoryFeed(
       link: maintenanceLink(ctx, m.id, linkLocale),
       published: m.createdAt,
       updated: m.updatedAt,
-      html: maintenanceHtml(m, locale),
+      html: maintenanceHtml(ctx, m, locale),
       category: 'maintenance' as const,
     })),
     ...postmortems.map((pm) => ({

@@ -419,7 +419,10 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   if (config.enabled) {
     worker = new OutboxWorker({
       db,
-      ctx: async () => ({ siteName: (await loadSiteSettings(db)).name, publicUrl: url }),
+      ctx: async () => {
+        const settings = await loadSiteSettings(db);
+        return { siteName: settings.name, publicUrl: url, timeZone: settings.timeZone };
+      },
       config,
       email: emailProvider(config),
       log,

@@ -1,7 +1,7 @@
 // What a chat channel is told, before any platform's layout: the same words as the email (one
 // source for what is said), a tone for the colour, the link onward, and the manage and
 // unsubscribe links that every chat message carries, confirmations included.
-import { formatUtc } from '../format.ts';
+import { formatInZone } from '../format.ts';
 import type { IncidentPayload } from './events.ts';
 import { broadcastParts } from './email.ts';
 import type { NotificationKind } from './kinds.ts';
@@ -60,7 +60,7 @@ export function chatMessage(ctx: MessageContext, source: ChatSource): ChatMessag
         title: `Confirm ${ctx.siteName} status updates in this channel`,
         paragraphs: [
           `Someone asked to post ${ctx.siteName} status updates into this channel. Nothing more is posted here until someone in the channel confirms.`,
-          `The link works until ${formatUtc(expiresAt)}. If nobody here asked for this, ignore it.`,
+          `The link works until ${formatInZone(expiresAt, ctx.timeZone)}. If nobody here asked for this, ignore it.`,
         ],
         action: { label: 'Confirm the subscription', url: confirmLink(ctx, token) },
         links,

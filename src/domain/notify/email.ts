@@ -5,7 +5,7 @@
 import { siteDefaultLocale } from '../../i18n/site-locale.ts';
 import { t, type MessageKey } from '../../i18n/t.ts';
 import { componentStateLabel, impactLabel, incidentStatusLabel, maintenanceStatusLabel } from '../../i18n/labels.ts';
-import { formatUtc, formatUtcDay } from '../format.ts';
+import { formatInZone, formatUtcDay } from '../format.ts';
 import type { Locale } from '../locales.ts';
 import { renderMarkdown } from '../markdown.ts';
 import type { IncidentStatus, MaintenanceStatus } from '../status.ts';
@@ -160,16 +160,18 @@ function buildIncidentParts(
     t(locale, 'incident.stateLine', {
       status,
       impact: impactLabel(locale, incident.impact),
-      started: formatUtc(incident.startedAt, locale),
+      started: formatInZone(incident.startedAt, ctx.timeZone, locale),
     }) +
-    (incident.resolvedAt ? t(locale, 'incident.resolvedAt', { time: formatUtc(incident.resolvedAt, locale) }) : '');
+    (incident.resolvedAt
+      ? t(locale, 'incident.resolvedAt', { time: formatInZone(incident.resolvedAt, ctx.timeZone, locale) })
+      : '');
   const affected = incident.components.map((c) => labelled(locale, c.name, componentStateLabel(locale, c.status)));
-  const updateHead = `${incidentStatusLabel(locale, update.status)} — ${formatUtc(update.displayAt, locale)}`;
+  const updateHead = `${incidentStatusLabel(locale, update.status)} — ${formatInZone(update.displayAt, ctx.timeZone, locale)}`;
   const currentState = t(locale, 'email.currentState');
   const affectedLabel = t(locale, 'email.affectedComponents');
   const correction =
     kind === 'incident.corrected'
-      ? t(locale, 'email.correctedUpdate', { time: formatUtc(update.displayAt, locale) })
+      ? t(locale, 'email.correctedUpdate', { time: formatInZone(update.displayAt, ctx.timeZone, locale) })
       : null;
   const text = [
     incident.title,
@@ -184,7 +186,7 @@ function buildIncidentParts(
 ${correction ? `<p style="margin:0 0 16px">${escapeHtml(correction)}</p>` : ''}
 <p style="margin:0 0 16px"><strong>${escapeHtml(labelled(locale, currentState, '').trimEnd())}</strong> ${escapeHtml(state)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
-<p style="margin:0"><strong>${escapeHtml(incidentStatusLabel(locale, update.status))}</strong> — ${escapeHtml(formatUtc(update.displayAt, locale))}</p>
+<p style="margin:0"><strong>${escapeHtml(incidentStatusLabel(locale, update.status))}</strong> — ${escapeHtml(formatInZone(update.displayAt, ctx.timeZone, locale))}</p>
 ${renderMarkdown(update.body)}
 </div>
 ${affected.length ? `<p style="margin:0"><strong>${escapeHtml(affectedLabel)}</strong></p><ul>${affected.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>` : ''}
@@ -234,13 +236,13 @@ function maintenanceParts(
   const status = maintenanceStatusLabel(locale, m.status);
   const subject = maintenanceSubject(ctx.siteName, kind, m.status, m.title, locale);
   const window = t(locale, 'email.window', {
-    window: `${formatUtc(m.scheduledFor, locale)} – ${formatUtc(m.scheduledUntil, locale)}`,
+    window: `${formatInZone(m.scheduledFor, ctx.timeZone, locale)} – ${formatInZone(m.scheduledUntil, ctx.timeZone, locale)}`,
   });
   const update = m.updates.find((u) => u.id === updateId) ?? m.updates[m.updates.length - 1];
   const affected = m.components.map((c) => c.name);
   const affectedLabel = t(locale, 'email.affectedComponents');
   const updateHead = update
-    ? `${maintenanceStatusLabel(locale, update.status)} — ${formatUtc(update.createdAt, locale)}`
+    ? `${maintenanceStatusLabel(locale, update.status)} — ${formatInZone(update.createdAt, ctx.timeZone, locale)}`
     : '';
   const word = update ? `${updateHead}\n${update.body}` : m.body;
   const details = t(locale, 'email.details');
@@ -256,7 +258,7 @@ function maintenanceParts(
     html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(m.title)}</h1>
 <p style="margin:0 0 16px"><strong>${escapeHtml(status)}</strong> · ${escapeHtml(window)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
-${update ? `<p style="margin:0"><strong>${escapeHtml(maintenanceStatusLabel(locale, update.status))}</strong> — ${escapeHtml(formatUtc(update.createdAt, locale))}</p>${renderMarkdown(update.body)}` : renderMarkdown(m.body)}
+${update ? `<p style="margin:0"><strong>${escapeHtml(maintenanceStatusLabel(locale, update.status))}</strong> — ${escapeHtml(formatInZone(update.createdAt, ctx.timeZone, locale))}</p>${renderMarkdown(update.body)}` : renderMarkdown(m.body)}
 </div>
 ${affected.length ? `<p><strong>${escapeHtml(labelled(locale, affectedLabel, '').trimEnd())}</strong> ${escapeHtml(affected.join(', '))}</p>` : ''}
 <p><a href="${escapeHtml(link)}">${escapeHtml(t(locale, 'email.detailsOnPage'))}</a></p>`,
@@ -283,7 +285,9 @@ function commitmentParts(
   const subject = `[${ctx.siteName}] ${labelled(locale, news, postmortem.title)}`;
   const detail =
     commitment.status === 'done'
-      ? t(locale, 'email.commitmentDoneOn', { time: formatUtc(commitment.completedAt ?? commitment.dueAt, locale) })
+      ? t(locale, 'email.commitmentDoneOn', {
+          time: formatInZone(commitment.completedAt ?? commitment.dueAt, ctx.timeZone, locale),
+        })
       : commitment.status === 'wont_do'
         ? t(locale, 'email.commitmentDroppedDetail')
         : t(locale, 'email.commitmentRedatedDetail', {
@@ -355,7 +359,7 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
       const link = confirmLink(ctx, token, linkLocale(locale));
       const asked = t(locale, 'email.confirmAsked', { site: ctx.siteName });
       const action = t(locale, 'email.confirmAction');
-      const expires = t(locale, 'email.confirmExpires', { time: formatUtc(expiresAt, locale) });
+      const expires = t(locale, 'email.confirmExpires', { time: formatInZone(expiresAt, ctx.timeZone, locale) });
       parts = {
         subject: t(locale, 'email.confirmSubject', { site: ctx.siteName }),
         text: [asked, labelled(locale, action, link), expires],
@@ -382,11 +386,11 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
         text: [
           lead,
           `${action}: ${link}`,
-          `The link works once, until ${formatUtc(p.expiresAt)}. If you did not expect this, ignore this email.`,
+          `The link works once, until ${formatInZone(p.expiresAt, ctx.timeZone)}. If you did not expect this, ignore this email.`,
         ],
         html: `<p>${escapeHtml(lead)}</p>
 <p><a href="${escapeHtml(link)}" style="${BUTTON}">${escapeHtml(action)}</a></p>
-<p>The link works once, until ${escapeHtml(formatUtc(p.expiresAt))}. If you did not expect this, ignore this email.</p>`,
+<p>The link works once, until ${escapeHtml(formatInZone(p.expiresAt, ctx.timeZone))}. If you did not expect this, ignore this email.</p>`,
         listMember: false,
       };
       break;

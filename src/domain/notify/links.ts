@@ -4,6 +4,8 @@ export interface MessageContext {
   siteName: string;
   /** The page's public address without a trailing slash, e.g. https://status.example.com */
   publicUrl: string;
+  /** The zone the page shows times in (a setting): messages and feeds read the same times as the page. */
+  timeZone: string;
 }
 
 /** `?lang=`: a link from an email opens the page in the email's language, and remembers it. */
