@@ -83,6 +83,10 @@ describe('settings in a browser', () => {
     // The image itself loads (served from /brand/ under the page's CSP).
     await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(120);
     expect(await publicPage.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    // The admin wears the logo too.
+    const adminLogo = page.locator('header img.brand-logo');
+    await expect.poll(() => adminLogo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(120);
+    expect(await adminLogo.getAttribute('alt')).toBe('Acme Cloud');
 
     // The site's language: a visitor who never chose one follows it, on the page already open.
     const language = () => publicPage.evaluate(() => document.documentElement.lang);
