@@ -10,6 +10,7 @@ import { ChatReceiver, type ChatPost } from './support/chat-receiver.ts';
 import { CHECKS } from './support/chat-shapes.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { postForm, waitFor } from './support/subscribers.ts';
+import { t } from '../src/i18n/t.ts';
 
 const PLATFORMS = ['slack', 'teams', 'discord', 'google_chat'] as const;
 
@@ -45,12 +46,16 @@ async function rows(query: string) {
   }
 }
 
-function subscribeChannel(platform: string, path: string, base = server.url) {
-  return postForm(`${base}/subscribe/chat`, [
-    ['platform', platform],
-    ['url', chat.url + path],
-    ['scope', 'all'],
-  ]);
+function subscribeChannel(platform: string, path: string, base = server.url, headers: Record<string, string> = {}) {
+  return postForm(
+    `${base}/subscribe/chat`,
+    [
+      ['platform', platform],
+      ['url', chat.url + path],
+      ['scope', 'all'],
+    ],
+    headers,
+  );
 }
 
 async function openIncident(title: string, message = 'We are looking into it.') {
@@ -196,6 +201,23 @@ describe('chat subscriptions', () => {
       ['sent', 1],
       ['sent', 1],
     ]);
+  });
+
+  test('a channel subscribed on a German page is told in German, with links that open the page in German', async () => {
+    const path = '/slack/hooks/german';
+    expect((await subscribeChannel('slack', path, server.url, { cookie: 'candor_lang=de' })).status).toBe(200);
+    const confirmation = await waitFor('confirmation', () => chat.to(path)[0]);
+    expect(confirmation.body).toContain(t('de', 'chat.confirmTitle', { site: 'Example Cloud' }));
+    expect(confirmation.body).toContain(t('de', 'chat.confirmAction'));
+    const confirm = link(confirmation, /http:\/\/[^\s"'<>|)\\]+\/subscribe\/confirm\/[a-z0-9]+\?lang=de/);
+    expect((await fetch(confirm.replace('?lang=de', ''), { method: 'POST' })).status).toBe(200);
+    await openIncident('Zahlungen schlagen fehl');
+    const message = await waitFor('the incident message', () =>
+      chat.to(path).find((p) => p.body.includes('Zahlungen schlagen fehl')),
+    );
+    expect(message.body).toContain(t('de', 'email.newIncident'));
+    expect(message.body).toContain(t('de', 'chat.unsubscribe'));
+    expect(message.body).toMatch(/\/incidents\/\d+\?lang=de/);
   });
 
   test('a deleted webhook (404) fails at once with the platform’s answer', async () => {

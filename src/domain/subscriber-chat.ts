@@ -74,7 +74,12 @@ export async function requestChatSubscription(
       await enqueuePersonal(tx, 'subscription.already', existing, {}, now);
       return;
     }
-    const choice = { allComponents: data.components === 'all', ...confirm };
+    const choice = {
+      allComponents: data.components === 'all',
+      ...confirm,
+      // The channel is told in the language of the page it was subscribed on.
+      ...(context.locale ? { locale: context.locale } : {}),
+    };
     const [row] = existing
       ? await tx
           .update(subscribers)

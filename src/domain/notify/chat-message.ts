@@ -1,9 +1,11 @@
 // What a chat channel is told, before any platform's layout: the same words as the email (one
 // source for what is said), a tone for the colour, the link onward, and the manage and
 // unsubscribe links that every chat message carries, confirmations included.
+import { t } from '../../i18n/t.ts';
 import { formatInZone } from '../format.ts';
+import { DEFAULT_LOCALE, type Locale } from '../locales.ts';
 import type { IncidentPayload } from './events.ts';
-import { broadcastParts } from './email.ts';
+import { broadcastParts, linkLocale } from './email.ts';
 import type { NotificationKind } from './kinds.ts';
 import { confirmLink, subscriptionLinks, type MessageContext } from './links.ts';
 
@@ -23,6 +25,8 @@ export interface ChatSource {
   kind: NotificationKind;
   payload: unknown;
   manageToken: string;
+  /** The language of the page the channel was subscribed on. */
+  locale?: Locale;
 }
 
 function toneOf(kind: NotificationKind, payload: unknown): ChatTone {
@@ -36,12 +40,14 @@ function toneOf(kind: NotificationKind, payload: unknown): ChatTone {
 
 /** The chat message a delivery carries. Deterministic, like the email: a retry posts the same bytes. */
 export function chatMessage(ctx: MessageContext, source: ChatSource): ChatMessage {
-  const manage = subscriptionLinks(ctx, source.manageToken);
+  const locale = source.locale ?? DEFAULT_LOCALE;
+  const site = ctx.siteName;
+  const manage = subscriptionLinks(ctx, source.manageToken, linkLocale(locale));
   const links = [
-    { label: 'Choose components', url: manage.manage },
-    { label: 'Unsubscribe this channel', url: manage.unsubscribe },
+    { label: t(locale, 'email.chooseComponents'), url: manage.manage },
+    { label: t(locale, 'chat.unsubscribe'), url: manage.unsubscribe },
   ];
-  const parts = broadcastParts(ctx, source.kind, source.payload);
+  const parts = broadcastParts(ctx, source.kind, source.payload, locale);
   if (parts) {
     const prefix = `[${ctx.siteName}] `;
     const title = parts.subject.startsWith(prefix) ? parts.subject.slice(prefix.length) : parts.subject;
@@ -57,22 +63,20 @@ export function chatMessage(ctx: MessageContext, source: ChatSource): ChatMessag
     case 'subscription.confirm': {
       const { token, expiresAt } = source.payload as { token: string; expiresAt: number };
       return {
-        title: `Confirm ${ctx.siteName} status updates in this channel`,
+        title: t(locale, 'chat.confirmTitle', { site }),
         paragraphs: [
-          `Someone asked to post ${ctx.siteName} status updates into this channel. Nothing more is posted here until someone in the channel confirms.`,
-          `The link works until ${formatInZone(expiresAt, ctx.timeZone)}. If nobody here asked for this, ignore it.`,
+          t(locale, 'chat.confirmAsked', { site }),
+          t(locale, 'chat.confirmExpires', { time: formatInZone(expiresAt, ctx.timeZone, locale) }),
         ],
-        action: { label: 'Confirm the subscription', url: confirmLink(ctx, token) },
+        action: { label: t(locale, 'chat.confirmAction'), url: confirmLink(ctx, token, linkLocale(locale)) },
         links,
         tone: 'info',
       };
     }
     case 'subscription.already':
       return {
-        title: `This channel already gets ${ctx.siteName} status updates`,
-        paragraphs: [
-          `Someone asked to subscribe this channel again. It is already subscribed, so nothing has changed.`,
-        ],
+        title: t(locale, 'chat.alreadyTitle', { site }),
+        paragraphs: [t(locale, 'chat.alreadyBody')],
         action: null,
         links,
         tone: 'info',

@@ -62,7 +62,7 @@ const labelled = (locale: Locale, label: string, value: string) => `${label}${lo
  * The language links name: none for the site's own language (the page opens in it anyway, or in
  * the reader's chosen one), so English mail keeps plain links.
  */
-const linkLocale = (locale: Locale) => (locale === siteDefaultLocale() ? undefined : locale);
+export const linkLocale = (locale: Locale) => (locale === siteDefaultLocale() ? undefined : locale);
 
 function page(
   ctx: MessageContext,

@@ -303,6 +303,16 @@ export const de: Catalogue = {
   'email.alreadyBody':
     'Jemand wollte diese Adresse für Status-Updates von {site} anmelden. Sie ist bereits angemeldet, es hat sich also nichts geändert.',
   'email.alreadyManage': 'Komponenten wählen oder abmelden',
+  'chat.unsubscribe': 'Diesen Kanal abmelden',
+  'chat.confirmTitle': 'Status-Updates von {site} in diesem Kanal bestätigen',
+  'chat.confirmAsked':
+    'Jemand hat angefordert, Status-Updates von {site} in diesen Kanal zu posten. Bis jemand im Kanal bestätigt, wird hier nichts weiter gepostet.',
+  'chat.confirmExpires':
+    'Der Link gilt bis {time}. Wenn hier niemand darum gebeten hat, ignorieren Sie diese Nachricht.',
+  'chat.confirmAction': 'Abonnement bestätigen',
+  'chat.alreadyTitle': 'Dieser Kanal erhält bereits Status-Updates von {site}',
+  'chat.alreadyBody':
+    'Jemand wollte diesen Kanal erneut anmelden. Er ist bereits angemeldet, es hat sich also nichts geändert.',
   'email.manageLink': 'Komponenten wählen oder abmelden',
 
   'error.emailRequired': 'Bitte geben Sie eine E-Mail-Adresse ein',

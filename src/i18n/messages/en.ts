@@ -314,6 +314,15 @@ export const en = {
   'email.alreadyBody':
     'Someone asked to subscribe this address to {site} status updates. It is already subscribed, so nothing has changed.',
   'email.alreadyManage': 'To choose components or unsubscribe',
+  'chat.unsubscribe': 'Unsubscribe this channel',
+  'chat.confirmTitle': 'Confirm {site} status updates in this channel',
+  'chat.confirmAsked':
+    'Someone asked to post {site} status updates into this channel. Nothing more is posted here until someone in the channel confirms.',
+  'chat.confirmExpires': 'The link works until {time}. If nobody here asked for this, ignore it.',
+  'chat.confirmAction': 'Confirm the subscription',
+  'chat.alreadyTitle': 'This channel already gets {site} status updates',
+  'chat.alreadyBody':
+    'Someone asked to subscribe this channel again. It is already subscribed, so nothing has changed.',
   'email.manageLink': 'Choose components or unsubscribe',
 
   // Refusals a visitor can meet on the public forms and links (src/i18n/public-errors.ts)

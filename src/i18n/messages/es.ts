@@ -308,6 +308,14 @@ export const es: Catalogue = {
   'email.alreadyBody':
     'Alguien ha pedido suscribir esta dirección a las actualizaciones de estado de {site}. Ya está suscrita, así que nada ha cambiado.',
   'email.alreadyManage': 'Para elegir componentes o darse de baja',
+  'chat.unsubscribe': 'Dar de baja este canal',
+  'chat.confirmTitle': 'Confirme las actualizaciones de estado de {site} en este canal',
+  'chat.confirmAsked':
+    'Alguien ha pedido publicar las actualizaciones de estado de {site} en este canal. No se publicará nada más aquí hasta que alguien del canal lo confirme.',
+  'chat.confirmExpires': 'El enlace es válido hasta el {time}. Si nadie aquí lo ha pedido, ignore este mensaje.',
+  'chat.confirmAction': 'Confirmar la suscripción',
+  'chat.alreadyTitle': 'Este canal ya recibe las actualizaciones de estado de {site}',
+  'chat.alreadyBody': 'Alguien ha pedido suscribir este canal de nuevo. Ya está suscrito, así que no ha cambiado nada.',
   'email.manageLink': 'Elegir componentes o darse de baja',
 
   'error.emailRequired': 'El correo electrónico es obligatorio',

@@ -308,6 +308,14 @@ export const fr: Catalogue = {
   'email.alreadyBody':
     'Quelqu’un a demandé à abonner cette adresse aux mises à jour de l’état de {site}. Elle est déjà abonnée, rien n’a donc changé.',
   'email.alreadyManage': 'Pour choisir les composants ou vous désabonner',
+  'chat.unsubscribe': 'Désabonner ce canal',
+  'chat.confirmTitle': 'Confirmez les mises à jour de l’état de {site} dans ce canal',
+  'chat.confirmAsked':
+    'Quelqu’un a demandé à publier les mises à jour de l’état de {site} dans ce canal. Rien d’autre n’y sera publié tant qu’un membre du canal n’aura pas confirmé.',
+  'chat.confirmExpires': 'Le lien est valable jusqu’au {time}. Si personne ici ne l’a demandé, ignorez ce message.',
+  'chat.confirmAction': 'Confirmer l’abonnement',
+  'chat.alreadyTitle': 'Ce canal reçoit déjà les mises à jour de l’état de {site}',
+  'chat.alreadyBody': 'Quelqu’un a demandé à abonner ce canal une nouvelle fois. Il est déjà abonné : rien n’a changé.',
   'email.manageLink': 'Choisir les composants ou se désabonner',
 
   'error.emailRequired': 'L’adresse e-mail est obligatoire',

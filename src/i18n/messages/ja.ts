@@ -301,6 +301,14 @@ export const ja: Catalogue = {
   'email.alreadyBody':
     'このアドレスで {site} のステータス更新の購読のお申し込みがありましたが、すでに購読済みのため、変更はありません。',
   'email.alreadyManage': 'コンポーネントの選択または購読解除',
+  'chat.unsubscribe': 'このチャンネルの購読を解除',
+  'chat.confirmTitle': 'このチャンネルで {site} のステータス更新を受け取るか確認してください',
+  'chat.confirmAsked':
+    'このチャンネルに {site} のステータス更新を投稿するお申し込みがありました。チャンネルのどなたかが確認するまで、ここには何も投稿されません。',
+  'chat.confirmExpires': 'このリンクは {time} まで有効です。お心当たりがない場合は、このメッセージを無視してください。',
+  'chat.confirmAction': '購読を確認する',
+  'chat.alreadyTitle': 'このチャンネルはすでに {site} のステータス更新を受け取っています',
+  'chat.alreadyBody': 'このチャンネルの購読が再度申し込まれました。すでに購読済みのため、変更はありません。',
   'email.manageLink': 'コンポーネントの選択または購読解除',
 
   'error.emailRequired': 'メールアドレスを入力してください',
