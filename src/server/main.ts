@@ -37,9 +37,11 @@ import {
 } from './live-fragments.ts';
 import { outboxConfig, type OutboxConfig } from './outbox-config.ts';
 import { OutboxWorker } from './outbox-worker.ts';
-import { PageCache } from './page-cache.ts';
+import { PageCache, type WireAnswer } from './page-cache.ts';
+import type { RequestHead } from './request-head.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
-import { Health } from './health.ts';
+import { FastFront } from './fast-front.ts';
+import { Health, HEALTH_PATH, READY_PATH } from './health.ts';
 import { MCP_PATH, serveMcp } from './mcp.ts';
 import { logger, logLine } from './logger.ts';
 import { acceptableRequestId, runWithRequestId } from '../domain/request-context.ts';
@@ -220,12 +222,13 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     shuttingDown: () => shuttingDown,
   });
   const metricsToken = process.env.CANDOR_METRICS_TOKEN?.trim();
-  const metrics = metricsToken
+  const metrics: Metrics | null = metricsToken
     ? new Metrics(metricsToken, {
         client: getHandle().client,
         liveViewers: () => live.viewers,
         feedReadAt: () => feed.readAt,
         cacheOutcomes: () => cache.outcomes,
+        fastFront: () => fast.counts,
       })
     : null;
   // What the public read path serves at `path` (from its cache): the MCP public tools read this.
@@ -271,6 +274,22 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     await runWithRequestId(requestId, () => serveMcp(req, res, body, { db, publicDocument }));
   };
   const limits = bodyLimits();
+  /**
+   * The page-cache entry a public GET or HEAD is answered from, or null when the front server
+   * answers it otherwise (health, metrics, live, MCP, the client build) or Astro does.
+   */
+  const publicCacheTarget = (
+    method: string | undefined,
+    pathname: string,
+    path: string,
+    query: string,
+    cookie: string | undefined,
+  ) => {
+    if (!isPublicPath(method, pathname) || statics.has(pathname)) return null;
+    if (path === HEALTH_PATH || path === READY_PATH || path === METRICS_PATH || path === MCP_PATH) return null;
+    if (path.startsWith(LIVE_PREFIX)) return null;
+    return canonicalRequest(pathname, query, path, cookie);
+  };
   // Set once the port is known (before the first request can arrive).
   let hosts: AllowedHosts;
   let security: SecurityHeaders;
@@ -303,9 +322,15 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     if (path.startsWith(LIVE_PREFIX) && (req.method === 'GET' || req.method === 'HEAD'))
       return serveLive(req, res, path, q === -1 ? '' : url.slice(q + 1), headers);
     if (path === MCP_PATH) return serveMcpRequest(req, res, path, headers);
-    if (isPublicPath(req.method, pathname) && !statics.has(pathname)) {
+    const canonical = publicCacheTarget(
+      req.method,
+      pathname,
+      path,
+      q === -1 ? '' : url.slice(q + 1),
+      req.headers.cookie,
+    );
+    if (canonical) {
       // Cached answers carry the security headers in the entry: nothing is merged per hit.
-      const canonical = canonicalRequest(pathname, q === -1 ? '' : url.slice(q + 1), path, req.headers.cookie);
       req.url = canonical.url;
       // Uploaded brand images are named by their content hash: a URL's answer never changes.
       const cacheControl = path.startsWith(BRAND_PATH_PREFIX) ? FRAGMENT_CACHE_CONTROL : undefined;
@@ -400,13 +425,42 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   });
   server.keepAliveTimeout = 65_000;
 
+  // A fresh cached answer to a plain read is written by the fast front (fast-front.ts) before
+  // node:http sees the connection; the rules are handle()'s: the Host check, then the cache key.
+  const fastAnswer = (head: RequestHead): WireAnswer | null => {
+    if (shuttingDown) return null;
+    const q = head.target.indexOf('?');
+    const pathname = q === -1 ? head.target : head.target.slice(0, q);
+    if (!hosts.check(head.host).ok) return null;
+    const query = q === -1 ? '' : head.target.slice(q + 1);
+    const target = publicCacheTarget(head.method, pathname, routedPath(pathname), query, head.cookie);
+    return target && cache.wireAnswer(target.key, target.searched, head);
+  };
+  const fast: FastFront = new FastFront({
+    http: server,
+    answer: fastAnswer,
+    keepAliveMs: server.keepAliveTimeout,
+    answered:
+      metrics || logReads
+        ? (head, status) => {
+            const pathname = routedPath(head.target.split('?')[0]);
+            const route = routeClass(pathname, false);
+            metrics?.count(route, status);
+            if (logReads) logger.debug({ method: head.method, path: loggablePath(pathname), status, route }, 'read');
+          }
+        : undefined,
+  });
+
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 4321);
   const host = options.host ?? listenHost();
   await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(port, host, () => ok());
+    fast.server.once('error', fail);
+    fast.server.listen(port, host, () => ok());
   });
-  const address = server.address();
+  // node:http tracks its connections (idle ones for closeIdleConnections, the headers and request
+  // timeouts) from its 'listening' event; the listening socket is the fast front's, so say it.
+  server.emit('listening');
+  const address = fast.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   defaultPublicUrl(host, actualPort);
   const url = publicUrl();
@@ -456,7 +510,9 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     close: async (drainMs = DRAIN_MS) => {
       shuttingDown = true;
       clearInterval(pruner);
-      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      // The listening socket is the fast front's; node:http has the connections handed to it.
+      const closed = new Promise<void>((ok) => fast.server.close(() => ok()));
+      fast.stopFastAnswers();
       server.closeIdleConnections();
       live.close({ minMs: 500, maxMs: 3000 });
       await clock?.stop();
@@ -464,6 +520,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       await drain(() => inFlight, drainMs);
       feed.stop();
       server.closeAllConnections();
+      fast.destroyAll();
+      server.close(); // stops node:http's connection checks
       await closed;
     },
   };

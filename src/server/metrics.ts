@@ -34,6 +34,7 @@ export interface MetricsSources {
   liveViewers: () => number;
   feedReadAt: () => number;
   cacheOutcomes: () => Record<'hit' | 'miss' | 'shared', number>;
+  fastFront: () => { answered: number; handedOff: number };
 }
 
 export class Metrics {
@@ -96,6 +97,24 @@ export class Metrics {
       collect() {
         this.reset();
         for (const [result, n] of Object.entries(sources.cacheOutcomes())) this.inc({ result }, n);
+      },
+    });
+    new Counter({
+      name: 'candor_fast_front_answers_total',
+      help: 'Cached answers the fast front wrote itself, before node:http read the connection.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sources.fastFront().answered);
+      },
+    });
+    new Counter({
+      name: 'candor_fast_front_handoffs_total',
+      help: 'Connections the fast front handed to node:http (a request it does not answer itself).',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sources.fastFront().handedOff);
       },
     });
     this.#render = new Histogram({

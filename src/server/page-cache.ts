@@ -28,6 +28,26 @@ interface Entry {
   plain: OutgoingHttpHeaders;
   gzipped: OutgoingHttpHeaders | null;
   notModified: OutgoingHttpHeaders;
+  /** The same heads as bytes on the wire (status line and headers), for the fast front. */
+  wire: { plain: Buffer; gzipped: Buffer | null; notModified: Buffer };
+}
+
+/** What the fast front writes for a hit: the head block (without Date), then the body if any. */
+export interface WireAnswer {
+  status: number;
+  head: Buffer;
+  body: Buffer | null;
+}
+
+/** A status line and header lines, as node:http would write them (less Date and Connection). */
+function wireHead(status: number, headers: OutgoingHttpHeaders): Buffer {
+  let text = `HTTP/1.1 ${status} ${status === 200 ? 'OK' : 'Not Modified'}\r\n`;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) text += `${name}: ${one}\r\n`;
+  }
+  return Buffer.from(text, 'latin1');
 }
 
 /** Whether an If-None-Match header names `etag` (or `*`): a 304 is due. */
@@ -37,8 +57,7 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
 }
 
-function acceptsGzip(req: IncomingMessage): boolean {
-  const header = req.headers['accept-encoding'];
+function acceptsGzip(header: string | string[] | undefined): boolean {
   return typeof header === 'string' && /\bgzip\b/.test(header);
 }
 
@@ -82,6 +101,24 @@ export class PageCache {
     // Not cacheable (an error page, a redirect, a cookie): pass it through untouched.
     res.writeHead(page.status, { ...page.headers, ...extra, 'x-cache': how });
     res.end(req.method === 'HEAD' ? undefined : page.body);
+  }
+
+  /**
+   * The answer for a request the fast front read, when `key` has a fresh entry; null sends the
+   * request to node:http (which renders a missing entry). Same rules as serve() for a hit.
+   */
+  wireAnswer(
+    key: string,
+    searched: boolean,
+    request: { method: 'GET' | 'HEAD'; ifNoneMatch?: string; acceptEncoding?: string },
+  ): WireAnswer | null {
+    const entry = this.#fresh(key, searched);
+    if (!entry) return null;
+    this.outcomes.hit++;
+    if (etagMatches(request.ifNoneMatch, entry.etag)) return { status: 304, head: entry.wire.notModified, body: null };
+    const gzip = entry.gzipped !== null && acceptsGzip(request.acceptEncoding);
+    const head = gzip ? entry.wire.gzipped! : entry.wire.plain;
+    return { status: 200, head, body: request.method === 'HEAD' ? null : gzip ? entry.gzip! : entry.body };
   }
 
   /** The bytes under `key`, rendered when missing; null when the answer is not cacheable. */
@@ -158,19 +195,27 @@ export class PageCache {
       .join(', ');
     if (vary) headers.vary = vary;
     const gzip = compressible && page.body.length > 1024 ? gzipSync(page.body) : null;
+    const plain = { ...headers, 'content-length': page.body.length };
+    const gzipped = gzip && { ...headers, 'content-encoding': 'gzip', 'content-length': gzip.length };
+    const notModified = {
+      ...extra,
+      etag,
+      'cache-control': cacheControl,
+      'x-cache': 'hit',
+      ...(vary ? { vary } : {}),
+    };
     return {
       body: page.body,
       gzip,
       etag,
       storedAt: Date.now(),
-      plain: { ...headers, 'content-length': page.body.length },
-      gzipped: gzip && { ...headers, 'content-encoding': 'gzip', 'content-length': gzip.length },
-      notModified: {
-        ...extra,
-        etag,
-        'cache-control': cacheControl,
-        'x-cache': 'hit',
-        ...(vary ? { vary } : {}),
+      plain,
+      gzipped,
+      notModified,
+      wire: {
+        plain: wireHead(200, plain),
+        gzipped: gzipped && wireHead(200, gzipped),
+        notModified: wireHead(304, notModified),
       },
     };
   }
@@ -192,7 +237,7 @@ export class PageCache {
       res.end();
       return;
     }
-    const gzip = entry.gzipped !== null && acceptsGzip(req);
+    const gzip = entry.gzipped !== null && acceptsGzip(req.headers['accept-encoding']);
     res.writeHead(200, labelled(gzip ? entry.gzipped! : entry.plain));
     res.end(req.method === 'HEAD' ? undefined : gzip ? entry.gzip! : entry.body);
   }
