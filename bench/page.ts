@@ -3,8 +3,10 @@
 // same run with wrk (50 connections, BENCH_SECONDS each, default 5). nginx runs one worker; Candor
 // runs as one process and as two (CANDOR_PROCESSES=2), on the same loopback, one after the other,
 // in BENCH_RUNS rounds (default 3) interleaved so a noisy moment hits all three alike. Prints the
-// median and the spread of the rounds, and the ratios of the medians.
+// median and the spread of the rounds, and the ratios of the medians. The compressible answers are
+// measured a second time as browsers ask for them (gzip), nginx serving the same .gz with gzip_static.
 import { execFileSync, spawn } from 'node:child_process';
+import http from 'node:http';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +34,9 @@ for (const tool of ['wrk', 'nginx']) {
   }
 }
 
-function wrk(url: string): number {
-  const out = execFileSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, url], { encoding: 'utf8' });
+function wrk(url: string, gzip: boolean): number {
+  const args = ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, ...(gzip ? ['-H', 'Accept-Encoding: gzip'] : []), url];
+  const out = execFileSync('wrk', args, { encoding: 'utf8' });
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
   if (!rps) throw new Error(`could not read wrk output:\n${out}`);
   if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`wrk saw errors:\n${out}`);
@@ -41,10 +44,31 @@ function wrk(url: string): number {
 }
 
 const PATHS = ['/', '/api/v2/summary.json', '/badge.svg', '/history.atom'];
+/** Browsers ask for gzip: these are measured that way too (nginx serves the same .gz with gzip_static). */
+const GZIPPED = ['/', '/api/v2/summary.json', '/history.atom'];
+
+/** An answer's bytes as sent (fetch would decompress them). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ encoding?: string; body: Buffer }> {
+  return new Promise((ok, fail) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => ok({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      })
+      .on('error', fail);
+  });
+}
 const candor = await startServer({ env: { CANDOR_POLL_MS: '250' } });
 const candor2 = await startServer({ dbFile: candor.dbFile, env: { CANDOR_POLL_MS: '250', CANDOR_PROCESSES: '2' } });
 const bodies = new Map<string, Buffer>();
+const gzips = new Map<string, Buffer>();
 for (const path of PATHS) bodies.set(path, Buffer.from(await (await fetch(candor.url + path)).arrayBuffer()));
+for (const path of GZIPPED) {
+  const answer = await rawGet(candor.url + path, { 'accept-encoding': 'gzip' });
+  if (answer.encoding !== 'gzip') throw new Error(`Candor did not answer ${path} with gzip`);
+  gzips.set(path, answer.body);
+}
 const fileOf = (path: string) => (path === '/' ? '/index.html' : path);
 
 const dir = mkdtempSync(join(tmpdir(), 'candor-bench-'));
@@ -53,13 +77,14 @@ chmodSync(dir, 0o755);
 mkdirSync(join(dir, 'www/api/v2'), { recursive: true, mode: 0o755 });
 chmodSync(join(dir, 'www/api'), 0o755);
 for (const [path, body] of bodies) writeFileSync(join(dir, 'www', fileOf(path)), body);
+for (const [path, body] of gzips) writeFileSync(join(dir, 'www', `${fileOf(path)}.gz`), body);
 const nginxPort = await freePort();
 writeFileSync(
   join(dir, 'nginx.conf'),
   `daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events { worker_connections 1024; }
 http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
-  types { text/html html; } default_type text/html; etag on;
+  types { text/html html; } default_type text/html; etag on; gzip_static on;
   client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
   server { listen 127.0.0.1:${nginxPort}; root ${dir}/www; index index.html; } }`,
 );
@@ -74,9 +99,11 @@ try {
   console.log(
     `wrk ${CONNECTIONS} connections, ${DURATION} s each, ${RUNS} rounds; nginx 1 worker, Candor 1 and 2 processes`,
   );
-  for (const path of PATHS) {
-    const body = bodies.get(path)!;
-    const nginxBody = Buffer.from(await (await fetch(`http://127.0.0.1:${nginxPort}${fileOf(path)}`)).arrayBuffer());
+  const variants = [...PATHS.map((path) => ({ path, gzip: false })), ...GZIPPED.map((path) => ({ path, gzip: true }))];
+  for (const { path, gzip } of variants) {
+    const body = (gzip ? gzips : bodies).get(path)!;
+    const asked: Record<string, string> = gzip ? { 'accept-encoding': 'gzip' } : {};
+    const nginxBody = (await rawGet(`http://127.0.0.1:${nginxPort}${fileOf(path)}`, asked)).body;
     if (!nginxBody.equals(body))
       throw new Error(`nginx does not serve the same bytes for ${path} (${nginxBody.length} vs ${body.length})`);
     // Its links and page id come from its own address (another port), so only the answer is checked.
@@ -87,11 +114,11 @@ try {
     const oneRps: number[] = [];
     const twoRps: number[] = [];
     for (let run = 0; run < RUNS; run++) {
-      nginxRps.push(wrk(`http://127.0.0.1:${nginxPort}${fileOf(path)}`));
-      oneRps.push(wrk(candor.url + path));
-      twoRps.push(wrk(candor2.url + path));
+      nginxRps.push(wrk(`http://127.0.0.1:${nginxPort}${fileOf(path)}`, gzip));
+      oneRps.push(wrk(candor.url + path, gzip));
+      twoRps.push(wrk(candor2.url + path, gzip));
     }
-    console.log(`${path} (${body.length} bytes)`);
+    console.log(`${path}${gzip ? ', gzip' : ''} (${body.length} bytes)`);
     console.log(`  nginx ${rps(nginxRps)}`);
     console.log(
       `  candor, 1 process ${rps(oneRps)}: ratio ${(median(oneRps) / median(nginxRps)).toFixed(2)}x (target >= 0.90x)`,
