@@ -3,6 +3,7 @@
 // admin page, a malformed or unusual request) is handed to node:http with its unread bytes, in
 // order, and answered exactly as before. The metrics tell which of the two answered.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { api, createUserWithToken } from './support/api.ts';
 import { RawConnection } from './support/raw-http.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
@@ -135,6 +136,43 @@ describe('the fast front', () => {
     const absolute = await ask(`GET http://127.0.0.1:${port}/ HTTP/1.1\r\n${host}\r\n`);
     expect(absolute.status).toBe(400);
     expect(absolute.body.toString()).toContain('The request target must be a path starting with "/".');
+  });
+
+  test('opens live event streams on the socket, as node:http would, and they hear changes', async () => {
+    const before = await fastAnswers();
+    const fresh = await RawConnection.open(port);
+    fresh.write(`GET /events HTTP/1.1\r\n${host}Accept: text/event-stream\r\n\r\n`);
+    const fast = await fresh.until(/event: hello\ndata: [^\n]+\n\n\r\n/);
+    expect(await fastAnswers()).toBe(before + 1);
+    const handed = await RawConnection.open(port);
+    handed.write(`GET /admin HTTP/1.1\r\n${host}\r\n`);
+    expect((await handed.answer()).status).toBe(302);
+    handed.write(`GET /events HTTP/1.1\r\n${host}Accept: text/event-stream\r\n\r\n`);
+    const viaNode = (await handed.until(/HTTP\/1\.1 200[^]*event: hello\ndata: [^\n]+\n\n\r\n/)).replace(
+      /^[^]*?(?=HTTP\/1\.1 200)/,
+      '',
+    );
+    expect(await fastAnswers()).toBe(before + 1);
+    expect(withoutDate(fast)).toBe(withoutDate(viaNode));
+    expect(fast).toMatch(
+      /^HTTP\/1\.1 200 OK\r\n[^]*content-type: text\/event-stream[^]*Transfer-Encoding: chunked\r\n\r\n[0-9a-f]+\r\nretry: 2000\n/,
+    );
+
+    // A change reaches both streams as one chunk each.
+    const { token } = createUserWithToken(server.dbFile, 'support');
+    const opened = await api(server.url, token, 'POST', '/api/v1/incidents', {
+      title: 'Fast front stream check',
+      impact: 'minor',
+      message: 'Checking.',
+      components: {},
+    });
+    expect(opened.status).toBe(201);
+    for (const connection of [fresh, handed])
+      expect(await connection.until(/\r\n[0-9a-f]+\r\nid: \d+\nevent: change\ndata: [^\n]+\n\n\r\n/)).toContain(
+        'event: change',
+      );
+    fresh.close();
+    handed.close();
   });
 
   test('stopping ends connections the fast front still reads, and the server stops', async () => {

@@ -15,10 +15,16 @@ const HEAD_TIMEOUT_MS = 60_000;
 /** A client that reads slower than it asks is not fed more than this before it reads. */
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
+/** A stream the fast front opens on the socket and leaves to its owner (the live events). */
+export interface StreamAnswer {
+  /** Writes the answer's head (with `dateLine`, the Date header) and keeps the socket. */
+  stream: (socket: Socket, dateLine: string) => void;
+}
+
 export interface FastFrontOptions {
   http: HttpServer;
   /** The answer for a plain read, or null to let node:http answer it (and the rest of the connection). */
-  answer: (head: RequestHead) => WireAnswer | null;
+  answer: (head: RequestHead) => WireAnswer | StreamAnswer | null;
   /** How long an idle connection is kept, as node:http's keepAliveTimeout. */
   keepAliveMs: number;
   /** Called after each answer written here (metrics, debug logs). */
@@ -34,6 +40,7 @@ export class FastFront {
   /** Answers written here since start, and connections handed to node:http (for the metrics). */
   readonly counts = { answered: 0, handedOff: 0 };
   #dateSecond = -1;
+  #dateLine = '';
   #keepAliveTail = Buffer.alloc(0);
   #closeTail = Buffer.alloc(0);
 
@@ -59,7 +66,7 @@ export class FastFront {
     if (second !== this.#dateSecond) {
       this.#dateSecond = second;
       // Spelled as node:http spells them: an answer reads the same byte for byte from either.
-      const date = `Date: ${new Date(second * 1000).toUTCString()}\r\n`;
+      const date = (this.#dateLine = `Date: ${new Date(second * 1000).toUTCString()}\r\n`);
       const timeout = Math.floor(this.#options.keepAliveMs / 1000);
       this.#keepAliveTail = Buffer.from(`${date}Connection: keep-alive\r\nKeep-Alive: timeout=${timeout}\r\n\r\n`);
       this.#closeTail = Buffer.from(`${date}Connection: close\r\n\r\n`);
@@ -115,6 +122,16 @@ export class FastFront {
           return;
         }
         pendingSince = 0;
+        if ('stream' in answer) {
+          // A stream answers the connection's last request: what the client sends after it is not read.
+          socket.uncork();
+          release();
+          this.#tail(false);
+          answer.stream(socket, this.#dateLine);
+          this.counts.answered++;
+          this.#options.answered?.(head, 200);
+          return;
+        }
         socket.write(answer.head);
         socket.write(this.#tail(head.close));
         if (answer.body) socket.write(answer.body);

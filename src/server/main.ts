@@ -40,7 +40,7 @@ import { OutboxWorker } from './outbox-worker.ts';
 import { PageCache, type WireAnswer } from './page-cache.ts';
 import type { RequestHead } from './request-head.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
-import { FastFront } from './fast-front.ts';
+import { FastFront, type StreamAnswer } from './fast-front.ts';
 import { Health, HEALTH_PATH, READY_PATH } from './health.ts';
 import { MCP_PATH, serveMcp } from './mcp.ts';
 import { logger, logLine } from './logger.ts';
@@ -427,11 +427,15 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
 
   // A fresh cached answer to a plain read is written by the fast front (fast-front.ts) before
   // node:http sees the connection; the rules are handle()'s: the Host check, then the cache key.
-  const fastAnswer = (head: RequestHead): WireAnswer | null => {
+  const fastAnswer = (head: RequestHead): WireAnswer | StreamAnswer | null => {
     if (shuttingDown) return null;
     const q = head.target.indexOf('?');
     const pathname = q === -1 ? head.target : head.target.slice(0, q);
     if (!hosts.check(head.host).ok) return null;
+    if (pathname === LIVE_PATH && head.method === 'GET') {
+      const headers = security.for(pathname);
+      return { stream: (socket, dateLine) => live.connectSocket(socket, headers, dateLine, fragments.state) };
+    }
     const query = q === -1 ? '' : head.target.slice(q + 1);
     const target = publicCacheTarget(head.method, pathname, routedPath(pathname), query, head.cookie);
     return target && cache.wireAnswer(target.key, target.searched, head);

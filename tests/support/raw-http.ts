@@ -66,6 +66,17 @@ export class RawConnection {
     }
   }
 
+  /** Everything received so far once it matches `pattern` (for streams that never end). */
+  async until(pattern: RegExp, timeoutMs = 5000): Promise<string> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const text = this.#buffer.toString('latin1');
+      if (pattern.test(text)) return text;
+      if (this.closed || Date.now() > until) throw new Error(`Never saw ${pattern}; got ${JSON.stringify(text)}`);
+      await new Promise((ok) => setTimeout(ok, 20));
+    }
+  }
+
   /** Resolves when the server has closed the connection. */
   async closedByServer(timeoutMs = 5000): Promise<boolean> {
     const until = Date.now() + timeoutMs;
