@@ -3,7 +3,7 @@
 // admin page, a malformed or unusual request) is handed to node:http with its unread bytes, in
 // order, and answered exactly as before. The metrics tell which of the two answered.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { api, createUserWithToken } from './support/api.ts';
+import { createUserWithToken, openIncidentAs } from './support/api.ts';
 import { RawConnection } from './support/raw-http.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
@@ -65,6 +65,23 @@ describe('the fast front', () => {
       fresh.close();
       handed.close();
     }
+  });
+
+  test('answers a live fragment version this instance has read; a future version goes to node:http', async () => {
+    const state = (await (await fetch(`${server.url}/live/version.json`)).json()) as { v: number; status: string };
+    await warm(`${state.status}?lang=de`);
+    const before = await fastAnswers();
+    const connection = await RawConnection.open(port);
+    connection.write(`GET ${state.status}?lang=de HTTP/1.1\r\n${host}\r\n`);
+    const fragment = await connection.answer();
+    expect(fragment.status).toBe(200);
+    expect(fragment.headers['cache-control']).toContain('immutable');
+    expect(fragment.body.toString()).toContain('data-slot="banner"');
+    expect(await fastAnswers()).toBe(before + 1);
+    connection.write(`GET /live/${state.v + 1000}/status HTTP/1.1\r\n${host}\r\n`);
+    expect((await connection.answer()).status).toBe(404);
+    expect(await fastAnswers()).toBe(before + 1);
+    connection.close();
   });
 
   test('pipelined requests are answered in order across the hand-over to node:http', async () => {
@@ -160,13 +177,7 @@ describe('the fast front', () => {
 
     // A change reaches both streams as one chunk each.
     const { token } = createUserWithToken(server.dbFile, 'support');
-    const opened = await api(server.url, token, 'POST', '/api/v1/incidents', {
-      title: 'Fast front stream check',
-      impact: 'minor',
-      message: 'Checking.',
-      components: {},
-    });
-    expect(opened.status).toBe(201);
+    await openIncidentAs(server.url, token, { title: 'Fast front stream check' });
     for (const connection of [fresh, handed])
       expect(await connection.until(/\r\n[0-9a-f]+\r\nid: \d+\nevent: change\ndata: [^\n]+\n\n\r\n/)).toContain(
         'event: change',

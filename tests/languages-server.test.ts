@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatMonth } from '../src/domain/format.ts';
 import { SUPPORTED_LOCALES, type Locale } from '../src/domain/locales.ts';
 import { t, type MessageKey } from '../src/i18n/t.ts';
-import { api, createUserWithToken } from './support/api.ts';
+import { createUserWithToken, openIncidentAs } from './support/api.ts';
 import { ResendMock } from './support/resend-mock.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { mailEnv, nextIp, waitFor } from './support/subscribers.ts';
@@ -172,13 +172,11 @@ describe('emails in the subscriber’s language', () => {
     expect(english.mail.subject).toBe('Confirm your subscription to Example Cloud status updates');
 
     const { token } = createUserWithToken(server.dbFile, 'support');
-    const opened = await api(server.url, token, 'POST', '/api/v1/incidents', {
+    await openIncidentAs(server.url, token, {
       title: 'Checkout errors',
       impact: 'major',
       message: 'We are looking into failed payments.',
-      components: {},
     });
-    expect(opened.status).toBe(201);
     const de = await waitFor('the German incident email', () => mock.emailsTo('leser@example.de')[1]);
     const en = await waitFor('the English incident email', () => mock.emailsTo('reader@example.com')[1]);
     expect(de.subject).toBe(`[Example Cloud] ${t('de', 'email.newIncident')}: Checkout errors`);

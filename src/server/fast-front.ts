@@ -46,7 +46,9 @@ export class FastFront {
 
   constructor(options: FastFrontOptions) {
     this.#options = options;
-    this.server = net.createServer((socket) => this.#accept(socket));
+    // As node:http's own listener: a client may half-close after its request and still read the
+    // answer, and node:http expects its sockets that way once they are handed over.
+    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.#accept(socket));
   }
 
   /** From now on every request goes to node:http (which closes connections while stopping); idle ones end. */
@@ -76,7 +78,6 @@ export class FastFront {
 
   #accept(socket: Socket): void {
     this.#sockets.add(socket);
-    socket.setNoDelay(true);
     socket.setTimeout(this.#options.keepAliveMs);
     let pending: Buffer | null = null;
     let pendingSince = 0;
@@ -86,6 +87,7 @@ export class FastFront {
       socket.removeListener('timeout', onTimeout);
       socket.removeListener('error', onError);
       socket.removeListener('close', onClose);
+      socket.removeListener('end', onEnd);
       socket.setTimeout(0);
       this.#sockets.delete(socket);
     };
@@ -156,9 +158,12 @@ export class FastFront {
     // A reset connection: nothing to answer, nothing to log.
     const onError = () => socket.destroy();
     const onClose = () => this.#sockets.delete(socket);
+    // The client is done sending: every whole request it sent is answered (synchronously), so end.
+    const onEnd = () => socket.end();
     socket.on('data', onData);
     socket.on('timeout', onTimeout);
     socket.on('error', onError);
     socket.on('close', onClose);
+    socket.on('end', onEnd);
   }
 }

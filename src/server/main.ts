@@ -185,6 +185,10 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       FRAGMENT_CACHE_CONTROL,
     );
   };
+  // Every version up to the newest is answered with the newest fragment: one entry, one render
+  // per language, named by `?lang=` (or the site's).
+  const fragmentLocale = (query: string) =>
+    localeFromParam(new URLSearchParams(query).get(LANG_PARAM)) ?? siteDefaultLocale();
   // Knows no version until the feed starts (after the server listens and the headers are set).
   const fragments = new LiveFragments(0, renderFragment);
   const serveLive = async (
@@ -201,9 +205,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     for (let tries = 0; tries < 2 && wanted.version > feed.lastId; tries++) await feed.pollSoon();
     if (wanted.version > feed.lastId)
       return refuse(req, res, headers, 404, `Version ${wanted.version} of the live status does not exist.`);
-    // Every version up to the newest is answered with the newest fragment: one entry, one render
-    // per language.
-    const locale = localeFromParam(new URLSearchParams(query).get(LANG_PARAM)) ?? siteDefaultLocale();
+    const locale = fragmentLocale(query);
     req.url = fragmentPage(wanted.name, locale);
     return cache.serve(
       req,
@@ -405,8 +407,12 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     handle(req, res).catch((error: unknown) => {
       const headers = security.for(routedPath((req.url ?? '/').split('?')[0]));
       if (error instanceof BodyTooLargeError) {
-        // The rest of the body is not read: close the connection once the answer is out.
-        return refuse(req, res, { ...headers, connection: 'close' }, 413, error.message);
+        // The client may still be sending. A declared body of reasonable size is read and dropped
+        // after the answer (node:http does so on a kept connection), so the client reads this
+        // answer instead of a reset; a larger or open-ended one closes the connection.
+        const declared = Number(req.headers['content-length']);
+        const drop = Number.isFinite(declared) && declared <= DISCARDED_BODY_BYTES;
+        return refuse(req, res, drop ? headers : { ...headers, connection: 'close' }, 413, error.message);
       }
       if (error instanceof OverloadedError)
         return refuse(req, res, { ...headers, 'retry-after': '1' }, 503, error.message);
@@ -437,7 +443,14 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       return { stream: (socket, dateLine) => live.connectSocket(socket, headers, dateLine, fragments.state) };
     }
     const query = q === -1 ? '' : head.target.slice(q + 1);
-    const target = publicCacheTarget(head.method, pathname, routedPath(pathname), query, head.cookie);
+    const path = routedPath(pathname);
+    if (path.startsWith(LIVE_PREFIX)) {
+      // A fragment version this instance has read, already rendered: what an outage crowd fetches.
+      const wanted = parseLivePath(path);
+      if (!wanted || wanted.kind === 'version' || wanted.version > feed.lastId) return null;
+      return cache.wireAnswer(fragmentKey(wanted.name, fragmentLocale(query)), false, head);
+    }
+    const target = publicCacheTarget(head.method, pathname, path, query, head.cookie);
     return target && cache.wireAnswer(target.key, target.searched, head);
   };
   const fast: FastFront = new FastFront({
@@ -563,6 +576,9 @@ function printableHost(host: string): string {
   if (['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host)) return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
 }
+
+/** The most of a refused body read and dropped to keep its connection (see the 413 above). */
+const DISCARDED_BODY_BYTES = 8 * 1024 * 1024;
 
 const REFUSAL_CODES: Record<number, string> = {
   400: 'invalid_request',

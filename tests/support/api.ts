@@ -46,3 +46,20 @@ export async function api(base: string, token: string | null, method: string, pa
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
+
+/** Opens an incident through API v1 as `token` (published, no components unless named); fails the test otherwise. */
+export async function openIncidentAs(
+  base: string,
+  token: string,
+  fields: { title: string; impact?: string; message?: string; components?: Record<string, string> },
+): Promise<number> {
+  const opened = await api(base, token, 'POST', '/api/v1/incidents', {
+    impact: 'minor',
+    message: 'We are looking into it.',
+    components: {},
+    ...fields,
+  });
+  if (opened.status !== 201)
+    throw new Error(`Opening "${fields.title}" answered ${opened.status}: ${JSON.stringify(opened.body)}`);
+  return opened.body.incident.id as number;
+}
