@@ -58,7 +58,7 @@ export class StatuspageClient {
     this.#sleep = options.sleep ?? realSleep;
     this.#attempts = options.attempts ?? 6;
     this.#backoffMs = options.backoffMs ?? 500;
-    this.#maxWaitMs = options.maxWaitMs ?? 60_000;
+    this.#maxWaitMs = options.maxWaitMs ?? 15 * 60_000;
     this.#options = options;
   }
 

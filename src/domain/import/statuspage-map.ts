@@ -2,9 +2,6 @@
 // importer's own types. Nothing here trusts the source: a null where a value belongs, a status
 // Candor has no word for or a missing id is reported (a warning, or the item skipped with why),
 // never a crash and never a guess left unsaid.
-import { emailSchema } from '../subscriber-rules.ts';
-import { outboundPolicy, urlRefusal } from '../outbound-rules.ts';
-import { isHttpUrl } from '../urls.ts';
 import {
   isComponentState,
   isIncidentImpact,
@@ -22,7 +19,6 @@ import type {
   SourceGroup,
   SourceIncident,
   SourceMaintenance,
-  SourceSubscriber,
 } from './statuspage-types.ts';
 
 type Json = Record<string, unknown>;
@@ -34,9 +30,10 @@ export interface Notes {
 
 const MAINTENANCE_STATUSES: readonly string[] = ['scheduled', 'in_progress', 'verifying', 'completed'];
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const str = (v: unknown): string | null =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+export const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** An ISO time as milliseconds, or null (absent, null or unreadable). */
 export function time(v: unknown): number | null {
@@ -45,7 +42,7 @@ export function time(v: unknown): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function position(v: unknown): number {
   const n = typeof v === 'number' ? v : Number(v);
@@ -55,7 +52,7 @@ function position(v: unknown): number {
 /** Names are capped as Candor's own forms cap them. */
 const cap = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
 
-function note(into: ImportNote[], kind: ItemKind | 'page', sourceId: string, name: string, message: string) {
+export function note(into: ImportNote[], kind: ItemKind | 'page', sourceId: string, name: string, message: string) {
   into.push({ kind, sourceId, name, message });
 }
 
@@ -212,6 +209,7 @@ export function readIncident(raw: unknown, notes: Notes): SourceIncident | null 
       note(notes.warnings, 'incident', id, name, `update ${uid} has no time; it was left out`);
       continue;
     }
+    if (typeof u.body !== 'string') note(notes.warnings, 'incident', id, name, `update ${uid} has no text`);
     updates.push({
       sourceId: uid,
       status,
@@ -242,13 +240,15 @@ export function readIncident(raw: unknown, notes: Notes): SourceIncident | null 
   let impact: IncidentImpact = 'none';
   const rawImpact = raw.impact_override ?? raw.impact;
   if (isIncidentImpact(rawImpact)) impact = rawImpact;
-  else if (rawImpact !== null && rawImpact !== undefined)
+  else
     note(
       notes.warnings,
       'incident',
       id,
       name,
-      `impact ${JSON.stringify(rawImpact)} is not one Candor knows; taken as none`,
+      rawImpact === null || rawImpact === undefined
+        ? 'it has no impact; taken as none'
+        : `impact ${JSON.stringify(rawImpact)} is not one Candor knows; taken as none`,
     );
   const resolvedAt =
     status === 'resolved'
@@ -368,64 +368,5 @@ export function readMaintenance(raw: unknown, notes: Notes, now: number): Source
     autoComplete: raw.scheduled_auto_completed === true && scheduledUntil > now,
     componentSourceIds,
     updates,
-  };
-}
-
-// ------------------------------------------------------------------------------ subscribers
-
-const SKIPPED_MODES: Record<string, string> = {
-  sms: 'Candor does not send text messages (SMS)',
-  slack: 'Slack subscriptions are confirmed from inside the channel; subscribe the channel again from Candor',
-  teams: 'Teams subscriptions are confirmed from inside the channel; subscribe the channel again from Candor',
-  integration_partner: 'integration partner subscriptions belong to Statuspage',
-};
-
-/**
- * A subscriber from the list asked for `state` ("active" are those who confirmed; the others are
- * read only to be reported as left out).
- */
-export function readSubscriber(raw: unknown, state: string, notes: Notes): SourceSubscriber | null {
-  const id = isObject(raw) ? str(raw.id) : null;
-  if (!isObject(raw) || !id) {
-    note(notes.skipped, 'subscriber', '?', '', 'a subscriber without an id');
-    return null;
-  }
-  const mode = text(raw.mode) || (raw.endpoint ? 'webhook' : 'email');
-  const label = mode === 'webhook' ? text(raw.endpoint) : text(raw.email);
-  const skip = (message: string) => {
-    note(notes.skipped, 'subscriber', id, `${mode} ${label}`.trim(), message);
-    return null;
-  };
-  if (SKIPPED_MODES[mode]) return skip(SKIPPED_MODES[mode]);
-  if (mode !== 'email' && mode !== 'webhook')
-    return skip(`subscription mode ${JSON.stringify(mode)} is not one Candor knows`);
-  // Only a subscriber Statuspage reports as confirmed ("active") arrives confirmed; the others
-  // never agreed, and Candor does not write to them to ask.
-  if (raw.quarantined_at) return skip('quarantined at Statuspage (messages to it bounced)');
-  if (state === 'unconfirmed')
-    return skip('never confirmed at Statuspage; Candor does not write to ask, they can subscribe again');
-  if (state !== 'active') return skip(`state ${JSON.stringify(state)} at Statuspage is not a confirmed subscription`);
-  let address: string;
-  if (mode === 'email') {
-    const parsed = emailSchema.safeParse(raw.email);
-    if (!parsed.success) return skip('its email address is missing or not valid');
-    address = parsed.data;
-  } else {
-    const endpoint = text(raw.endpoint).trim();
-    if (!isHttpUrl(endpoint)) return skip('its webhook address is missing or not a web address');
-    const refusal = urlRefusal(endpoint, outboundPolicy());
-    if (refusal) return skip(`its webhook address ${refusal}`);
-    address = endpoint;
-  }
-  // Statuspage lists the chosen component ids; none listed means every component.
-  const chosen = list(raw.components)
-    .map((c) => (isObject(c) ? str(c.id) : str(c)))
-    .filter((c): c is string => c !== null);
-  return {
-    sourceId: id,
-    kind: mode,
-    address,
-    componentSourceIds: chosen.length ? chosen : null,
-    createdAt: time(raw.created_at),
   };
 }

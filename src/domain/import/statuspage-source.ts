@@ -4,14 +4,8 @@
 import { InputError } from '../errors.ts';
 import { isHttpUrl } from '../urls.ts';
 import { SourceError, type StatuspageClient } from './statuspage-client.ts';
-import {
-  isMaintenance,
-  readComponents,
-  readIncident,
-  readMaintenance,
-  readSubscriber,
-  type Notes,
-} from './statuspage-map.ts';
+import { isMaintenance, readComponents, readIncident, readMaintenance, type Notes } from './statuspage-map.ts';
+import { readSubscriber, widenFullChoices } from './statuspage-subscribers.ts';
 import type { SourceIncident, SourceMaintenance, SourceSnapshot, SourceSubscriber } from './statuspage-types.ts';
 
 export const DEFAULT_API_BASE = 'https://api.statuspage.io';
@@ -170,6 +164,10 @@ async function readFull(
       if (read) subscribers.push(read);
     }
   }
+  widenFullChoices(
+    subscribers,
+    components.map((c) => c.sourceId),
+  );
   return {
     mode: 'full',
     page: {

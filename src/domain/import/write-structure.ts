@@ -69,6 +69,8 @@ export async function writeComponents(ctx: ImportContext, list: SourceComponent[
     count(ctx, 'component', plan, c.sourceId, c.name);
     ctx.tick();
     if (plan.action === 'unchanged' || plan.action === 'update') ctx.componentIds.set(c.sourceId, plan.localId);
+    // A dry run stands a placeholder for what it would create, so what refers to it plans alike.
+    if (ctx.dryRun && plan.action === 'create') ctx.componentIds.set(c.sourceId, -ctx.componentIds.size - 1);
     if (ctx.dryRun || plan.action === 'unchanged' || plan.action === 'gone') continue;
     await ctx.db.transaction(async (tx) => {
       let id: number;
@@ -110,7 +112,7 @@ export async function writeSubscribers(ctx: ImportContext, list: SourceSubscribe
     if (s.componentSourceIds) {
       const unknown = s.componentSourceIds.filter((c) => !ctx.componentIds.has(c));
       ids = [...new Set(s.componentSourceIds.flatMap((c) => ctx.componentIds.get(c) ?? []))];
-      if (ids.length === 0 && !ctx.dryRun) {
+      if (ids.length === 0) {
         skip(ctx, 'subscriber', s.sourceId, name, 'none of the components they chose was imported');
         continue;
       }
