@@ -75,6 +75,8 @@ export class StatuspageClient {
         // Read whole here: a connection dropped mid-answer is a network error like any other.
         text = await response.text();
       } catch (error) {
+        // A refusal (an address Candor does not call) will not change by asking again.
+        if (error instanceof SourceError) throw error;
         failures++;
         const cause = (error as Error & { cause?: Error }).cause;
         const reason = cause?.message ?? (error as Error).message;
