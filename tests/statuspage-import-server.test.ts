@@ -168,6 +168,9 @@ describe('candor import statuspage (management API)', () => {
     expect(source.count(`/v1/pages/${PAGE_ID}/subscribers?state=active&page=0&limit=100`)).toBe(1);
     expect(run.err).toMatch(/waiting 1 s \(rate limited \(429\)\)/);
     expect(run.err).toMatch(/\(network error/);
+    // Off a terminal, the progress bar is one line per step.
+    expect(run.err).toMatch(/^read: incidents…$/m);
+    expect(run.err).toMatch(/^write: items…$/m);
     expect(run.out).toMatch(/^requests: \d+ \(2 retried\)$/m);
 
     expect(line(run.out, 'groups')).toEqual({ created: 2, updated: 0, unchanged: 0, skipped: 0 });
@@ -305,6 +308,13 @@ describe('candor import statuspage (management API)', () => {
     expect(myList.incidents.map(candorIncident)).toEqual(theirList.incidents.map(expectedIncident));
     const markup = myList.incidents.find((i: Json) => i.name.endsWith('#118'));
     expect(markup.incident_updates.at(-1).body).toBe('Engineers are <strong>investigating</strong> now.');
+    for (const path of [
+      '/',
+      '/history',
+      `/incidents/${markup.id}`,
+      `/maintenance/${mine.scheduled_maintenances[0].id.replace('maintenance-', '')}`,
+    ])
+      expect((await fetch(server.url + path)).status, path).toBe(200);
     const feed = await (await fetch(`${server.url}/history.atom`)).text();
     expect(feed).toContain('Errors on ');
 
