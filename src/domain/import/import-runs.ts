@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { importRuns } from '../../db/schema/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { recordAudit } from '../audit.ts';
-import { ConflictError, fieldError, parseInput } from '../errors.ts';
+import { ConflictError, fieldError, oneOf, parseInput } from '../errors.ts';
 import { outboundPolicy, urlRefusal } from '../outbound-rules.ts';
-import { httpUrlSchema } from '../urls.ts';
+import { isHttpUrl } from '../urls.ts';
 import type { ImportSummary } from './import-summary.ts';
 import { DEFAULT_API_BASE, type ImportTarget } from './statuspage-source.ts';
 import type { ImportProgress } from './statuspage-import.ts';
@@ -22,23 +22,34 @@ export interface ImportRunView extends Omit<ImportRun, 'progress' | 'summary'> {
 /** A run that has not moved for this long was cut off (its server stopped); it is shown as failed. */
 export const STALLED_AFTER_MS = 10 * 60_000;
 
-export const startImportSchema = z.discriminatedUnion(
-  'mode',
-  [
-    z.object({ mode: z.literal('public'), url: httpUrlSchema, dryRun: z.boolean().default(false) }),
-    z.object({
-      mode: z.literal('full'),
-      pageId: z
-        .string({ error: 'is required' })
-        .trim()
-        .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the page id Statuspage shows under API info (letters and digits)'),
-      apiKey: z.string({ error: 'is required' }).trim().min(1, 'is required'),
-      apiBase: httpUrlSchema.default(DEFAULT_API_BASE),
-      dryRun: z.boolean().default(false),
-    }),
-  ],
-  { error: 'must be "public" (a page address) or "full" (page id and API key)' },
-);
+const text = (max: number) =>
+  z
+    .string({ error: 'must be text' })
+    .trim()
+    .max(max, `must be at most ${max.toLocaleString('en')} characters`)
+    .default('');
+const WEB_ADDRESS = 'must be a web address starting with http:// or https://';
+
+/**
+ * What the admin's form sends. Every field is checked whichever mode is chosen (a bad value in the
+ * other mode's field is refused, not ignored); the chosen mode's fields are required.
+ */
+export const startImportSchema = z
+  .object({
+    mode: oneOf(['public', 'full']),
+    url: text(2000).refine((v) => v === '' || isHttpUrl(v), WEB_ADDRESS),
+    pageId: text(64).refine(
+      (v) => v === '' || /^[A-Za-z0-9_-]+$/.test(v),
+      'must be the page id Statuspage shows under API info (letters and digits)',
+    ),
+    apiKey: text(500),
+    apiBase: text(2000).refine((v) => v === '' || isHttpUrl(v), WEB_ADDRESS),
+    dryRun: z.boolean({ error: 'must be true or false' }).default(false),
+  })
+  .superRefine((d, ctx) => {
+    const required = d.mode === 'public' ? (['url'] as const) : (['pageId', 'apiKey'] as const);
+    for (const key of required) if (!d[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required' });
+  });
 
 export type StartImport = z.output<typeof startImportSchema>;
 
@@ -50,15 +61,16 @@ export async function createImportRun(
   now = Date.now(),
 ): Promise<{ run: ImportRun; target: ImportTarget; dryRun: boolean }> {
   const data = parseInput(startImportSchema, input);
-  const address = data.mode === 'public' ? data.url : data.apiBase;
+  const apiBase = data.apiBase || DEFAULT_API_BASE;
+  const address = data.mode === 'public' ? data.url : apiBase;
   // Said now, in words, for an address given as a private IP; names are judged again at connect time.
   const refusal = urlRefusal(address, outboundPolicy());
   if (refusal) throw fieldError(data.mode === 'public' ? 'url' : 'apiBase', refusal);
   const target: ImportTarget =
     data.mode === 'public'
       ? { mode: 'public', url: data.url }
-      : { mode: 'full', pageId: data.pageId, apiKey: data.apiKey, apiBase: data.apiBase };
-  const source = data.mode === 'public' ? data.url : `page ${data.pageId} (${data.apiBase})`;
+      : { mode: 'full', pageId: data.pageId, apiKey: data.apiKey, apiBase };
+  const source = data.mode === 'public' ? data.url : `page ${data.pageId} (${apiBase})`;
   return db.transaction(async (tx) => {
     const [running] = await tx.select().from(importRuns).where(eq(importRuns.state, 'running'));
     if (running && now - progressAt(running) < STALLED_AFTER_MS)
