@@ -112,7 +112,9 @@ describe('import from the admin', () => {
         .map(Number);
     expect(row('incident')).toEqual([HISTORY, 0, 0, 1]);
     expect(row('subscriber')).toEqual([143, 0, 0, 7]);
-    expect(summary).toMatch(/never confirmed at Statuspage/);
+    expect(summary).toMatch(/subscriber sub-carol: never confirmed at Statuspage/);
+    // Kept summaries name subscribers by their Statuspage id, never by address.
+    expect(summary).not.toContain('carol@example.com');
     expect(summary).not.toContain(API_KEY);
     expect(html).not.toContain('<meta http-equiv="refresh"');
 

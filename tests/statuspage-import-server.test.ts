@@ -140,6 +140,10 @@ describe('candor import statuspage (management API)', () => {
     expect(line(dry.out, 'components')).toEqual({ created: 6, updated: 0, unchanged: 0, skipped: 0 });
     expect(line(dry.out, 'incidents')).toEqual({ created: HISTORY, updated: 0, unchanged: 0, skipped: 1 });
     expect(line(dry.out, 'maintenances')).toEqual({ created: 3, updated: 0, unchanged: 0, skipped: 0 });
+    // What, not only how many.
+    expect(dry.out).toMatch(/^would create: incident inc-open \(Elevated API latency\)$/m);
+    expect(dry.out).toMatch(/^would create: subscriber sub-alice \(email alice@example\.com\)$/m);
+    expect(dry.out.match(/^would create: /gm)).toHaveLength(2 + 6 + HISTORY + 3 + 143);
     const after = await counts(dbFile);
     for (const table of [
       'components',
@@ -273,6 +277,7 @@ describe('candor import statuspage (management API)', () => {
 
     const dry = await cli(dbFile, ...full(source), '--dry-run');
     expect(line(dry.out, 'incidents')).toMatchObject({ created: 0, updated: 1 });
+    expect(dry.out).toMatch(/^would update: incident inc-open \(Elevated API latency\)$/m);
     expect(line(dry.out, 'components')).toMatchObject({ created: 0, updated: 1 });
     expect(await counts(dbFile)).toEqual(after);
 

@@ -8,6 +8,7 @@ import { InputError } from '../domain/errors.ts';
 import { SourceError, type FetchLike } from '../domain/import/statuspage-client.ts';
 import { createImportRun, finishImportRun, saveProgress, type ImportRun } from '../domain/import/import-runs.ts';
 import { importStatuspage, type ImportProgress } from '../domain/import/statuspage-import.ts';
+import { summaryToKeep } from '../domain/import/import-summary.ts';
 import { getOutbound } from './outbound-http.ts';
 import { logger } from './logger.ts';
 
@@ -59,7 +60,7 @@ export async function startImportRun(input: unknown, startedBy: number | null): 
         onProgress: save,
       });
       if (pending) await saveProgress(db, run.id, pending);
-      await finishImportRun(db, run.id, { summary });
+      await finishImportRun(db, run.id, { summary: summaryToKeep(summary) });
     } catch (error) {
       const message =
         error instanceof InputError ? error.message : 'The import failed unexpectedly; the server log has the details.';

@@ -71,6 +71,8 @@ export function warn(ctx: ImportContext, note: ImportNote): void {
 
 /** Counts the plan's outcome; `gone` is a skip with its reason. */
 export function count(ctx: ImportContext, kind: ItemKind, plan: Plan, sourceId: string, name: string): void {
+  if (ctx.dryRun && (plan.action === 'create' || plan.action === 'update'))
+    ctx.summary.planned.push({ kind, sourceId, name, message: '', action: plan.action });
   if (plan.action === 'gone')
     skip(ctx, kind, sourceId, name, 'imported before and deleted in Candor since; not brought back');
   else

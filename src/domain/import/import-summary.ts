@@ -17,6 +17,8 @@ export interface ImportSummary {
   counts: Record<ItemKind, KindCounts>;
   skipped: ImportNote[];
   warnings: ImportNote[];
+  /** A dry run's list of what it would create and update (empty otherwise). */
+  planned: (ImportNote & { action: 'create' | 'update' })[];
   /** Component status changes derived from the imported updates (uptime and the 90-day bars). */
   history: { components: number; changes: number };
   requests: number;
@@ -34,6 +36,7 @@ export function emptySummary(source: string, mode: 'public' | 'full', dryRun: bo
     ) as Record<ItemKind, KindCounts>,
     skipped: [],
     warnings: [],
+    planned: [],
     history: { components: 0, changes: 0 },
     requests: 0,
     retries: 0,
@@ -66,7 +69,22 @@ export function formatSummary(s: ImportSummary): string {
   }
   if (!s.dryRun) lines.push(`status history: ${s.history.changes} changes on ${s.history.components} components`);
   lines.push(`requests: ${s.requests} (${s.retries} retried)`);
+  for (const n of s.planned) lines.push(`would ${n.action}: ${n.kind} ${n.sourceId}${n.name ? ` (${n.name})` : ''}`);
   for (const n of s.skipped) lines.push(`skipped: ${describe(n)}`);
   for (const n of s.warnings) lines.push(`warning: ${describe(n)}`);
   return lines.join('\n');
+}
+
+/**
+ * The summary as the admin keeps it (import_runs): subscribers are named by their Statuspage id
+ * only, so no address outlives its owner's erasure in a run's record.
+ */
+export function summaryToKeep(s: ImportSummary): ImportSummary {
+  const anonymous = <T extends ImportNote>(n: T): T => (n.kind === 'subscriber' ? { ...n, name: '' } : n);
+  return {
+    ...s,
+    skipped: s.skipped.map(anonymous),
+    warnings: s.warnings.map(anonymous),
+    planned: s.planned.map(anonymous),
+  };
 }
