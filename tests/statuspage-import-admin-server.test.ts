@@ -42,10 +42,19 @@ async function query(sql: string) {
 
 async function waitForRun(session: Awaited<ReturnType<typeof adminSession>>, id: string) {
   const deadline = Date.now() + 30_000;
+  const progress: string[] = [];
   for (;;) {
     const page = await session.get('/admin/import');
     const state = new RegExp(`data-run="${id}" data-state="(\\w+)"`).exec(page.html)?.[1];
-    if (state && state !== 'running') return { state, html: page.html };
+    if (state && state !== 'running') return { state, html: page.html, progress };
+    const shown = /<p role="status" data-progress>([\s\S]*?)<\/p>/.exec(page.html)?.[1];
+    if (shown)
+      progress.push(
+        shown
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      );
     if (Date.now() > deadline) throw new Error(`run ${id} still ${state} after 30 s`);
     // While it runs the page asks the browser to reload itself.
     expect(page.html).toContain('<meta http-equiv="refresh" content="2"');
@@ -100,8 +109,10 @@ describe('import from the admin', () => {
     expect(second.status).toBe(409);
     expect(second.html).toMatch(/An import is already running/);
 
-    const { state, html } = await waitForRun(root, id);
+    const { state, html, progress } = await waitForRun(root, id);
     expect(state).toBe('done');
+    // While it ran (held up a second by the 429), the page said how far it had got.
+    expect(progress[0]).toMatch(/^(Reading|Writing) /);
     const summary = new RegExp(`data-run="${id}"[\\s\\S]*?</section>`).exec(html)![0];
     const row = (kind: string) =>
       new RegExp(
