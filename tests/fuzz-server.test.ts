@@ -547,6 +547,7 @@ const FORM_ROUTES: FormRoute[] = [
   { page: 'admin/settings/glossary.astro', path: () => '/admin/settings/glossary' },
   { page: 'admin/settings/alerts.astro', path: () => '/admin/settings/alerts' },
   { page: 'admin/users.astro', path: () => '/admin/users' },
+  { page: 'admin/import.astro', path: () => '/admin/import' },
 ];
 
 /** Page files that read a posted form. */

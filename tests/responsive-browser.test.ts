@@ -239,6 +239,7 @@ describe('every page fits a phone, a tablet and a laptop, light and dark', () =>
       'admin/audit.astro': '/admin/audit',
       'admin/api.astro': '/admin/api',
       'admin/account.astro': '/admin/account',
+      'admin/import.astro': '/admin/import',
     };
     const listed = [
       'admin/setup.astro',

@@ -4,6 +4,7 @@
 //   npm run candor -- migrate
 //   npm run candor -- backup FILE      (a consistent copy, while Candor runs)
 //   npm run candor -- restore FILE     (Candor stopped; refuses a file that fails the integrity check)
+//   npm run candor -- import statuspage --from URL | --page-id ID --api-key KEY [--api-base URL] [--dry-run]
 // A password not given is generated and printed once. Output is one "key: value" per line.
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
@@ -15,13 +16,20 @@ import { BackupError, backupDatabase, restoreDatabase } from '../db/backup.ts';
 import type { TokenScope } from '../domain/auth/roles.ts';
 import { createApiToken, createUser } from '../domain/auth/users.ts';
 import { InputError } from '../domain/errors.ts';
+import { importStatuspage, type ImportTarget } from '../domain/import/statuspage-import.ts';
+import { formatSummary } from '../domain/import/import-summary.ts';
+import { markInitialised } from '../seed/first-start.ts';
+import { progressPrinter } from './progress.ts';
 
 const USAGE = `Usage:
   npm run candor -- user create --email EMAIL --name NAME --role admin|support|author [--password PASSWORD] [--token TOKEN_NAME] [--scope SCOPE]
   npm run candor -- token create --email EMAIL [--name TOKEN_NAME] [--scope read|support|admin]
   npm run candor -- migrate
   npm run candor -- backup FILE
-  npm run candor -- restore FILE`;
+  npm run candor -- restore FILE
+  npm run candor -- import statuspage --from https://status.example.com [--dry-run]
+  npm run candor -- import statuspage --page-id PAGE_ID --api-key KEY [--api-base URL] [--dry-run]
+    (the key may come from STATUSPAGE_API_KEY instead, to keep it out of the shell's history)`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -34,6 +42,11 @@ async function main(argv: string[]): Promise<number> {
       password: { type: 'string' },
       token: { type: 'string' },
       scope: { type: 'string' },
+      from: { type: 'string' },
+      'page-id': { type: 'string' },
+      'api-key': { type: 'string' },
+      'api-base': { type: 'string' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -83,6 +96,29 @@ async function main(argv: string[]): Promise<number> {
       console.log(
         `token: ${await createApiToken(db, user.id, values.name ?? 'cli', Date.now(), (values.scope ?? 'admin') as TokenScope)}`,
       );
+      return 0;
+    }
+    case 'import statuspage': {
+      const apiKey = values['api-key'] ?? process.env.STATUSPAGE_API_KEY;
+      let target: ImportTarget;
+      if (values.from !== undefined && values['page-id'] === undefined) target = { mode: 'public', url: values.from };
+      else if (values['page-id'] !== undefined && values.from === undefined)
+        target = { mode: 'full', pageId: values['page-id'], apiKey: apiKey ?? '', apiBase: values['api-base'] };
+      else
+        throw new InputError(
+          'Say where to import from: --from https://status.example.com (public page), or --page-id ID --api-key KEY (everything, with subscribers).',
+        );
+      const progress = progressPrinter();
+      const summary = await importStatuspage(db, {
+        target,
+        dryRun: values['dry-run'] ?? false,
+        onProgress: progress.update,
+        onRetry: (r) => progress.note(`waiting ${Math.ceil(r.waitMs / 1000)} s (${r.reason}): ${r.url}`),
+      });
+      progress.done();
+      // The imported page is this Candor's first content: the demo must not be seeded over it.
+      if (!summary.dryRun) await markInitialised(db);
+      console.log(formatSummary(summary));
       return 0;
     }
     default:

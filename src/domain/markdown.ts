@@ -63,3 +63,23 @@ export function renderMarkdown(source: string): string {
   rendered.set(source, html);
   return html;
 }
+
+/**
+ * Text written elsewhere (an import), stored as Markdown source: markup that could never survive
+ * rendering (scripts, styles, event handlers, other tags) is taken out now, so what Candor keeps and
+ * serves in its JSON is already clean. Plain text and Markdown come through unchanged; a literal
+ * "<" outside a tag stays escaped (&lt;), which renders as "<".
+ */
+export function sanitizeImportedText(source: string): string {
+  if (!/[<&]/.test(source)) return source;
+  return sanitizeHtml(source, {
+    ...SANITIZE_OPTIONS,
+    transformTags: {},
+    // sanitize-html escapes text for HTML; Markdown wants its "&", ">" and quotes back.
+    textFilter: (text) =>
+      text
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&'),
+  });
+}

@@ -76,7 +76,7 @@ export async function getSubscriber(db: DbOrTx, id: number): Promise<Subscriptio
 }
 
 /** A webhook's signing secret: 32 random bytes, shown to admins so receivers can verify. */
-function webhookSecret(): string {
+export function webhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 

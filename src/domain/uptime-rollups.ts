@@ -130,6 +130,11 @@ async function rebuildComponent(tx: DbOrTx, componentId: number): Promise<number
   return changes.length;
 }
 
+/** Folds a component's whole history again, inside the caller's transaction (after history was rewritten). */
+export async function rebuildUptimeRollups(tx: DbOrTx, componentId: number): Promise<void> {
+  await rebuildComponent(tx, componentId);
+}
+
 /**
  * Folds a component's changes written since its mark, inside the caller's transaction (the one
  * that wrote the change at `at`). Reads only the changes from the mark's time on; a change dated

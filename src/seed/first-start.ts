@@ -21,3 +21,14 @@ export async function seedOnFirstStart(db: Db, now = Date.now()): Promise<boolea
   await seedDemo(db, now);
   return true;
 }
+
+/**
+ * Records the first start as done without seeding: a page imported before Candor first starts
+ * must not get the demo on top of it.
+ */
+export async function markInitialised(db: Db, now = Date.now()): Promise<void> {
+  await db
+    .insert(settings)
+    .values({ key: INITIALISED, value: String(now) })
+    .onConflictDoNothing();
+}

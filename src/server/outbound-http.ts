@@ -55,6 +55,25 @@ export function postOutbound(
   headers: Record<string, string>,
   options: OutboundOptions,
 ): Promise<OutboundResult> {
+  return requestOutbound('POST', url, body, headers, options);
+}
+
+/** GETs `url` under the policy (an import reading a page a user named). Never throws. */
+export function getOutbound(
+  url: string,
+  headers: Record<string, string>,
+  options: OutboundOptions,
+): Promise<OutboundResult> {
+  return requestOutbound('GET', url, null, headers, options);
+}
+
+function requestOutbound(
+  method: 'GET' | 'POST',
+  url: string,
+  body: string | null,
+  headers: Record<string, string>,
+  options: OutboundOptions,
+): Promise<OutboundResult> {
   const { policy } = options;
   const refusal = urlRefusal(url, policy);
   if (refusal) return Promise.resolve({ kind: 'refused', reason: `The address ${refusal}.` });
@@ -74,8 +93,8 @@ export function postOutbound(
       done(result);
     };
     const request = lib.request(target, {
-      method: 'POST',
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      method,
+      headers: body === null ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       // A fresh connection per call: a pooled socket would skip the connect-time check.
       agent: false,
       lookup: guardedLookup(policy, options.lookup ?? dns.lookup),
@@ -131,6 +150,6 @@ export function postOutbound(
       response.on('end', answer);
       response.on('error', (error) => finish({ kind: 'error', message: `The answer broke off: ${error.message}` }));
     });
-    request.end(body);
+    request.end(body ?? undefined);
   });
 }

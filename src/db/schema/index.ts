@@ -11,3 +11,4 @@ export * from './rca.ts';
 export * from './maintenance.ts';
 export * from './audit.ts';
 export * from './brand.ts';
+export * from './imports.ts';
