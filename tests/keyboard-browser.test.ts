@@ -38,6 +38,8 @@ async function fill(page: Page, selector: string, value: string): Promise<void> 
 describe('keyboard only', () => {
   test('create the first admin, open an incident, post an update and resolve it', async () => {
     const page = await ctx.browser.newPage();
+    // A step that hangs fails on its own line, well inside the test's budget, and says which.
+    page.setDefaultTimeout(10_000);
     await page.goto(ctx.server.setupLink!);
     await fill(page, '#name', 'Kay Board');
     await fill(page, '#email', 'kay@example.com');
@@ -83,5 +85,6 @@ describe('keyboard only', () => {
       'Some payments fail. We are investigating.',
     ]);
     await page.close();
-  });
+    // Some 40 fields and buttons reached by Tab alone: slow on a loaded machine, not stuck.
+  }, 60_000);
 });
