@@ -21,10 +21,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function fastAnswers(): Promise<number> {
+async function metric(name: string): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
-  return Number(/^candor_fast_front_answers_total (\d+)$/m.exec(text)?.[1]);
+  return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
 }
+const fastAnswers = () => metric('candor_fast_front_answers_total');
 
 /** Warms the cache entry for `path` (as a browser asks for it). */
 async function warm(path: string): Promise<void> {
@@ -182,8 +183,11 @@ describe('the fast front', () => {
       expect(await connection.until(/\r\n[0-9a-f]+\r\nid: \d+\nevent: change\ndata: [^\n]+\n\n\r\n/)).toContain(
         'event: change',
       );
+    // A viewer that leaves is let go at once (not at the next heartbeat, 20 s on).
+    const viewers = await metric('candor_live_viewers');
     fresh.close();
     handed.close();
+    await expect.poll(() => metric('candor_live_viewers'), { timeout: 2000 }).toBe(viewers - 2);
   });
 
   test('stopping ends connections the fast front still reads, and the server stops', async () => {

@@ -77,7 +77,9 @@ export class LiveHub {
     client.write(helloFrame(state));
     this.#clients.add(client);
     socket.on('close', () => this.#clients.delete(client));
-    // A reset stream is just a viewer gone.
+    // A viewer that closes its side is gone (the socket is half-open by default, as node:http's):
+    // let its descriptor go now, not at the next heartbeat. A reset stream is a viewer gone too.
+    socket.on('end', () => socket.destroy());
     socket.on('error', () => socket.destroy());
   }
 

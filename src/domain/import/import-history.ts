@@ -4,7 +4,7 @@
 // the component's state at any moment is the worst state held then. Derived from every incident
 // imported from the source so far (not only this run's), so running again converges on one
 // history: the rows are remembered, and rewritten, added or removed to match.
-import { desc, eq, inArray, sql } from 'drizzle-orm';
+import { desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { components, componentStatusChanges } from '../../db/schema/index.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { recordChange } from '../changes.ts';
@@ -28,49 +28,45 @@ export interface DerivedChange {
   incidentId: number | null;
 }
 
-async function heldStates(db: DbOrTx, incidentIds: number[], maintenanceIds: number[]): Promise<Held[]> {
-  const held: Held[] = [];
-  for (let i = 0; i < incidentIds.length; i += 500) {
-    const ids = sql.join(incidentIds.slice(i, i + 500), sql`, `);
-    const rows = await db.all<{
-      component_id: number;
-      at: number;
-      status: ComponentState;
-      id: number;
-      end: number | null;
-    }>(sql`
+interface HeldRow {
+  component_id: number;
+  at: number;
+  status: ComponentState;
+  id: number;
+  end: number | null;
+}
+
+/** The component states each incident or maintenance set, with when it set them and when it ended. */
+const HELD_QUERIES = {
+  incident: (ids: SQL) => sql`
       SELECT a.component_id, u.display_at AS at, a.new_status AS status, i.id, i.resolved_at AS end
       FROM incident_update_components a JOIN incident_updates u ON u.id = a.update_id
-      JOIN incidents i ON i.id = u.incident_id WHERE i.id IN (${ids})`);
-    for (const r of rows)
-      held.push({
-        componentId: Number(r.component_id),
-        at: Number(r.at),
-        status: r.status,
-        holder: `incident:${r.id}`,
-        end: r.end === null ? null : Number(r.end),
-      });
-  }
-  for (let i = 0; i < maintenanceIds.length; i += 500) {
-    const ids = sql.join(maintenanceIds.slice(i, i + 500), sql`, `);
-    const rows = await db.all<{
-      component_id: number;
-      at: number;
-      status: ComponentState;
-      id: number;
-      end: number | null;
-    }>(sql`
+      JOIN incidents i ON i.id = u.incident_id WHERE i.id IN (${ids})`,
+  maintenance: (ids: SQL) => sql`
       SELECT a.component_id, u.created_at AS at, a.new_status AS status, m.id, m.completed_at AS end
       FROM maintenance_update_components a JOIN maintenance_updates u ON u.id = a.update_id
-      JOIN maintenances m ON m.id = u.maintenance_id WHERE m.id IN (${ids})`);
-    for (const r of rows)
-      held.push({
-        componentId: Number(r.component_id),
-        at: Number(r.at),
-        status: r.status,
-        holder: `maintenance:${r.id}`,
-        end: r.end === null ? null : Number(r.end),
-      });
+      JOIN maintenances m ON m.id = u.maintenance_id WHERE m.id IN (${ids})`,
+};
+
+async function heldStates(db: DbOrTx, incidentIds: number[], maintenanceIds: number[]): Promise<Held[]> {
+  const held: Held[] = [];
+  const holders = [
+    ['incident', incidentIds],
+    ['maintenance', maintenanceIds],
+  ] as const;
+  for (const [kind, ids] of holders) {
+    // In slices: SQLite limits the parameters of one statement.
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await db.all<HeldRow>(HELD_QUERIES[kind](sql.join(ids.slice(i, i + 500), sql`, `)));
+      for (const r of rows)
+        held.push({
+          componentId: Number(r.component_id),
+          at: Number(r.at),
+          status: r.status,
+          holder: `${kind}:${r.id}`,
+          end: r.end === null ? null : Number(r.end),
+        });
+    }
   }
   return held;
 }
