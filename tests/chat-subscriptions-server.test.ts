@@ -2,7 +2,6 @@
 // and nothing else until someone follows it, then each platform's native message (checked against
 // its documented shape and limits), unsubscribing from the link in a message, 429 with Retry-After
 // honoured per webhook host, production's rules for pasted URLs, and the form's rate limits.
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
 import { adminSession } from './support/admin-session.ts';
@@ -11,6 +10,7 @@ import { CHECKS } from './support/chat-shapes.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { postForm, waitFor } from './support/subscribers.ts';
 import { t } from '../src/i18n/t.ts';
+import { queryRows } from './support/db.ts';
 
 const PLATFORMS = ['slack', 'teams', 'discord', 'google_chat'] as const;
 
@@ -37,14 +37,7 @@ afterAll(async () => {
   await chat.stop();
 });
 
-async function rows(query: string) {
-  const client = createClient({ url: `file:${server.dbFile}` });
-  try {
-    return (await client.execute(query)).rows;
-  } finally {
-    client.close();
-  }
-}
+const rows = (query: string) => queryRows(server.dbFile, query);
 
 function subscribeChannel(platform: string, path: string, base = server.url, headers: Record<string, string> = {}) {
   return postForm(

@@ -11,6 +11,7 @@ import { freshDb } from './support/db.ts';
 import { ResendMock } from './support/resend-mock.ts';
 import { startServer, tempDbFile, type TestServer } from './support/server.ts';
 import { mailEnv, subscribeConfirmed, waitFor } from './support/subscribers.ts';
+import { queryRows } from './support/db.ts';
 
 let server: TestServer;
 let mock: ResendMock;
@@ -29,14 +30,7 @@ afterAll(async () => {
   await mock?.stop();
 });
 
-async function rows(sql: string, args: (string | number)[] = []) {
-  const client = createClient({ url: `file:${dbFile}` });
-  try {
-    return (await client.execute({ sql, args })).rows;
-  } finally {
-    client.close();
-  }
-}
+const rows = (sql: string, args: (string | number)[] = []) => queryRows(dbFile, sql, args);
 
 /** Every table and text column holding `needle`, as "table.column" (rowid). */
 async function whereFound(needle: string): Promise<string[]> {

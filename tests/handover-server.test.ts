@@ -3,13 +3,13 @@
 // reconnect elsewhere, and the outbox batches it claimed but had not sent are given back at once,
 // so the other instance carries on within seconds instead of after the lease.
 import http from 'node:http';
-import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
 import { openEvents } from './support/events.ts';
 import { ResendMock } from './support/resend-mock.ts';
 import { startServer, tempDbFile, type TestServer } from './support/server.ts';
 import { addConfirmedSubscribers, mailEnv, waitFor } from './support/subscribers.ts';
+import { queryRows as rows } from './support/db.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -20,15 +20,6 @@ async function started(options: Parameters<typeof startServer>[0]): Promise<Test
   const s = await startServer(options);
   cleanup.push(() => s.stop());
   return s;
-}
-
-async function rows(dbFile: string, query: string, args: (string | number)[] = []) {
-  const client = createClient({ url: `file:${dbFile}` });
-  try {
-    return (await client.execute({ sql: query, args })).rows;
-  } finally {
-    client.close();
-  }
 }
 
 /** A POST whose body arrives in two parts, with `between` run after the first. */

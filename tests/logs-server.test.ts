@@ -1,11 +1,11 @@
 // The log is JSON lines a collector can parse; one request id ties together the request's log
 // line, the audit entry it wrote, the message it queued and the worker's line about sending it.
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createUserWithToken } from './support/api.ts';
 import { ResendMock } from './support/resend-mock.ts';
 import { startServer, tempDbFile, type TestServer } from './support/server.ts';
 import { addConfirmedSubscribers, mailEnv, waitFor } from './support/subscribers.ts';
+import { queryRows } from './support/db.ts';
 
 let server: TestServer;
 let mock: ResendMock;
@@ -43,14 +43,7 @@ function logLines(): LogLine[] {
     .map((l) => JSON.parse(l) as LogLine);
 }
 
-async function rows(sql: string) {
-  const client = createClient({ url: `file:${dbFile}` });
-  try {
-    return (await client.execute(sql)).rows;
-  } finally {
-    client.close();
-  }
-}
+const rows = (sql: string) => queryRows(dbFile, sql);
 
 describe('structured logs', () => {
   test('every line is JSON with a level, an ISO time and a message', () => {

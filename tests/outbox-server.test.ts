@@ -1,12 +1,12 @@
 // The outbox under trouble: the provider's rate limit, an outage, a worker killed in the middle of
 // a fan-out, and two instances sending at once. Every subscriber must get exactly one email.
-import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
 import { ResendMock } from './support/resend-mock.ts';
 import { startServer, tempDbFile, type TestServer } from './support/server.ts';
 import { freePort } from './support/ports.ts';
 import { addConfirmedSubscribers, mailEnv, waitFor } from './support/subscribers.ts';
+import { queryRows as rows } from './support/db.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -24,15 +24,6 @@ async function server(mock: ResendMock, dbFile: string, env: Record<string, stri
   const s = await startServer({ dbFile, env: mailEnv(mock, { CANDOR_SEED: '0', ...env }) });
   cleanup.push(() => s.stop());
   return s;
-}
-
-async function rows(dbFile: string, query: string) {
-  const client = createClient({ url: `file:${dbFile}` });
-  try {
-    return (await client.execute(query)).rows;
-  } finally {
-    client.close();
-  }
 }
 
 async function openIncident(s: TestServer, token: string) {

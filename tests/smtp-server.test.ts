@@ -2,13 +2,13 @@
 // STARTTLS and AUTH, the double opt-in and an incident read back by a MIME parser with both parts
 // and the one-click unsubscribe headers, 4xx replies retried and 5xx recorded per message, and a
 // sender killed the moment the server accepted a message repeating at most that one message.
-import { createClient } from '@libsql/client';
 import { afterEach, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
 import { freePort } from './support/ports.ts';
 import { startServer, tempDbFile, type TestServer } from './support/server.ts';
 import { SmtpSink, SMTP_USER } from './support/smtp-sink.ts';
 import { addConfirmedSubscribers, subscribe, waitFor } from './support/subscribers.ts';
+import { queryRows as rows } from './support/db.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -40,15 +40,6 @@ async function server(smtp: SmtpSink, dbFile: string, env: Record<string, string
   const s = await startServer({ dbFile, env: smtpEnv(smtp, env) });
   cleanup.push(() => s.stop());
   return s;
-}
-
-async function rows(dbFile: string, query: string) {
-  const client = createClient({ url: `file:${dbFile}` });
-  try {
-    return (await client.execute(query)).rows;
-  } finally {
-    client.close();
-  }
 }
 
 async function openIncident(s: TestServer, token: string, title = 'Mail check') {
