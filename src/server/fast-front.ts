@@ -62,6 +62,15 @@ export class FastFront {
     for (const socket of this.#sockets) socket.destroy();
   }
 
+  /** The caller's answer; a request it cannot judge (it threw) is node:http's, whose handler reports errors. */
+  #answer(head: RequestHead): WireAnswer | StreamAnswer | null {
+    try {
+      return this.#options.answer(head);
+    } catch {
+      return null;
+    }
+  }
+
   /** The Date header and connection headers that end a head, rebuilt once a second. */
   #tail(close: boolean): Buffer {
     const second = Math.floor(Date.now() / 1000);
@@ -117,7 +126,7 @@ export class FastFront {
           pending = buf.subarray(at);
           break;
         }
-        const answer = head === 'unsupported' ? null : this.#options.answer(head);
+        const answer = head === 'unsupported' ? null : this.#answer(head);
         if (head === 'unsupported' || !answer) {
           socket.uncork();
           handOff(buf.subarray(at));
