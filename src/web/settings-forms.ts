@@ -69,3 +69,25 @@ export function formJsonDocument(form: FormData, what: string): unknown {
     throw new InputError(`The ${what} is not valid JSON: ${(error as Error).message}.`);
   }
 }
+
+/** A document editor page's post: saved (send the browser on), or refused (show it with the typed text). */
+export type DocumentPost = { redirect: Response } | { typed: string; error: InputError };
+
+/**
+ * A document editor page's (glossary, alert routes) posted form: saves the typed JSON with `save`
+ * (which validates and audits) and sends the browser to `savedPath`.
+ */
+export async function saveSettingsDocument(
+  form: FormData,
+  what: string,
+  save: (document: unknown) => Promise<unknown>,
+  savedPath: string,
+): Promise<DocumentPost> {
+  try {
+    await save(formJsonDocument(form, what));
+    return { redirect: new Response(null, { status: 303, headers: { location: savedPath } }) };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return { typed: formText(form, 'document'), error: e };
+  }
+}
