@@ -7,6 +7,11 @@ declare namespace App {
     tokenScope: import('./domain/auth/roles.ts').TokenScope | null;
     /** The language the answer is in (src/web/middleware/locale.ts); the admin is English. */
     locale: import('./domain/locales.ts').Locale;
+    /**
+     * Who reads the public side: the public, or a viewer admitted to audiences (set by
+     * src/web/middleware/viewer.ts; never from staff identity).
+     */
+    viewer: import('./domain/audiences/viewer.ts').Viewer;
     /** The page's settings, read once per request on first use (src/web/site-settings.ts). */
     site: () => Promise<import('./domain/site-settings.ts').SiteSettings>;
   }

@@ -40,6 +40,11 @@ export interface SiteSettings {
   /** An http(s) address or an email address; empty for none. */
   supportContact: string;
   showPoweredBy: boolean;
+  /**
+   * The whole-site switch (issue 20): on, even `/` is for admitted viewers only (an internal
+   * status page); see src/domain/audiences/visibility.ts.
+   */
+  privateSite: boolean;
   /** File names under /brand/ (see brand-assets.ts), null for none. */
   logo: string | null;
   favicon: string | null;
@@ -119,6 +124,7 @@ export const settingsPatchSchema = z.strictObject({
   defaultLocale: oneOf(SUPPORTED_LOCALES).optional(),
   supportContact: supportContact.optional(),
   showPoweredBy: z.boolean({ error: 'must be true or false' }).optional(),
+  privateSite: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 export type SettingsPatch = z.output<typeof settingsPatchSchema>;

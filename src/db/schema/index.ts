@@ -12,3 +12,4 @@ export * from './maintenance.ts';
 export * from './audit.ts';
 export * from './brand.ts';
 export * from './imports.ts';
+export * from './audiences.ts';
