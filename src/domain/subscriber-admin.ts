@@ -13,6 +13,7 @@ import { pageSnapshot, type VerifyPayload } from './notify/events.ts';
 import { LISTED_KINDS, SUBSCRIBER_STATES, type SubscriberState } from './notify/kinds.ts';
 import { enqueuePersonal } from './notify/outbox.ts';
 import type { Subscriber, SubscriptionView } from './subscriber-rules.ts';
+import { EVERYTHING } from './audiences/visibility.ts';
 import { webhookSchema, checkComponents, setComponents, subscriptionOf, unsubscribe } from './subscriber-rules.ts';
 export interface SubscriberListItem extends Subscriber {
   componentCount: number;
@@ -89,7 +90,8 @@ export async function addWebhookSubscriber(db: Db, input: unknown, now = Date.no
   // A private or metadata address is refused here in words; names are checked again at connect time.
   const refusal = urlRefusal(data.url, outboundPolicy());
   if (refusal) throw fieldError('url', refusal);
-  const ids = await checkComponents(db, data.components);
+  // Staff may choose any component; what is sent is still only what the subscriber may see.
+  const ids = await checkComponents(db, data.components, EVERYTHING);
   return db.transaction(async (tx) => {
     const [existing] = await tx
       .select()

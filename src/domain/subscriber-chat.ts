@@ -3,26 +3,16 @@
 // sent there until someone in the channel follows it: the channel's own double opt-in. Answers
 // never reveal whether the channel was already subscribed.
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { subscribers } from '../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
-import { generateToken, hashToken } from './auth/tokens.ts';
 import { chatUrlProblem } from './chat-webhooks.ts';
 import { fieldError, oneOf, parseInput } from './errors.ts';
 import { CHAT_PLATFORMS } from './notify/kinds.ts';
-import { enqueuePersonal } from './notify/outbox.ts';
 import { outboundPolicy, urlRefusal, type OutboundPolicy } from './outbound-rules.ts';
 import { hitRateLimit } from './rate-limit.ts';
-import {
-  CONFIRM_LINK_TTL_MS,
-  SUBSCRIBE_LIMITS,
-  checkComponents,
-  componentChoiceSchema,
-  setComponents,
-} from './subscriber-rules.ts';
+import { SUBSCRIBE_LIMITS, componentChoiceSchema } from './subscriber-rules.ts';
 import { httpUrlSchema } from './urls.ts';
-import type { SubscribeContext } from './subscriber-self-service.ts';
+import { startOptIn, type SubscribeContext } from './subscriber-optin.ts';
 
 export const chatSubscribeSchema = z.object({
   platform: oneOf(CHAT_PLATFORMS),
@@ -62,43 +52,5 @@ export async function requestChatSubscription(
     'Too many subscription requests for this channel. Look in the channel for the confirmation we posted, or try again in an hour.',
     now,
   );
-  const ids = await checkComponents(db, data.components);
-  const token = generateToken();
-  const confirm = { confirmTokenHash: hashToken(token), confirmExpiresAt: now + CONFIRM_LINK_TTL_MS };
-  await db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select()
-      .from(subscribers)
-      .where(and(eq(subscribers.kind, data.platform), eq(subscribers.address, data.url)));
-    if (existing?.state === 'active') {
-      await enqueuePersonal(tx, 'subscription.already', existing, {}, now);
-      return;
-    }
-    const choice = {
-      allComponents: data.components === 'all',
-      ...confirm,
-      // The channel is told in the language of the page it was subscribed on.
-      ...(context.locale ? { locale: context.locale } : {}),
-    };
-    const [row] = existing
-      ? await tx
-          .update(subscribers)
-          .set({ ...choice, state: 'pending', unsubscribedAt: null })
-          .where(eq(subscribers.id, existing.id))
-          .returning()
-      : await tx
-          .insert(subscribers)
-          .values({
-            kind: data.platform,
-            address: data.url,
-            state: 'pending',
-            manageToken: generateToken(),
-            source: 'public',
-            createdAt: now,
-            ...choice,
-          })
-          .returning();
-    await setComponents(tx, row.id, ids);
-    await enqueuePersonal(tx, 'subscription.confirm', row, { token, expiresAt: confirm.confirmExpiresAt }, now);
-  });
+  await startOptIn(db, { kind: data.platform, address: data.url, components: data.components }, context);
 }

@@ -4,6 +4,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { components, subscriberComponents, subscribers } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { componentVisible, type Visibility } from './audiences/visibility.ts';
 import { fieldError } from './errors.ts';
 import { idSchema } from './input.ts';
 import { skipQueuedFor } from './notify/outbox.ts';
@@ -45,11 +46,15 @@ export const webhookSchema = z.object({
   verify: z.boolean().default(true),
 });
 
-export async function checkComponents(db: DbOrTx, choice: 'all' | number[]): Promise<number[]> {
+/**
+ * The chosen component ids, each one a component `visibility` shows (a hidden one is refused as
+ * missing, so the answer does not tell it exists).
+ */
+export async function checkComponents(db: DbOrTx, choice: 'all' | number[], visibility: Visibility): Promise<number[]> {
   if (choice === 'all') return [];
   const ids = [...new Set(choice)];
   const found = await db.select({ id: components.id }).from(components).where(inArray(components.id, ids));
-  const missing = ids.filter((id) => !found.some((f) => f.id === id));
+  const missing = ids.filter((id) => !found.some((f) => f.id === id) || !componentVisible(visibility, id));
   if (missing.length)
     throw fieldError(
       'components',

@@ -1,16 +1,16 @@
 // Email subscriptions as the public makes them: double opt-in, confirming, choosing components
 // and one-click unsubscribe. Answers never reveal whether an address was already subscribed.
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { subscribers } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { generateToken, hashToken } from './auth/tokens.ts';
+import { subscriberVisibility } from './audiences/choosable.ts';
+import { hashToken } from './auth/tokens.ts';
+import { startOptIn, type SubscribeContext } from './subscriber-optin.ts';
 import { ConflictError, InputError, NotFoundError, parseInput } from './errors.ts';
-import { enqueuePersonal } from './notify/outbox.ts';
 import type { Locale } from './locales.ts';
 import { hitRateLimit } from './rate-limit.ts';
 import type { Subscriber, SubscriptionView } from './subscriber-rules.ts';
 import {
-  CONFIRM_LINK_TTL_MS,
   SUBSCRIBE_LIMITS,
   subscribeSchema,
   componentsSchema,
@@ -19,12 +19,6 @@ import {
   subscriptionOf,
   unsubscribe,
 } from './subscriber-rules.ts';
-export interface SubscribeContext {
-  ip: string;
-  now?: number;
-  /** The language of the page subscribed on: the emails, the confirmation first, are in it. */
-  locale?: Locale;
-}
 
 /**
  * Starts (or restarts) an email subscription. A new or lapsed address gets a confirmation link;
@@ -48,44 +42,7 @@ export async function requestEmailSubscription(db: Db, input: unknown, context: 
     'Too many subscription requests for this address. Check your inbox (and spam folder) for the link we sent, or try again in an hour.',
     now,
   );
-  const ids = await checkComponents(db, data.components);
-  const token = generateToken();
-  const confirm = { confirmTokenHash: hashToken(token), confirmExpiresAt: now + CONFIRM_LINK_TTL_MS };
-  await db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select()
-      .from(subscribers)
-      .where(and(eq(subscribers.kind, 'email'), eq(subscribers.address, data.email)));
-    if (existing?.state === 'active') {
-      await enqueuePersonal(tx, 'subscription.already', existing, {}, now);
-      return;
-    }
-    const choice = {
-      allComponents: data.components === 'all',
-      ...confirm,
-      ...(context.locale ? { locale: context.locale } : {}),
-    };
-    const [row] = existing
-      ? await tx
-          .update(subscribers)
-          .set({ ...choice, state: 'pending', unsubscribedAt: null })
-          .where(eq(subscribers.id, existing.id))
-          .returning()
-      : await tx
-          .insert(subscribers)
-          .values({
-            kind: 'email',
-            address: data.email,
-            state: 'pending',
-            manageToken: generateToken(),
-            source: 'public',
-            createdAt: now,
-            ...choice,
-          })
-          .returning();
-    await setComponents(tx, row.id, ids);
-    await enqueuePersonal(tx, 'subscription.confirm', row, { token, expiresAt: confirm.confirmExpiresAt }, now);
-  });
+  await startOptIn(db, { kind: 'email', address: data.email, components: data.components }, context);
 }
 
 /** Follows a confirmation link. Returns the subscriber, now active. */
@@ -138,7 +95,8 @@ export async function updateSubscription(
   locale?: Locale,
 ): Promise<SubscriptionView> {
   const data = parseInput(componentsSchema, input);
-  const ids = await checkComponents(db, data.components);
+  const current = await byManageToken(db, manageToken);
+  const ids = await checkComponents(db, data.components, await subscriberVisibility(db, current.id));
   return db.transaction(async (tx) => {
     const row = await byManageToken(tx, manageToken);
     if (row.state === 'unsubscribed')

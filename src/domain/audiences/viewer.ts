@@ -27,3 +27,9 @@ export const PUBLIC_VIEWER: Viewer = Object.freeze({
 export function isPublicViewer(viewer: Viewer): boolean {
   return viewer.audienceIds.length === 0;
 }
+
+/** A viewer admitted to `audienceIds` without a session (subscribers, feed tokens). */
+export function audienceViewer(audienceIds: readonly number[]): Viewer {
+  if (audienceIds.length === 0) return PUBLIC_VIEWER;
+  return { audienceIds: [...audienceIds].sort((a, b) => a - b), sessionId: null, email: null, methods: [] };
+}

@@ -1,0 +1,13 @@
+// Which audiences a subscriber subscribed as a member of (none: the public).
+import { asc, eq } from 'drizzle-orm';
+import { subscriberAudiences } from '../../db/schema/index.ts';
+import type { DbOrTx } from '../../db/client.ts';
+
+export async function subscriberAudienceIds(db: DbOrTx, subscriberId: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: subscriberAudiences.audienceId })
+    .from(subscriberAudiences)
+    .where(eq(subscriberAudiences.subscriberId, subscriberId))
+    .orderBy(asc(subscriberAudiences.audienceId));
+  return rows.map((r) => r.id);
+}
