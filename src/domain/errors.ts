@@ -22,6 +22,7 @@ export type NotFoundEntity =
   | 'action item'
   | 'component'
   | 'component group'
+  | 'feed link'
   | 'contributing factor'
   | 'history page'
   | 'incident'

@@ -53,9 +53,17 @@ export function isApiPath(path: string): boolean {
   return path.startsWith('/api/');
 }
 
-/** Pages reached by a subscriber's secret link: personal, never cached or shared. */
+/**
+ * Pages reached by a secret link (a subscriber's, a member's feed URLs under /my/) and a member's
+ * own page (/my): personal, never cached or shared.
+ */
 export function isPersonalPath(path: string): boolean {
-  return path.startsWith('/subscription/') || path.startsWith('/subscribe/confirm/');
+  return (
+    path.startsWith('/subscription/') ||
+    path.startsWith('/subscribe/confirm/') ||
+    path === '/my' ||
+    path.startsWith('/my/')
+  );
 }
 
 /** Staff areas (admin forms, the API, alert webhooks): they may send larger bodies than the public forms. */

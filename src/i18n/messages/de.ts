@@ -220,6 +220,18 @@ export const de: Catalogue = {
   'manage.save': 'Speichern',
   'manage.stop': 'Alle Updates beenden',
   'manage.unsubscribe': 'Abmelden',
+  // A member's own page (/my)
+  'my.title': 'Ihr Zugang',
+  'my.signedIn': 'Sie sind angemeldet für: {audiences}.',
+  'my.made': 'Ihre Feed-Links für {audience}. Kopieren Sie sie jetzt: Sie werden nur dieses eine Mal angezeigt.',
+  'my.calendar': 'Kalender',
+  'my.feedsHeading': 'Feed-Links',
+  'my.feedsIntro':
+    'Feedreader, Kalender und Skripte können sich nicht anmelden. Ein Feed-Link lässt sie lesen, was Sie hier sehen. Halten Sie ihn geheim und widerrufen Sie ihn, wenn Sie ihn nicht mehr brauchen.',
+  'my.linkFor': 'Ein Feed-Link für {audience}',
+  'my.revoke': 'Widerrufen',
+  'my.audience': 'Zielgruppe',
+  'my.make': 'Feed-Link erstellen',
   'unsubscribe.title': 'Abmelden',
   'unsubscribe.done': '**Sie sind abgemeldet.** {address} erhält keine Status-Updates von {site} mehr.',
   'unsubscribe.again': 'Doch anders entschieden? [[Erneut abonnieren]]',

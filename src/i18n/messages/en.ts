@@ -229,6 +229,18 @@ export const en = {
   'manage.save': 'Save',
   'manage.stop': 'Stop all updates',
   'manage.unsubscribe': 'Unsubscribe',
+  // A member's own page (/my)
+  'my.title': 'Your access',
+  'my.signedIn': 'You are signed in to: {audiences}.',
+  'my.made': 'Your feed links for {audience}. Copy them now: they are shown only this once.',
+  'my.calendar': 'Calendar',
+  'my.feedsHeading': 'Feed links',
+  'my.feedsIntro':
+    'Feed readers, calendars and scripts cannot sign in. A feed link lets them read what you can see here. Keep it secret, and revoke it when you no longer need it.',
+  'my.linkFor': 'A feed link for {audience}',
+  'my.revoke': 'Revoke',
+  'my.audience': 'Audience',
+  'my.make': 'Make a feed link',
   'unsubscribe.title': 'Unsubscribe',
   'unsubscribe.done': '**You are unsubscribed.** {address} gets no more {site} status updates.',
   'unsubscribe.again': 'Changed your mind? [[Subscribe again]]',

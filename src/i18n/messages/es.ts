@@ -223,6 +223,18 @@ export const es: Catalogue = {
   'manage.save': 'Guardar',
   'manage.stop': 'Dejar de recibir actualizaciones',
   'manage.unsubscribe': 'Darse de baja',
+  // A member's own page (/my)
+  'my.title': 'Tu acceso',
+  'my.signedIn': 'Has iniciado sesión en: {audiences}.',
+  'my.made': 'Tus enlaces de feed para {audience}. Cópialos ahora: solo se muestran esta vez.',
+  'my.calendar': 'Calendario',
+  'my.feedsHeading': 'Enlaces de feed',
+  'my.feedsIntro':
+    'Los lectores de feeds, los calendarios y los scripts no pueden iniciar sesión. Un enlace de feed les permite leer lo que tú ves aquí. Mantenlo en secreto y revócalo cuando ya no lo necesites.',
+  'my.linkFor': 'Un enlace de feed para {audience}',
+  'my.revoke': 'Revocar',
+  'my.audience': 'Audiencia',
+  'my.make': 'Crear un enlace de feed',
   'unsubscribe.title': 'Darse de baja',
   'unsubscribe.done': '**Se ha dado de baja.** {address} ya no recibirá actualizaciones de estado de {site}.',
   'unsubscribe.again': '¿Ha cambiado de opinión? [[Suscribirse de nuevo]]',

@@ -223,6 +223,18 @@ export const fr: Catalogue = {
   'manage.save': 'Enregistrer',
   'manage.stop': 'Arrêter toutes les mises à jour',
   'manage.unsubscribe': 'Se désabonner',
+  // A member's own page (/my)
+  'my.title': 'Votre accès',
+  'my.signedIn': 'Vous êtes connecté à : {audiences}.',
+  'my.made': 'Vos liens de flux pour {audience}. Copiez-les maintenant : ils ne sont affichés qu’une seule fois.',
+  'my.calendar': 'Calendrier',
+  'my.feedsHeading': 'Liens de flux',
+  'my.feedsIntro':
+    'Les lecteurs de flux, les calendriers et les scripts ne peuvent pas se connecter. Un lien de flux leur permet de lire ce que vous voyez ici. Gardez-le secret et révoquez-le quand vous n’en avez plus besoin.',
+  'my.linkFor': 'Un lien de flux pour {audience}',
+  'my.revoke': 'Révoquer',
+  'my.audience': 'Audience',
+  'my.make': 'Créer un lien de flux',
   'unsubscribe.title': 'Se désabonner',
   'unsubscribe.done': '**Vous êtes désabonné.** {address} ne recevra plus de mises à jour sur l’état de {site}.',
   'unsubscribe.again': 'Vous avez changé d’avis\u00a0? [[S’abonner à nouveau]]',

@@ -219,6 +219,18 @@ export const ja: Catalogue = {
   'manage.save': '保存',
   'manage.stop': 'すべての更新を停止',
   'manage.unsubscribe': '購読を解除',
+  // A member's own page (/my)
+  'my.title': 'あなたのアクセス',
+  'my.signedIn': 'サインイン中の対象: {audiences}。',
+  'my.made': '{audience} のフィードリンクです。今すぐコピーしてください。表示されるのはこの一度だけです。',
+  'my.calendar': 'カレンダー',
+  'my.feedsHeading': 'フィードリンク',
+  'my.feedsIntro':
+    'フィードリーダー、カレンダー、スクリプトはサインインできません。フィードリンクを使うと、ここで見られる内容を読めるようになります。秘密にしておき、不要になったら取り消してください。',
+  'my.linkFor': '{audience} のフィードリンク',
+  'my.revoke': '取り消す',
+  'my.audience': '対象',
+  'my.make': 'フィードリンクを作成',
   'unsubscribe.title': '購読の解除',
   'unsubscribe.done': '**購読を解除しました。** {address} には今後 {site} のステータス更新は届きません。',
   'unsubscribe.again': '気が変わりましたか? [[もう一度購読する]]',
