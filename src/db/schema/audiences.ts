@@ -115,7 +115,9 @@ export const viewerFeedTokens = sqliteTable(
     email: text('email'),
     // How its maker was admitted, and with which password or SSO rules: the URL stops working
     // when a grant made the same way would (see viewer-sessions' rule for grants).
-    method: text('method', { enum: ['email', 'password', 'sso'] }).notNull().default('email'),
+    method: text('method', { enum: ['email', 'password', 'sso'] })
+      .notNull()
+      .default('email'),
     credentialVersion: integer('credential_version').notNull().default(1),
     createdAt: integer('created_at').notNull(),
     revokedAt: integer('revoked_at'),
