@@ -1,4 +1,6 @@
 // The JSON shapes of the automation API (v1), one function per resource.
+import type { AudienceView } from './audiences/audience-reads.ts';
+import { memberText } from './audiences/audience-rules.ts';
 import type { Component, ComponentGroup } from './components.ts';
 import type { MaintenanceView } from './maintenance.ts';
 import type { Subscriber } from './subscribers.ts';
@@ -8,13 +10,15 @@ import { isoOrNull as iso } from './format.ts';
 import { brandAssetUrl } from './brand-assets.ts';
 import type { SiteSettings } from './site-settings.ts';
 
-export function componentJson(c: Component) {
+/** `audienceIds`: who may see it (none: the public, or for a group member, its group's audiences). */
+export function componentJson(c: Component, audienceIds: readonly number[]) {
   return {
     id: c.id,
     name: c.name,
     description: c.description,
     status: c.status,
     group_id: c.groupId,
+    audience_ids: [...audienceIds],
     position: c.position,
     show_uptime: c.showUptime,
     sla_target: c.slaTarget,
@@ -53,8 +57,32 @@ export function incidentJson(i: IncidentView, baseUrl: string) {
   };
 }
 
-export function groupJson(g: ComponentGroup) {
-  return { id: g.id, name: g.name, description: g.description, position: g.position, created_at: iso(g.createdAt) };
+export function groupJson(g: ComponentGroup, audienceIds: readonly number[]) {
+  return {
+    id: g.id,
+    name: g.name,
+    description: g.description,
+    position: g.position,
+    audience_ids: [...audienceIds],
+    created_at: iso(g.createdAt),
+  };
+}
+
+/** An audience with everything that admits a viewer; never its password hash. */
+export function audienceJson(a: AudienceView) {
+  return {
+    id: a.id,
+    name: a.name,
+    description: a.description,
+    members: a.members.map(memberText),
+    has_password: a.hasPassword,
+    ip_allowlist: a.ipAllowlist,
+    sso_rules: a.ssoRules.map((r) => ({ claim: r.claim, value: r.value })),
+    component_ids: a.componentIds,
+    group_ids: a.groupIds,
+    created_at: iso(a.createdAt),
+    updated_at: iso(a.updatedAt),
+  };
 }
 
 export function maintenanceJson(m: MaintenanceView, baseUrl: string) {
@@ -129,6 +157,7 @@ export function settingsJson(s: SiteSettings, baseUrl: string) {
     default_locale: s.defaultLocale,
     support_contact: s.supportContact,
     show_powered_by: s.showPoweredBy,
+    private_site: s.privateSite,
     logo_url: absolute(s.logo),
     favicon_url: absolute(s.favicon),
   };

@@ -3,6 +3,8 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { componentGroups, components, componentStatusChanges } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { audienceIdsSchema } from './audiences/audience-rules.ts';
+import { setComponentAudiencesIn, setGroupAudiencesIn } from './audiences/assignments.ts';
 import { recordAudit } from './audit.ts';
 import { recordChange } from './changes.ts';
 import { NotFoundError, oneOf, parseInput } from './errors.ts';
@@ -23,10 +25,15 @@ const positionSchema = numberInput(
   'must be a whole number',
 ).default(0);
 
+// Who may see it (issue 20): audience ids, none for everyone. Left out, a change keeps what it
+// was, so a script replacing other details never makes a private component public by accident.
+const audienceIds = audienceIdsSchema.optional();
+
 export const groupInputSchema = z.object({
   name: nameSchema,
   description: descriptionSchema,
   position: positionSchema,
+  audienceIds,
 });
 
 export const componentInputSchema = z.object({
@@ -34,6 +41,7 @@ export const componentInputSchema = z.object({
   description: descriptionSchema,
   position: positionSchema,
   groupId: idSchema('must be a component group id').nullable().default(null),
+  audienceIds,
   showUptime: z.boolean().default(true),
   // Percent promised to customers; "five nines" (99.999) is about 26 seconds a month.
   slaTarget: numberInput(
@@ -69,24 +77,26 @@ async function assertGroupExists(db: DbOrTx, groupId: number | null): Promise<vo
 }
 
 export async function createGroup(db: Db, input: unknown, now = Date.now()): Promise<ComponentGroup> {
-  const data = parseInput(groupInputSchema, input);
+  const { audienceIds, ...data } = parseInput(groupInputSchema, input);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(componentGroups)
       .values({ ...data, createdAt: now })
       .returning();
+    if (audienceIds) await setGroupAudiencesIn(tx, row.id, audienceIds, now);
     await recordChange(tx, 'structure', `group:${row.id}`);
     await recordAudit(tx, { action: 'group.create', subjectType: 'group', subjectId: row.id, after: row }, now);
     return row;
   });
 }
 
-export async function updateGroup(db: Db, id: number, input: unknown): Promise<ComponentGroup> {
-  const data = parseInput(groupInputSchema, input);
+export async function updateGroup(db: Db, id: number, input: unknown, now = Date.now()): Promise<ComponentGroup> {
+  const { audienceIds, ...data } = parseInput(groupInputSchema, input);
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(componentGroups).where(eq(componentGroups.id, id));
     const [row] = await tx.update(componentGroups).set(data).where(eq(componentGroups.id, id)).returning();
     if (!row) throw new NotFoundError('component group', id);
+    if (audienceIds) await setGroupAudiencesIn(tx, id, audienceIds, now);
     await recordChange(tx, 'structure', `group:${id}`);
     await recordAudit(tx, { action: 'group.update', subjectType: 'group', subjectId: id, before, after: row });
     return row;
@@ -109,7 +119,7 @@ export async function createComponent(
   input: unknown,
   options: { now?: number; status?: ComponentState } = {},
 ): Promise<Component> {
-  const data = parseInput(componentInputSchema, input);
+  const { audienceIds, ...data } = parseInput(componentInputSchema, input);
   const now = options.now ?? Date.now();
   const status = options.status ?? 'operational';
   return db.transaction(async (tx) => {
@@ -118,6 +128,7 @@ export async function createComponent(
       .insert(components)
       .values({ ...data, status, createdAt: now, updatedAt: now })
       .returning();
+    if (audienceIds) await setComponentAudiencesIn(tx, row.id, audienceIds, now);
     // The first history row marks when the component began to exist, for uptime.
     await tx.insert(componentStatusChanges).values({ componentId: row.id, status, changedAt: now });
     await foldUptimeChanges(tx, row.id, now);
@@ -128,7 +139,7 @@ export async function createComponent(
 }
 
 export async function updateComponent(db: Db, id: number, input: unknown, now = Date.now()): Promise<Component> {
-  const data = parseInput(componentInputSchema, input);
+  const { audienceIds, ...data } = parseInput(componentInputSchema, input);
   return db.transaction(async (tx) => {
     await assertGroupExists(tx, data.groupId);
     const [before] = await tx.select().from(components).where(eq(components.id, id));
@@ -138,6 +149,7 @@ export async function updateComponent(db: Db, id: number, input: unknown, now = 
       .where(eq(components.id, id))
       .returning();
     if (!row) throw new NotFoundError('component', id);
+    if (audienceIds) await setComponentAudiencesIn(tx, id, audienceIds, now);
     await recordChange(tx, 'structure', `component:${id}`);
     await recordAudit(
       tx,

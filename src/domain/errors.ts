@@ -20,6 +20,7 @@ export class InputError extends Error {
 /** The kinds of record a NotFoundError can be about; callers tell one miss from another by these, never by message text. */
 export type NotFoundEntity =
   | 'action item'
+  | 'audience'
   | 'component'
   | 'component group'
   | 'feed link'

@@ -49,6 +49,14 @@ const LABELS: Record<string, FieldLabel> = {
   supportContact: { label: 'Support contact' },
   showPoweredBy: { label: '"Powered by Candor"' },
   label: { label: 'Link text' },
+  audienceIds: { label: 'Visible to' },
+  groupIds: { label: 'Groups' },
+  members: { label: 'Members' },
+  member: { label: 'Member' },
+  ipAllowlist: { label: 'IP ranges' },
+  ssoRules: { label: 'Single sign-on rules' },
+  claim: { label: 'Claim' },
+  privateSite: { label: 'Private site' },
 };
 
 /**

@@ -1,6 +1,7 @@
 // The shapes the automation API answers with and the alert bodies it takes, as zod schemas: the
 // source of the OpenAPI document's components.
 import { z } from 'zod';
+import { SSO_CLAIMS } from './audiences/vocabulary.ts';
 import { SUPPORTED_LOCALES } from './locales.ts';
 import { COMPONENT_STATES, INCIDENT_IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from './status.ts';
 import { LISTED_KINDS, SUBSCRIBER_STATES } from './notify/kinds.ts';
@@ -25,6 +26,9 @@ export const Component = z
     description: z.string(),
     status: state,
     group_id: z.int().nullable(),
+    audience_ids: z
+      .array(z.int())
+      .describe('Audiences that may see it; empty: everyone (or, in a group, whoever sees the group)'),
     position: z.int(),
     show_uptime: z.boolean(),
     sla_target: z.number(),
@@ -34,8 +38,33 @@ export const Component = z
   .meta({ id: 'Component' });
 
 export const Group = z
-  .object({ id: z.int(), name: z.string(), description: z.string(), position: z.int(), created_at: time })
+  .object({
+    id: z.int(),
+    name: z.string(),
+    description: z.string(),
+    position: z.int(),
+    audience_ids: z.array(z.int()).describe('Audiences that may see it; empty: everyone'),
+    created_at: time,
+  })
   .meta({ id: 'Group' });
+
+export const Audience = z
+  .object({
+    id: z.int(),
+    name: z.string(),
+    description: z.string(),
+    members: z
+      .array(z.string())
+      .describe('Email addresses, and whole domains written "@example.com", that may ask for a sign-in link'),
+    has_password: z.boolean().describe('Whether a shared password admits viewers (the password is never shown)'),
+    ip_allowlist: z.array(z.string()).describe('CIDR ranges admitted without signing in'),
+    sso_rules: z.array(z.object({ claim: z.enum(SSO_CLAIMS), value: z.string() })),
+    component_ids: z.array(z.int()),
+    group_ids: z.array(z.int()),
+    created_at: time,
+    updated_at: time,
+  })
+  .meta({ id: 'Audience' });
 
 export const IncidentUpdate = z
   .object({
@@ -192,6 +221,7 @@ export const Settings = z
     default_locale: z.enum(SUPPORTED_LOCALES),
     support_contact: z.string().describe('A web address or an email address; empty for none'),
     show_powered_by: z.boolean(),
+    private_site: z.boolean().describe('Whole-site switch: only admitted audience viewers read anything'),
     logo_url: z.string().nullable(),
     favicon_url: z.string().nullable(),
   })

@@ -4,11 +4,14 @@
 // cannot drift from the implementation unnoticed.
 import { z } from 'zod';
 import project from '../../package.json' with { type: 'json' };
-import { OPERATIONS } from './openapi-operations.ts';
+import { AUDIENCE_OPERATIONS } from './openapi-audience-operations.ts';
+import { OPERATIONS as CORE_OPERATIONS, type Operation } from './openapi-operations.ts';
 import { ErrorBody } from './openapi-schemas.ts';
 
-export { ErrorBody };
-export { OPERATIONS, type Operation } from './openapi-operations.ts';
+export { ErrorBody, type Operation };
+
+/** Every documented operation, in the order the document and the admin's API page list them. */
+export const OPERATIONS: Operation[] = [...CORE_OPERATIONS, ...AUDIENCE_OPERATIONS];
 
 const ERRORS: Record<number, string> = {
   400: 'The request is invalid; `error.details` says what is wrong with each field.',

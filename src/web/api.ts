@@ -79,6 +79,7 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
 
 /** What each API path's id names, by the word its 404 message uses. */
 const PATH_ENTITIES = {
+  Audience: 'audience',
   Component: 'component',
   Group: 'component group',
   Incident: 'incident',

@@ -26,7 +26,9 @@ export type Permission =
   // Invite users, change roles, deactivate, issue password reset links.
   | 'users:manage'
   // The page's settings, logo and favicon, glossary and alert routes.
-  | 'settings:write';
+  | 'settings:write'
+  // Audiences: who, beyond the public, may read which components (members, passwords, IP ranges).
+  | 'audiences:manage';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
@@ -39,6 +41,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'audit:read',
     'users:manage',
     'settings:write',
+    'audiences:manage',
   ],
   support: ['incidents:write', 'components:status', 'subscribers:manage', 'reviews:request'],
   author: ['reviews:request', 'reviews:write'],
