@@ -85,6 +85,7 @@ beforeAll(async () => {
     notify: false,
   });
   ids.template = await made('/templates', 'template', { name: 'Fuzz template', message: 'Template text.' });
+  ids.audience = await made('/audiences', 'audience', { name: 'Fuzz audience', members: ['fuzz@example.com'] });
   ids.subscriber = await made('/subscribers', 'subscriber', { url: 'https://hooks.example.com/fuzz', verify: true });
   await addConfirmedSubscribers(server.dbFile, 1, 'fuzz.example');
   manageToken = await dbValue(
@@ -148,6 +149,25 @@ const API_BODIES: Record<string, () => Record<string, unknown>> = {
     slaTarget: 99.9,
   }),
   setComponentStatus: () => ({ status: 'degraded_performance' }),
+  createAudience: () => ({
+    name: 'Another fuzz audience',
+    description: 'Made by the fuzz test.',
+    members: ['ana@fuzz.example', '@partner.fuzz.example'],
+    ipAllowlist: ['203.0.113.0/24'],
+    ssoRules: [{ claim: 'groups', value: 'fuzzers' }],
+    componentIds: [ids.component],
+    groupIds: [ids.group],
+  }),
+  updateAudience: () => ({
+    name: 'Fuzz audience',
+    description: 'Changed by the fuzz test.',
+    members: ['fuzz@example.com', '@fuzz.example'],
+    ipAllowlist: ['198.51.100.0/24', '2001:db8::/32'],
+    ssoRules: [{ claim: 'email_domain', value: 'fuzz.example' }],
+    componentIds: [ids.component],
+    groupIds: [ids.group],
+  }),
+  setAudiencePassword: () => ({ password: 'a long fuzz password' }),
   updateComponent: () => ({
     name: 'Fuzz component',
     description: 'Made by the fuzz test.',
@@ -250,10 +270,19 @@ const PATH_IDS: Record<string, () => number> = {
   maintenance: () => ids.maintenance,
   templates: () => ids.template,
   subscribers: () => ids.subscriber,
+  audiences: () => ids.audience,
 };
 
 /** Body fields that hold record ids (`components` holds ids as keys or list items). */
-const ID_FIELDS = new Set(['groupId', 'componentIds', 'incidentIds', 'ownerId', 'components']);
+const ID_FIELDS = new Set([
+  'groupId',
+  'componentIds',
+  'incidentIds',
+  'ownerId',
+  'components',
+  'groupIds',
+  'audienceIds',
+]);
 
 interface Operation {
   id: string;
@@ -527,6 +556,8 @@ const FORM_ROUTES: FormRoute[] = [
   },
   { page: 'admin/account.astro', path: () => '/admin/account' },
   { page: 'admin/components.astro', path: () => '/admin/components' },
+  { page: 'admin/audiences/index.astro', path: () => '/admin/audiences' },
+  { page: 'admin/audiences/[id].astro', path: () => `/admin/audiences/${ids.audience}` },
   { page: 'admin/incidents/new.astro', path: () => '/admin/incidents/new' },
   { page: 'admin/incidents/[id].astro', path: () => `/admin/incidents/${ids.incident}` },
   { page: 'admin/maintenance/index.astro', path: () => '/admin/maintenance' },
@@ -583,6 +614,8 @@ const ID_FORM_FIELDS = new Set([
   'incidentIds',
   'components',
   'updateId',
+  'groupIds',
+  'audienceIds',
 ]);
 
 interface FormShape {
@@ -806,6 +839,7 @@ describe('ids and filters in addresses', () => {
       [(id: string) => `/admin/reviews/${id}/rca`, ids.review],
       [(id: string) => `/admin/subscribers/${id}`, ids.subscriber],
       [(id: string) => `/admin/outbox/${id}`, ids.delivery],
+      [(id: string) => `/admin/audiences/${id}`, ids.audience],
     ] as const) {
       pathCases(template, real);
       pathCases(template, real, 'POST', urlEncoded([['action', 'fuzz']]));

@@ -188,6 +188,22 @@ describe('every page fits a phone, a tablet and a laptop, light and dark', () =>
       cookie,
     );
     expect(scheduled.status).toBe(303);
+    // An audience given a component, for its page (and the "Visible to" choice on Components).
+    const component = await first(server.dbFile, 'select id from components order by id');
+    const audienceMade = await post(
+      base,
+      '/admin/audiences',
+      {
+        action: 'create',
+        name: 'Enterprise customers',
+        members: 'ana@customer.example\n@partner.example',
+        ipAllowlist: '203.0.113.0/24',
+        componentIds: component,
+      },
+      cookie,
+    );
+    expect(audienceMade.status).toBe(303);
+    const audiencePath = audienceMade.headers.get('location')!.replace(/\?.*$/, '');
     const db = (sql: string) => first(server.dbFile, sql);
     const incident = await db(`select id from incidents where published = 1 order by id`);
     const maintenance = await db(`select id from maintenances order by id`);
@@ -231,6 +247,8 @@ describe('every page fits a phone, a tablet and a laptop, light and dark', () =>
       'admin/reviews/[id]/index.astro': `/admin/reviews/${review}`,
       'admin/reviews/[id]/rca.astro': `/admin/reviews/${review}/rca`,
       'admin/components.astro': '/admin/components',
+      'admin/audiences/index.astro': '/admin/audiences',
+      'admin/audiences/[id].astro': audiencePath,
       'admin/subscribers/index.astro': '/admin/subscribers',
       'admin/subscribers/[id].astro': `/admin/subscribers/${subscriber}`,
       'admin/outbox/index.astro': '/admin/outbox',

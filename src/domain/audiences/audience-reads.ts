@@ -71,7 +71,7 @@ function view(row: AudienceRow, members: AudienceMember[], componentIds: number[
     description: row.description,
     hasPassword: row.passwordHash !== null,
     credentialVersion: row.credentialVersion,
-    members: [...members].sort((a, b) => a.kind.localeCompare(b.kind) || a.value.localeCompare(b.value)),
+    members: [...members].sort((a, b) => b.kind.localeCompare(a.kind) || a.value.localeCompare(b.value)),
     ipAllowlist: storedIpAllowlist(row.ipAllowlist),
     ssoRules: storedSsoRules(row.ssoRules),
     componentIds: [...componentIds].sort((a, b) => a - b),

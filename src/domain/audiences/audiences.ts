@@ -234,9 +234,10 @@ export async function deleteAudience(db: Db, id: number, now = Date.now()): Prom
               .where(inArray(componentGroups.id, before.groupIds))
           : [],
       ]);
+      const given = [...comps.map((c) => `Component: ${c.name}`), ...groups.map((g) => `Group: ${g.name}`)];
       throw new ConflictError(
-        `"${before.name}" is still given components or groups; make them public or give them to another audience first, so nothing becomes public by accident.`,
-        [...comps.map((c) => `Component: ${c.name}`), ...groups.map((g) => `Group: ${g.name}`)],
+        `"${before.name}" is still given ${given.join(', ')}. Make them public or give them to another audience first, so nothing becomes public by accident.`,
+        given,
       );
     }
     await tx.delete(audiences).where(eq(audiences.id, id));
