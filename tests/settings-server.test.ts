@@ -69,6 +69,7 @@ describe('settings API', () => {
       default_locale: 'en',
       support_contact: siteFile.supportContact,
       show_powered_by: true,
+      private_site: false,
       logo_url: null,
       favicon_url: null,
     });
