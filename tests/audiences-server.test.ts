@@ -280,7 +280,8 @@ describe('audiences in the admin, by plain form posts', () => {
   });
 
   test('who has access: live viewer sessions and recent sign-ins; a password change voids old grants', async () => {
-    const id = (await v1('POST', '/audiences', { name: 'Viewers' })).body.audience.id as number;
+    const id = (await v1('POST', '/audiences', { name: 'Viewers', members: ['@viewers.example'] })).body.audience
+      .id as number;
     await v1('PUT', `/audiences/${id}/password`, { password: 'first password!' });
     const now = Date.now();
     const [version] = await rows('select credential_version as v from audiences where id = ?', [id]);
@@ -313,6 +314,9 @@ describe('audiences in the admin, by plain form posts', () => {
       ['password', 'second password!'],
     ]);
     expect((await session.get(page)).html).toMatch(/Signed in now: 1 viewer session\./);
+    // The email session ends with the member (here, the domain) it was sent to.
+    await v1('PATCH', `/audiences/${id}`, { members: [] });
+    expect((await session.get(page)).html).toMatch(/Signed in now: 0 viewer sessions\./);
   });
 
   test('"Visible to" on the component and group forms, and who can see an incident', async () => {
@@ -343,6 +347,18 @@ describe('audiences in the admin, by plain form posts', () => {
       components: { [componentId]: 'major_outage' },
     });
     expect((await session.get(`/admin/incidents/${hidden}`)).html).toMatch(
+      /Who can see it:\s*only the audiences Ops team/,
+    );
+    const soon = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+    const window = await v1('POST', '/maintenance', {
+      title: 'VPN upgrade',
+      body: 'Reconnect after.',
+      scheduledFor: soon(24),
+      scheduledUntil: soon(25),
+      componentIds: [componentId],
+      notify: false,
+    });
+    expect((await session.get(`/admin/maintenance/${window.body.maintenance.id}`)).html).toMatch(
       /Who can see it:\s*only the audiences Ops team/,
     );
     const open = await openIncidentAs(server.url, admin.token, { title: 'Everything slow' });

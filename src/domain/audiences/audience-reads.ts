@@ -2,7 +2,7 @@
 // rules and what it is given; who has access right now (live viewer sessions, recent sign-ins);
 // and who can see something that touches given components. Audiences are few (tens), so whole
 // tables are read and put together here.
-import { and, asc, count, desc, eq, gt, like, not, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, like, not, or, sql } from 'drizzle-orm';
 import {
   audienceMembers,
   audiences,
@@ -143,9 +143,12 @@ function idMap(rows: { key: number; id: number }[]): Map<number, number[]> {
   return map;
 }
 
+// An email grant holds while its address is still a member, itself or through its domain.
+const stillMember = sql`EXISTS (SELECT 1 FROM audience_members am WHERE am.audience_id = ${viewerGrants.audienceId} AND ((am.kind = 'email' AND am.value = ${viewerSessions.email}) OR (am.kind = 'domain' AND am.value = substr(${viewerSessions.email}, instr(${viewerSessions.email}, '@') + 1))))`;
+
 /**
- * Viewer sessions not yet expired holding a grant for each audience. A grant made with an older
- * password or single sign-on rules is not counted: it no longer admits anyone.
+ * Viewer sessions not yet expired holding a grant for each audience that still admits: one made
+ * with an older password or single sign-on rules, or sent to someone no longer a member, does not.
  */
 export async function liveSessionCounts(db: DbOrTx, now = Date.now()): Promise<Map<number, number>> {
   const rows = await db
@@ -156,7 +159,10 @@ export async function liveSessionCounts(db: DbOrTx, now = Date.now()): Promise<M
     .where(
       and(
         gt(viewerSessions.expiresAt, now),
-        or(eq(viewerGrants.method, 'email'), eq(viewerGrants.credentialVersion, audiences.credentialVersion)),
+        or(
+          and(eq(viewerGrants.method, 'email'), stillMember),
+          and(not(eq(viewerGrants.method, 'email')), eq(viewerGrants.credentialVersion, audiences.credentialVersion)),
+        ),
       ),
     )
     .groupBy(viewerGrants.audienceId);
