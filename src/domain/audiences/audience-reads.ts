@@ -2,7 +2,7 @@
 // rules and what it is given; who has access right now (live viewer sessions, recent sign-ins);
 // and who can see something that touches given components. Audiences are few (tens), so whole
 // tables are read and put together here.
-import { and, asc, count, desc, eq, gt, like, not, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, like, not } from 'drizzle-orm';
 import {
   audienceMembers,
   audiences,
@@ -16,6 +16,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import type { AuditEntry } from '../audit.ts';
 import { NotFoundError } from '../errors.ts';
 import { cidrSchema } from './audience-rules.ts';
+import { admissionHolds, emailDomain } from './grant-rule.ts';
 import { PUBLIC_VIEWER } from './viewer.ts';
 import { loadVisibility, touchesVisible } from './visibility.ts';
 import { SSO_CLAIMS, type AudienceMember, type SsoRule } from './vocabulary.ts';
@@ -143,30 +144,37 @@ function idMap(rows: { key: number; id: number }[]): Map<number, number[]> {
   return map;
 }
 
-// An email grant holds while its address is still a member, itself or through its domain.
-const stillMember = sql`EXISTS (SELECT 1 FROM audience_members am WHERE am.audience_id = ${viewerGrants.audienceId} AND ((am.kind = 'email' AND am.value = ${viewerSessions.email}) OR (am.kind = 'domain' AND am.value = substr(${viewerSessions.email}, instr(${viewerSessions.email}, '@') + 1))))`;
-
 /**
- * Viewer sessions not yet expired holding a grant for each audience that still admits: one made
- * with an older password or single sign-on rules, or sent to someone no longer a member, does not.
+ * Viewer sessions not yet expired holding a grant for each audience that still admits, by the
+ * one rule of grant-rule.ts: one made with an older password or single sign-on rules, or sent to
+ * someone no longer a member, does not count.
  */
 export async function liveSessionCounts(db: DbOrTx, now = Date.now()): Promise<Map<number, number>> {
-  const rows = await db
-    .select({ audienceId: viewerGrants.audienceId, n: count() })
-    .from(viewerGrants)
-    .innerJoin(viewerSessions, eq(viewerSessions.id, viewerGrants.sessionId))
-    .innerJoin(audiences, eq(audiences.id, viewerGrants.audienceId))
-    .where(
-      and(
-        gt(viewerSessions.expiresAt, now),
-        or(
-          and(eq(viewerGrants.method, 'email'), stillMember),
-          and(not(eq(viewerGrants.method, 'email')), eq(viewerGrants.credentialVersion, audiences.credentialVersion)),
-        ),
-      ),
-    )
-    .groupBy(viewerGrants.audienceId);
-  return new Map(rows.map((r) => [r.audienceId, Number(r.n)]));
+  const [grants, members] = await Promise.all([
+    db
+      .select({
+        audienceId: viewerGrants.audienceId,
+        method: viewerGrants.method,
+        credentialVersion: viewerGrants.credentialVersion,
+        email: viewerSessions.email,
+        audienceVersion: audiences.credentialVersion,
+      })
+      .from(viewerGrants)
+      .innerJoin(viewerSessions, eq(viewerSessions.id, viewerGrants.sessionId))
+      .innerJoin(audiences, eq(audiences.id, viewerGrants.audienceId))
+      .where(gt(viewerSessions.expiresAt, now)),
+    db.select().from(audienceMembers),
+  ]);
+  const listed = new Set(members.map((m) => `${m.audienceId} ${m.kind} ${m.value}`));
+  const isMember = (audienceId: number, email: string | null) =>
+    email !== null &&
+    (listed.has(`${audienceId} email ${email.toLowerCase()}`) ||
+      listed.has(`${audienceId} domain ${emailDomain(email)}`));
+  const counts = new Map<number, number>();
+  for (const g of grants)
+    if (admissionHolds(g, g.audienceVersion, isMember(g.audienceId, g.email)))
+      counts.set(g.audienceId, (counts.get(g.audienceId) ?? 0) + 1);
+  return counts;
 }
 
 /**
