@@ -19,7 +19,7 @@ import {
 } from '../src/domain/audiences/audiences.ts';
 import { loadPublicVisibility } from '../src/domain/audiences/visibility.ts';
 import { verifyPassword } from '../src/domain/auth/passwords.ts';
-import { createComponent, createGroup, updateComponent, updateGroup } from '../src/domain/components.ts';
+import { createComponent, createGroup, deleteGroup, updateComponent, updateGroup } from '../src/domain/components.ts';
 import { ConflictError, InputError } from '../src/domain/errors.ts';
 import { freshDb } from './support/db.ts';
 
@@ -193,5 +193,19 @@ describe('managing audiences', () => {
       ['group.audiences', '{"audienceIds":[]}', `{"audienceIds":[${a.id}]}`],
       ['component.audiences', `{"audienceIds":[${a.id}]}`, '{"audienceIds":[]}'],
     ]);
+  });
+
+  test('deleting a group given to audiences keeps its members hidden: they take its audiences', async () => {
+    const a = await createAudience(db, { name: 'Enterprise' });
+    const b = await createAudience(db, { name: 'Partners' });
+    const group = await createGroup(db, { name: 'Dedicated', audienceIds: [a.id] });
+    const follows = await createComponent(db, { name: 'Dedicated DB', groupId: group.id });
+    const own = await createComponent(db, { name: 'Partner API', groupId: group.id, audienceIds: [b.id] });
+    const before = (await loadPublicVisibility(db)).hiddenComponentIds;
+    expect(before).toEqual([follows.id, own.id]);
+    await deleteGroup(db, group.id);
+    expect((await loadPublicVisibility(db)).hiddenComponentIds).toEqual(before);
+    expect((await getAudience(db, a.id)).componentIds).toEqual([follows.id]);
+    expect((await getAudience(db, b.id)).componentIds).toEqual([own.id]);
   });
 });

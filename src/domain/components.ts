@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { componentGroups, components, componentStatusChanges } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { audienceIdsSchema } from './audiences/audience-rules.ts';
-import { setComponentAudiencesIn, setGroupAudiencesIn } from './audiences/assignments.ts';
+import { keepGroupAudiencesIn, setComponentAudiencesIn, setGroupAudiencesIn } from './audiences/assignments.ts';
 import { recordAudit } from './audit.ts';
 import { recordChange } from './changes.ts';
 import { NotFoundError, oneOf, parseInput } from './errors.ts';
@@ -103,9 +103,10 @@ export async function updateGroup(db: Db, id: number, input: unknown, now = Date
   });
 }
 
-/** Deleting a group keeps its components; they become ungrouped. */
+/** Deleting a group keeps its components; they become ungrouped, keeping the group's audiences. */
 export async function deleteGroup(db: Db, id: number): Promise<void> {
   await db.transaction(async (tx) => {
+    await keepGroupAudiencesIn(tx, id);
     await tx.update(components).set({ groupId: null }).where(eq(components.groupId, id));
     const deleted = await tx.delete(componentGroups).where(eq(componentGroups.id, id)).returning();
     if (deleted.length === 0) throw new NotFoundError('component group', id);

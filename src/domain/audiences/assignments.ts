@@ -2,7 +2,7 @@
 // API (the audience side sets the same rows in audiences.ts). Inside the caller's transaction,
 // which also records the structure change; audited as component.audiences / group.audiences.
 import { eq, inArray } from 'drizzle-orm';
-import { audiences, componentAudiences, groupAudiences } from '../../db/schema/index.ts';
+import { audiences, componentAudiences, components, groupAudiences } from '../../db/schema/index.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { recordAudit } from '../audit.ts';
 import { fieldError } from '../errors.ts';
@@ -83,4 +83,30 @@ export async function setGroupAudiencesIn(
     },
     now,
   );
+}
+
+/**
+ * Before a group is deleted: its members that follow it (no audiences of their own) are given the
+ * group's audiences, so ungrouping them never makes them public.
+ */
+export async function keepGroupAudiencesIn(tx: DbOrTx, groupId: number, now = Date.now()): Promise<void> {
+  const audienceIds = (
+    await tx.select({ id: groupAudiences.audienceId }).from(groupAudiences).where(eq(groupAudiences.groupId, groupId))
+  ).map((r) => r.id);
+  if (audienceIds.length === 0) return;
+  const members = await tx.select({ id: components.id }).from(components).where(eq(components.groupId, groupId));
+  const own = new Set(
+    (
+      await tx
+        .select({ id: componentAudiences.componentId })
+        .from(componentAudiences)
+        .where(
+          inArray(
+            componentAudiences.componentId,
+            members.map((m) => m.id),
+          ),
+        )
+    ).map((r) => r.id),
+  );
+  for (const m of members) if (!own.has(m.id)) await setComponentAudiencesIn(tx, m.id, audienceIds, now);
 }
