@@ -275,6 +275,15 @@ describe('audiences in the admin, by plain form posts', () => {
     expect(refusal.html).toContain('Component: Reports');
     expect((await rows('select count(*) as n from audiences where id = ?', [id]))[0].n).toBe(1);
 
+    const other = (await v1('POST', '/audiences', { name: 'Short-lived' })).body.audience.id as number;
+    const gone = await session.post(`/admin/audiences/${other}`, [
+      ['action', 'delete'],
+      ['confirmed', 'yes'],
+    ]);
+    expect(gone.location).toBe('/admin/audiences?done=delete');
+    expect((await session.get(gone.location!)).html).toContain('Audience deleted');
+    expect((await v1('GET', `/audiences/${other}`)).status).toBe(404);
+
     const list = (await session.get('/admin/audiences')).html;
     expect(list).toMatch(new RegExp(`<a href="/admin/audiences/${id}">Acme Corp</a>`));
   });
