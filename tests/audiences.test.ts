@@ -110,6 +110,14 @@ describe('managing audiences', () => {
     expect(dup).toBeInstanceOf(ConflictError);
     expect(dup.message).toBe('An audience named "enterprise" already exists; choose another name.');
 
+    // Two at once with one name: one is made, the other refused like any taken name, never a failure.
+    const both = await Promise.allSettled([
+      createAudience(db, { name: 'Twins' }),
+      createAudience(db, { name: 'Twins' }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(both.find((r) => r.status === 'rejected')).toMatchObject({ reason: expect.any(ConflictError) });
+
     const unknown = await refusal(updateAudience(db, a.id, { componentIds: [api.id, 999] }));
     expect(unknown.details).toEqual([
       'componentIds: Components must be ids of existing components; there is none with id 999',
@@ -118,6 +126,7 @@ describe('managing audiences', () => {
     await updateAudience(db, a.id, { members: ['bo@example.com', '@customer.example'] });
     expect(await actions()).toEqual([
       'component.create',
+      'audience.create',
       'audience.create',
       'audience.member.remove',
       'audience.member.add',
