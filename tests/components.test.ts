@@ -4,6 +4,7 @@ import type { Db } from '../src/db/client.ts';
 import { createComponent, createGroup, deleteGroup } from '../src/domain/components.ts';
 import { loadStatusPage } from '../src/domain/public-page.ts';
 import { freshDb } from './support/db.ts';
+import { EVERYTHING } from '../src/domain/audiences/visibility.ts';
 
 let db: Db;
 
@@ -17,6 +18,6 @@ describe('component groups', () => {
     await createComponent(db, { name: 'API', groupId: g.id });
     await expect(createComponent(db, { name: 'X', groupId: 999 })).rejects.toThrow('No component group with id 999');
     await deleteGroup(db, g.id);
-    expect((await loadStatusPage(db)).ungrouped.map((c) => c.name)).toEqual(['API']);
+    expect((await loadStatusPage(db, EVERYTHING)).ungrouped.map((c) => c.name)).toEqual(['API']);
   });
 });

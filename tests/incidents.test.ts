@@ -9,6 +9,7 @@ import { InputError, NotFoundError } from '../src/domain/errors.ts';
 import { createIncident, postIncidentUpdate } from '../src/domain/incidents.ts';
 import { loadStatusPage } from '../src/domain/public-page.ts';
 import { freshDb } from './support/db.ts';
+import { EVERYTHING } from '../src/domain/audiences/visibility.ts';
 
 const author = { id: null, name: 'Tester' };
 let db: Db;
@@ -41,7 +42,7 @@ describe('incidents', () => {
     expect(incident.updates[0].affected).toEqual([
       { componentId: api.id, name: 'API', oldStatus: 'operational', newStatus: 'partial_outage' },
     ]);
-    const page = await loadStatusPage(db);
+    const page = await loadStatusPage(db, EVERYTHING);
     expect(page.overall.indicator).toBe('major');
     expect(page.activeIncidents.map((i) => i.id)).toEqual([incident.id]);
   });
@@ -57,7 +58,7 @@ describe('incidents', () => {
       ),
     ).rejects.toThrow(NotFoundError);
     expect(await rowCounts()).toEqual(before);
-    expect((await loadStatusPage(db)).ungrouped[0].status).toBe('operational');
+    expect((await loadStatusPage(db, EVERYTHING)).ungrouped[0].status).toBe('operational');
   });
 
   test('bad input names every wrong field', async () => {

@@ -38,6 +38,7 @@ import {
 import { runRcaAction, runReviewAction } from '../src/web/review-forms.ts';
 import { freshDb } from './support/db.ts';
 import type { Role } from '../src/domain/auth/roles.ts';
+import { EVERYTHING } from '../src/domain/audiences/visibility.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -799,7 +800,7 @@ describe('reviews and the workflow', () => {
     expect(notes.map((n) => n.kind)).toEqual(['incident.created', 'incident.resolved', 'postmortem.published']);
     expect(JSON.parse(notes[2].payload).postmortem.summary).toContain('between 14:05 and 15:32 UTC');
 
-    const pm = await getPostmortem(db, first.slug, T0 + 2 * 24 * HOUR);
+    const pm = await getPostmortem(db, first.slug, EVERYTHING, T0 + 2 * 24 * HOUR);
     expect(pm!.content.timeline).toEqual([
       {
         at: T0 + 52 * MIN,
@@ -810,7 +811,7 @@ describe('reviews and the workflow', () => {
       },
     ]);
     expect(pm!.tally).toEqual({ done: 0, dropped: 0, total: 2, overdue: 0 });
-    expect(await rcaStatusForIncident(db, incident.id)).toMatchObject([
+    expect(await rcaStatusForIncident(db, incident.id, EVERYTHING)).toMatchObject([
       { kind: 'published', slug: first.slug, tally: { done: 0, total: 2 } },
     ]);
 
@@ -836,7 +837,7 @@ describe('reviews and the workflow', () => {
       ),
     ).toMatchObject({ revision: 2 });
     expect((await db.select().from(schema.notifications)).map((n) => n.kind)).toHaveLength(3);
-    const republished = await getPostmortem(db, first.slug);
+    const republished = await getPostmortem(db, first.slug, EVERYTHING);
     expect(republished!.revisions.map((r) => [r.revision, r.changeNote, r.minor])).toEqual([
       [2, 'Removed a boilerplate sentence.', true],
       [1, '', false],
@@ -889,7 +890,7 @@ describe('reviews and the workflow', () => {
     expect(changes.map((c) => [c.field, c.oldValue, c.newValue])).toEqual([
       ['due', String(Date.UTC(2026, 11, 20)), String(Date.UTC(2027, 0, 10))],
     ]);
-    const pm = await getPostmortem(db, slug, T0 + 12 * 24 * HOUR);
+    const pm = await getPostmortem(db, slug, EVERYTHING, T0 + 12 * 24 * HOUR);
     expect(pm!.tally).toEqual({ done: 1, dropped: 0, total: 2, overdue: 0 });
     expect(pm!.commitments[1]).toMatchObject({
       status: 'open',

@@ -5,7 +5,9 @@ import { desc } from 'drizzle-orm';
 import { incidents as incidentsTable } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { escapeXml, formatInZone, isoTime } from './format.ts';
-import { affectedComponentsOf, loadIncidentViews, publicIncident, type IncidentView } from './incidents.ts';
+import { affectedComponentsOf, loadIncidentViews, type IncidentView } from './incidents.ts';
+import { visibleIncident, type Visibility } from './audiences/visibility.ts';
+import { incidentsFor } from './audiences/visible-views.ts';
 import { renderMarkdown } from './markdown.ts';
 import { loadRecentMaintenance, type MaintenanceView } from './maintenance.ts';
 import { incidentLink, maintenanceLink, postmortemLink, type MessageContext } from './notify/links.ts';
@@ -106,19 +108,20 @@ export async function loadHistoryFeed(
   db: DbOrTx,
   ctx: MessageContext,
   siteName: string,
+  v: Visibility,
   locale: Locale = 'en',
 ): Promise<Feed> {
   const linkLocale = locale === siteDefaultLocale() ? undefined : locale;
   const rows = await db
     .select()
     .from(incidentsTable)
-    .where(publicIncident)
+    .where(visibleIncident(v))
     .orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id))
     .limit(FEED_LIMIT);
   const [views, postmortems, windows] = await Promise.all([
-    loadIncidentViews(db, rows),
-    listPostmortems(db),
-    loadRecentMaintenance(db, FEED_LIMIT),
+    loadIncidentViews(db, rows).then((list) => incidentsFor(v, list)),
+    listPostmortems(db, v),
+    loadRecentMaintenance(db, FEED_LIMIT, v),
   ]);
   const entries: FeedEntry[] = [
     ...views.map((i) => ({

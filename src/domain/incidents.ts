@@ -48,8 +48,7 @@ export const createIncidentSchema = z.object({
   draft: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
-/** The one rule for which incidents the public may see: every public query uses it. */
-export const publicIncident = eq(incidents.published, true);
+export { publicIncident } from './public-incident.ts';
 
 export const postUpdateSchema = z.object({
   status: oneOf(INCIDENT_STATUSES),

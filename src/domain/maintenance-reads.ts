@@ -10,6 +10,8 @@ import {
 } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { NotFoundError } from './errors.ts';
+import { visibleMaintenance, type Visibility } from './audiences/visibility.ts';
+import { maintenancesFor } from './audiences/visible-views.ts';
 import type { MaintenanceRow, MaintenanceView } from './maintenance-schemas.ts';
 
 export async function loadMaintenanceViews(db: DbOrTx, rows: MaintenanceRow[]): Promise<MaintenanceView[]> {
@@ -74,44 +76,67 @@ export async function getMaintenance(db: DbOrTx, id: number): Promise<Maintenanc
   return (await loadMaintenanceViews(db, [row]))[0];
 }
 
+/** The windows `v`'s reader sees among `rows`, with hidden components left out (staff: EVERYTHING). */
+async function viewsFor(db: DbOrTx, v: Visibility, rows: MaintenanceRow[]): Promise<MaintenanceView[]> {
+  return maintenancesFor(v, await loadMaintenanceViews(db, rows));
+}
+
+/** The window `id` if `v`'s reader sees it, with hidden components left out; NotFoundError otherwise. */
+export async function getVisibleMaintenance(db: DbOrTx, id: number, v: Visibility): Promise<MaintenanceView> {
+  const [row] = await db
+    .select()
+    .from(maintenances)
+    .where(and(eq(maintenances.id, id), visibleMaintenance(v)));
+  if (!row) throw new NotFoundError('maintenance', id);
+  const [view] = await viewsFor(db, v, [row]);
+  if (!view) throw new NotFoundError('maintenance', id);
+  return view;
+}
+
 /** In progress or verifying, earliest first. */
-export async function loadActiveMaintenance(db: DbOrTx): Promise<MaintenanceView[]> {
+export async function loadActiveMaintenance(db: DbOrTx, v: Visibility): Promise<MaintenanceView[]> {
   const rows = await db
     .select()
     .from(maintenances)
-    .where(inArray(maintenances.status, ['in_progress', 'verifying']))
+    .where(and(inArray(maintenances.status, ['in_progress', 'verifying']), visibleMaintenance(v)))
     .orderBy(asc(maintenances.scheduledFor));
-  return loadMaintenanceViews(db, rows);
+  return viewsFor(db, v, rows);
 }
 
 /** Announced and not started yet, soonest first. */
-export async function loadUpcomingMaintenance(db: DbOrTx): Promise<MaintenanceView[]> {
+export async function loadUpcomingMaintenance(db: DbOrTx, v: Visibility): Promise<MaintenanceView[]> {
   const rows = await db
     .select()
     .from(maintenances)
-    .where(eq(maintenances.status, 'scheduled'))
+    .where(and(eq(maintenances.status, 'scheduled'), visibleMaintenance(v)))
     .orderBy(asc(maintenances.scheduledFor));
-  return loadMaintenanceViews(db, rows);
+  return viewsFor(db, v, rows);
 }
 
 /** The latest windows (any state), newest first: the API's list and the calendar. */
-export async function loadRecentMaintenance(db: DbOrTx, limit: number): Promise<MaintenanceView[]> {
+export async function loadRecentMaintenance(db: DbOrTx, limit: number, v: Visibility): Promise<MaintenanceView[]> {
   const rows = await db
     .select()
     .from(maintenances)
+    .where(visibleMaintenance(v))
     .orderBy(desc(maintenances.scheduledFor), desc(maintenances.id))
     .limit(limit);
-  return loadMaintenanceViews(db, rows);
+  return viewsFor(db, v, rows);
 }
 
 /** Windows that opened in [from, to), newest first (history by month). */
-export async function loadMaintenanceBetween(db: DbOrTx, from: number, to: number): Promise<MaintenanceView[]> {
+export async function loadMaintenanceBetween(
+  db: DbOrTx,
+  from: number,
+  to: number,
+  v: Visibility,
+): Promise<MaintenanceView[]> {
   const rows = await db
     .select()
     .from(maintenances)
-    .where(and(gte(maintenances.scheduledFor, from), lt(maintenances.scheduledFor, to)))
+    .where(and(gte(maintenances.scheduledFor, from), lt(maintenances.scheduledFor, to), visibleMaintenance(v)))
     .orderBy(desc(maintenances.scheduledFor));
-  return loadMaintenanceViews(db, rows);
+  return viewsFor(db, v, rows);
 }
 
 /** A page of maintenance windows, latest window first, with the total (API lists). */

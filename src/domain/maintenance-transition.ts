@@ -18,7 +18,8 @@ import type { Author } from './incidents.ts';
 import { loadComponentRecords } from './component-records.ts';
 import { announcedUpdateIds, pageSnapshot, recordsFor } from './notify/events.ts';
 import type { BroadcastKind } from './notify/kinds.ts';
-import { enqueueBroadcast } from './notify/outbox.ts';
+import { enqueueForReaders } from './notify/reader-classes.ts';
+import { componentRecordsFor, maintenanceFor, maintenanceSeen } from './audiences/visible-views.ts';
 import {
   isMaintenanceActive,
   MAINTENANCE_STATUS_LABELS,
@@ -29,7 +30,7 @@ import {
 import type { MaintenanceView, MaintenancePayload } from './maintenance-schemas.ts';
 import { getMaintenance } from './maintenance-reads.ts';
 
-/** Queues the message about window `id` for the subscribers of its components. */
+/** Queues the message about window `id` for the subscribers of its components who see it. */
 export async function notifyMaintenance(
   tx: DbOrTx,
   id: number,
@@ -37,25 +38,33 @@ export async function notifyMaintenance(
   updateId: number | null,
   now: number,
 ): Promise<void> {
-  const { createdBy: _c, ...maintenance } = await getMaintenance(tx, id);
-  const [records, announced] = await Promise.all([
+  const { createdBy: _c, ...window } = await getMaintenance(tx, id);
+  const [allRecords, announced] = await Promise.all([
     loadComponentRecords(tx),
     announcedUpdateIds(tx, 'maintenance', [id]),
   ]);
   if (updateId !== null) announced.add(updateId);
-  const payload: MaintenancePayload = {
-    page: await pageSnapshot(tx),
-    maintenance: {
-      ...maintenance,
-      updates: maintenance.updates.map((u) => ({ ...u, notified: announced.has(u.id) })),
+  await enqueueForReaders(
+    tx,
+    async (v) => {
+      if (!maintenanceSeen(v, window)) return null;
+      const maintenance = maintenanceFor(v, window);
+      const payload: MaintenancePayload = {
+        page: await pageSnapshot(tx, v),
+        maintenance: {
+          ...maintenance,
+          updates: maintenance.updates.map((u) => ({ ...u, notified: announced.has(u.id) })),
+        },
+        records: recordsFor(componentRecordsFor(v, allRecords), [
+          ...maintenance.components.map((c) => c.id),
+          ...maintenance.updates.flatMap((u) => u.affected.map((a) => a.componentId)),
+        ]),
+        updateId,
+      };
+      return { kind, componentIds: maintenance.components.map((c) => c.id), payload };
     },
-    records: recordsFor(records, [
-      ...maintenance.components.map((c) => c.id),
-      ...maintenance.updates.flatMap((u) => u.affected.map((a) => a.componentId)),
-    ]),
-    updateId,
-  };
-  await enqueueBroadcast(tx, { kind, componentIds: maintenance.components.map((c) => c.id), payload }, now);
+    now,
+  );
 }
 
 /** What subscribers are sent when a window moves to each status. */

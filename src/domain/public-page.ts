@@ -1,11 +1,21 @@
 // What the public pages show, assembled from the database. Everything here is public by design:
-// only fields meant for readers are selected. Query cost is bounded by the uptime window and the
+// only fields meant for readers are selected, and only what the reader's Visibility lets them see
+// (audiences/visibility.ts): the public never sees an audience's components or their incidents. Query cost is bounded by the uptime window and the
 // recent-history window, never by the whole history.
 import { and, asc, count, desc, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
 import { incidents } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
-import { loadIncidentViews, publicIncident, type IncidentView } from './incidents.ts';
+import { loadIncidentViews, type IncidentView } from './incidents.ts';
+import {
+  componentVisible,
+  hidesAnything,
+  incidentTouchesVisible,
+  visibleComponents,
+  visibleIncident,
+  type Visibility,
+} from './audiences/visibility.ts';
+import { incidentsFor } from './audiences/visible-views.ts';
 import {
   loadActiveMaintenance,
   loadMaintenanceBetween,
@@ -56,8 +66,13 @@ export interface StatusPageView {
 export async function loadComponentViews(
   db: DbOrTx,
   now: number,
+  v: Visibility,
 ): Promise<{ groups: GroupView[]; ungrouped: ComponentView[] }> {
-  const [groups, comps] = await Promise.all([listGroups(db), listComponents(db)]);
+  const [allGroups, allComps] = await Promise.all([listGroups(db), listComponents(db)]);
+  // A hidden group's name is not shown: its visible members stand outside any group.
+  const hiddenGroups = new Set(v.hiddenGroupIds);
+  const groups = hidesAnything(v) ? allGroups.filter((g) => !hiddenGroups.has(g.id)) : allGroups;
+  const comps = visibleComponents(v, allComps, (c) => c.id);
   const uptimes = await loadUptimes(
     db,
     comps.map((c) => c.id),
@@ -75,18 +90,19 @@ export async function loadComponentViews(
   return { groups: groupViews, ungrouped };
 }
 
-/** Unresolved incidents; drafts only for staff. */
+/** Unresolved incidents `v`'s reader sees; with drafts (staff): every one. */
 export async function loadActiveIncidents(
   db: DbOrTx,
+  v: Visibility,
   options: { includeDrafts?: boolean } = {},
 ): Promise<IncidentView[]> {
   const open = isNull(incidents.resolvedAt);
   const rows = await db
     .select()
     .from(incidents)
-    .where(options.includeDrafts ? open : and(open, publicIncident))
+    .where(options.includeDrafts ? open : and(open, visibleIncident(v)))
     .orderBy(desc(incidents.startedAt));
-  return loadIncidentViews(db, rows);
+  return incidentsFor(v, await loadIncidentViews(db, rows));
 }
 
 /**
@@ -94,7 +110,7 @@ export async function loadActiveIncidents(
  * most RECENT_PER_DAY a day (the newest), with how many more the day had. Ranks are taken on
  * incidents_public_started_idx alone; only the rows shown are read.
  */
-export async function loadIncidentDays(db: DbOrTx, from: number, to: number): Promise<HistoryDay[]> {
+export async function loadIncidentDays(db: DbOrTx, from: number, to: number, v: Visibility): Promise<HistoryDay[]> {
   // Written into the SQL: a bound JS number is a REAL, and the division would not be by day.
   const DAY = sql.raw(String(DAY_MS));
   const ranked = db
@@ -106,7 +122,7 @@ export async function loadIncidentDays(db: DbOrTx, from: number, to: number): Pr
       total: sql<number>`count(*) OVER (PARTITION BY ${incidents.startedAt} / ${DAY})`.as('total'),
     })
     .from(incidents)
-    .where(and(publicIncident, gte(incidents.startedAt, from), lt(incidents.startedAt, to)))
+    .where(and(visibleIncident(v), gte(incidents.startedAt, from), lt(incidents.startedAt, to)))
     .as('ranked');
   const shownRows = await db
     .select({ incident: incidents, total: ranked.total })
@@ -115,7 +131,7 @@ export async function loadIncidentDays(db: DbOrTx, from: number, to: number): Pr
     .orderBy(desc(incidents.startedAt), desc(incidents.id));
   const rows = shownRows.map((r) => r.incident);
   const totalOf = new Map(shownRows.map((r) => [r.incident.id, Number(r.total)]));
-  const views = await loadIncidentViews(db, rows);
+  const views = incidentsFor(v, await loadIncidentViews(db, rows));
   const days: HistoryDay[] = [];
   for (let dayStart = startOfUtcDay(to - 1); dayStart >= from; dayStart -= DAY_MS) {
     const shown = views.filter((v) => v.startedAt >= dayStart && v.startedAt < dayStart + DAY_MS);
@@ -128,15 +144,16 @@ export async function loadIncidentDays(db: DbOrTx, from: number, to: number): Pr
   return days;
 }
 
-export async function loadStatusPage(db: DbOrTx, now = Date.now()): Promise<StatusPageView> {
+/** The status page as `v`'s reader sees it: the overall status too is worked out from what they see. */
+export async function loadStatusPage(db: DbOrTx, v: Visibility, now = Date.now()): Promise<StatusPageView> {
   const recentFrom = startOfUtcDay(now) - (RECENT_HISTORY_DAYS - 1) * DAY_MS;
   const [{ groups, ungrouped }, activeIncidents, recentDays, activeMaintenance, upcomingMaintenance] =
     await Promise.all([
-      loadComponentViews(db, now),
-      loadActiveIncidents(db),
-      loadIncidentDays(db, recentFrom, startOfUtcDay(now) + DAY_MS),
-      loadActiveMaintenance(db),
-      loadUpcomingMaintenance(db),
+      loadComponentViews(db, now, v),
+      loadActiveIncidents(db, v),
+      loadIncidentDays(db, recentFrom, startOfUtcDay(now) + DAY_MS, v),
+      loadActiveMaintenance(db, v),
+      loadUpcomingMaintenance(db, v),
     ]);
   const allComponents = [...groups.flatMap((g) => g.components), ...ungrouped];
   return {
@@ -196,16 +213,20 @@ function shiftMonth(month: string, delta: number): string {
  */
 export async function loadHistoryMonth(
   db: DbOrTx,
+  v: Visibility,
   month: string | null,
   now = Date.now(),
   page = 1,
   filter: HistoryFilter = NO_FILTER,
 ): Promise<HistoryMonthView> {
-  if (month === null) return loadHistorySearch(db, filter, page);
+  // A component this reader does not see has no history for them: it does not exist.
+  if (filter.componentId !== null && !componentVisible(v, filter.componentId))
+    throw new NotFoundError('component', filter.componentId);
+  if (month === null) return loadHistorySearch(db, v, filter, page);
   const from = monthStart(month);
   const to = monthStart(shiftMonth(month, 1));
   const inMonth = and(
-    publicIncident,
+    visibleIncident(v),
     gte(incidents.startedAt, from),
     lt(incidents.startedAt, to),
     historyCondition(filter),
@@ -222,10 +243,10 @@ export async function loadHistoryMonth(
     db
       .select({ startedAt: incidents.startedAt })
       .from(incidents)
-      .where(publicIncident)
+      .where(visibleIncident(v))
       .orderBy(asc(incidents.startedAt))
       .limit(1),
-    loadMaintenanceBetween(db, from, to),
+    loadMaintenanceBetween(db, from, to, v),
   ]);
   const pages = pageCount(total, page, `The incident history of ${month}`);
   const current = monthKey(now);
@@ -234,7 +255,7 @@ export async function loadHistoryMonth(
     month,
     label: new Date(from).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
     filter,
-    incidents: await loadIncidentViews(db, rows),
+    incidents: incidentsFor(v, await loadIncidentViews(db, rows)),
     // Maintenance is not an incident: a filtered view lists incidents only.
     maintenance: isFiltered(filter) ? [] : maintenance.filter((m) => m.status !== 'scheduled'),
     newer: month < current ? shiftMonth(month, 1) : null,
@@ -260,10 +281,16 @@ function pageCount(total: number, page: number, what: string): number {
  * page this reads more as history grows (a title search looks at every public title), so its
  * pages are kept apart in the page cache (see cache-key.ts).
  */
-async function loadHistorySearch(db: DbOrTx, filter: HistoryFilter, page: number): Promise<HistoryMonthView> {
+async function loadHistorySearch(
+  db: DbOrTx,
+  v: Visibility,
+  filter: HistoryFilter,
+  page: number,
+): Promise<HistoryMonthView> {
   // With a component, start from that component's incidents (its index), not from every public
   // one: the unary + keeps SQLite from walking the `published` index instead.
-  const visible = filter.componentId !== null ? sql`+${incidents.published} = 1` : publicIncident;
+  const visible =
+    filter.componentId !== null ? and(sql`+${incidents.published} = 1`, incidentTouchesVisible(v)) : visibleIncident(v);
   const matching = and(visible, historyCondition(filter));
   const [[{ total }], rows] = await Promise.all([
     db.select({ total: count() }).from(incidents).where(matching),
@@ -280,7 +307,7 @@ async function loadHistorySearch(db: DbOrTx, filter: HistoryFilter, page: number
     month: null,
     label: 'all months',
     filter,
-    incidents: await loadIncidentViews(db, rows),
+    incidents: incidentsFor(v, await loadIncidentViews(db, rows)),
     maintenance: [],
     newer: null,
     older: null,

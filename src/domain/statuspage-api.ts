@@ -1,7 +1,7 @@
 // Atlassian Statuspage's public formats (the /api/v2/*.json endpoints and the webhook bodies):
 // field names, enumerations and ordering as Statuspage documents them, so clients, aggregators
 // and monitoring tools written for Statuspage read Candor unchanged. Only public data goes in.
-import { and, desc, isNull, max } from 'drizzle-orm';
+import { and, desc, isNull, max, notInArray } from 'drizzle-orm';
 import {
   components as componentsTable,
   incidents as incidentsTable,
@@ -9,7 +9,9 @@ import {
 } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { componentsById, loadComponentRecords, qualifiedName, type ComponentRecord } from './component-records.ts';
-import { loadIncidentViews, publicIncident } from './incidents.ts';
+import { loadIncidentViews } from './incidents.ts';
+import { hidesAnything, visibleIncident, visibleMaintenance, type Visibility } from './audiences/visibility.ts';
+import { componentRecordsFor, incidentsFor } from './audiences/visible-views.ts';
 import {
   announcedUpdateIds,
   incidentSnapshot,
@@ -228,43 +230,54 @@ export function maintenanceJson(ctx: MessageContext, m: MaintenanceSnapshot, rec
   };
 }
 
-/** Groups (with their members' ids) and components, sorted by their page position. */
-export async function loadComponentsJson(db: DbOrTx, ctx: MessageContext): Promise<ComponentJson[]> {
-  return (await loadComponentRecords(db)).map((r) => componentJson(ctx, r));
+/** Groups (with their members' ids) and components `v`'s reader sees, sorted by their page position. */
+export async function loadComponentsJson(db: DbOrTx, ctx: MessageContext, v: Visibility): Promise<ComponentJson[]> {
+  return componentRecordsFor(v, await loadComponentRecords(db)).map((r) => componentJson(ctx, r));
 }
 
 /** Statuspage lists the 50 most recent incidents. */
 export const INCIDENT_LIST_LIMIT = 50;
 
-export async function loadIncidentsJson(db: DbOrTx, ctx: MessageContext, which: 'recent' | 'unresolved') {
+export async function loadIncidentsJson(
+  db: DbOrTx,
+  ctx: MessageContext,
+  which: 'recent' | 'unresolved',
+  v: Visibility,
+) {
+  const seen = visibleIncident(v);
   const rows = await db
     .select()
     .from(incidentsTable)
-    .where(which === 'unresolved' ? and(isNull(incidentsTable.resolvedAt), publicIncident) : publicIncident)
+    .where(which === 'unresolved' ? and(isNull(incidentsTable.resolvedAt), seen) : seen)
     .orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id))
     .limit(INCIDENT_LIST_LIMIT);
-  const views = await loadIncidentViews(db, rows);
+  const views = incidentsFor(v, await loadIncidentViews(db, rows));
   const context = await loadIncidentContext(
     db,
-    views.map((v) => v.id),
+    views.map((i) => i.id),
+    v,
   );
-  return views.map((v) => incidentJson(ctx, incidentSnapshot(v, context)));
+  return views.map((i) => incidentJson(ctx, incidentSnapshot(i, context)));
 }
 
-/** When anything on the page last changed. */
-export async function pageUpdatedAt(db: DbOrTx): Promise<number | null> {
+/** When anything on the page `v`'s reader sees last changed. */
+export async function pageUpdatedAt(db: DbOrTx, v: Visibility): Promise<number | null> {
   // Newest first through an index, one row each: max() over a filter would walk every incident.
   const [[c], [i], [m]] = await Promise.all([
-    db.select({ at: max(componentsTable.updatedAt) }).from(componentsTable),
+    db
+      .select({ at: max(componentsTable.updatedAt) })
+      .from(componentsTable)
+      .where(hidesAnything(v) ? notInArray(componentsTable.id, [...v.hiddenComponentIds]) : undefined),
     db
       .select({ at: incidentsTable.updatedAt })
       .from(incidentsTable)
-      .where(publicIncident)
+      .where(visibleIncident(v))
       .orderBy(desc(incidentsTable.updatedAt))
       .limit(1),
     db
       .select({ at: maintenancesTable.updatedAt })
       .from(maintenancesTable)
+      .where(hidesAnything(v) ? visibleMaintenance(v) : undefined)
       .orderBy(desc(maintenancesTable.updatedAt))
       .limit(1),
   ]);
@@ -273,36 +286,47 @@ export async function pageUpdatedAt(db: DbOrTx): Promise<number | null> {
 }
 
 /** The page's indicator and description: the same everywhere (status.json, summary, widget, badge, webhooks). */
-export const loadStatus = (db: DbOrTx): Promise<OverallStatus> => pageSnapshot(db);
+export const loadStatus = (db: DbOrTx, v: Visibility): Promise<OverallStatus> => pageSnapshot(db, v);
 
 // ---------------------------------------------------------------- the /api/v2 documents
 
-async function pageOf(db: DbOrTx, ctx: MessageContext) {
-  return pageJson(ctx, await pageUpdatedAt(db));
+async function pageOf(db: DbOrTx, ctx: MessageContext, v: Visibility) {
+  return pageJson(ctx, await pageUpdatedAt(db, v));
 }
 
-export async function statusDocument(db: DbOrTx, ctx: MessageContext) {
-  return { page: await pageOf(db, ctx), status: await loadStatus(db) };
+export async function statusDocument(db: DbOrTx, ctx: MessageContext, v: Visibility) {
+  return { page: await pageOf(db, ctx, v), status: await loadStatus(db, v) };
 }
 
-export async function componentsDocument(db: DbOrTx, ctx: MessageContext) {
-  return { page: await pageOf(db, ctx), components: await loadComponentsJson(db, ctx) };
+export async function componentsDocument(db: DbOrTx, ctx: MessageContext, v: Visibility) {
+  return { page: await pageOf(db, ctx, v), components: await loadComponentsJson(db, ctx, v) };
 }
 
-export async function incidentsDocument(db: DbOrTx, ctx: MessageContext, which: 'recent' | 'unresolved') {
-  return { page: await pageOf(db, ctx), incidents: await loadIncidentsJson(db, ctx, which) };
+export async function incidentsDocument(
+  db: DbOrTx,
+  ctx: MessageContext,
+  v: Visibility,
+  which: 'recent' | 'unresolved',
+) {
+  return { page: await pageOf(db, ctx, v), incidents: await loadIncidentsJson(db, ctx, which, v) };
 }
 
 /** Statuspage has no "cancelled": a called-off window leaves the lists, as a deleted one does there. */
-export async function loadMaintenancesJson(db: DbOrTx, ctx: MessageContext, which: 'recent' | 'upcoming' | 'active') {
-  const [views, records] = await Promise.all([
+export async function loadMaintenancesJson(
+  db: DbOrTx,
+  ctx: MessageContext,
+  which: 'recent' | 'upcoming' | 'active',
+  v: Visibility,
+) {
+  const [views, allRecords] = await Promise.all([
     which === 'upcoming'
-      ? loadUpcomingMaintenance(db)
+      ? loadUpcomingMaintenance(db, v)
       : which === 'active'
-        ? loadActiveMaintenance(db)
-        : loadRecentMaintenance(db, INCIDENT_LIST_LIMIT),
+        ? loadActiveMaintenance(db, v)
+        : loadRecentMaintenance(db, INCIDENT_LIST_LIMIT, v),
     loadComponentRecords(db),
   ]);
+  const records = componentRecordsFor(v, allRecords);
   const listed = views.filter((m) => m.status !== 'cancelled');
   const announced = await announcedUpdateIds(
     db,
@@ -314,23 +338,28 @@ export async function loadMaintenancesJson(db: DbOrTx, ctx: MessageContext, whic
   );
 }
 
-export async function maintenancesDocument(db: DbOrTx, ctx: MessageContext, which: 'recent' | 'upcoming' | 'active') {
-  return { page: await pageOf(db, ctx), scheduled_maintenances: await loadMaintenancesJson(db, ctx, which) };
+export async function maintenancesDocument(
+  db: DbOrTx,
+  ctx: MessageContext,
+  v: Visibility,
+  which: 'recent' | 'upcoming' | 'active',
+) {
+  return { page: await pageOf(db, ctx, v), scheduled_maintenances: await loadMaintenancesJson(db, ctx, which, v) };
 }
 
-export async function summaryDocument(db: DbOrTx, ctx: MessageContext) {
+export async function summaryDocument(db: DbOrTx, ctx: MessageContext, v: Visibility) {
   const [page, components, incidents, active, upcoming] = await Promise.all([
-    pageOf(db, ctx),
-    loadComponentsJson(db, ctx),
-    loadIncidentsJson(db, ctx, 'unresolved'),
-    loadMaintenancesJson(db, ctx, 'active'),
-    loadMaintenancesJson(db, ctx, 'upcoming'),
+    pageOf(db, ctx, v),
+    loadComponentsJson(db, ctx, v),
+    loadIncidentsJson(db, ctx, 'unresolved', v),
+    loadMaintenancesJson(db, ctx, 'active', v),
+    loadMaintenancesJson(db, ctx, 'upcoming', v),
   ]);
   return {
     page,
     components,
     incidents,
     scheduled_maintenances: [...active, ...upcoming],
-    status: await loadStatus(db),
+    status: await loadStatus(db, v),
   };
 }

@@ -10,6 +10,7 @@ import { recordAudit } from './audit.ts';
 import { ConflictError, NotFoundError, fieldError, oneOf, parseInput } from './errors.ts';
 import { outboundPolicy, urlRefusal } from './outbound-rules.ts';
 import { pageSnapshot, type VerifyPayload } from './notify/events.ts';
+import { subscriberVisibility } from './audiences/subscriber-audiences.ts';
 import { LISTED_KINDS, SUBSCRIBER_STATES, type SubscriberState } from './notify/kinds.ts';
 import { enqueuePersonal } from './notify/outbox.ts';
 import type { Subscriber, SubscriptionView } from './subscriber-rules.ts';
@@ -138,7 +139,8 @@ export async function addWebhookSubscriber(db: Db, input: unknown, now = Date.no
 }
 
 async function enqueueVerification(tx: DbOrTx, row: Subscriber, now: number): Promise<void> {
-  const payload: VerifyPayload = { challenge: randomBytes(16).toString('hex'), page: await pageSnapshot(tx) };
+  const page = await pageSnapshot(tx, await subscriberVisibility(tx, row.id));
+  const payload: VerifyPayload = { challenge: randomBytes(16).toString('hex'), page };
   await enqueuePersonal(tx, 'webhook.verify', row, payload, now);
 }
 

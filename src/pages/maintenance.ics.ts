@@ -4,12 +4,13 @@ import { getDb } from '../db/client.ts';
 import { CALENDAR_LIMIT, renderMaintenanceCalendar } from '../domain/ical.ts';
 import { loadRecentMaintenance } from '../domain/maintenance.ts';
 import { messageContext } from '../web/message-context.ts';
+import { visibilityOf } from '../web/visibility.ts';
 
 export const GET: APIRoute = async ({ locals }) =>
   new Response(
     renderMaintenanceCalendar(
       await messageContext(),
-      await loadRecentMaintenance(getDb(), CALENDAR_LIMIT),
+      await loadRecentMaintenance(getDb(), CALENDAR_LIMIT, await visibilityOf(locals)),
       locals.locale,
     ),
     {

@@ -72,22 +72,24 @@ export class LiveFragments {
   /**
    * Renders the fragments as of change `version` and moves the URL of each one that changed.
    * A fragment that cannot be rendered gets a new URL anyway: readers then fetch it, which is
-   * the safe side.
+   * the safe side. With `moveAll` every fragment gets a new URL: the public ones are what is
+   * compared, and an audience's viewer (whose fragments are rendered for them) may see a change
+   * the public's do not show.
    */
-  publish(version: number): Promise<LiveState> {
-    const next = this.#queue.then(() => this.#publish(version));
+  publish(version: number, moveAll = false): Promise<LiveState> {
+    const next = this.#queue.then(() => this.#publish(version, moveAll));
     this.#queue = next.catch(() => undefined);
     return next;
   }
 
-  async #publish(version: number): Promise<LiveState> {
+  async #publish(version: number, moveAll: boolean): Promise<LiveState> {
     if (version < this.#state.v) return this.#state;
     const state: LiveState = { ...this.#state, v: version };
     // Both at once: readers hear of the change when the slower one is ready.
     const bodies = await Promise.all(FRAGMENTS.map((name) => this.#render(name).catch(() => null)));
     FRAGMENTS.forEach((name, i) => {
       const hash = bodies[i] ? digest(bodies[i]) : null;
-      if (hash === null || hash !== this.#hashes[name]) state[name] = fragmentUrl(version, name);
+      if (moveAll || hash === null || hash !== this.#hashes[name]) state[name] = fragmentUrl(version, name);
       this.#hashes[name] = hash;
     });
     this.#state = state;

@@ -24,7 +24,7 @@ import { AllowedHosts } from './allowed-hosts.ts';
 import { BodyTooLargeError, bodyLimits, limitFor, readBody } from './body-limit.ts';
 import { canonicalRequest } from './cache-key.ts';
 import { CapturingResponse } from './capture.ts';
-import { ChangeFeed } from './change-feed.ts';
+import { ChangeFeed, type ChangeEvent } from './change-feed.ts';
 import { ResendProvider, type EmailProvider } from './email-provider.ts';
 import { SmtpProvider } from './smtp-provider.ts';
 import { LiveHub } from './live.ts';
@@ -50,6 +50,8 @@ import { Metrics, METRICS_PATH, routeClass } from './metrics.ts';
 import { OverloadedError, RenderLimiter } from './render-limiter.ts';
 import { SecurityHeaders } from './security-headers.ts';
 import { StaticFiles } from './static-files.ts';
+import { ViewerGate, writeForViewer } from './viewer-gate.ts';
+import { publicSubjects } from '../domain/audiences/public-subjects.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 const ENTRY = join(PROJECT_ROOT, 'dist/server/entry.mjs');
@@ -132,12 +134,27 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   const { handler } = (await import(pathToFileURL(ENTRY).href)) as { handler: AstroHandler };
   const statics = new StaticFiles(join(PROJECT_ROOT, 'dist/client'));
   const cache = new PageCache();
+  // Which requests the shared cache may answer (viewer-gate.ts): read now and at every structure change.
+  const gate = new ViewerGate();
+  await gate.load(db);
   const live = new LiveHub();
   const retention = retentionFrom();
   const feed = new ChangeFeed(getHandle().client, Number(process.env.CANDOR_POLL_MS) || 250, retention.changeEventsMs);
   let worker: OutboxWorker | null = null;
   let clock: MaintenanceClock | null = null;
   let pruner: NodeJS.Timeout | undefined;
+  const namedForPublic = async (events: ChangeEvent[]): Promise<ChangeEvent[]> => {
+    try {
+      const subjects = await publicSubjects(
+        db,
+        events.map((e) => e.subject),
+      );
+      return events.map((e, i) => ({ ...e, subject: subjects[i] }));
+    } catch (error) {
+      logger.error({ err: error }, 'judging which changes the public sees failed; naming none');
+      return events.map((e) => ({ ...e, subject: '' }));
+    }
+  };
   feed.on('change', (events) => {
     cache.invalidate();
     worker?.wake();
@@ -149,10 +166,19 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
           .then((changed) => void (changed && cache.invalidate()))
           .catch(() => undefined) // read again at the next settings change; readers still hear of this one
       : Promise.resolve();
+    // Who may be answered from the cache may have changed (audiences, the private switch).
+    const gated = events.some((e) => e.kind === 'structure')
+      ? gate
+          .load(db)
+          .then(() => cache.invalidate())
+          .catch((error: unknown) => logger.error({ err: error }, 'reading the audience settings failed'))
+      : Promise.resolve();
     // Readers are told after the new fragments are rendered and cached: their fetches then hit.
-    void settled
-      .then(() => fragments.publish(events[events.length - 1].id))
-      .then((state) => live.broadcast(events, state));
+    // With audiences, a change the public fragments do not show may show in a viewer's: every
+    // fragment then moves. The stream names only what the public sees (public-subjects.ts).
+    void Promise.all([settled, gated])
+      .then(() => fragments.publish(events[events.length - 1].id, gate.audiencesInUse))
+      .then(async (state) => live.broadcast(await namedForPublic(events), state));
   });
 
   const render = async (req: IncomingMessage) => {
@@ -207,6 +233,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       return refuse(req, res, headers, 404, `Version ${wanted.version} of the live status does not exist.`);
     const locale = fragmentLocale(query);
     req.url = fragmentPage(wanted.name, locale);
+    // A viewer's fragment shows what they see: rendered for them, kept by nobody.
+    if (!gate.sharedMay(req)) return writeForViewer(req, res, await renders.run(() => render(req)), headers);
     return cache.serve(
       req,
       res,
@@ -334,6 +362,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     if (canonical) {
       // Cached answers carry the security headers in the entry: nothing is merged per hit.
       req.url = canonical.url;
+      // A viewer's page (or any, on a private site) is rendered for them and kept by nobody.
+      if (!gate.sharedMay(req)) return writeForViewer(req, res, await renders.run(() => render(req)), headers);
       // Uploaded brand images are named by their content hash: a URL's answer never changes.
       const cacheControl = path.startsWith(BRAND_PATH_PREFIX) ? FRAGMENT_CACHE_CONTROL : undefined;
       return cache.serve(
@@ -442,6 +472,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       const headers = security.for(pathname);
       return { stream: (socket, dateLine) => live.connectSocket(socket, headers, dateLine, fragments.state) };
     }
+    // A viewer's request (or one whose answer hangs on the client's address) is node:http's.
+    if (!gate.fastMay(head.cookie)) return null;
     const query = q === -1 ? '' : head.target.slice(q + 1);
     const path = routedPath(pathname);
     if (path.startsWith(LIVE_PREFIX)) {

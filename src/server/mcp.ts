@@ -22,6 +22,8 @@ import {
   publishIncident,
 } from '../domain/incidents.ts';
 import { loadComponentViews } from '../domain/public-page.ts';
+import { loadPublicVisibility, mayReadSite } from '../domain/audiences/visibility.ts';
+import { PUBLIC_VIEWER } from '../domain/audiences/viewer.ts';
 import { publicUrl } from '../domain/public-url.ts';
 import { getPostmortem, listPostmortems } from '../domain/rca/postmortems.ts';
 import { GLOSSARY, lintPublicFields, type LintContext } from '../domain/rca/lint.ts';
@@ -48,7 +50,7 @@ const text = (value: unknown) => ({ content: [{ type: 'text' as const, text: JSO
 /** A refusal or bad input, as a tool result the agent reads (not a protocol error). */
 const refusal = (message: string) => ({ content: [{ type: 'text' as const, text: message }], isError: true });
 
-async function answer(run: () => Promise<unknown>) {
+async function answerWith(run: () => Promise<unknown>) {
   try {
     return text(await run());
   } catch (error) {
@@ -58,7 +60,11 @@ async function answer(run: () => Promise<unknown>) {
   }
 }
 
-function registerPublicTools(server: McpServer, deps: McpDeps, siteName: string): void {
+function registerPublicTools(server: McpServer, deps: McpDeps, siteName: string, open: boolean): void {
+  const answer = (run: () => Promise<unknown>) =>
+    open
+      ? answerWith(run)
+      : Promise.resolve(refusal(`The status page of ${siteName} is private: its public tools need an API token.`));
   const read = { readOnlyHint: true, openWorldHint: false };
   server.registerTool(
     'get_status',
@@ -89,7 +95,11 @@ function registerPublicTools(server: McpServer, deps: McpDeps, siteName: string)
     },
     () =>
       answer(async () => {
-        const { groups, ungrouped } = await loadComponentViews(deps.db, Date.now());
+        const { groups, ungrouped } = await loadComponentViews(
+          deps.db,
+          Date.now(),
+          await loadPublicVisibility(deps.db),
+        );
         const shape = (c: (typeof ungrouped)[number], group: string | null) => ({
           id: c.id,
           name: c.name,
@@ -143,7 +153,7 @@ function registerPublicTools(server: McpServer, deps: McpDeps, siteName: string)
     },
     () =>
       answer(async () =>
-        (await listPostmortems(deps.db)).map((p) => ({
+        (await listPostmortems(deps.db, await loadPublicVisibility(deps.db))).map((p) => ({
           slug: p.slug,
           title: p.content.title,
           summary: p.content.summary,
@@ -165,7 +175,7 @@ function registerPublicTools(server: McpServer, deps: McpDeps, siteName: string)
     },
     ({ slug }) =>
       answer(async () => {
-        const p = await getPostmortem(deps.db, slug);
+        const p = await getPostmortem(deps.db, slug, await loadPublicVisibility(deps.db));
         if (!p)
           throw new InputError(`There is no published post-incident report "${slug}"; list_postmortems names them.`);
         return { slug: p.slug, ...p.content, commitments: p.commitments, revisions: p.revisions };
@@ -182,7 +192,7 @@ function registerStaffTools(server: McpServer, deps: McpDeps, user: StaffUser): 
       ? Promise.resolve(
           refusal(`This token (scope "${user.scope}", role "${user.role}") may not do this: it needs "${permission}".`),
         )
-      : answer(() => runAs(actor, run));
+      : answerWith(() => runAs(actor, run));
   const shaped = (incident: Parameters<typeof incidentJson>[0]) => incidentJson(incident, publicUrl());
 
   server.registerTool(
@@ -291,14 +301,17 @@ export async function serveMcp(req: IncomingMessage, res: ServerResponse, body: 
     return;
   }
   // The page name is a setting staff may change at any time: read per request.
-  const siteName = (await loadSiteSettings(deps.db)).name;
+  const site = await loadSiteSettings(deps.db);
+  const siteName = site.name;
+  // A private site (issue 20) has nothing for the public: its public tools refuse without a token.
+  const publicTools = user !== null || mayReadSite(site.privateSite, PUBLIC_VIEWER);
   const server = new McpServer(
     { name: 'candor', title: `${siteName} status (Candor)`, version: '1.0.0' },
     {
-      instructions: `Status of ${siteName}. Public tools read what its status page shows.${user ? ' Staff tools write drafts only; publishing is a separate, deliberate step.' : ''}`,
+      instructions: `Status of ${siteName}. ${publicTools ? 'Public tools read what its status page shows.' : 'This status page is private: it has no public tools.'}${user ? ' Staff tools write drafts only; publishing is a separate, deliberate step.' : ''}`,
     },
   );
-  registerPublicTools(server, deps, siteName);
+  registerPublicTools(server, deps, siteName, publicTools);
   if (user) registerStaffTools(server, deps, user);
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   res.on('close', () => {

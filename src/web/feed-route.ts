@@ -4,6 +4,7 @@ import { getDb } from '../db/client.ts';
 import { loadHistoryFeed, renderAtom, renderRss } from '../domain/feeds.ts';
 import { siteDefaultLocale } from '../i18n/site-locale.ts';
 import { messageContext } from './message-context.ts';
+import { visibilityOf } from './visibility.ts';
 
 const FORMATS = {
   atom: { render: renderAtom, type: 'application/atom+xml; charset=utf-8', path: '/history.atom' },
@@ -14,7 +15,7 @@ export function feedRoute(format: keyof typeof FORMATS): APIRoute {
   const { render, type, path } = FORMATS[format];
   return async ({ locals }) => {
     const ctx = await messageContext();
-    const feed = await loadHistoryFeed(getDb(), ctx, ctx.siteName, locals.locale);
+    const feed = await loadHistoryFeed(getDb(), ctx, ctx.siteName, await visibilityOf(locals), locals.locale);
     // The feed names itself as read: with its language when it is not the site's own.
     const self = `${ctx.publicUrl}${path}${locals.locale === siteDefaultLocale() ? '' : `?lang=${locals.locale}`}`;
     return new Response(render(feed, self), { headers: { 'content-type': type } });

@@ -1,10 +1,8 @@
 // What a reader may pick from (subscription choices): the groups and components they see, in the
 // page's order. Hidden ones are left out, so a picker never names them.
 import type { DbOrTx } from '../../db/client.ts';
-import { audienceViewer } from './viewer.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from '../components.ts';
-import { subscriberAudienceIds } from './subscriber-audiences.ts';
-import { loadVisibility, visibleComponents, type Visibility } from './visibility.ts';
+import { visibleComponents, type Visibility } from './visibility.ts';
 
 export async function choosableComponents(
   db: DbOrTx,
@@ -16,7 +14,4 @@ export async function choosableComponents(
   return { groups: groups.filter((g) => withMembers.has(g.id)), components: shown };
 }
 
-/** What a subscriber may hear about: the public's, plus the audiences they subscribed as a member of. */
-export async function subscriberVisibility(db: DbOrTx, subscriberId: number): Promise<Visibility> {
-  return loadVisibility(db, audienceViewer(await subscriberAudienceIds(db, subscriberId)));
-}
+export { subscriberVisibility } from './subscriber-audiences.ts';

@@ -1,9 +1,11 @@
 // What each broadcast says, captured when it happens. Messages are rendered from these
 // snapshots, so an email sent a minute late still tells the state as of its update, and a
 // retry renders exactly the same bytes (which the provider's idempotency check relies on).
-import { and, eq, inArray, isNull, like, sql } from 'drizzle-orm';
+import { and, inArray, isNull, like, sql } from 'drizzle-orm';
 import { components, incidents, notifications } from '#db/schema/index.ts';
 import type { DbOrTx } from '#db/client.ts';
+import { componentVisible, visibleIncident, visibleComponents, type Visibility } from '../audiences/visibility.ts';
+import { componentRecordsFor, incidentFor, incidentSeen } from '../audiences/visible-views.ts';
 import { loadComponentRecords, type ComponentRecord } from '../component-records.ts';
 import type { IncidentView } from '../incident-types.ts';
 import { postmortemFactsFor, type PostmortemFacts } from '../postmortem-facts.ts';
@@ -15,7 +17,7 @@ import {
   type OverallStatus,
 } from '../status.ts';
 import type { BroadcastKind } from './kinds.ts';
-import { enqueueBroadcast } from './outbox.ts';
+import { enqueueForReaders } from './reader-classes.ts';
 
 export type PageSnapshot = OverallStatus;
 
@@ -120,15 +122,15 @@ export interface CommitmentPayload {
   commitments: { done: number; total: number };
 }
 
-/** The page's status indicator now: the one rule (status.ts) over the public state. */
-export async function pageSnapshot(tx: DbOrTx): Promise<PageSnapshot> {
-  const states = await tx.select({ status: components.status }).from(components);
+/** The page's status indicator now, as `v`'s reader sees it: the one rule (status.ts) over what they see. */
+export async function pageSnapshot(tx: DbOrTx, v: Visibility): Promise<PageSnapshot> {
+  const states = await tx.select({ id: components.id, status: components.status }).from(components);
   const open = await tx
     .select({ impact: incidents.impact })
     .from(incidents)
-    .where(and(isNull(incidents.resolvedAt), eq(incidents.published, true)));
+    .where(and(isNull(incidents.resolvedAt), visibleIncident(v)));
   return overallStatus(
-    states.map((s) => s.status),
+    visibleComponents(v, states, (s) => s.id).map((s) => s.status),
     open.map((i) => i.impact),
   );
 }
@@ -151,13 +153,14 @@ export async function announcedUpdateIds(
   return new Set(rows.flatMap((r) => (r.updateId === null ? [] : [Number(r.updateId)])));
 }
 
-export async function loadIncidentContext(db: DbOrTx, incidentIds: number[]): Promise<IncidentContext> {
+/** What incidents' shapes need, as `v`'s reader sees it (records of hidden components left out). */
+export async function loadIncidentContext(db: DbOrTx, incidentIds: number[], v: Visibility): Promise<IncidentContext> {
   const [records, announced, postmortems] = await Promise.all([
     loadComponentRecords(db),
     announcedUpdateIds(db, 'incident', incidentIds),
-    postmortemFactsFor(db, incidentIds),
+    postmortemFactsFor(db, incidentIds, v),
   ]);
-  return { records, announced, postmortems };
+  return { records: componentRecordsFor(v, records), announced, postmortems };
 }
 
 /** The records of the components `ids` name, and of their groups. */
@@ -214,7 +217,10 @@ export function incidentSnapshot(view: IncidentView, context: IncidentContext): 
   };
 }
 
-/** Tells subscribers of the incident's components (everyone, if it names none) about an update. */
+/**
+ * Tells subscribers of the incident's components (everyone, if it names none) about an update:
+ * each class of reader (reader-classes.ts) as it sees the incident, and not at all if it does not.
+ */
 export async function notifyIncident(
   tx: DbOrTx,
   view: IncidentView,
@@ -222,28 +228,39 @@ export async function notifyIncident(
   updateId: number,
   now: number,
 ): Promise<void> {
-  const context = await loadIncidentContext(tx, [view.id]);
-  // The update this message announces is told, though its notification row is written below.
-  context.announced.add(updateId);
-  const incident = incidentSnapshot(view, context);
-  const payload: IncidentPayload = { page: await pageSnapshot(tx), incident, updateId };
-  await enqueueBroadcast(
+  await enqueueForReaders(
     tx,
-    { kind, incidentId: view.id, componentIds: incident.components.map((c) => c.id), payload },
+    async (v) => {
+      if (!incidentSeen(v, view)) return null;
+      const context = await loadIncidentContext(tx, [view.id], v);
+      // The update this message announces is told, though its notification row is written below.
+      context.announced.add(updateId);
+      const incident = incidentSnapshot(incidentFor(v, view), context);
+      const payload: IncidentPayload = { page: await pageSnapshot(tx, v), incident, updateId };
+      return { kind, incidentId: view.id, componentIds: incident.components.map((c) => c.id), payload };
+    },
     now,
   );
 }
 
-/** Tells webhook subscribers of a component that its state changed. */
+/** Tells webhook subscribers of a component that its state changed (those who see it). */
 export async function notifyComponentChange(
   tx: DbOrTx,
   component: ComponentPayload['component'],
   change: ComponentPayload['change'],
   now: number,
 ): Promise<void> {
-  const record = (await loadComponentRecords(tx)).find((r) => !r.group && r.id === component.id);
-  const payload: ComponentPayload = { page: await pageSnapshot(tx), component, record, change };
-  await enqueueBroadcast(tx, { kind: 'component.updated', componentIds: [component.id], payload }, now);
+  const all = await loadComponentRecords(tx);
+  await enqueueForReaders(
+    tx,
+    async (v) => {
+      if (!componentVisible(v, component.id)) return null;
+      const record = componentRecordsFor(v, all).find((r) => !r.group && r.id === component.id);
+      const payload: ComponentPayload = { page: await pageSnapshot(tx, v), component, record, change };
+      return { kind: 'component.updated', componentIds: [component.id], payload };
+    },
+    now,
+  );
 }
 
 /** Whether any webhook could hear about a component change; saves snapshots nobody reads. */

@@ -88,13 +88,16 @@ export async function recipientsOfUpdate(db: DbOrTx, incidentId: number, updateI
   return row?.n ?? 0;
 }
 
-/** Deliveries queued for the latest correction notice of an update (the one just asked for). */
+/**
+ * Deliveries queued for the latest correction notice of an update (the one just asked for): one
+ * notification per class of reader (reader-classes.ts), all written at the same moment.
+ */
 export async function recipientsOfCorrection(db: DbOrTx, incidentId: number, updateId: number): Promise<number> {
+  const notice = sql`n.incident_id = ${incidentId} and n.kind = 'incident.corrected'
+    and json_extract(n.payload, '$.updateId') = ${updateId}`;
   const [row] = await db.all<{ n: number }>(sql`
-    select count(*) as n from deliveries d where d.notification_id = (
-      select max(n.id) from notifications n
-      where n.incident_id = ${incidentId} and n.kind = 'incident.corrected'
-        and json_extract(n.payload, '$.updateId') = ${updateId})`);
+    select count(*) as n from deliveries d join notifications n on n.id = d.notification_id
+    where ${notice} and n.created_at = (select max(n.created_at) from notifications n where ${notice})`);
   return row?.n ?? 0;
 }
 

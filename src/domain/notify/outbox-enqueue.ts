@@ -1,7 +1,7 @@
 // Writing to the outbox, always inside the transaction of the change being announced: one
 // notification with a snapshot of what to say, and one delivery per subscriber it is for.
 import { currentRequestId } from '../request-context.ts';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { notifications } from '#db/schema/index.ts';
 import type { DbOrTx } from '#db/client.ts';
 import { idList } from './sql-ids.ts';
@@ -21,6 +21,11 @@ export interface Broadcast {
   incidentId?: number | null;
   componentIds: number[];
   payload: unknown;
+  /**
+   * Only the subscribers meeting this condition on `subscribers s` (a class of readers, see
+   * reader-classes.ts); absent or null: every subscriber.
+   */
+  members?: SQL | null;
 }
 
 async function insertNotification(
@@ -58,7 +63,7 @@ export async function enqueueBroadcast(tx: DbOrTx, broadcast: Broadcast, now = D
     where s.state = 'active' and ${channelSql} in (${sql.join(
       channels.map((c) => sql`${c}`),
       sql`, `,
-    )}) and ${forComponents}
+    )}) and ${forComponents} and ${broadcast.members ?? sql`1 = 1`}
     on conflict do nothing`);
   return id;
 }

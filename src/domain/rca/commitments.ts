@@ -7,7 +7,9 @@ import { recordChange } from '../changes.ts';
 import { NotFoundError, parseInput } from '../errors.ts';
 import type { Author } from '../incidents.ts';
 import { pageSnapshot, type CommitmentPayload } from '../notify/events.ts';
-import { enqueueBroadcast } from '../notify/outbox.ts';
+import { enqueueForReaders } from '../notify/reader-classes.ts';
+import { reviewsSeen } from '../audiences/visible-postmortems.ts';
+import { postmortemComponentsFor } from '../audiences/visible-views.ts';
 import { latestContent, type PostmortemContent } from './postmortems.ts';
 import { actionItemSchema, getReviewRow, logActivity } from './reviews.ts';
 import { formatUtcDay } from '../format.ts';
@@ -83,28 +85,34 @@ async function announceIfPublished(
   await recordChange(tx, 'postmortem', `postmortem:${reviewId}`);
   const newsworthy = old.dueAt !== next.dueAt || (old.status !== next.status && !isOpenAction(next.status));
   if (!newsworthy) return;
-  const payload: CommitmentPayload = {
-    page: await pageSnapshot(tx),
-    postmortem: { slug: published.slug, title: published.content.title },
-    commitment: {
-      id: old.id,
-      text: promised.text,
-      category: promised.category,
-      status: next.status,
-      previousStatus: old.status,
-      dueAt: next.dueAt,
-      previousDueAt: old.dueAt,
-      completedAt: next.completedAt,
-    },
-    commitments: await commitmentCounts(tx, published.content),
-  };
-  await enqueueBroadcast(
+  const counts = await commitmentCounts(tx, published.content);
+  const named = new Map([[reviewId, published.content.incidents.map((i) => i.id)]]);
+  await enqueueForReaders(
     tx,
-    {
-      kind: 'commitment.updated',
-      incidentId: published.content.incidents[0]?.id ?? null,
-      componentIds: published.content.components.map((c) => c.id),
-      payload,
+    async (v) => {
+      // Only those who see every incident the post-mortem covers hear of it.
+      if (!(await reviewsSeen(tx, v, [reviewId], named)).has(reviewId)) return null;
+      const payload: CommitmentPayload = {
+        page: await pageSnapshot(tx, v),
+        postmortem: { slug: published.slug, title: published.content.title },
+        commitment: {
+          id: old.id,
+          text: promised.text,
+          category: promised.category,
+          status: next.status,
+          previousStatus: old.status,
+          dueAt: next.dueAt,
+          previousDueAt: old.dueAt,
+          completedAt: next.completedAt,
+        },
+        commitments: counts,
+      };
+      return {
+        kind: 'commitment.updated',
+        incidentId: published.content.incidents[0]?.id ?? null,
+        componentIds: postmortemComponentsFor(v, published.content.components).map((c) => c.id),
+        payload,
+      };
     },
     now,
   );

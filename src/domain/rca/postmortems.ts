@@ -10,6 +10,9 @@ import type { ReviewView } from './review-types.ts';
 import { effectiveDeadlines, latestResolution } from './deadlines.ts';
 import type { Draft } from './sections.ts';
 import { isOpenAction, type ActionCategory, type ActionStatus, type Effect, type TimelineKind } from './vocabulary.ts';
+import { hidesAnything, type Visibility } from '../audiences/visibility.ts';
+import { postmortemComponentsFor } from '../audiences/visible-views.ts';
+import { reviewsSeen } from '../audiences/visible-postmortems.ts';
 
 export interface PublicTimelineEntry {
   at: number;
@@ -130,8 +133,16 @@ async function revisionsOf(db: DbOrTx, reviewIds: number[]): Promise<Map<number,
   return byReview;
 }
 
-async function toView(db: DbOrTx, slug: string, revisions: RevisionRow[], now: number): Promise<PostmortemView> {
-  const content = JSON.parse(revisions[0].content) as PostmortemContent;
+async function toView(
+  db: DbOrTx,
+  v: Visibility,
+  slug: string,
+  revisions: RevisionRow[],
+  now: number,
+): Promise<PostmortemView> {
+  const stored = JSON.parse(revisions[0].content) as PostmortemContent;
+  // A covered incident may touch components this reader does not see: they are left out.
+  const content = hidesAnything(v) ? { ...stored, components: postmortemComponentsFor(v, stored.components) } : stored;
   const commitments = await liveCommitments(db, content, now);
   return {
     slug,
@@ -148,15 +159,34 @@ async function toView(db: DbOrTx, slug: string, revisions: RevisionRow[], now: n
   };
 }
 
-export async function getPostmortem(db: DbOrTx, slug: string, now = Date.now()): Promise<PostmortemView | null> {
-  const [review] = await db.select({ id: reviews.id }).from(reviews).where(eq(reviews.slug, slug));
-  if (!review) return null;
-  const revisions = (await revisionsOf(db, [review.id])).get(review.id);
-  return revisions ? toView(db, slug, revisions, now) : null;
+/** The incidents each review's latest published snapshot names (for reviewsSeen). */
+function namedIncidents(revisions: Map<number, RevisionRow[]>): Map<number, number[]> {
+  return new Map(
+    [...revisions].map(([id, revs]) => [
+      id,
+      (JSON.parse(revs[0].content) as Pick<PostmortemContent, 'incidents'>).incidents.map((i) => i.id),
+    ]),
+  );
 }
 
-/** Every published post-mortem, newest incident first. */
-export async function listPostmortems(db: DbOrTx, now = Date.now()): Promise<PostmortemView[]> {
+/** The post-mortem at `slug` as `v`'s reader sees it; null when there is none or they may not see it. */
+export async function getPostmortem(
+  db: DbOrTx,
+  slug: string,
+  v: Visibility,
+  now = Date.now(),
+): Promise<PostmortemView | null> {
+  const [review] = await db.select({ id: reviews.id }).from(reviews).where(eq(reviews.slug, slug));
+  if (!review) return null;
+  const byReview = await revisionsOf(db, [review.id]);
+  const revisions = byReview.get(review.id);
+  if (!revisions) return null;
+  if (!(await reviewsSeen(db, v, [review.id], namedIncidents(byReview))).has(review.id)) return null;
+  return toView(db, v, slug, revisions, now);
+}
+
+/** Every published post-mortem `v`'s reader may see, newest incident first. */
+export async function listPostmortems(db: DbOrTx, v: Visibility, now = Date.now()): Promise<PostmortemView[]> {
   const published = await db
     .select({ id: reviews.id, slug: reviews.slug })
     .from(reviews)
@@ -165,8 +195,14 @@ export async function listPostmortems(db: DbOrTx, now = Date.now()): Promise<Pos
     db,
     published.map((r) => r.id),
   );
+  const seen = await reviewsSeen(
+    db,
+    v,
+    published.filter((r) => revisions.has(r.id)).map((r) => r.id),
+    namedIncidents(revisions),
+  );
   const views = await Promise.all(
-    published.flatMap((r) => (revisions.has(r.id) ? [toView(db, r.slug!, revisions.get(r.id)!, now)] : [])),
+    published.flatMap((r) => (seen.has(r.id) ? [toView(db, v, r.slug!, revisions.get(r.id)!, now)] : [])),
   );
   return views.sort(
     (a, b) => (b.content.startedAt ?? b.firstPublishedAt) - (a.content.startedAt ?? a.firstPublishedAt),
@@ -181,6 +217,7 @@ export type IncidentRcaStatus =
 export async function rcaStatusForIncident(
   db: DbOrTx,
   incidentId: number,
+  v: Visibility,
   now = Date.now(),
 ): Promise<IncidentRcaStatus[]> {
   const rows = await db
@@ -201,11 +238,19 @@ export async function rcaStatusForIncident(
     db,
     rows.map((r) => r.id),
   );
+  const seen = await reviewsSeen(
+    db,
+    v,
+    rows.map((r) => r.id),
+    namedIncidents(revisions),
+  );
   const result: IncidentRcaStatus[] = [];
   for (const row of rows) {
+    // One that also covers an incident this reader does not see is not theirs to read or expect.
+    if (!seen.has(row.id)) continue;
     const revs = revisions.get(row.id);
     if (row.slug && revs) {
-      const view = await toView(db, row.slug, revs, now);
+      const view = await toView(db, v, row.slug, revs, now);
       result.push({
         kind: 'published',
         slug: row.slug,
@@ -246,13 +291,18 @@ export async function latestContent(
   return row && row.slug ? { slug: row.slug, content: JSON.parse(row.content) as PostmortemContent } : null;
 }
 
-/** The published post-mortem of each incident that has one, for links from incident lists. */
-export async function postmortemSlugsFor(db: DbOrTx, incidentIds: number[]): Promise<Map<number, string>> {
+/** The published post-mortem of each incident that has one (that `v`'s reader may see), for links. */
+export async function postmortemSlugsFor(
+  db: DbOrTx,
+  incidentIds: number[],
+  v: Visibility,
+): Promise<Map<number, string>> {
   if (incidentIds.length === 0) return new Map();
   const rows = await db
-    .select({ incidentId: reviewIncidents.incidentId, slug: reviews.slug })
+    .select({ incidentId: reviewIncidents.incidentId, reviewId: reviews.id, slug: reviews.slug })
     .from(reviewIncidents)
     .innerJoin(reviews, eq(reviews.id, reviewIncidents.reviewId))
     .where(and(inArray(reviewIncidents.incidentId, incidentIds), isNotNull(reviews.slug)));
-  return new Map(rows.map((r) => [r.incidentId, r.slug!]));
+  const seen = await reviewsSeen(db, v, [...new Set(rows.map((r) => r.reviewId))]);
+  return new Map(rows.filter((r) => seen.has(r.reviewId)).map((r) => [r.incidentId, r.slug!]));
 }

@@ -14,7 +14,9 @@ import { countOf } from '../format.ts';
 import { idSchema } from '../input.ts';
 import type { Author } from '../incidents.ts';
 import { pageSnapshot, type PostmortemPayload } from '../notify/events.ts';
-import { enqueueBroadcast } from '../notify/outbox.ts';
+import { enqueueForReaders } from '../notify/reader-classes.ts';
+import { reviewsSeen } from '../audiences/visible-postmortems.ts';
+import { postmortemComponentsFor } from '../audiences/visible-views.ts';
 import { countBySeverity, LINT_RULES, type LintFinding } from './lint.ts';
 import { lintReview } from './lint-context.ts';
 import { publicContent } from './postmortems.ts';
@@ -398,33 +400,38 @@ export async function publish(
     );
     await recordChange(tx, 'postmortem', `postmortem:${id}`);
     if (!minor) {
-      const payload: PostmortemPayload = {
-        page: await pageSnapshot(tx),
-        postmortem: {
-          slug,
-          title: content.title,
-          summary: content.summary,
-          revision,
-          changeNote: revision > 1 ? data.changeNote : '',
-          publishedAt: now,
-          startedAt: content.startedAt,
-          resolvedAt: content.resolvedAt,
-          incidents: content.incidents,
-          components: content.components.map((c) => ({ id: c.id, name: c.name })),
-        },
-        commitments: {
-          done: view.actions.filter((a) => content.commitments.some((c) => c.actionId === a.id) && a.status === 'done')
-            .length,
-          total: content.commitments.length,
-        },
-      };
-      await enqueueBroadcast(
+      const done = view.actions.filter(
+        (a) => content.commitments.some((c) => c.actionId === a.id) && a.status === 'done',
+      ).length;
+      const named = new Map([[id, content.incidents.map((i) => i.id)]]);
+      await enqueueForReaders(
         tx,
-        {
-          kind: revision === 1 ? 'postmortem.published' : 'postmortem.updated',
-          incidentId: content.incidents[0]?.id ?? null,
-          componentIds: content.components.map((c) => c.id),
-          payload,
+        async (v) => {
+          // Only those who see every incident it covers hear of it; hidden components are left out.
+          if (!(await reviewsSeen(tx, v, [id], named)).has(id)) return null;
+          const components = postmortemComponentsFor(v, content.components);
+          const payload: PostmortemPayload = {
+            page: await pageSnapshot(tx, v),
+            postmortem: {
+              slug,
+              title: content.title,
+              summary: content.summary,
+              revision,
+              changeNote: revision > 1 ? data.changeNote : '',
+              publishedAt: now,
+              startedAt: content.startedAt,
+              resolvedAt: content.resolvedAt,
+              incidents: content.incidents,
+              components: components.map((c) => ({ id: c.id, name: c.name })),
+            },
+            commitments: { done, total: content.commitments.length },
+          };
+          return {
+            kind: revision === 1 ? 'postmortem.published' : 'postmortem.updated',
+            incidentId: content.incidents[0]?.id ?? null,
+            componentIds: components.map((c) => c.id),
+            payload,
+          };
         },
         now,
       );

@@ -1,4 +1,4 @@
 import { maintenancesDocument } from '#domain/statuspage-api.ts';
 import { publicJsonRoute } from '#web/public-api.ts';
 
-export const GET = publicJsonRoute((db, ctx) => maintenancesDocument(db, ctx, 'recent'));
+export const GET = publicJsonRoute((db, ctx, v) => maintenancesDocument(db, ctx, v, 'recent'));

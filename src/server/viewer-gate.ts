@@ -1,0 +1,132 @@
+// Whether the shared page cache (and the fast front, which answers from it) may answer a request,
+// now that some readers see more than the public (issue 20). The cache holds only what the
+// public sees; a request that may come from an audience's viewer is rendered for it alone and
+// answered `private, no-store`, so neither this cache nor one in front of it keeps it. It is
+// decided from what the request carries and what is configured, never from a raw cookie's value:
+//   - a viewer cookie (candor_viewer) may admit the request to audiences;
+//   - with the whole site private, nothing is for the public;
+//   - a client address inside an audience's IP allowlist is admitted without signing in.
+// The configuration is read at start and again at every `structure` change on the change feed.
+import { BlockList, isIP } from 'node:net';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { VIEWER_COOKIE } from '../domain/audiences/viewer.ts';
+import { loadSiteSettings } from '../domain/site-settings.ts';
+import { parseTrustProxy, resolveClientIp, type ProxyTrust } from '../web/client-ip.ts';
+import type { CapturedPage } from './capture.ts';
+
+/** What a viewer's answer says to every cache: keep nothing, and it depends on the cookie. */
+export const VIEWER_CACHE_CONTROL = 'private, no-store';
+
+const VIEWER_COOKIE_PATTERN = new RegExp(`(?:^|;)\\s*${VIEWER_COOKIE}=`);
+
+/** Whether a Cookie header carries the viewer cookie (whatever its value: the middleware judges it). */
+export function carriesViewerCookie(cookie: string | undefined): boolean {
+  return cookie !== undefined && VIEWER_COOKIE_PATTERN.test(cookie);
+}
+
+/** Every audience's IP allowlist as one list; null when none has any. */
+export function allowlistOf(lists: readonly string[]): BlockList | null {
+  const list = new BlockList();
+  let any = false;
+  for (const json of lists) {
+    let entries: unknown;
+    try {
+      entries = JSON.parse(json);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (typeof entry !== 'string') continue;
+      const [address, prefix] = entry.trim().split('/');
+      const family = isIP(address);
+      if (family === 0) continue;
+      const type = family === 4 ? 'ipv4' : 'ipv6';
+      const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
+      if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) continue;
+      list.addSubnet(address, bits, type);
+      any = true;
+    }
+  }
+  return any ? list : null;
+}
+
+export class ViewerGate {
+  #privateSite = false;
+  #allowlist: BlockList | null = null;
+  #audiences = false;
+  readonly #trust: ProxyTrust;
+
+  constructor(trust: ProxyTrust = parseTrustProxy(process.env.TRUST_PROXY)) {
+    this.#trust = trust;
+  }
+
+  /** Reads the switch, the allowlists and whether anything is given to audiences. */
+  async load(db: DbOrTx): Promise<void> {
+    const [settings, lists, [given]] = await Promise.all([
+      loadSiteSettings(db),
+      db.all<{ ip_allowlist: string }>(sql`SELECT ip_allowlist FROM audiences WHERE ip_allowlist <> '[]'`),
+      db.all<{ given: number }>(
+        sql`SELECT (EXISTS (SELECT 1 FROM component_audiences) OR EXISTS (SELECT 1 FROM group_audiences)) AS given`,
+      ),
+    ]);
+    this.#privateSite = settings.privateSite;
+    this.#allowlist = allowlistOf(lists.map((l) => l.ip_allowlist));
+    this.#audiences = Boolean(Number(given?.given ?? 0));
+  }
+
+  /** Whether some component or group is given to audiences (some reader sees what another does not). */
+  get audiencesInUse(): boolean {
+    return this.#audiences;
+  }
+
+  /**
+   * Whether the fast front may answer from the cache with only the request head: not when the
+   * answer could depend on the client's address (it does not read it) or the request is a viewer's.
+   */
+  fastMay(cookie: string | undefined): boolean {
+    return !this.#privateSite && this.#allowlist === null && !carriesViewerCookie(cookie);
+  }
+
+  /** Whether the shared cache may answer (and store) this request. */
+  sharedMay(req: IncomingMessage): boolean {
+    if (this.#privateSite || carriesViewerCookie(req.headers.cookie)) return false;
+    if (this.#allowlist === null) return true;
+    const forwarded = req.headers['x-forwarded-for'];
+    const address = resolveClientIp(
+      typeof forwarded === 'string' ? forwarded : null,
+      req.socket.remoteAddress ?? null,
+      this.#trust,
+    );
+    const family = isIP(address);
+    return family === 0 || !this.#allowlist.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  }
+}
+
+/**
+ * Writes a page rendered for one viewer: `private, no-store` and `Vary: Cookie`, so no cache on
+ * the way keeps it or hands it to anyone else. `extra` are the security headers.
+ */
+export function writeForViewer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  page: CapturedPage,
+  extra: OutgoingHttpHeaders,
+): void {
+  const vary = [page.headers.vary, 'Cookie']
+    .filter((v) => v !== undefined && v !== '')
+    .map(String)
+    .join(', ');
+  const headers: OutgoingHttpHeaders = {
+    ...page.headers,
+    ...extra,
+    'cache-control': VIEWER_CACHE_CONTROL,
+    vary: [...new Set(vary.split(/,\s*/))].join(', '),
+    'x-cache': 'private',
+  };
+  delete headers.etag;
+  res.writeHead(page.status, headers);
+  res.end(req.method === 'HEAD' ? undefined : page.body);
+}
