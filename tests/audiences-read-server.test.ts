@@ -18,7 +18,7 @@ import {
   addSubscriberAudience,
   feedLink,
   viewerCookie,
-} from './support/audiences.ts';
+} from './support/audience-content.ts';
 import { queryRows } from './support/db.ts';
 import { openEvents, type EventStream } from './support/events.ts';
 import { RawConnection } from './support/raw-http.ts';
@@ -395,21 +395,6 @@ describe("an audience's readers", () => {
       const answer = await get('/api/v2/status.json', { 'x-forwarded-for': '192.0.2.9' });
       return answer.headers.get('cache-control') === 'private, no-store';
     });
-    // Nor do the MCP public tools answer the public on a private site.
-    const client = new Client({ name: 'candor-tests', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
-    try {
-      for (const name of ['get_status', 'list_components', 'list_postmortems']) {
-        const result = (await client.callTool({ name, arguments: {} })) as {
-          content: { text: string }[];
-          isError?: boolean;
-        };
-        expect(result.isError, name).toBe(true);
-        expect(result.content[0].text, name).toContain('private');
-      }
-    } finally {
-      await client.close();
-    }
     expect((await api(server.url, token, 'PATCH', '/api/v1/settings', { privateSite: false })).status).toBe(200);
     await waitFor('the private switch off', async () => {
       const answer = await get('/api/v2/status.json', { 'x-forwarded-for': '192.0.2.9' });

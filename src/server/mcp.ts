@@ -22,8 +22,7 @@ import {
   publishIncident,
 } from '../domain/incidents.ts';
 import { loadComponentViews } from '../domain/public-page.ts';
-import { loadPublicVisibility, mayReadSite } from '../domain/audiences/visibility.ts';
-import { PUBLIC_VIEWER } from '../domain/audiences/viewer.ts';
+import { loadPublicVisibility } from '../domain/audiences/visibility.ts';
 import { publicUrl } from '../domain/public-url.ts';
 import { getPostmortem, listPostmortems } from '../domain/rca/postmortems.ts';
 import { GLOSSARY, lintPublicFields, type LintContext } from '../domain/rca/lint.ts';
@@ -50,7 +49,7 @@ const text = (value: unknown) => ({ content: [{ type: 'text' as const, text: JSO
 /** A refusal or bad input, as a tool result the agent reads (not a protocol error). */
 const refusal = (message: string) => ({ content: [{ type: 'text' as const, text: message }], isError: true });
 
-async function answerWith(run: () => Promise<unknown>) {
+async function answer(run: () => Promise<unknown>) {
   try {
     return text(await run());
   } catch (error) {
@@ -60,11 +59,7 @@ async function answerWith(run: () => Promise<unknown>) {
   }
 }
 
-function registerPublicTools(server: McpServer, deps: McpDeps, siteName: string, open: boolean): void {
-  const answer = (run: () => Promise<unknown>) =>
-    open
-      ? answerWith(run)
-      : Promise.resolve(refusal(`The status page of ${siteName} is private: its public tools need an API token.`));
+function registerPublicTools(server: McpServer, deps: McpDeps, siteName: string): void {
   const read = { readOnlyHint: true, openWorldHint: false };
   server.registerTool(
     'get_status',
@@ -192,7 +187,7 @@ function registerStaffTools(server: McpServer, deps: McpDeps, user: StaffUser): 
       ? Promise.resolve(
           refusal(`This token (scope "${user.scope}", role "${user.role}") may not do this: it needs "${permission}".`),
         )
-      : answerWith(() => runAs(actor, run));
+      : answer(() => runAs(actor, run));
   const shaped = (incident: Parameters<typeof incidentJson>[0]) => incidentJson(incident, publicUrl());
 
   server.registerTool(
@@ -301,17 +296,14 @@ export async function serveMcp(req: IncomingMessage, res: ServerResponse, body: 
     return;
   }
   // The page name is a setting staff may change at any time: read per request.
-  const site = await loadSiteSettings(deps.db);
-  const siteName = site.name;
-  // A private site (issue 20) has nothing for the public: its public tools refuse without a token.
-  const publicTools = user !== null || mayReadSite(site.privateSite, PUBLIC_VIEWER);
+  const siteName = (await loadSiteSettings(deps.db)).name;
   const server = new McpServer(
     { name: 'candor', title: `${siteName} status (Candor)`, version: '1.0.0' },
     {
-      instructions: `Status of ${siteName}. ${publicTools ? 'Public tools read what its status page shows.' : 'This status page is private: it has no public tools.'}${user ? ' Staff tools write drafts only; publishing is a separate, deliberate step.' : ''}`,
+      instructions: `Status of ${siteName}. Public tools read what its status page shows.${user ? ' Staff tools write drafts only; publishing is a separate, deliberate step.' : ''}`,
     },
   );
-  registerPublicTools(server, deps, siteName, publicTools);
+  registerPublicTools(server, deps, siteName);
   if (user) registerStaffTools(server, deps, user);
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   res.on('close', () => {

@@ -1,7 +1,8 @@
-// Audiences and their readers for read-path tests, written straight into a test server's database
-// (issue 20) until the tests switch to the management API and the sign-in flows. Each change that
-// alters who sees what is recorded on the change feed as management records it (a `structure`
-// change), so the server's caches drop and its viewer gate reloads, as they would in production.
+// Audiences, what they are given and their readers, for read-path tests (issue 20), written
+// straight into a test server's database until the tests switch to the management API and the
+// sign-in flows. Each change that alters who sees what is recorded on the change feed as
+// management records it (a `structure` change), so the server's caches drop and its viewer gate
+// reloads, as they would in production.
 import { createClient, type InStatement } from '@libsql/client';
 import { generateToken, hashToken } from '../../src/domain/auth/tokens.ts';
 import { VIEWER_COOKIE } from '../../src/domain/audiences/viewer.ts';
@@ -46,17 +47,6 @@ export async function addAudience(
     structureChange(`audience:${id}`),
   ]);
   return id;
-}
-
-/** Turns the whole-site switch on or off (as the settings PATCH does), with its structure change. */
-export async function setPrivateSite(dbFile: string, on: boolean): Promise<void> {
-  await run(dbFile, [
-    {
-      sql: `UPDATE settings SET value = json_set(value, '$.privateSite', json(?)) WHERE key = 'site'`,
-      args: [on ? 'true' : 'false'],
-    },
-    structureChange('settings'),
-  ]);
 }
 
 /** A signed-in viewer of `audienceId` (admitted by its shared password): the Cookie header to send. */
