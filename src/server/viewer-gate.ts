@@ -106,8 +106,9 @@ export class ViewerGate {
 }
 
 /**
- * Writes a page rendered for one viewer: `private, no-store` and `Vary: Cookie`, so no cache on
- * the way keeps it or hands it to anyone else. `extra` are the security headers.
+ * Writes a page rendered for one viewer: `private, no-store` (or the page's own `no-store`) and
+ * `Vary: Cookie`, so no cache on the way keeps it or hands it to anyone else. `extra` are the
+ * security headers.
  */
 export function writeForViewer(
   req: IncomingMessage,
@@ -119,10 +120,12 @@ export function writeForViewer(
     .filter((v) => v !== undefined && v !== '')
     .map(String)
     .join(', ');
+  // A page that already forbids every cache (a sign-in redirect) keeps its word; any other is private.
+  const own = String(page.headers['cache-control'] ?? '');
   const headers: OutgoingHttpHeaders = {
     ...page.headers,
     ...extra,
-    'cache-control': VIEWER_CACHE_CONTROL,
+    'cache-control': /\bno-store\b/.test(own) && !/\bpublic\b/.test(own) ? own : VIEWER_CACHE_CONTROL,
     vary: [...new Set(vary.split(/,\s*/))].join(', '),
     'x-cache': 'private',
   };
