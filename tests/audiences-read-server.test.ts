@@ -326,6 +326,12 @@ describe("an audience's readers", () => {
 
   test('a viewer is answered privately, and the shared cache (and fast front) still answers the public', async () => {
     const cookie = await viewerCookie(server.dbFile, ids.audience);
+    // A page no one has asked for yet, first by the viewer: their render is not kept for the next reader.
+    const month = `/history?month=${new Date().toISOString().slice(0, 7)}&page=1`;
+    expect((await get(month, { cookie })).headers.get('x-cache')).toBe('private');
+    const after = await get(month);
+    expect(after.headers.get('x-cache')).toBe('miss');
+    expect(after.text).not.toContain(M);
     const warmed = await get('/');
     expect(warmed.text).not.toContain(M);
     const state = JSON.parse((await get('/live/version.json')).text) as { status: string };
