@@ -38,7 +38,7 @@ export async function notifyMaintenance(
   updateId: number | null,
   now: number,
 ): Promise<void> {
-  const { createdBy: _c, ...window } = await getMaintenance(tx, id);
+  const { createdBy: _c, ...stored } = await getMaintenance(tx, id);
   const [allRecords, announced] = await Promise.all([
     loadComponentRecords(tx),
     announcedUpdateIds(tx, 'maintenance', [id]),
@@ -47,8 +47,8 @@ export async function notifyMaintenance(
   await enqueueForReaders(
     tx,
     async (v) => {
-      if (!maintenanceSeen(v, window)) return null;
-      const maintenance = maintenanceFor(v, window);
+      if (!maintenanceSeen(v, stored)) return null;
+      const maintenance = maintenanceFor(v, stored);
       const payload: MaintenancePayload = {
         page: await pageSnapshot(tx, v),
         maintenance: {

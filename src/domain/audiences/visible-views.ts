@@ -5,14 +5,17 @@
 // Without audiences every function hands back what it was given.
 import type { ComponentRecord } from '../component-records.ts';
 import type { IncidentView } from '../incident-types.ts';
+import { worstComponentState } from '../status.ts';
+import { componentVisible, hidesAnything, touchesVisible, visibleComponents, type Visibility } from './visibility.ts';
 
-/** What the maintenance functions need of a window (maintenance-schemas.ts imports the notifications). */
+/**
+ * What the maintenance functions need of a window (not MaintenanceView: maintenance-schemas.ts
+ * imports the notifications, which import this module).
+ */
 interface WindowShape {
   components: readonly { id: number }[];
   updates: readonly { affected: readonly { componentId: number }[] }[];
 }
-import { worstComponentState } from '../status.ts';
-import { componentVisible, hidesAnything, touchesVisible, visibleComponents, type Visibility } from './visibility.ts';
 
 /** Every component an incident touched, in any update. */
 export function incidentComponentIds(view: Pick<IncidentView, 'updates'>): number[] {
