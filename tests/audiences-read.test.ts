@@ -11,6 +11,7 @@ import {
   subscriberAudiences,
   subscribers,
 } from '../src/db/schema/index.ts';
+import { choosableComponents } from '../src/domain/audiences/choosable.ts';
 import { audienceViewer, PUBLIC_VIEWER } from '../src/domain/audiences/viewer.ts';
 import { loadVisibility, type Visibility } from '../src/domain/audiences/visibility.ts';
 import { createComponent, createGroup } from '../src/domain/components.ts';
@@ -76,6 +77,9 @@ describe('what each reader sees', () => {
     expect(await names(oneView)).toEqual({ groups: [['Partner group', ['Ledger']]], ungrouped: ['Web'] });
     // Two sees Vault, but not One's group: Vault stands outside any group, its group unnamed.
     expect(await names(twoView)).toEqual({ groups: [], ungrouped: ['Web', 'Vault'] });
+    const choices = await choosableComponents(db, twoView);
+    expect(choices.groups).toEqual([]);
+    expect(choices.components.map((c) => c.name)).toEqual(['Web', 'Vault']);
   });
 
   test("an audience's incident is theirs alone, in the lists, the overall status and the subscribers told", async () => {

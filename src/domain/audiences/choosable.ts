@@ -11,7 +11,10 @@ export async function choosableComponents(
   const [groups, components] = await Promise.all([listGroups(db), listComponents(db)]);
   const shown = visibleComponents(visibility, components, (c) => c.id);
   const withMembers = new Set(shown.map((c) => c.groupId));
-  return { groups: groups.filter((g) => withMembers.has(g.id)), components: shown };
+  // A group given to other audiences is not named, even when a member of it is seen: that member
+  // is offered under "Other".
+  const hiddenGroups = new Set(visibility.hiddenGroupIds);
+  return { groups: groups.filter((g) => withMembers.has(g.id) && !hiddenGroups.has(g.id)), components: shown };
 }
 
 export { subscriberVisibility } from './subscriber-audiences.ts';
