@@ -7,13 +7,14 @@ import type { DbOrTx } from '../db/client.ts';
 import { processStore } from './process-store.ts';
 import { currentRequestId } from './request-context.ts';
 
-export const ACTOR_KINDS = ['user', 'token', 'alert', 'system'] as const;
+export const ACTOR_KINDS = ['user', 'token', 'alert', 'system', 'viewer'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 export const ACTOR_KIND_LABELS: Record<ActorKind, string> = {
   user: 'User (admin)',
   token: 'API token',
   alert: 'Alert',
   system: 'Candor',
+  viewer: 'Viewer (audience sign-in)',
 };
 
 export interface Actor {

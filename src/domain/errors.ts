@@ -30,6 +30,7 @@ export type NotFoundEntity =
   | 'incident update'
   | 'maintenance'
   | 'review'
+  | 'sign-in link'
   | 'subscriber'
   | 'subscription'
   | 'template'

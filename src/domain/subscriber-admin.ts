@@ -1,7 +1,7 @@
 // Subscribers as staff manage them: the list and one subscriber, webhooks (added by an admin,
 // verified by a challenge, or vouched for), unsubscribing someone, and staff mail recipients.
 import { randomBytes } from 'node:crypto';
-import { and, count, desc, eq, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, notInArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { subscribers } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
@@ -11,7 +11,7 @@ import { ConflictError, NotFoundError, fieldError, oneOf, parseInput } from './e
 import { outboundPolicy, urlRefusal } from './outbound-rules.ts';
 import { pageSnapshot, type VerifyPayload } from './notify/events.ts';
 import { subscriberVisibility } from './audiences/subscriber-audiences.ts';
-import { LISTED_KINDS, SUBSCRIBER_STATES, type SubscriberState } from './notify/kinds.ts';
+import { LISTED_KINDS, MAIL_ONLY_KINDS, SUBSCRIBER_STATES, type SubscriberState } from './notify/kinds.ts';
 import { enqueuePersonal } from './notify/outbox.ts';
 import type { Subscriber, SubscriptionView } from './subscriber-rules.ts';
 import { EVERYTHING } from './audiences/visibility.ts';
@@ -44,7 +44,7 @@ export async function listSubscribers(
   if (filter.state) conditions.push(eq(subscribers.state, filter.state));
   if (filter.kind) conditions.push(eq(subscribers.kind, filter.kind));
   // Staff mail rows (invitations, resets) are not subscribers.
-  conditions.push(ne(subscribers.kind, 'staff'));
+  conditions.push(notInArray(subscribers.kind, [...MAIL_ONLY_KINDS]));
   const where = and(...conditions);
   const [{ total }] = await db.select({ total: count() }).from(subscribers).where(where);
   // The outer row named in full: drizzle writes a bare "id", which inside the subquery would be the
@@ -72,7 +72,7 @@ export async function getSubscriber(db: DbOrTx, id: number): Promise<Subscriptio
   const [row] = await db
     .select()
     .from(subscribers)
-    .where(and(eq(subscribers.id, id), ne(subscribers.kind, 'staff')));
+    .where(and(eq(subscribers.id, id), notInArray(subscribers.kind, [...MAIL_ONLY_KINDS])));
   if (!row) throw new NotFoundError('subscriber', id);
   return subscriptionOf(db, row);
 }

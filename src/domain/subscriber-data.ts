@@ -4,7 +4,7 @@
 // and secrets are gone, queued messages are dropped, delivery details cleared, the address's
 // rate-limit entry removed, and the audit entries that recorded the address are redacted.
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import {
   auditLog,
   components,
@@ -17,6 +17,7 @@ import {
 import type { Db, DbOrTx } from '#db/client.ts';
 import { recordAudit } from './audit.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
+import { MAIL_ONLY_KINDS } from './notify/kinds.ts';
 import { skipQueuedFor } from './notify/outbox.ts';
 
 /** What an erased subscriber's address becomes: unique per row, and plainly not an address. */
@@ -27,11 +28,11 @@ export function isErased(address: string): boolean {
 }
 
 async function subscriberRow(db: DbOrTx, id: number) {
-  // Staff mail rows (invitations) are not subscribers; they are not reached from here.
+  // Staff and viewer mail rows (invitations, sign-in links) are not subscribers; they are not reached from here.
   const [row] = await db
     .select()
     .from(subscribers)
-    .where(and(eq(subscribers.id, id), ne(subscribers.kind, 'staff')));
+    .where(and(eq(subscribers.id, id), notInArray(subscribers.kind, [...MAIL_ONLY_KINDS])));
   if (!row) throw new NotFoundError('subscriber', id);
   return row;
 }

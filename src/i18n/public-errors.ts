@@ -18,6 +18,16 @@ const KNOWN: Record<string, MessageKey> = {
     'error.confirmInvalid',
   'This confirmation link has expired. Subscribe again and we will send you a new one.': 'error.confirmExpired',
   'This subscription link is not valid. Use the link from the most recent email we sent you.': 'error.manageInvalid',
+  // Signing in to read what audiences see (src/domain/audiences)
+  'This sign-in link is not valid. It may have been used already or copied incompletely. Ask for a new one.':
+    'error.linkInvalid',
+  'This sign-in link has expired. Ask for a new one; links work for 15 minutes.': 'error.linkExpired',
+  'This address no longer has access to any part of this status page.': 'error.notMember',
+  'The name or the password is wrong.': 'error.wrongPassword',
+  'Too many wrong passwords. Wait a few minutes and try again.': 'error.tooManyPasswords',
+  'Too many sign-in links asked for from your network. Try again in an hour.': 'error.linkRateIp',
+  'Too many sign-in links asked for this address. Use the most recent email we sent, or try again in an hour.':
+    'error.linkRateAddress',
 };
 
 /** One English sentence in `locale`, when it is one of the known ones. */

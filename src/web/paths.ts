@@ -54,15 +54,18 @@ export function isApiPath(path: string): boolean {
 }
 
 /**
- * Pages reached by a secret link (a subscriber's, a member's feed URLs under /my/) and a member's
- * own page (/my): personal, never cached or shared.
+ * Pages reached by a secret link (a subscriber's, a member's feed URLs under /my/, a viewer's
+ * sign-in link), a member's own page (/my) and the viewer sign-in pages (/access, which say who is
+ * signed in): personal, never cached or shared.
  */
 export function isPersonalPath(path: string): boolean {
   return (
     path.startsWith('/subscription/') ||
     path.startsWith('/subscribe/confirm/') ||
     path === '/my' ||
-    path.startsWith('/my/')
+    path.startsWith('/my/') ||
+    path === '/access' ||
+    path.startsWith('/access/')
   );
 }
 

@@ -13,3 +13,4 @@ export * from './audit.ts';
 export * from './brand.ts';
 export * from './imports.ts';
 export * from './audiences.ts';
+export * from './viewer-links.ts';

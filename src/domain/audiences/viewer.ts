@@ -13,7 +13,7 @@ export interface Viewer {
   sessionId: string | null;
   /** The address a sign-in link or single sign-on proved, if any. */
   email: string | null;
-  /** How each audience was admitted (for the page's "signed in" note and the audit). */
+  /** How each audience was admitted, in the order of audienceIds (for the "signed in" note and the audit). */
   methods: readonly AccessMethod[];
 }
 

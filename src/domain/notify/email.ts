@@ -13,12 +13,14 @@ import type { CommitmentPayload, IncidentPayload, PostmortemPayload } from './ev
 import type { NotificationKind } from './kinds.ts';
 import type { MaintenancePayload } from '../maintenance.ts';
 import type { PasswordLinkPayload } from '../auth/user-admin.ts';
+import type { SignInLinkPayload } from '../audiences/sign-in-link.ts';
 import {
   confirmLink,
   incidentLink,
   maintenanceLink,
   passwordLink,
   postmortemLink,
+  signInLink,
   subscriptionLinks,
   type MessageContext,
 } from './links.ts';
@@ -391,6 +393,22 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
         html: `<p>${escapeHtml(lead)}</p>
 <p><a href="${escapeHtml(link)}" style="${BUTTON}">${escapeHtml(action)}</a></p>
 <p>The link works once, until ${escapeHtml(formatInZone(p.expiresAt, ctx.timeZone))}. If you did not expect this, ignore this email.</p>`,
+        listMember: false,
+      };
+      break;
+    }
+    case 'access.link': {
+      const { token, expiresAt } = payload as SignInLinkPayload;
+      const link = signInLink(ctx, token, linkLocale(locale));
+      const asked = t(locale, 'email.accessAsked', { site: ctx.siteName });
+      const action = t(locale, 'email.accessAction');
+      const expires = t(locale, 'email.accessExpires', { time: formatInZone(expiresAt, ctx.timeZone, locale) });
+      parts = {
+        subject: t(locale, 'email.accessSubject', { site: ctx.siteName }),
+        text: [asked, labelled(locale, action, link), expires],
+        html: `<p>${escapeHtml(asked)}</p>
+<p><a href="${escapeHtml(link)}" style="${BUTTON}">${escapeHtml(action)}</a></p>
+<p>${escapeHtml(expires)}</p>`,
         listMember: false,
       };
       break;

@@ -14,16 +14,22 @@ export const CHAT_PLATFORM_LABELS: Record<ChatPlatform, string> = {
   google_chat: 'Google Chat',
 };
 
-/** What a subscriber is: an address, a staff webhook, a chat channel; `staff` rows only receive staff mail (invitations, resets). */
-export const SUBSCRIBER_KINDS = ['email', 'webhook', ...CHAT_PLATFORMS, 'staff'] as const;
+/**
+ * What a subscriber is: an address, a staff webhook, a chat channel; `staff` rows only receive
+ * staff mail (invitations, resets), `viewer` rows only audience sign-in links.
+ */
+export const SUBSCRIBER_KINDS = ['email', 'webhook', ...CHAT_PLATFORMS, 'staff', 'viewer'] as const;
 export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
-/** The kinds the admin lists as subscribers (staff mail rows are not). */
+/** The kinds the admin lists as subscribers (staff and viewer mail rows are not). */
 export const LISTED_KINDS = ['email', 'webhook', ...CHAT_PLATFORMS] as const;
+/** Rows that exist only to carry personal mail: never listed, exported or counted as subscribers. */
+export const MAIL_ONLY_KINDS = ['staff', 'viewer'] as const;
 export const SUBSCRIBER_KIND_LABELS: Record<SubscriberKind, string> = {
   email: 'Email',
   webhook: 'Webhook',
   ...CHAT_PLATFORM_LABELS,
   staff: 'Staff mail',
+  viewer: 'Audience sign-in mail',
 };
 
 export const isChatPlatform = (kind: string): kind is ChatPlatform =>
@@ -78,6 +84,7 @@ export const PERSONAL_KINDS = [
   'webhook.verify',
   'user.invite',
   'user.reset',
+  'access.link',
 ] as const;
 export type PersonalKind = (typeof PERSONAL_KINDS)[number];
 
@@ -123,6 +130,7 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   'webhook.verify': 'Webhook verification',
   'user.invite': 'Invitation to the admin',
   'user.reset': 'Password reset link',
+  'access.link': 'Audience sign-in link',
 };
 
 /** Emails per provider call: Resend's batch endpoint takes at most 100. */

@@ -31,3 +31,6 @@ export const postmortemLink = (ctx: MessageContext, slug: string, locale?: Local
 
 export const maintenanceLink = (ctx: MessageContext, id: number, locale?: Locale) =>
   inLanguage(`${ctx.publicUrl}/maintenance/${id}`, locale);
+
+export const signInLink = (ctx: MessageContext, token: string, locale?: Locale) =>
+  inLanguage(`${ctx.publicUrl}/access/link/${token}`, locale);

@@ -327,6 +327,49 @@ export const de: Catalogue = {
     'Jemand wollte diesen Kanal erneut anmelden. Er ist bereits angemeldet, es hat sich also nichts geändert.',
   'email.manageLink': 'Komponenten wählen oder abmelden',
 
+  'email.accessSubject': 'Bei {site} Status anmelden',
+  'email.accessAsked':
+    'Jemand, hoffentlich Sie, möchte sich mit dieser Adresse bei der Statusseite von {site} anmelden.',
+  'email.accessAction': 'Anmelden',
+  'email.accessExpires':
+    'Der Link funktioniert einmal, bis {time}. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese E-Mail.',
+  'access.title': 'Anmelden',
+  'access.heading': 'Bei {site} Status anmelden',
+  'access.intro':
+    'Manche Teile dieser Statusseite sind nur für ausgewählte Leser bestimmt. Melden Sie sich auf einem dieser Wege an, um auch sie zu sehen.',
+  'access.private': 'Diese Statusseite ist privat. Melden Sie sich auf einem dieser Wege an, um sie zu lesen.',
+  'access.signedInAs': 'Sie sind als {email} angemeldet.',
+  'access.signedInShared': 'Sie sind mit einem gemeinsamen Passwort angemeldet.',
+  'access.admittedByAddress': 'Ihr Netzwerk darf diese Seite ohne Anmeldung lesen.',
+  'access.admittedTo': 'Sie sehen, was gezeigt wird für: {audiences}.',
+  'access.continue': 'Zur Statusseite',
+  'access.signOut': 'Abmelden',
+  'access.signedOut': 'Sie sind abgemeldet.',
+  'access.emailHeading': 'Anmeldelink per E-Mail',
+  'access.emailIntro':
+    'Wenn Ihre Adresse oder die Domain Ihres Unternehmens Zugang hat, schicken wir Ihnen einen Link, der Sie anmeldet. Kein Konto nötig.',
+  'access.emailLabel': 'E-Mail-Adresse',
+  'access.emailSubmit': 'Link senden',
+  'access.emailSent':
+    'Wenn {email} Zugang hat, ist ein Anmeldelink dorthin unterwegs. Der Link funktioniert einmal, {minutes} Minuten lang.',
+  'access.passwordHeading': 'Gemeinsames Passwort',
+  'access.passwordIntro':
+    'Haben Sie ein Passwort für Ihr Team oder Unternehmen bekommen? [[Mit dem Passwort anmelden]].',
+  'access.passwordExplain': 'Geben Sie den Namen und das Passwort ein, die Sie bekommen haben.',
+  'access.audienceLabel': 'Name',
+  'access.passwordLabel': 'Passwort',
+  'access.passwordSubmit': 'Anmelden',
+  'access.otherWays': 'Andere Wege der Anmeldung',
+  'access.ssoHeading': 'Single Sign-on',
+  'access.ssoButton': 'Mit dem Konto Ihrer Organisation anmelden',
+  'access.ssoRefusedTitle': 'Anmeldung abgelehnt',
+  'access.ssoNoAudience':
+    'Die Anmeldung Ihrer Organisation hat für {account} funktioniert, aber dieses Konto hat keinen Zugang zu einem Teil dieser Statusseite. Bitten Sie die Betreiber, Ihnen Zugang zu geben.',
+  'access.ssoFailed':
+    'Die Single-Sign-on-Anmeldung hat nicht geklappt, Sie sind nicht angemeldet. Beginnen Sie erneut; wenn es weiter scheitert, sagen Sie es den Betreibern dieser Statusseite.',
+  'access.askAgain': 'Zurück zur Anmeldung',
+  'access.linkAsk': 'Mit diesem Link bei der Statusseite von {site} anmelden?',
+
   'error.emailRequired': 'Bitte geben Sie eine E-Mail-Adresse ein',
   'error.emailInvalid': 'Die E-Mail-Adresse muss wie name@example.com aufgebaut sein',
   'error.emailTooLong': 'Die E-Mail-Adresse darf höchstens 254 Zeichen lang sein',
@@ -340,6 +383,15 @@ export const de: Catalogue = {
     'Dieser Bestätigungslink ist abgelaufen. Abonnieren Sie erneut, dann senden wir Ihnen einen neuen.',
   'error.manageInvalid':
     'Dieser Abonnement-Link ist ungültig. Verwenden Sie den Link aus der neuesten E-Mail, die wir Ihnen gesendet haben.',
+  'error.linkInvalid':
+    'Dieser Anmeldelink ist ungültig. Vielleicht wurde er schon benutzt oder unvollständig kopiert. Fordern Sie einen neuen an.',
+  'error.linkExpired': 'Dieser Anmeldelink ist abgelaufen. Fordern Sie einen neuen an; Links gelten 15 Minuten.',
+  'error.notMember': 'Diese Adresse hat keinen Zugang mehr zu einem Teil dieser Statusseite.',
+  'error.wrongPassword': 'Der Name oder das Passwort ist falsch.',
+  'error.tooManyPasswords': 'Zu viele falsche Passwörter. Warten Sie ein paar Minuten und versuchen Sie es erneut.',
+  'error.linkRateIp': 'Zu viele Anmeldelinks aus Ihrem Netzwerk angefordert. Versuchen Sie es in einer Stunde erneut.',
+  'error.linkRateAddress':
+    'Zu viele Anmeldelinks für diese Adresse angefordert. Nutzen Sie die neueste E-Mail von uns oder versuchen Sie es in einer Stunde erneut.',
 
   'timeline.detection': 'Erkennung',
   'timeline.response': 'Reaktion',

@@ -337,6 +337,47 @@ export const en = {
     'Someone asked to subscribe this channel again. It is already subscribed, so nothing has changed.',
   'email.manageLink': 'Choose components or unsubscribe',
 
+  // Signing in to read what audiences see (src/pages/access)
+  'email.accessSubject': 'Sign in to {site} status',
+  'email.accessAsked': 'Someone, we hope you, asked to sign in to the {site} status page with this address.',
+  'email.accessAction': 'Sign in',
+  'email.accessExpires': 'The link works once, until {time}. If you did not ask for it, ignore this email.',
+  'access.title': 'Sign in',
+  'access.heading': 'Sign in to {site} status',
+  'access.intro':
+    'Some parts of this status page are for chosen readers only. Sign in one of these ways to see them too.',
+  'access.private': 'This status page is private. Sign in one of these ways to read it.',
+  'access.signedInAs': 'You are signed in as {email}.',
+  'access.signedInShared': 'You are signed in with a shared password.',
+  'access.admittedByAddress': 'Your network is allowed to read this page without signing in.',
+  'access.admittedTo': 'You can read what is shown to: {audiences}.',
+  'access.continue': 'Go to the status page',
+  'access.signOut': 'Sign out',
+  'access.signedOut': 'You are signed out.',
+  'access.emailHeading': 'Email me a sign-in link',
+  'access.emailIntro':
+    'If your address, or your company’s domain, has been given access, we send you a link that signs you in. No account to create.',
+  'access.emailLabel': 'Email address',
+  'access.emailSubmit': 'Send the link',
+  'access.emailSent':
+    'If {email} has been given access, a sign-in link is on its way to it. The link works once, for {minutes} minutes.',
+  'access.passwordHeading': 'Shared password',
+  'access.passwordIntro': 'Were you given a password for your team or company? [[Sign in with the password]].',
+  'access.passwordExplain': 'Enter the name and the password you were given.',
+  'access.audienceLabel': 'Name',
+  'access.passwordLabel': 'Password',
+  'access.passwordSubmit': 'Sign in',
+  'access.otherWays': 'Other ways to sign in',
+  'access.ssoHeading': 'Single sign-on',
+  'access.ssoButton': 'Sign in with your organisation’s account',
+  'access.ssoRefusedTitle': 'Sign-in refused',
+  'access.ssoNoAudience':
+    'Your organisation’s sign-in worked for {account}, but that account has not been given access to any part of this status page. Ask the people who run it to give you access.',
+  'access.ssoFailed':
+    'Single sign-on did not work out, so you are not signed in. Start again; if it keeps failing, tell the people who run this status page.',
+  'access.askAgain': 'Back to signing in',
+  'access.linkAsk': 'Sign in to the {site} status page with this link?',
+
   // Refusals a visitor can meet on the public forms and links (src/i18n/public-errors.ts)
   'error.emailRequired': 'Email is required',
   'error.emailInvalid': 'Email must be an email address like name@example.com',
@@ -349,6 +390,15 @@ export const en = {
     'This confirmation link is not valid. It may have been used already (the emails we send have a link to manage your subscription) or copied incompletely.',
   'error.confirmExpired': 'This confirmation link has expired. Subscribe again and we will send you a new one.',
   'error.manageInvalid': 'This subscription link is not valid. Use the link from the most recent email we sent you.',
+  'error.linkInvalid':
+    'This sign-in link is not valid. It may have been used already or copied incompletely. Ask for a new one.',
+  'error.linkExpired': 'This sign-in link has expired. Ask for a new one; links work for 15 minutes.',
+  'error.notMember': 'This address no longer has access to any part of this status page.',
+  'error.wrongPassword': 'The name or the password is wrong.',
+  'error.tooManyPasswords': 'Too many wrong passwords. Wait a few minutes and try again.',
+  'error.linkRateIp': 'Too many sign-in links asked for from your network. Try again in an hour.',
+  'error.linkRateAddress':
+    'Too many sign-in links asked for this address. Use the most recent email we sent, or try again in an hour.',
 
   // The post-incident picture (src/i18n/timeline-words.ts)
   'timeline.detection': 'Detection',

@@ -330,6 +330,47 @@ export const es: Catalogue = {
   'chat.alreadyBody': 'Alguien ha pedido suscribir este canal de nuevo. Ya está suscrito, así que no ha cambiado nada.',
   'email.manageLink': 'Elegir componentes o darse de baja',
 
+  'email.accessSubject': 'Iniciar sesión en el estado de {site}',
+  'email.accessAsked':
+    'Alguien, esperamos que usted, ha pedido iniciar sesión en la página de estado de {site} con esta dirección.',
+  'email.accessAction': 'Iniciar sesión',
+  'email.accessExpires': 'El enlace funciona una vez, hasta el {time}. Si no lo pidió, ignore este correo.',
+  'access.title': 'Iniciar sesión',
+  'access.heading': 'Iniciar sesión en el estado de {site}',
+  'access.intro':
+    'Algunas partes de esta página de estado son solo para lectores elegidos. Inicie sesión de una de estas formas para verlas también.',
+  'access.private': 'Esta página de estado es privada. Inicie sesión de una de estas formas para leerla.',
+  'access.signedInAs': 'Ha iniciado sesión como {email}.',
+  'access.signedInShared': 'Ha iniciado sesión con una contraseña compartida.',
+  'access.admittedByAddress': 'Su red puede leer esta página sin iniciar sesión.',
+  'access.admittedTo': 'Puede leer lo que se muestra a: {audiences}.',
+  'access.continue': 'Ir a la página de estado',
+  'access.signOut': 'Cerrar sesión',
+  'access.signedOut': 'Ha cerrado la sesión.',
+  'access.emailHeading': 'Recibir un enlace de acceso por correo',
+  'access.emailIntro':
+    'Si su dirección, o el dominio de su empresa, tiene acceso, le enviamos un enlace que inicia su sesión. Sin cuenta que crear.',
+  'access.emailLabel': 'Correo electrónico',
+  'access.emailSubmit': 'Enviar el enlace',
+  'access.emailSent':
+    'Si {email} tiene acceso, le estamos enviando un enlace de acceso. El enlace funciona una vez, durante {minutes} minutos.',
+  'access.passwordHeading': 'Contraseña compartida',
+  'access.passwordIntro': '¿Le dieron una contraseña para su equipo o empresa? [[Inicie sesión con la contraseña]].',
+  'access.passwordExplain': 'Escriba el nombre y la contraseña que le dieron.',
+  'access.audienceLabel': 'Nombre',
+  'access.passwordLabel': 'Contraseña',
+  'access.passwordSubmit': 'Iniciar sesión',
+  'access.otherWays': 'Otras formas de iniciar sesión',
+  'access.ssoHeading': 'Inicio de sesión único',
+  'access.ssoButton': 'Iniciar sesión con la cuenta de su organización',
+  'access.ssoRefusedTitle': 'Inicio de sesión rechazado',
+  'access.ssoNoAudience':
+    'El inicio de sesión de su organización funcionó para {account}, pero esa cuenta no tiene acceso a ninguna parte de esta página de estado. Pida acceso a quienes la gestionan.',
+  'access.ssoFailed':
+    'El inicio de sesión único no salió bien y no ha iniciado sesión. Empiece de nuevo; si sigue fallando, avise a quienes gestionan esta página de estado.',
+  'access.askAgain': 'Volver a iniciar sesión',
+  'access.linkAsk': '¿Iniciar sesión en la página de estado de {site} con este enlace?',
+
   'error.emailRequired': 'El correo electrónico es obligatorio',
   'error.emailInvalid': 'El correo electrónico debe tener la forma nombre@example.com',
   'error.emailTooLong': 'El correo electrónico debe tener como máximo 254 caracteres',
@@ -342,6 +383,15 @@ export const es: Catalogue = {
   'error.confirmExpired': 'Este enlace de confirmación ha caducado. Suscríbase de nuevo y le enviaremos otro.',
   'error.manageInvalid':
     'Este enlace de suscripción no es válido. Use el enlace del correo más reciente que le enviamos.',
+  'error.linkInvalid':
+    'Este enlace de acceso no es válido. Puede que ya se haya usado o que se copiara incompleto. Pida uno nuevo.',
+  'error.linkExpired': 'Este enlace de acceso ha caducado. Pida uno nuevo; los enlaces funcionan 15 minutos.',
+  'error.notMember': 'Esta dirección ya no tiene acceso a ninguna parte de esta página de estado.',
+  'error.wrongPassword': 'El nombre o la contraseña no son correctos.',
+  'error.tooManyPasswords': 'Demasiadas contraseñas incorrectas. Espere unos minutos y vuelva a intentarlo.',
+  'error.linkRateIp': 'Demasiados enlaces de acceso pedidos desde su red. Vuelva a intentarlo en una hora.',
+  'error.linkRateAddress':
+    'Demasiados enlaces de acceso pedidos para esta dirección. Use el correo más reciente que le enviamos o vuelva a intentarlo en una hora.',
 
   'timeline.detection': 'Detección',
   'timeline.response': 'Respuesta',

@@ -330,6 +330,49 @@ export const fr: Catalogue = {
   'chat.alreadyBody': 'Quelqu’un a demandé à abonner ce canal une nouvelle fois. Il est déjà abonné : rien n’a changé.',
   'email.manageLink': 'Choisir les composants ou se désabonner',
 
+  'email.accessSubject': 'Connexion à l’état de {site}',
+  'email.accessAsked':
+    'Quelqu’un, vous nous l’espérons, a demandé à se connecter à la page d’état de {site} avec cette adresse.',
+  'email.accessAction': 'Se connecter',
+  'email.accessExpires':
+    'Le lien fonctionne une fois, jusqu’au {time}. Si vous ne l’avez pas demandé, ignorez cet e-mail.',
+  'access.title': 'Connexion',
+  'access.heading': 'Connexion à l’état de {site}',
+  'access.intro':
+    'Certaines parties de cette page d’état sont réservées à des lecteurs choisis. Connectez-vous de l’une de ces façons pour les voir aussi.',
+  'access.private': 'Cette page d’état est privée. Connectez-vous de l’une de ces façons pour la lire.',
+  'access.signedInAs': 'Vous êtes connecté en tant que {email}.',
+  'access.signedInShared': 'Vous êtes connecté avec un mot de passe partagé.',
+  'access.admittedByAddress': 'Votre réseau peut lire cette page sans connexion.',
+  'access.admittedTo': 'Vous voyez ce qui est montré à\u00a0: {audiences}.',
+  'access.continue': 'Aller à la page d’état',
+  'access.signOut': 'Se déconnecter',
+  'access.signedOut': 'Vous êtes déconnecté.',
+  'access.emailHeading': 'Recevoir un lien de connexion par e-mail',
+  'access.emailIntro':
+    'Si votre adresse, ou le domaine de votre entreprise, a reçu l’accès, nous vous envoyons un lien qui vous connecte. Aucun compte à créer.',
+  'access.emailLabel': 'Adresse e-mail',
+  'access.emailSubmit': 'Envoyer le lien',
+  'access.emailSent':
+    'Si {email} a reçu l’accès, un lien de connexion est en route vers cette adresse. Le lien fonctionne une fois, pendant {minutes} minutes.',
+  'access.passwordHeading': 'Mot de passe partagé',
+  'access.passwordIntro':
+    'Vous avez reçu un mot de passe pour votre équipe ou votre entreprise\u00a0? [[Connectez-vous avec le mot de passe]].',
+  'access.passwordExplain': 'Saisissez le nom et le mot de passe qui vous ont été donnés.',
+  'access.audienceLabel': 'Nom',
+  'access.passwordLabel': 'Mot de passe',
+  'access.passwordSubmit': 'Se connecter',
+  'access.otherWays': 'Autres façons de se connecter',
+  'access.ssoHeading': 'Authentification unique',
+  'access.ssoButton': 'Se connecter avec le compte de votre organisation',
+  'access.ssoRefusedTitle': 'Connexion refusée',
+  'access.ssoNoAudience':
+    'La connexion de votre organisation a réussi pour {account}, mais ce compte n’a accès à aucune partie de cette page d’état. Demandez l’accès aux personnes qui la gèrent.',
+  'access.ssoFailed':
+    'L’authentification unique n’a pas abouti, vous n’êtes pas connecté. Recommencez\u00a0; si cela échoue encore, prévenez les personnes qui gèrent cette page d’état.',
+  'access.askAgain': 'Retour à la connexion',
+  'access.linkAsk': 'Se connecter à la page d’état de {site} avec ce lien\u00a0?',
+
   'error.emailRequired': 'L’adresse e-mail est obligatoire',
   'error.emailInvalid': 'L’adresse e-mail doit être de la forme nom@example.com',
   'error.emailTooLong': 'L’adresse e-mail ne doit pas dépasser 254 caractères',
@@ -343,6 +386,16 @@ export const fr: Catalogue = {
     'Ce lien de confirmation a expiré. Abonnez-vous à nouveau et nous vous en enverrons un nouveau.',
   'error.manageInvalid':
     'Ce lien d’abonnement n’est pas valide. Utilisez le lien du dernier e-mail que nous vous avons envoyé.',
+  'error.linkInvalid':
+    'Ce lien de connexion n’est pas valide. Il a peut-être déjà servi ou été copié incomplètement. Demandez-en un nouveau.',
+  'error.linkExpired':
+    'Ce lien de connexion a expiré. Demandez-en un nouveau\u00a0; les liens fonctionnent 15 minutes.',
+  'error.notMember': 'Cette adresse n’a plus accès à aucune partie de cette page d’état.',
+  'error.wrongPassword': 'Le nom ou le mot de passe est incorrect.',
+  'error.tooManyPasswords': 'Trop de mots de passe erronés. Patientez quelques minutes et réessayez.',
+  'error.linkRateIp': 'Trop de liens de connexion demandés depuis votre réseau. Réessayez dans une heure.',
+  'error.linkRateAddress':
+    'Trop de liens de connexion demandés pour cette adresse. Utilisez le dernier e-mail envoyé, ou réessayez dans une heure.',
 
   'timeline.detection': 'Détection',
   'timeline.response': 'Réponse',

@@ -323,6 +323,47 @@ export const ja: Catalogue = {
   'chat.alreadyBody': 'このチャンネルの購読が再度申し込まれました。すでに購読済みのため、変更はありません。',
   'email.manageLink': 'コンポーネントの選択または購読解除',
 
+  'email.accessSubject': '{site} ステータスへのサインイン',
+  'email.accessAsked': 'このアドレスで {site} ステータスページへのサインインが要求されました。',
+  'email.accessAction': 'サインイン',
+  'email.accessExpires':
+    'このリンクは {time} まで、一度だけ使えます。心当たりがない場合は、このメールを無視してください。',
+  'access.title': 'サインイン',
+  'access.heading': '{site} ステータスへのサインイン',
+  'access.intro':
+    'このステータスページの一部は、限られた読者だけが見られます。次のいずれかの方法でサインインすると、その部分も表示されます。',
+  'access.private': 'このステータスページは非公開です。次のいずれかの方法でサインインしてください。',
+  'access.signedInAs': '{email} としてサインインしています。',
+  'access.signedInShared': '共有パスワードでサインインしています。',
+  'access.admittedByAddress': 'お使いのネットワークからは、サインインせずにこのページを閲覧できます。',
+  'access.admittedTo': '次の対象向けの内容を閲覧できます: {audiences}',
+  'access.continue': 'ステータスページへ',
+  'access.signOut': 'サインアウト',
+  'access.signedOut': 'サインアウトしました。',
+  'access.emailHeading': 'サインインリンクをメールで受け取る',
+  'access.emailIntro':
+    'お使いのアドレス、または会社のドメインにアクセス権があれば、サインイン用のリンクをお送りします。アカウントの作成は不要です。',
+  'access.emailLabel': 'メールアドレス',
+  'access.emailSubmit': 'リンクを送信',
+  'access.emailSent':
+    '{email} にアクセス権があれば、サインインリンクを送信しました。リンクは {minutes} 分間、一度だけ使えます。',
+  'access.passwordHeading': '共有パスワード',
+  'access.passwordIntro': 'チームや会社用のパスワードを受け取っていますか? [[パスワードでサインイン]]',
+  'access.passwordExplain': '受け取った名前とパスワードを入力してください。',
+  'access.audienceLabel': '名前',
+  'access.passwordLabel': 'パスワード',
+  'access.passwordSubmit': 'サインイン',
+  'access.otherWays': 'ほかのサインイン方法',
+  'access.ssoHeading': 'シングルサインオン',
+  'access.ssoButton': '組織のアカウントでサインイン',
+  'access.ssoRefusedTitle': 'サインインが拒否されました',
+  'access.ssoNoAudience':
+    '組織のサインインは {account} として成功しましたが、このアカウントにはこのステータスページのどの部分へのアクセス権もありません。運営者にアクセス権を依頼してください。',
+  'access.ssoFailed':
+    'シングルサインオンが完了しなかったため、サインインしていません。もう一度お試しください。繰り返し失敗する場合は、このステータスページの運営者にお知らせください。',
+  'access.askAgain': 'サインインに戻る',
+  'access.linkAsk': 'このリンクで {site} ステータスページにサインインしますか?',
+
   'error.emailRequired': 'メールアドレスを入力してください',
   'error.emailInvalid': 'メールアドレスは name@example.com のような形式で入力してください',
   'error.emailTooLong': 'メールアドレスは 254 文字以内で入力してください',
@@ -335,6 +376,17 @@ export const ja: Catalogue = {
   'error.confirmExpired':
     'この確認リンクは有効期限が切れています。もう一度お申し込みいただければ、新しいリンクをお送りします。',
   'error.manageInvalid': 'この購読リンクは無効です。最新のメールに記載されたリンクをご利用ください。',
+  'error.linkInvalid':
+    'このサインインリンクは無効です。すでに使用されたか、コピーが不完全な可能性があります。新しいリンクを依頼してください。',
+  'error.linkExpired':
+    'このサインインリンクは期限切れです。新しいリンクを依頼してください。リンクの有効期間は 15 分です。',
+  'error.notMember': 'このアドレスには、このステータスページのどの部分へのアクセス権もなくなりました。',
+  'error.wrongPassword': '名前またはパスワードが正しくありません。',
+  'error.tooManyPasswords': 'パスワードの誤りが多すぎます。数分待ってからもう一度お試しください。',
+  'error.linkRateIp':
+    'お使いのネットワークからのサインインリンクの依頼が多すぎます。1 時間後にもう一度お試しください。',
+  'error.linkRateAddress':
+    'このアドレスへのサインインリンクの依頼が多すぎます。最新のメールをご利用になるか、1 時間後にもう一度お試しください。',
 
   'timeline.detection': '検知',
   'timeline.response': '対応',

@@ -5,20 +5,10 @@ import { getDb } from '#db/client.ts';
 import { runAs } from '#domain/audit.ts';
 import { SESSION_COOKIE, validateSessionToken } from '#domain/auth/sessions.ts';
 import { isAdminPath, isOpenAdminPath } from '../paths.ts';
+import { isSameOrigin } from '../same-origin.ts';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/**
- * Cookie-authenticated writes must come from our own pages (CSRF). Browsers send Origin on
- * every POST and Sec-Fetch-Site on every request; either one proves the source.
- */
-function isSameOrigin(request: Request, url: URL): boolean {
-  const site = request.headers.get('sec-fetch-site');
-  if (site) return site === 'same-origin' || site === 'none';
-  const origin = request.headers.get('origin');
-  return origin !== null && origin === url.origin;
-}
 
 /**
  * 403 for a cross-site write; a visitor without a session goes to the login page (open paths

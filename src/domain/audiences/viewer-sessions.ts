@@ -1,0 +1,133 @@
+// Viewer sessions (issue 20): how an audience member stays signed in, apart from staff sessions.
+// The cookie holds a random secret; the database holds its SHA-256 as the session id (as staff
+// sessions). A session lasts a fixed time from its last sign-in, and each grant in it holds only
+// while the way it was won still admits: a shared password or single sign-on grant while the
+// audience's credential_version is the one it was given with (changing the password or the SSO
+// rules raises it), an email grant while the address (or its domain) is still a member. All of it
+// is checked on every request, in one query, so management never has to find and end sessions.
+import { eq, sql } from 'drizzle-orm';
+import { viewerGrants, viewerSessions } from '../../db/schema/index.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { generateToken, hashToken } from '../auth/tokens.ts';
+import type { AccessMethod } from './viewer.ts';
+
+const DAY = 86_400_000;
+/** How long a viewer stays signed in after signing in (signing in again starts the time anew). */
+export const VIEWER_SESSION_LIFETIME_MS = 7 * DAY;
+
+export type GrantMethod = Exclude<AccessMethod, 'ip'>;
+
+export interface Grant {
+  audienceId: number;
+  method: GrantMethod;
+  /** The audience's credential_version when granted (checked for password and sso). */
+  credentialVersion: number;
+}
+
+/** What a sign-in proved: the audiences it admits to, and the address, when one was proven. */
+export interface SignInProof {
+  email: string | null;
+  grants: Grant[];
+}
+
+export interface ValidViewerSession {
+  id: string;
+  email: string | null;
+  expiresAt: number;
+  /** The grants that still admit, ascending by audience. */
+  grants: { audienceId: number; method: GrantMethod }[];
+}
+
+/**
+ * The grants of session `id` that still admit, joined with the audience and the members in one
+ * statement. A password grant also ends when the audience no longer has a password.
+ */
+async function liveGrants(db: DbOrTx, id: string): Promise<{ audienceId: number; method: GrantMethod }[]> {
+  const rows = await db.all<{ audience_id: number; method: GrantMethod }>(sql`
+    select g.audience_id, g.method
+    from viewer_grants g
+    join viewer_sessions s on s.id = g.session_id
+    join audiences a on a.id = g.audience_id
+    where g.session_id = ${id} and (
+      (g.method = 'password' and a.password_hash is not null and g.credential_version = a.credential_version)
+      or (g.method = 'sso' and g.credential_version = a.credential_version)
+      or (g.method = 'email' and s.email is not null and exists (
+        select 1 from audience_members m
+        where m.audience_id = g.audience_id and (
+          (m.kind = 'email' and m.value = s.email)
+          or (m.kind = 'domain' and m.value = substr(s.email, instr(s.email, '@') + 1)))))
+    )
+    order by g.audience_id`);
+  return rows.map((r) => ({ audienceId: Number(r.audience_id), method: r.method }));
+}
+
+/**
+ * The session behind cookie secret `token` with its live grants, or null when there is none, it
+ * has expired or nothing in it admits any more (then it is deleted: the cookie is dead).
+ */
+export async function validateViewerSession(
+  db: DbOrTx,
+  token: string,
+  now = Date.now(),
+): Promise<ValidViewerSession | null> {
+  const id = hashToken(token);
+  const [session] = await db.select().from(viewerSessions).where(eq(viewerSessions.id, id));
+  if (!session) return null;
+  const grants = now < session.expiresAt ? await liveGrants(db, id) : [];
+  if (grants.length === 0) {
+    await db.delete(viewerSessions).where(eq(viewerSessions.id, id));
+    return null;
+  }
+  return { id, email: session.email, expiresAt: session.expiresAt, grants };
+}
+
+/**
+ * Signs a viewer in: a new session (a new secret, so a cookie known before signing in is worth
+ * nothing after) holding the new grants and those of the browser's current session that still
+ * admit. Grants tied to an address (email, sso) carry over only when the new sign-in proves no
+ * other address. Returns the new secret for the cookie.
+ */
+export async function signInViewer(
+  db: Db,
+  currentToken: string | null,
+  proof: SignInProof,
+  now = Date.now(),
+): Promise<{ token: string; session: ValidViewerSession }> {
+  const current = currentToken ? await validateViewerSession(db, currentToken, now) : null;
+  const sameAddress = !current || proof.email === null || current.email === null || current.email === proof.email;
+  const email = proof.email ?? (current && sameAddress ? current.email : null);
+  const carried = new Map<number, Grant>();
+  if (current) {
+    const rows = await db.select().from(viewerGrants).where(eq(viewerGrants.sessionId, current.id));
+    const live = new Set(current.grants.map((g) => g.audienceId));
+    for (const row of rows) {
+      if (!live.has(row.audienceId)) continue;
+      if (!sameAddress && row.method !== 'password') continue;
+      carried.set(row.audienceId, {
+        audienceId: row.audienceId,
+        method: row.method,
+        credentialVersion: row.credentialVersion,
+      });
+    }
+  }
+  for (const grant of proof.grants) carried.set(grant.audienceId, grant);
+  const token = generateToken();
+  const id = hashToken(token);
+  const expiresAt = now + VIEWER_SESSION_LIFETIME_MS;
+  const grants = [...carried.values()].sort((a, b) => a.audienceId - b.audienceId);
+  await db.transaction(async (tx) => {
+    if (current) await tx.delete(viewerSessions).where(eq(viewerSessions.id, current.id));
+    await tx.insert(viewerSessions).values({ id, email, expiresAt, createdAt: now });
+    if (grants.length) {
+      await tx.insert(viewerGrants).values(grants.map((g) => ({ sessionId: id, ...g, createdAt: now })));
+    }
+  });
+  return {
+    token,
+    session: { id, email, expiresAt, grants: grants.map(({ audienceId, method }) => ({ audienceId, method })) },
+  };
+}
+
+export async function signOutViewer(db: DbOrTx, sessionId: string): Promise<void> {
+  await db.delete(viewerSessions).where(eq(viewerSessions.id, sessionId));
+}
