@@ -90,7 +90,7 @@ export class ViewerBrowser {
       const [pair, ...attributes] = line.split(';');
       const name = pair.slice(0, pair.indexOf('='));
       const value = pair.slice(pair.indexOf('=') + 1);
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === '';
+      const expired = value === '' || attributes.some((a) => /^\s*(max-age=0|expires=Thu, 01 Jan 1970.*)\s*$/i.test(a));
       if (expired) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
