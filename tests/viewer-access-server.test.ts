@@ -326,6 +326,14 @@ describe('private site', () => {
     expect(set.status).toBe(200);
     try {
       const anonymous = new ViewerBrowser(server.url);
+      // The front server hears of the switch from the change feed.
+      await waitFor('the front server to close live updates', async () => {
+        return (await anonymous.get('/live/version.json')).status === 401;
+      });
+      const events = await anonymous.get('/events', { accept: 'text/event-stream' });
+      expect(events.status).toBe(401);
+      expect(events.text).toMatch(/This status page is private\./);
+      expect((await anonymous.get('/mcp')).status).toBe(401);
       const home = await anonymous.get('/');
       expect(home.status).toBe(303);
       expect(home.location).toBe('/access?next=%2F');
@@ -343,8 +351,14 @@ describe('private site', () => {
       ]) {
         const refused = await anonymous.get(path);
         expect(refused.status, path).toBe(401);
-        expect(refused.headers.get('content-type'), path).toMatch(/^text\/plain/);
-        expect(refused.text, path).toMatch(/This status page is private\. Sign in at http\S+\/access/);
+        const message = path.startsWith('/api/')
+          ? (JSON.parse(refused.text) as { error: { code: string; message: string } }).error
+          : { code: 'unauthorized', message: refused.text };
+        expect(refused.headers.get('content-type'), path).toMatch(
+          path.startsWith('/api/') ? /^application\/json/ : /^text\/plain/,
+        );
+        expect(message.code, path).toBe('unauthorized');
+        expect(message.message, path).toMatch(/This status page is private\. Sign in at http\S+\/access/);
       }
       const signIn = await anonymous.get('/access?next=%2F');
       expect(signIn.status).toBe(200);
@@ -365,6 +379,7 @@ describe('private site', () => {
       const page = await viewer.get('/');
       expect(page.status).toBe(200);
       expect(page.headers.get('cache-control')).toMatch(/private/);
+      expect((await viewer.get('/live/version.json')).status).toBe(200);
       const json = await viewer.get('/api/v2/status.json');
       expect(json.status).toBe(200);
       expect(json.headers.get('cache-control')).toMatch(/private/);
@@ -377,6 +392,8 @@ describe('private site', () => {
     } finally {
       await api(server.url, admin, 'PATCH', '/api/v1/settings', { privateSite: false });
     }
-    expect((await new ViewerBrowser(server.url).get('/')).status).toBe(200);
+    const reader = new ViewerBrowser(server.url);
+    await waitFor('live updates to open again', async () => (await reader.get('/live/version.json')).status === 200);
+    expect((await reader.get('/')).status).toBe(200);
   });
 });

@@ -38,6 +38,8 @@ import {
 import { outboxConfig, type OutboxConfig } from './outbox-config.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import { PageCache, type WireAnswer } from './page-cache.ts';
+import { PrivateSiteGate } from './private-site-gate.ts';
+import { privateSiteRefusal } from '../web/private-site.ts';
 import type { RequestHead } from './request-head.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
 import { FastFront, type StreamAnswer } from './fast-front.ts';
@@ -140,6 +142,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   const live = new LiveHub();
   const retention = retentionFrom();
   const feed = new ChangeFeed(getHandle().client, Number(process.env.CANDOR_POLL_MS) || 250, retention.changeEventsMs);
+  const privateSite = new PrivateSiteGate(db);
+  await privateSite.reload();
   let worker: OutboxWorker | null = null;
   let clock: MaintenanceClock | null = null;
   let pruner: NodeJS.Timeout | undefined;
@@ -161,7 +165,10 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     // Another instance may have changed the default language. It is read before readers are told,
     // so an open page that fetches itself again gets the new language; pages answered in the old
     // one meanwhile are dropped again.
-    const settled = events.some((e) => e.subject === 'settings')
+    const settingsChanged = events.some((e) => e.subject === 'settings');
+    // The whole-site switch may have moved (read again before anyone is told).
+    if (settingsChanged) void privateSite.reload().catch(() => undefined);
+    const settled = settingsChanged
       ? readDefaultLocale()
           .then((changed) => void (changed && cache.invalidate()))
           .catch(() => undefined) // read again at the next settings change; readers still hear of this one
@@ -349,6 +356,9 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     const headers = security.for(path);
     const host = hosts.check(req.headers.host);
     if (!host.ok) return refuse(req, res, headers, host.status, host.message);
+    // On a private site the public gets nothing here: not the live updates, not the public tools.
+    if (privateSite.on && (await privateSite.refuses(req, path)))
+      return refuse(req, res, headers, 401, privateSiteRefusal(publicUrl()).trim());
     if (path.startsWith(LIVE_PREFIX) && (req.method === 'GET' || req.method === 'HEAD'))
       return serveLive(req, res, path, q === -1 ? '' : url.slice(q + 1), headers);
     if (path === MCP_PATH) return serveMcpRequest(req, res, path, headers);
@@ -468,6 +478,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     const q = head.target.indexOf('?');
     const pathname = q === -1 ? head.target : head.target.slice(0, q);
     if (!hosts.check(head.host).ok) return null;
+    // A private site admits each reader first (handle() does, with the viewer's cookie and address).
+    if (privateSite.on) return null;
     if (pathname === LIVE_PATH && head.method === 'GET') {
       const headers = security.for(pathname);
       return { stream: (socket, dateLine) => live.connectSocket(socket, headers, dateLine, fragments.state) };
@@ -614,6 +626,7 @@ const DISCARDED_BODY_BYTES = 8 * 1024 * 1024;
 
 const REFUSAL_CODES: Record<number, string> = {
   400: 'invalid_request',
+  401: 'unauthorized',
   404: 'not_found',
   413: 'payload_too_large',
   421: 'misdirected_request',

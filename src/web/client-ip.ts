@@ -103,3 +103,9 @@ export function clientIp(request: Request, clientAddress: () => string): string 
   }
   return resolveClientIp(request.headers.get('x-forwarded-for'), peer, proxyTrust());
 }
+
+/** The client address from a raw X-Forwarded-For header and socket peer (the front server's view). */
+export function clientIpFrom(forwardedFor: string | string[] | undefined, peer: string | undefined): string {
+  const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? null);
+  return resolveClientIp(header, peer ?? null, proxyTrust());
+}

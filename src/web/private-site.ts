@@ -1,7 +1,8 @@
 // The whole-site switch (issue 20): with `privateSite` on, only admitted viewers read the page.
 // What a public request meets depends on what it asked for: a page sends the reader to sign in, a
-// machine surface (JSON, feeds, calendar, badge, widget, live updates) answers 401 in plain text,
-// and the ways in and staff's own doors stay open. Imports nothing, so the front server can use it.
+// machine surface (JSON, feeds, calendar, badge, widget, live updates, MCP) answers 401 (in plain
+// text, or the API's error shape under /api/), and the ways in and staff's own doors stay open.
+// Imports nothing, so the front server can use it.
 
 export type PrivateSiteRule = 'open' | 'page' | 'machine';
 

@@ -8,7 +8,8 @@ import { admit } from '#domain/audiences/admission.ts';
 import { isPublicViewer, VIEWER_COOKIE } from '#domain/audiences/viewer.ts';
 import { publicUrl } from '#domain/public-url.ts';
 import { clientIp } from '../client-ip.ts';
-import { isAdminPath, isApiV1Path } from '../paths.ts';
+import { apiError } from '../api.ts';
+import { isAdminPath, isApiPath, isApiV1Path } from '../paths.ts';
 import { isAccessPath, privateSiteRefusal, privateSiteRule, signInRedirect } from '../private-site.ts';
 import { isSameOrigin } from '../same-origin.ts';
 import { clearViewerCookie } from '../viewer-cookie.ts';
@@ -17,7 +18,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const viewer = defineMiddleware(async (ctx, next) => {
   const path = ctx.url.pathname;
-  if (isAdminPath(path) || isApiV1Path(path) || path.startsWith('/_astro/')) return next();
+  // Staff doors have identities of their own; brand images are the same for everyone.
+  if (isAdminPath(path) || isApiV1Path(path) || path.startsWith('/_astro/') || path.startsWith('/brand/'))
+    return next();
   // Astro's own origin check is off (src/middleware.ts checks where it matters): signing in and
   // out must not be done to a reader by another site's form.
   if (isAccessPath(path) && !SAFE_METHODS.has(ctx.request.method) && !isSameOrigin(ctx.request, ctx.url)) {
@@ -39,10 +42,15 @@ export const viewer = defineMiddleware(async (ctx, next) => {
       return response;
     }
     if (rule === 'machine') {
-      return new Response(privateSiteRefusal(publicUrl()), {
-        status: 401,
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-      });
+      // The JSON API refuses in its own error shape; feeds, calendar, badge and widget in plain text.
+      const response = isApiPath(path)
+        ? apiError(401, 'unauthorized', privateSiteRefusal(publicUrl()).trim())
+        : new Response(privateSiteRefusal(publicUrl()), {
+            status: 401,
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+          });
+      response.headers.set('cache-control', 'no-store');
+      return response;
     }
   }
   const response = await next();
