@@ -44,18 +44,38 @@ let discovered: { key: string; config: Promise<client.Configuration> } | undefin
 function configuration(settings: OidcSettings): Promise<client.Configuration> {
   const key = `${settings.issuer}\u0000${settings.clientId}\u0000${settings.clientSecret}`;
   if (discovered?.key === key) return discovered.config;
-  const issuer = new URL(settings.issuer);
-  const config = client.discovery(
-    issuer,
-    settings.clientId,
-    settings.clientSecret || undefined,
-    settings.clientSecret ? undefined : client.None(),
-    issuer.protocol === 'http:' && loopback(issuer) ? { execute: [client.allowInsecureRequests] } : undefined,
-  );
+  const config = discover(settings);
   discovered = { key, config };
   config.catch(() => {
     if (discovered?.config === config) discovered = undefined;
   });
+  return config;
+}
+
+/**
+ * Discovery, then the client: with a secret, sent the way the provider says it takes one
+ * (client_secret_basic, the standard's default, unless only client_secret_post is offered); without
+ * one, a public client that relies on PKCE alone.
+ */
+async function discover(settings: OidcSettings): Promise<client.Configuration> {
+  const issuer = new URL(settings.issuer);
+  const insecure = issuer.protocol === 'http:' && loopback(issuer);
+  const found = await client.discovery(
+    issuer,
+    settings.clientId,
+    undefined,
+    client.None(),
+    insecure ? { execute: [client.allowInsecureRequests] } : undefined,
+  );
+  if (!settings.clientSecret) return found;
+  const server = found.serverMetadata();
+  const methods = server.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+  const auth =
+    !methods.includes('client_secret_basic') && methods.includes('client_secret_post')
+      ? client.ClientSecretPost(settings.clientSecret)
+      : client.ClientSecretBasic(settings.clientSecret);
+  const config = new client.Configuration(server, settings.clientId, settings.clientSecret, auth);
+  if (insecure) client.allowInsecureRequests(config);
   return config;
 }
 
