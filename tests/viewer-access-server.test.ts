@@ -379,7 +379,10 @@ describe('private site', () => {
       const page = await viewer.get('/');
       expect(page.status).toBe(200);
       expect(page.headers.get('cache-control')).toMatch(/private/);
-      expect((await viewer.get('/live/version.json')).status).toBe(200);
+      const version = await viewer.get('/live/version.json');
+      expect(version.status).toBe(200);
+      const fragment = await viewer.get((JSON.parse(version.text) as { status: string }).status);
+      expect(fragment.status).toBe(200);
       const json = await viewer.get('/api/v2/status.json');
       expect(json.status).toBe(200);
       expect(json.headers.get('cache-control')).toMatch(/private/);

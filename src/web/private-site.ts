@@ -35,6 +35,15 @@ export function privateSiteRule(path: string): PrivateSiteRule {
   return 'page';
 }
 
+/**
+ * Surfaces the front server answers itself (live updates, live fragments, MCP): it admits or
+ * refuses each reader there (src/server/private-site-gate.ts). What of them reaches Astro is its
+ * own rendering (a fragment to cache, a document for MCP), which carries no reader to admit.
+ */
+export function gatedByFrontServer(path: string): boolean {
+  return path === '/events' || path === '/mcp' || path.startsWith('/live/');
+}
+
 /** Where a page sends a reader who must sign in first: back to `pathAndQuery` afterwards. */
 export function signInRedirect(pathAndQuery: string): string {
   return `${ACCESS_PATH}?next=${encodeURIComponent(pathAndQuery)}`;

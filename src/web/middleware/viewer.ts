@@ -10,7 +10,13 @@ import { publicUrl } from '#domain/public-url.ts';
 import { clientIp } from '../client-ip.ts';
 import { apiError } from '../api.ts';
 import { isAdminPath, isApiPath, isApiV1Path } from '../paths.ts';
-import { isAccessPath, privateSiteRefusal, privateSiteRule, signInRedirect } from '../private-site.ts';
+import {
+  gatedByFrontServer,
+  isAccessPath,
+  privateSiteRefusal,
+  privateSiteRule,
+  signInRedirect,
+} from '../private-site.ts';
 import { isSameOrigin } from '../same-origin.ts';
 import { clearViewerCookie } from '../viewer-cookie.ts';
 
@@ -41,7 +47,7 @@ export const viewer = defineMiddleware(async (ctx, next) => {
       response.headers.set('cache-control', 'no-store');
       return response;
     }
-    if (rule === 'machine') {
+    if (rule === 'machine' && !gatedByFrontServer(path)) {
       // The JSON API refuses in its own error shape; feeds, calendar, badge and widget in plain text.
       const response = isApiPath(path)
         ? apiError(401, 'unauthorized', privateSiteRefusal(publicUrl()).trim())
