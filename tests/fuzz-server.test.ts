@@ -535,6 +535,8 @@ interface FormRoute {
 
 const FORM_ROUTES: FormRoute[] = [
   { page: 'subscribe/index.astro', path: () => '/subscribe', anonymous: true },
+  { page: 'access/index.astro', path: () => '/access', anonymous: true },
+  { page: 'access/password.astro', path: () => '/access/password', anonymous: true },
   { page: 'subscribe/chat.astro', path: () => '/subscribe/chat', anonymous: true },
   { page: 'subscription/[token]/index.astro', path: () => `/subscription/${manageToken}`, anonymous: true },
   { page: 'admin/login.astro', path: () => '/admin/login', anonymous: true },

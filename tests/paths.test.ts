@@ -68,6 +68,10 @@ test('secret-link pages are personal; staff areas take larger bodies; staff writ
   expect(isPersonalPath('/subscription/tok')).toBe(true);
   expect(isPersonalPath('/subscribe/confirm/tok')).toBe(true);
   expect(isPersonalPath('/subscribe')).toBe(false);
+  // The viewer sign-in pages say who is signed in, and a sign-in link's token is in its path.
+  expect(isPersonalPath('/access')).toBe(true);
+  expect(isPersonalPath('/access/link/tok')).toBe(true);
+  expect(isPersonalPath('/accessibility')).toBe(false);
   expect(['/admin', '/admin/components', '/api/v1/incidents'].every(isStaffPath)).toBe(true);
   expect(['/subscribe', '/api/v2/status.json', '/adminx'].some(isStaffPath)).toBe(false);
   expect(['/admin/components', '/api/v1/incidents'].every(isStaffWritePath)).toBe(true);

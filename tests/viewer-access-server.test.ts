@@ -36,10 +36,7 @@ const drained = () =>
 /** Asks for a sign-in link as `browser` and returns the link from the email that arrives. */
 async function emailedLink(browser: ViewerBrowser, email: string, next?: string): Promise<string> {
   const before = mock.emailsTo(email.toLowerCase()).length;
-  const asked = await browser.post(next ? `/access?next=${encodeURIComponent(next)}` : '/access', [
-    ['email', email],
-    ['next', next ?? '/'],
-  ]);
+  const asked = await browser.post(next ? `/access?next=${encodeURIComponent(next)}` : '/access', [['email', email]]);
   expect(asked.status).toBe(200);
   expect(asked.text).toContain('data-link-requested');
   const mail = await waitFor(`the sign-in email to ${email}`, () => mock.emailsTo(email.toLowerCase())[before]);
@@ -220,10 +217,9 @@ describe('shared password', () => {
     );
     expect(JSON.stringify(failures)).not.toContain('wrong horse');
 
-    const right = await browser.post('/access/password', [
+    const right = await browser.post('/access/password?next=%2Fhistory', [
       ['audience', 'partners'],
       ['password', 'correct horse battery'],
-      ['next', '/history'],
     ]);
     expect(right.status).toBe(303);
     expect(right.location).toBe('/history');
@@ -240,14 +236,32 @@ describe('shared password', () => {
     expect(browser.cookie('candor_viewer')).toBeUndefined();
   });
 
+  test('a form no person could type is refused before anything is counted or recorded', async () => {
+    await createAudience(server.dbFile, { name: 'Iota', password: 'iota password 1' });
+    const failuresBefore = (await auditRows('audience.signin_failed')).length;
+    const browser = new ViewerBrowser(server.url);
+    const nul = await browser.post('/access/password', [
+      ['audience', 'Iota\u0000'],
+      ['password', 'iota password 1'],
+    ]);
+    expect(nul.status).toBe(400);
+    const long = await browser.post('/access/password', [
+      ['audience', 'Iota'],
+      ['password', 'x'.repeat(300)],
+    ]);
+    expect(long.status).toBe(400);
+    expect(long.text).toContain('Password must be at most 256 characters');
+    expect((await auditRows('audience.signin_failed')).length).toBe(failuresBefore);
+    expect(await sql(`select * from rate_limits where key like 'access-password:audience:iota%'`)).toHaveLength(0);
+  });
+
   test('`next` only ever leads to a path on this site', async () => {
     await createAudience(server.dbFile, { name: 'Theta', password: 'theta password 1' });
     for (const next of ['https://evil.example/', '//evil.example/x', '/\\evil.example', '/access/sign-out']) {
       const browser = new ViewerBrowser(server.url);
-      const answer = await browser.post('/access/password', [
+      const answer = await browser.post(`/access/password?next=${encodeURIComponent(next)}`, [
         ['audience', 'Theta'],
         ['password', 'theta password 1'],
-        ['next', next],
       ]);
       expect(answer.status).toBe(303);
       expect(answer.location).toBe('/');
@@ -370,10 +384,12 @@ describe('private site', () => {
       expect((await anonymous.get('/admin')).location).toMatch(/^\/admin\/login/);
 
       const viewer = new ViewerBrowser(server.url);
-      const signedIn = await viewer.post('/access/password', [
+      // The sign-in page sent here keeps where the reader was going.
+      const form = await viewer.get('/access/password?next=%2F');
+      expect(form.status).toBe(200);
+      const signedIn = await viewer.post('/access/password?next=%2F', [
         ['audience', 'Staff viewers'],
         ['password', 'private site password'],
-        ['next', '/'],
       ]);
       expect(signedIn.location).toBe('/');
       const page = await viewer.get('/');

@@ -3,8 +3,10 @@
 // network's before the password is checked, only failures keep theirs, and a success clears the
 // audience's. A wrong audience name and a wrong password read the same, and cost the same.
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { dummyVerify, verifyPassword } from '../auth/passwords.ts';
+import { parseInput } from '../errors.ts';
 import { clearRateLimit, giveBackHit, hitRateLimit, RateLimitError, type Limit } from '../rate-limit.ts';
 import { recordSignIn, recordSignInFailure } from './sign-in-audit.ts';
 import { signInViewer } from './viewer-sessions.ts';
@@ -18,6 +20,13 @@ export const PASSWORD_LIMITS = {
 export const TOO_MANY_TRIES = 'Too many wrong passwords. Wait a few minutes and try again.';
 export const WRONG_PASSWORD = 'The name or the password is wrong.';
 
+// What a person can type: a form that is not (control characters, a novel) is refused before
+// anything is counted, checked or recorded.
+const signInSchema = z.object({
+  audience: z.string({ error: 'is required' }).trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  password: z.string({ error: 'is required' }).min(1, 'is required').max(256, 'must be at most 256 characters'),
+});
+
 /** An audience by name, exact first, then ignoring case. Names are at most 100 characters. */
 async function audienceNamed(db: Db, name: string) {
   const rows = await db.all<{ id: number; name: string; password_hash: string | null; credential_version: number }>(sql`
@@ -28,16 +37,16 @@ async function audienceNamed(db: Db, name: string) {
 
 /**
  * Signs the browser in to audience `name` when `password` is its shared password: returns the
- * new session's secret, or null for a wrong name or password. Throws RateLimitError once either
- * budget is spent.
+ * new session's secret, or null for a wrong name or password. Throws InputError for a form no
+ * person could have typed, and RateLimitError once either budget is spent.
  */
 export async function signInWithPassword(
   db: Db,
-  input: { audience: string; password: string },
+  input: unknown,
   context: { ip: string; currentToken: string | null; now?: number },
 ): Promise<{ token: string; expiresAt: number } | null> {
   const now = context.now ?? Date.now();
-  const name = input.audience.trim().slice(0, 100);
+  const { audience: name, password } = parseInput(signInSchema, input);
   const audienceKey = `access-password:audience:${name.toLowerCase()}`;
   const addressKey = `access-password:ip:${context.ip}`;
   const audienceHit = await hitRateLimit(db, audienceKey, PASSWORD_LIMITS.audience, TOO_MANY_TRIES, now);
@@ -49,10 +58,10 @@ export async function signInWithPassword(
     if (error instanceof RateLimitError) await giveBackHit(db, audienceKey, audienceHit.windowStart);
     throw error;
   }
-  const audience = name ? await audienceNamed(db, name) : undefined;
+  const audience = await audienceNamed(db, name);
   const right = audience?.password_hash
-    ? await verifyPassword(audience.password_hash, input.password)
-    : await dummyVerify(input.password).then(() => false);
+    ? await verifyPassword(audience.password_hash, password)
+    : await dummyVerify(password).then(() => false);
   if (!audience || !right) {
     await recordSignInFailure(
       db,
