@@ -405,6 +405,32 @@ describe('private site', () => {
       // The viewer's answers were not kept for anyone else.
       expect((await anonymous.get('/')).status).toBe(303);
 
+      // A member's feed link reads the feed on a private site without a cookie (and /my only takes its own forms).
+      expect(
+        (
+          await viewer.post(
+            '/my',
+            [
+              ['action', 'create'],
+              ['audience', String(staff)],
+            ],
+            { origin: 'https://evil.example' },
+          )
+        ).status,
+      ).toBe(403);
+      const made = await viewer.post('/my', [
+        ['action', 'create'],
+        ['audience', String(staff)],
+      ]);
+      expect(made.status).toBe(200);
+      const feedUrl = new URL(/<code>(http\S+\/history\.atom)<\/code>/.exec(made.text)![1]);
+      const feed = await new ViewerBrowser(server.url).get(feedUrl.pathname);
+      expect(feed.status).toBe(200);
+      expect(feed.text).toContain('<feed');
+      expect((await anonymous.get(feedUrl.pathname.replace(/\/my\/[^/]+/, '/my/not-a-real-token-at-all'))).status).toBe(
+        404,
+      );
+
       // An allowed network reads too.
       await sql(`update audiences set ip_allowlist = '["192.0.2.0/24"]' where id = ?`, [staff]);
       expect((await new ViewerBrowser(server.url, '192.0.2.10').get('/')).status).toBe(200);

@@ -10,7 +10,8 @@ export type PrivateSiteRule = 'open' | 'page' | 'machine';
 export const ACCESS_PATH = '/access';
 
 const OPEN_EXACT = new Set(['/healthz', '/readyz', '/metrics', '/favicon.svg', '/robots.txt', '/admin']);
-const OPEN_PREFIXES = ['/brand/', '/admin/', '/api/v1/', '/_astro/'];
+// `/my/<token>/…`: a member's feed link, admitted by its token or refused (src/web/middleware/feed-links.ts).
+const OPEN_PREFIXES = ['/brand/', '/admin/', '/api/v1/', '/_astro/', '/my/'];
 const MACHINE_EXACT = new Set([
   '/events',
   '/mcp',

@@ -3,8 +3,8 @@
 // answer is the same either way, so the form tells nobody who is a member. The link works once,
 // for 15 minutes, and is stored only as its hash; following it admits the address to every
 // audience it belongs to at that moment.
-import { and, eq, sql } from 'drizzle-orm';
-import { subscribers, viewerLinks } from '../../db/schema/index.ts';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { audiences, subscribers, viewerLinks } from '../../db/schema/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
 import { InputError, NotFoundError, parseInput } from '../errors.ts';
@@ -13,6 +13,7 @@ import { enqueuePersonal } from '../notify/outbox.ts';
 import { hitRateLimit, type Limit } from '../rate-limit.ts';
 import { emailSchema } from '../subscriber-rules.ts';
 import { z } from 'zod';
+import { memberAudienceIds } from './grant-rule.ts';
 import { recordSignIn, recordSignInFailure } from './sign-in-audit.ts';
 import { signInViewer, type Grant } from './viewer-sessions.ts';
 
@@ -32,18 +33,18 @@ export interface SignInLinkPayload {
 
 const requestSchema = z.object({ email: emailSchema });
 
-/** The audiences `email` is a member of (as an address, or by its domain), with their credential versions. */
+/** The audiences `email` is a member of (grant-rule.ts), ascending, with their credential versions. */
 export async function audiencesOfEmail(
   db: DbOrTx,
   email: string,
 ): Promise<{ id: number; credentialVersion: number }[]> {
-  const domain = email.slice(email.lastIndexOf('@') + 1);
-  const rows = await db.all<{ id: number; credential_version: number }>(sql`
-    select distinct a.id, a.credential_version from audiences a
-    join audience_members m on m.audience_id = a.id
-    where (m.kind = 'email' and m.value = ${email}) or (m.kind = 'domain' and m.value = ${domain})
-    order by a.id`);
-  return rows.map((r) => ({ id: Number(r.id), credentialVersion: Number(r.credential_version) }));
+  const ids = [...(await memberAudienceIds(db, email))];
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: audiences.id, credentialVersion: audiences.credentialVersion })
+    .from(audiences)
+    .where(inArray(audiences.id, ids))
+    .orderBy(asc(audiences.id));
 }
 
 /**

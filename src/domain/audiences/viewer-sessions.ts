@@ -3,12 +3,14 @@
 // sessions). A session lasts a fixed time from its last sign-in, and each grant in it holds only
 // while the way it was won still admits: a shared password or single sign-on grant while the
 // audience's credential_version is the one it was given with (changing the password or the SSO
-// rules raises it), an email grant while the address (or its domain) is still a member. All of it
-// is checked on every request, in one query, so management never has to find and end sessions.
-import { eq, sql } from 'drizzle-orm';
-import { viewerGrants, viewerSessions } from '../../db/schema/index.ts';
+// rules raises it), an email grant while the address (or its domain) is still a member — one rule
+// with the members' feed links (grant-rule.ts). All of it is checked on every request, so
+// management never has to find and end sessions.
+import { asc, eq } from 'drizzle-orm';
+import { audiences, viewerGrants, viewerSessions } from '../../db/schema/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
+import { admissionHolds, memberAudienceIds } from './grant-rule.ts';
 import type { AccessMethod } from './viewer.ts';
 
 const DAY = 86_400_000;
@@ -38,27 +40,28 @@ export interface ValidViewerSession {
   grants: { audienceId: number; method: GrantMethod }[];
 }
 
-/**
- * The grants of session `id` that still admit, joined with the audience and the members in one
- * statement. A password grant also ends when the audience no longer has a password.
- */
-async function liveGrants(db: DbOrTx, id: string): Promise<{ audienceId: number; method: GrantMethod }[]> {
-  const rows = await db.all<{ audience_id: number; method: GrantMethod }>(sql`
-    select g.audience_id, g.method
-    from viewer_grants g
-    join viewer_sessions s on s.id = g.session_id
-    join audiences a on a.id = g.audience_id
-    where g.session_id = ${id} and (
-      (g.method = 'password' and a.password_hash is not null and g.credential_version = a.credential_version)
-      or (g.method = 'sso' and g.credential_version = a.credential_version)
-      or (g.method = 'email' and s.email is not null and exists (
-        select 1 from audience_members m
-        where m.audience_id = g.audience_id and (
-          (m.kind = 'email' and m.value = s.email)
-          or (m.kind = 'domain' and m.value = substr(s.email, instr(s.email, '@') + 1)))))
-    )
-    order by g.audience_id`);
-  return rows.map((r) => ({ audienceId: Number(r.audience_id), method: r.method }));
+/** The grants of session `id` that still admit (grant-rule.ts), ascending by audience. */
+async function liveGrants(
+  db: DbOrTx,
+  id: string,
+  email: string | null,
+): Promise<{ audienceId: number; method: GrantMethod }[]> {
+  const rows = await db
+    .select({
+      audienceId: viewerGrants.audienceId,
+      method: viewerGrants.method,
+      credentialVersion: viewerGrants.credentialVersion,
+      audienceVersion: audiences.credentialVersion,
+    })
+    .from(viewerGrants)
+    .innerJoin(audiences, eq(audiences.id, viewerGrants.audienceId))
+    .where(eq(viewerGrants.sessionId, id))
+    .orderBy(asc(viewerGrants.audienceId));
+  const members =
+    email !== null && rows.some((r) => r.method === 'email') ? await memberAudienceIds(db, email) : new Set<number>();
+  return rows
+    .filter((r) => admissionHolds({ ...r, email }, r.audienceVersion, members.has(r.audienceId)))
+    .map((r) => ({ audienceId: r.audienceId, method: r.method }));
 }
 
 /**
@@ -73,7 +76,7 @@ export async function validateViewerSession(
   const id = hashToken(token);
   const [session] = await db.select().from(viewerSessions).where(eq(viewerSessions.id, id));
   if (!session) return null;
-  const grants = now < session.expiresAt ? await liveGrants(db, id) : [];
+  const grants = now < session.expiresAt ? await liveGrants(db, id, session.email) : [];
   if (grants.length === 0) {
     await db.delete(viewerSessions).where(eq(viewerSessions.id, id));
     return null;

@@ -5,6 +5,7 @@
 import { defineMiddleware } from 'astro:middleware';
 import { getDb } from '#db/client.ts';
 import { admit } from '#domain/audiences/admission.ts';
+import { FEED_PREFIX } from '#domain/audiences/feed-tokens.ts';
 import { isPublicViewer, VIEWER_COOKIE } from '#domain/audiences/viewer.ts';
 import { publicUrl } from '#domain/public-url.ts';
 import { clientIp } from '../client-ip.ts';
@@ -24,12 +25,20 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const viewer = defineMiddleware(async (ctx, next) => {
   const path = ctx.url.pathname;
-  // Staff doors have identities of their own; brand images are the same for everyone.
-  if (isAdminPath(path) || isApiV1Path(path) || path.startsWith('/_astro/') || path.startsWith('/brand/'))
+  // Staff doors have identities of their own; brand images are the same for everyone; a member's
+  // feed link admits by its token (src/web/middleware/feed-links.ts, the next step), cookie or not.
+  if (
+    isAdminPath(path) ||
+    isApiV1Path(path) ||
+    path.startsWith('/_astro/') ||
+    path.startsWith('/brand/') ||
+    path.startsWith(FEED_PREFIX)
+  )
     return next();
   // Astro's own origin check is off (src/middleware.ts checks where it matters): signing in and
-  // out must not be done to a reader by another site's form.
-  if (isAccessPath(path) && !SAFE_METHODS.has(ctx.request.method) && !isSameOrigin(ctx.request, ctx.url)) {
+  // out, and a member's feed links (/my), must not be changed for a reader by another site's form.
+  const viewerForm = isAccessPath(path) || path === '/my';
+  if (viewerForm && !SAFE_METHODS.has(ctx.request.method) && !isSameOrigin(ctx.request, ctx.url)) {
     return new Response('This form was sent from another site, so it was refused. Reload the page and try again.', {
       status: 403,
       headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
