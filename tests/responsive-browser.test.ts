@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { adminSession } from './support/admin-session.ts';
 import { createUserWithToken } from './support/api.ts';
+import { createAudience } from './support/audiences.ts';
 import { axeViolations, COLOUR_RULES, serverAndBrowser } from './support/browser.ts';
 
 const ctx = serverAndBrowser();
@@ -125,8 +126,10 @@ async function check(page: Page, base: string, urls: Record<string, string>): Pr
     await page.setViewportSize({ width, height: 800 });
     for (const [file, url] of Object.entries(urls)) {
       const status = (await page.goto(base + url))!.status();
-      // Only the not-found page may answer 404: any other miss would check an error page instead.
-      if (status !== (file === '404.astro' ? 404 : 200)) found.push(`${url} (${file}) answered ${status}`);
+      // Only the not-found page may answer 404, and the single sign-on callback (which a page only
+      // shows when it refuses) 400: any other miss would check an error page instead.
+      const expected = file === '404.astro' ? 404 : file === 'access/sso/callback.astro' ? 400 : 200;
+      if (status !== expected) found.push(`${url} (${file}) answered ${status}`);
       else found.push(...(await problems(page, `${url} (${file}) at ${width}`)));
     }
   }
@@ -228,6 +231,12 @@ describe('every page fits a phone, a tablet and a laptop, light and dark', () =>
       'subscription/[token]/index.astro': `/subscription/${manage}`,
       'subscription/[token]/unsubscribe.astro': `/subscription/${manage}/unsubscribe`,
       'widget.astro': '/widget',
+      'access/index.astro': '/access',
+      'access/password.astro': '/access/password?audience=Partners',
+      // GET only shows the button; the token is checked when it is pressed.
+      'access/link/[token].astro': '/access/link/abcdefghijklmnopqrstuvwxyz234567',
+      // Reached without a sign-in under way: the refusal page.
+      'access/sso/callback.astro': '/access/sso/callback?code=x&state=y',
     };
     const loggedOutAdmin: Record<string, string> = {
       'admin/login.astro': '/admin/login',
@@ -259,8 +268,17 @@ describe('every page fits a phone, a tablet and a laptop, light and dark', () =>
       'admin/account.astro': '/admin/account',
       'admin/import.astro': '/admin/import',
     };
+    // A member's own page needs a signed-in viewer: one signs in with an audience's password.
+    await createAudience(server.dbFile, { name: 'Partners', password: 'partners password' });
+    const member = await browser.newPage();
+    await member.goto(base + '/access/password?audience=Partners');
+    await member.fill('#password', 'partners password');
+    await member.click('main button[type=submit]');
+    await expect.poll(() => member.url(), { timeout: 5000 }).toBe(base + '/');
+    const memberPages: Record<string, string> = { 'my.astro': '/my' };
     const listed = [
       'admin/setup.astro',
+      ...Object.keys(memberPages),
       ...Object.keys(publicPages),
       ...Object.keys(loggedOutAdmin),
       ...Object.keys(adminPages),
@@ -271,10 +289,12 @@ describe('every page fits a phone, a tablet and a laptop, light and dark', () =>
       ...before,
       ...(await check(anon, base, { ...publicPages, ...loggedOutAdmin })),
       ...(await check(admin, base, adminPages)),
+      ...(await check(member, base, memberPages)),
     ];
     expect(found).toEqual([]);
     await anon.close();
     await admin.close();
+    await member.close();
   }, 240_000);
 
   test('the subscribe page offers email, the feeds and the calendar, and links the webhook documentation', async () => {
