@@ -98,10 +98,13 @@ describe('email sign-in link', () => {
     const signedInPage = await browser.get('/access');
     expect(signedInPage.text).toContain('You are signed in as pat@acme.example.');
 
-    // The link is used up, for this browser and any other.
+    // The link is used up, for this browser and any other; a link never sent is no better.
     const again = await new ViewerBrowser(server.url).post(path, []);
     expect(again.status).toBe(404);
     expect(again.text).toContain('This sign-in link is not valid.');
+    const made = await new ViewerBrowser(server.url).post('/access/link/abcdefghijklmnopqrstuvwxyz234567', []);
+    expect(made.status).toBe(404);
+    expect(made.headers.getSetCookie()).toEqual([]);
 
     const signins = await auditRows('audience.signin');
     const pats = signins.filter((r) => r.actor_name === 'pat@acme.example');
@@ -122,6 +125,18 @@ describe('email sign-in link', () => {
     await drained();
     expect(mock.emailsTo('stranger@gamma.example')).toHaveLength(0);
     expect(await sql(`select * from viewer_links where email = 'stranger@gamma.example'`)).toHaveLength(0);
+  });
+
+  test('the email is in the language of the page the link was asked for on', async () => {
+    await createAudience(server.dbFile, { name: 'Kappa', members: [{ kind: 'email', value: 'jo@kappa.example' }] });
+    const browser = new ViewerBrowser(server.url);
+    browser.cookies.set('candor_lang', 'de');
+    const page = await browser.get('/access');
+    expect(page.text).toContain('Anmeldelink per E-Mail');
+    await browser.post('/access', [['email', 'jo@kappa.example']]);
+    const mail = await waitFor('the German sign-in email', () => mock.emailsTo('jo@kappa.example')[0]);
+    expect(mail.subject).toBe('Bei Example Cloud Status anmelden');
+    expect(mail.text).toMatch(/\/access\/link\/[a-z0-9]+\?lang=de/);
   });
 
   test('an expired link is refused and signs nobody in', async () => {
