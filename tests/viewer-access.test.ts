@@ -6,6 +6,9 @@ import { identityFromClaims, parseSsoRules, ruleMatches } from '../src/domain/au
 import { ipAllowed } from '../src/domain/audiences/admission.ts';
 import { gatedByFrontServer, privateSiteRule } from '../src/web/private-site.ts';
 import { safeViewerNext } from '../src/web/viewer-cookie.ts';
+import { pruneViewerAccess, signInViewer, validateViewerSession } from '../src/domain/audiences/viewer-sessions.ts';
+import { freshDb, queryRows } from './support/db.ts';
+import { createAudience } from './support/audiences.ts';
 
 describe('the private-site gate', () => {
   test('pages send the reader to sign in, machine surfaces refuse, the ways in stay open', () => {
@@ -97,5 +100,32 @@ describe('IP allowlists', () => {
     expect(ipAllowed(list, '10.0.0.1')).toBe(false);
     expect(ipAllowed(list, 'unknown')).toBe(false);
     expect(ipAllowed('not json', '203.0.113.1')).toBe(false);
+  });
+});
+
+describe('viewer sessions over time', () => {
+  test('a session lasts 7 days from signing in; ended ones and old links are pruned', async () => {
+    const { db, file } = await freshDb();
+    const id = await createAudience(file, { name: 'Lambda', password: 'lambda password' });
+    const t0 = Date.UTC(2026, 0, 1);
+    const { token } = await signInViewer(
+      db,
+      null,
+      { email: null, grants: [{ audienceId: id, method: 'password', credentialVersion: 1 }] },
+      t0,
+    );
+    expect((await validateViewerSession(db, token, t0 + 7 * 86_400_000 - 1))?.grants).toEqual([
+      { audienceId: id, method: 'password' },
+    ]);
+    await queryRows(
+      file,
+      `insert into viewer_links (token_hash, email, next, expires_at, created_at) values ('h', 'a@b.example', '/', ?, ?)`,
+      [t0 + 900_000, t0],
+    );
+    await pruneViewerAccess(db, t0 + 7 * 86_400_000);
+    expect(await queryRows(file, 'select * from viewer_sessions')).toHaveLength(0);
+    expect(await queryRows(file, 'select * from viewer_grants')).toHaveLength(0);
+    expect(await queryRows(file, 'select * from viewer_links')).toHaveLength(0);
+    expect(await validateViewerSession(db, token, t0)).toBeNull();
   });
 });

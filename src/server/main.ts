@@ -39,6 +39,7 @@ import { outboxConfig, type OutboxConfig } from './outbox-config.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import { PageCache, type WireAnswer } from './page-cache.ts';
 import { PrivateSiteGate } from './private-site-gate.ts';
+import { pruneViewerAccess } from '../domain/audiences/viewer-sessions.ts';
 import { privateSiteRefusal } from '../web/private-site.ts';
 import type { RequestHead } from './request-head.ts';
 import { MaintenanceClock } from './maintenance-clock.ts';
@@ -552,10 +553,14 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     );
     clock.start();
     // Idempotent, so every sending instance may run it; hourly is plenty for a window of days.
-    const prune = () =>
+    const prune = () => {
       void pruneDeliveryDetails(db, retention).catch((error: unknown) =>
         log(`[candor] pruning delivery details failed: ${(error as Error).message}`),
       );
+      void pruneViewerAccess(db).catch((error: unknown) =>
+        log(`[candor] pruning ended viewer sessions failed: ${(error as Error).message}`),
+      );
+    };
     prune();
     pruner = setInterval(prune, 3_600_000);
     pruner.unref();

@@ -6,8 +6,8 @@
 // rules raises it), an email grant while the address (or its domain) is still a member — one rule
 // with the members' feed links (grant-rule.ts). All of it is checked on every request, so
 // management never has to find and end sessions.
-import { asc, eq } from 'drizzle-orm';
-import { audiences, viewerGrants, viewerSessions } from '../../db/schema/index.ts';
+import { asc, eq, lte } from 'drizzle-orm';
+import { audiences, viewerGrants, viewerLinks, viewerSessions } from '../../db/schema/index.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
 import { admissionHolds, memberAudienceIds } from './grant-rule.ts';
@@ -133,4 +133,14 @@ export async function signInViewer(
 
 export async function signOutViewer(db: DbOrTx, sessionId: string): Promise<void> {
   await db.delete(viewerSessions).where(eq(viewerSessions.id, sessionId));
+}
+
+/**
+ * Deletes what can no longer admit anyone: sessions past their time (with their grants) and
+ * sign-in links past theirs. A session presented after its time is deleted then; this is for the
+ * ones nobody comes back with.
+ */
+export async function pruneViewerAccess(db: DbOrTx, now = Date.now()): Promise<void> {
+  await db.delete(viewerSessions).where(lte(viewerSessions.expiresAt, now));
+  await db.delete(viewerLinks).where(lte(viewerLinks.expiresAt, now));
 }
