@@ -4,7 +4,7 @@
 // access is the server's own account of the viewer (/access/me), which carries no page content.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createUserWithToken } from './support/api.ts';
-import { bumpCredentialVersion, createAudience, sqlOn, ViewerBrowser } from './support/audiences.ts';
+import { createAudience, sqlOn, ViewerBrowser } from './support/audiences.ts';
 import { ResendMock } from './support/resend-mock.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { mailEnv, waitFor } from './support/subscribers.ts';
@@ -245,10 +245,20 @@ describe('shared password', () => {
     });
     expect((await browser.get('/access')).text).toContain('You are signed in with a shared password.');
 
-    // Management raises credential_version when the password changes.
-    await bumpCredentialVersion(server.dbFile, partners);
+    // A new password, set through the API as the admin does, ends the session at its next request.
+    const changed = await api(server.url, admin, 'PUT', `/api/v1/audiences/${partners}/password`, {
+      password: 'a brand new shared password',
+    });
+    expect(changed.status).toBe(200);
     expect((await browser.me()).public).toBe(true);
     expect(browser.cookie('candor_viewer')).toBeUndefined();
+    // The new password works.
+    const again = await browser.post('/access/password', [
+      ['audience', 'Partners'],
+      ['password', 'a brand new shared password'],
+    ]);
+    expect(again.status).toBe(303);
+    expect((await browser.me()).audiences.map((a) => a.id)).toEqual([partners]);
   });
 
   test('a form no person could type is refused before anything is counted or recorded', async () => {

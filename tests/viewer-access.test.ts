@@ -2,7 +2,8 @@
 // path, where a sign-in may send the reader afterwards, and how single sign-on claims meet an
 // audience's rules. The flows themselves run through the real server in viewer-*-server tests.
 import { describe, expect, test } from 'vitest';
-import { identityFromClaims, parseSsoRules, ruleMatches } from '../src/domain/audiences/sso-rules.ts';
+import { identityFromClaims, ruleMatches } from '../src/domain/audiences/sso-rules.ts';
+import { storedSsoRules } from '../src/domain/audiences/audience-reads.ts';
 import { ipAllowed } from '../src/domain/audiences/admission.ts';
 import { gatedByFrontServer, privateSiteRule } from '../src/web/private-site.ts';
 import { safeViewerNext } from '../src/web/viewer-cookie.ts';
@@ -81,12 +82,10 @@ describe('single sign-on rules', () => {
   });
 
   test('stored rules that are not rules are skipped', () => {
-    expect(
-      parseSsoRules(
-        '[{"claim":"groups","value":"ops"},{"claim":"role","value":"x"},{"claim":"email","value":" "},"x",null]',
-      ),
-    ).toEqual([{ claim: 'groups', value: 'ops' }]);
-    expect(parseSsoRules('not json')).toEqual([]);
+    expect(storedSsoRules('[{"claim":"groups","value":"ops"},{"claim":"role","value":"x"},"x",null]')).toEqual([
+      { claim: 'groups', value: 'ops' },
+    ]);
+    expect(storedSsoRules('not json')).toEqual([]);
   });
 });
 

@@ -5,32 +5,16 @@
 import { BlockList, isIP } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { storedIpAllowlist } from './audience-reads.ts';
 import { validateViewerSession } from './viewer-sessions.ts';
 import { PUBLIC_VIEWER, type AccessMethod, type Viewer } from './viewer.ts';
 
-/** One allowlist as written (a JSON array of addresses and CIDRs) made into a BlockList. */
+/** One allowlist as stored (a JSON array of CIDRs, audience-reads.ts) made into a BlockList. */
 function compile(json: string): BlockList {
   const list = new BlockList();
-  let entries: unknown;
-  try {
-    entries = JSON.parse(json);
-  } catch {
-    return list;
-  }
-  if (!Array.isArray(entries)) return list;
-  for (const entry of entries) {
-    if (typeof entry !== 'string') continue;
-    const [address, prefix] = entry.trim().split('/');
-    const family = isIP(address);
-    if (family === 0) continue;
-    const type = family === 4 ? 'ipv4' : 'ipv6';
-    // Management checks what it stores; an entry it let through anyway admits nobody.
-    try {
-      if (prefix === undefined) list.addAddress(address, type);
-      else list.addSubnet(address, Number(prefix), type);
-    } catch {
-      continue;
-    }
+  for (const cidr of storedIpAllowlist(json)) {
+    const [address, prefix] = cidr.split('/');
+    list.addSubnet(address, Number(prefix), isIP(address) === 4 ? 'ipv4' : 'ipv6');
   }
   return list;
 }

@@ -4,16 +4,10 @@
 // groups claim (exactly). An address the provider says is not verified matches nothing.
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { storedSsoRules } from './audience-reads.ts';
 import { recordSignIn, recordSignInFailure } from './sign-in-audit.ts';
 import { signInViewer } from './viewer-sessions.ts';
-
-export const SSO_CLAIMS = ['email', 'email_domain', 'groups'] as const;
-export type SsoClaim = (typeof SSO_CLAIMS)[number];
-
-export interface SsoRule {
-  claim: SsoClaim;
-  value: string;
-}
+import type { SsoRule } from './vocabulary.ts';
 
 /** What a sign-in proved, from the ID token and the userinfo answer. */
 export interface SsoIdentity {
@@ -35,25 +29,6 @@ export function identityFromClaims(claims: Record<string, unknown>): SsoIdentity
       ? [raw]
       : [];
   return { email, groups };
-}
-
-/** The rules stored for one audience; anything malformed is skipped (management validates). */
-export function parseSsoRules(json: string): SsoRule[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  return parsed.filter(
-    (r): r is SsoRule =>
-      typeof r === 'object' &&
-      r !== null &&
-      (SSO_CLAIMS as readonly string[]).includes((r as SsoRule).claim) &&
-      typeof (r as SsoRule).value === 'string' &&
-      (r as SsoRule).value.trim() !== '',
-  );
 }
 
 export function ruleMatches(rule: SsoRule, identity: SsoIdentity): boolean {
@@ -79,7 +54,7 @@ export async function audiencesForIdentity(
     sql`select id, sso_rules, credential_version from audiences where sso_rules <> '[]' order by id`,
   );
   return rows
-    .filter((r) => parseSsoRules(r.sso_rules).some((rule) => ruleMatches(rule, identity)))
+    .filter((r) => storedSsoRules(r.sso_rules).some((rule) => ruleMatches(rule, identity)))
     .map((r) => ({ id: Number(r.id), credentialVersion: Number(r.credential_version) }));
 }
 
