@@ -32,6 +32,7 @@ import {
   type FuzzRequest,
 } from './support/fuzz.ts';
 import { parseForms } from './support/parsers.ts';
+import { viewerCookie } from './support/audience-content.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { addConfirmedSubscribers } from './support/subscribers.ts';
 
@@ -47,6 +48,8 @@ let token: string;
 let session: Awaited<ReturnType<typeof adminSession>>;
 const ids: Record<string, number> = {};
 let manageToken: string;
+/** The Cookie header of an audience viewer (for /my). */
+let viewerSession: string;
 
 const soon = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 
@@ -86,6 +89,7 @@ beforeAll(async () => {
   });
   ids.template = await made('/templates', 'template', { name: 'Fuzz template', message: 'Template text.' });
   ids.audience = await made('/audiences', 'audience', { name: 'Fuzz audience', members: ['fuzz@example.com'] });
+  viewerSession = await viewerCookie(server.dbFile, ids.audience);
   ids.subscriber = await made('/subscribers', 'subscriber', { url: 'https://hooks.example.com/fuzz', verify: true });
   await addConfirmedSubscribers(server.dbFile, 1, 'fuzz.example');
   manageToken = await dbValue(
@@ -529,6 +533,8 @@ interface FormRoute {
   path: () => string;
   /** Posted without the admin session (the page works without one). */
   anonymous?: boolean;
+  /** Posted as a signed-in audience viewer instead of staff. */
+  viewer?: boolean;
   /** The fields to send when the page shows no form (its link is not valid, for example). */
   fields?: [string, string][];
 }
@@ -537,6 +543,7 @@ const FORM_ROUTES: FormRoute[] = [
   { page: 'subscribe/index.astro', path: () => '/subscribe', anonymous: true },
   { page: 'access/index.astro', path: () => '/access', anonymous: true },
   { page: 'access/password.astro', path: () => '/access/password', anonymous: true },
+  { page: 'my.astro', path: () => '/my', viewer: true },
   { page: 'subscribe/chat.astro', path: () => '/subscribe/chat', anonymous: true },
   { page: 'subscription/[token]/index.astro', path: () => `/subscription/${manageToken}`, anonymous: true },
   { page: 'admin/login.astro', path: () => '/admin/login', anonymous: true },
@@ -628,10 +635,15 @@ interface FormShape {
   idChoices: [string, string][];
 }
 
+function cookieFor(route: FormRoute): Record<string, string> {
+  if (route.anonymous) return {};
+  return { cookie: route.viewer ? viewerSession : session.cookie };
+}
+
 /** The distinct forms a page posts to itself, filled in. */
 async function formShapes(route: FormRoute): Promise<FormShape[]> {
   const url = new URL(route.path(), server.url);
-  const r = await fetch(url, { headers: route.anonymous ? {} : { cookie: session.cookie }, redirect: 'manual' });
+  const r = await fetch(url, { headers: cookieFor(route), redirect: 'manual' });
   const shapes = new Map<string, FormShape>();
   for (const form of parseForms(await r.text())) {
     if (form.method !== 'post' || new URL(form.action ?? url.href, url).pathname !== url.pathname) continue;
@@ -768,6 +780,8 @@ describe('form pages', () => {
 
     const admin: FuzzRequest[] = [];
     const anonymous: FuzzRequest[] = [];
+    const viewer: FuzzRequest[] = [];
+    const batchOf = (route: FormRoute) => (route.anonymous ? anonymous : route.viewer ? viewer : admin);
     const empty: string[] = [];
     for (const route of FORM_ROUTES) {
       const shapes = await formShapes(route);
@@ -776,13 +790,13 @@ describe('form pages', () => {
         ...badFormBodies(route.path(), shapes[0]),
         ...shapes.flatMap((s) => badFormFields(route.path(), s)),
       ];
-      (route.anonymous ? anonymous : admin).push(...requests);
+      batchOf(route).push(...requests);
     }
     expect(empty, 'pages whose forms were not found').toEqual([]);
     // A form over the limit (64 KiB public, 1 MiB staff) is refused before it is read.
     for (const route of FORM_ROUTES) {
       const padded = urlEncoded([['padding', 'x'.repeat(route.path().startsWith('/admin') ? 1025 * 1024 : 65 * 1024)]]);
-      (route.anonymous ? anonymous : admin).push({
+      batchOf(route).push({
         label: 'form over the limit',
         method: 'POST',
         path: route.path(),
@@ -794,12 +808,16 @@ describe('form pages', () => {
 
     const fuzzer = new Fuzzer(server.url, { origin: server.url });
     const signedIn = new Fuzzer(server.url, { origin: server.url, cookie: session.cookie });
+    const member = new Fuzzer(server.url, { origin: server.url, cookie: viewerSession });
     const before = await tableCounts(server.dbFile);
     await fuzzer.run(anonymous);
     await signedIn.run(admin);
-    for (const key of ['serverErrors', 'silentRefusals', 'unexpected'] as const) fuzzer[key].push(...signedIn[key]);
-    fuzzer.sent += signedIn.sent;
-    for (const [s, n] of signedIn.statuses) fuzzer.statuses.set(s, (fuzzer.statuses.get(s) ?? 0) + n);
+    await member.run(viewer);
+    for (const other of [signedIn, member]) {
+      for (const key of ['serverErrors', 'silentRefusals', 'unexpected'] as const) fuzzer[key].push(...other[key]);
+      fuzzer.sent += other.sent;
+      for (const [s, n] of other.statuses) fuzzer.statuses.set(s, (fuzzer.statuses.get(s) ?? 0) + n);
+    }
     await expectRefusedCleanly(fuzzer, before);
   }, 90_000);
 

@@ -113,13 +113,18 @@ export async function listFeedTokens(
 }
 
 /**
- * Revokes feed URL `id`. A member may revoke their own (`email`); staff pass null to revoke any.
+ * Revokes feed URL `id`: a member their own (made while signed in with `email`), staff any.
  * Revoking twice is harmless.
  */
-export async function revokeFeedToken(db: Db, id: number, email: string | null, now = Date.now()): Promise<void> {
+export async function revokeFeedToken(
+  db: Db,
+  id: number,
+  by: { email: string } | 'staff',
+  now = Date.now(),
+): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx.select().from(viewerFeedTokens).where(eq(viewerFeedTokens.id, id));
-    if (!row || (email !== null && row.email !== email)) throw new NotFoundError('feed link', id);
+    if (!row || (by !== 'staff' && row.email !== by.email)) throw new NotFoundError('feed link', id);
     if (row.revokedAt !== null) return;
     await tx.update(viewerFeedTokens).set({ revokedAt: now }).where(eq(viewerFeedTokens.id, id));
     await recordAudit(
