@@ -50,14 +50,14 @@ describe('draft incidents (server)', () => {
         }),
       );
     for (const { p, status, body } of await publicBodies()) {
-      expect(body, p).not.toMatch(/zqxdraft/i);
+      expect(body, p).not.toMatch(/zq9xdraft/i);
       if (p === `/incidents/${id}`) expect(status).toBe(404);
     }
     expect(JSON.parse((await publicBodies()).find((b) => b.p === '/api/v2/status.json')!.body).status.indicator).toBe(
       'none',
     );
     await new Promise((ok) => setTimeout(ok, 500));
-    expect(mock.emailsTo('reader@example.com').filter((m) => /zqxdraft/i.test(m.subject))).toEqual([]);
+    expect(mock.emailsTo('reader@example.com').filter((m) => /zq9xdraft/i.test(m.subject))).toEqual([]);
 
     const admin = await adminSession(server.url, email, password);
     const page = (await admin.get(`/admin/incidents/${id}`)).html;

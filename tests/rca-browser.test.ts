@@ -235,13 +235,13 @@ describe('no leaks', () => {
         );
       return r.location!;
     };
-    // Every internal-only value carries "zqx"; none may ever be seen outside the admin.
+    // Every internal-only value carries "zq9x"; none may ever be seen outside the admin.
     const location = await ok(
       maria.post('/admin/reviews', [
-        ['title', 'zqxReviewTitle'],
+        ['title', 'zq9xReviewTitle'],
         ['severity', 'sev2'],
         ['incidentIds', String(incidentId)],
-        ['requestContext', 'zqxRequestContext'],
+        ['requestContext', 'zq9xRequestContext'],
       ]),
     );
     const reviewPath = location.replace(/[?#].*$/, '');
@@ -249,20 +249,20 @@ describe('no leaks', () => {
     await ok(
       maria.post(reviewPath, [
         ['action', 'update-review'],
-        ['title', 'zqxReviewTitle'],
+        ['title', 'zq9xReviewTitle'],
         ['severity', 'sev2'],
         ['incidentIds', String(incidentId)],
         ['customersAffected', 'on'],
-        ['customerImpact', 'zqxCustomerImpact'],
+        ['customerImpact', 'zq9xCustomerImpact'],
         ['detectedBy', 'customers'],
         ['startedAt', at(0)],
         ['detectedAt', at(4)],
         ['acknowledgedAt', at(6)],
         ['mitigatedAt', at(15)],
         ['resolvedAt', local(Date.now())],
-        ['fiveWhys', 'zqxWhyOne'],
-        ['fiveWhys', 'zqxWhyTwo'],
-        ['learnings', 'zqxLearnings'],
+        ['fiveWhys', 'zq9xWhyOne'],
+        ['fiveWhys', 'zq9xWhyTwo'],
+        ['learnings', 'zq9xLearnings'],
         ['rcaDueAt', ''],
       ]),
     );
@@ -277,27 +277,27 @@ describe('no leaks', () => {
         ]),
       );
     await entry([
-      ['actor', 'zqxActorPublic'],
-      ['description', 'zqxEntryPublicDescription'],
+      ['actor', 'zq9xActorPublic'],
+      ['description', 'zq9xEntryPublicDescription'],
       ['public', 'on'],
       ['publicText', 'We restarted the login service.'],
     ]);
     await entry([
-      ['actor', 'zqxActorInternal'],
-      ['description', 'zqxEntryInternal'],
-      ['publicText', 'zqxEntryInternalWording'],
+      ['actor', 'zq9xActorInternal'],
+      ['description', 'zq9xEntryInternal'],
+      ['publicText', 'zq9xEntryInternalWording'],
     ]);
     const factor = (fields: [string, string][]) => ok(maria.post(reviewPath, [['action', 'save-factor'], ...fields]));
     await factor([
       ['kind', 'trigger'],
-      ['description', 'zqxFactorPublicDescription'],
+      ['description', 'zq9xFactorPublicDescription'],
       ['public', 'on'],
       ['publicText', 'An expired certificate stopped logins.'],
     ]);
     await factor([
       ['kind', 'underlying'],
-      ['description', 'zqxFactorInternal'],
-      ['publicText', 'zqxFactorInternalWording'],
+      ['description', 'zq9xFactorInternal'],
+      ['publicText', 'zq9xFactorInternalWording'],
     ]);
     const due = new Date(Date.now() + 20 * 24 * 60 * MIN).toISOString().slice(0, 10);
     const action = (fields: [string, string][]) =>
@@ -312,16 +312,16 @@ describe('no leaks', () => {
         ]),
       );
     await action([
-      ['title', 'zqxActionPublicTitle'],
-      ['owner', 'zqxOwnerPublic'],
-      ['ticketUrl', 'https://tickets.example/zqxTicket'],
+      ['title', 'zq9xActionPublicTitle'],
+      ['owner', 'zq9xOwnerPublic'],
+      ['ticketUrl', 'https://tickets.example/zq9xTicket'],
       ['public', 'on'],
       ['publicText', 'We are alerted weeks before a certificate expires.'],
     ]);
     await action([
-      ['title', 'zqxActionInternalTitle'],
-      ['owner', 'zqxOwnerInternal'],
-      ['publicText', 'zqxActionInternalWording'],
+      ['title', 'zq9xActionInternalTitle'],
+      ['owner', 'zq9xOwnerInternal'],
+      ['publicText', 'zq9xActionInternalWording'],
     ]);
 
     // Sev2 and resolved: readers of the incident learn when to expect the RCA
@@ -353,7 +353,7 @@ describe('no leaks', () => {
     const sections = ['title', 'summary', 'wrong', 'response', 'doing', 'recommendations'].map(
       (s) => [s, field(s)] as [string, string],
     );
-    expect(sections.map(([, v]) => v).join(' ')).not.toMatch(/zqx/i);
+    expect(sections.map(([, v]) => v).join(' ')).not.toMatch(/zq9x/i);
     // A warning the publisher must acknowledge (the acknowledgement is internal).
     const withWarning = sections.map(
       ([k, v]) => [k, k === 'summary' ? `${v} We apologise for any inconvenience.` : v] as [string, string],
@@ -363,7 +363,7 @@ describe('no leaks', () => {
     await ok(
       ana.post(rca, [
         ['action', 'request-changes'],
-        ['comment', 'zqxReviewComment'],
+        ['comment', 'zq9xReviewComment'],
       ]),
     );
     await ok(maria.post(rca, [['action', 'submit']]));
@@ -386,24 +386,24 @@ describe('no leaks', () => {
     await ok(
       maria.post(rca, [
         ['action', 'publish'],
-        ['acknowledgement', 'zqxAcknowledgement for legal'],
+        ['acknowledgement', 'zq9xAcknowledgement for legal'],
       ]),
     );
     const slugFromPage = /href="\/postmortems\/([\w-]+)"/.exec((await maria.get(rca)).html)![1];
     expect(await (await fetch(`${server.url}/postmortems/${slugFromPage}`)).text()).toContain('0 of 1 done');
     // complete the public commitment: customers are told
-    const publicAction = childIdBefore((await maria.get(reviewPath)).html, 'value="zqxActionPublicTitle"');
+    const publicAction = childIdBefore((await maria.get(reviewPath)).html, 'value="zq9xActionPublicTitle"');
     await ok(
       maria.post(reviewPath, [
         ['action', 'save-action'],
         ['childId', publicAction],
-        ['title', 'zqxActionPublicTitle'],
-        ['owner', 'zqxOwnerPublic'],
+        ['title', 'zq9xActionPublicTitle'],
+        ['owner', 'zq9xOwnerPublic'],
         ['priority', 'p1'],
         ['dueAt', due],
         ['category', 'detect'],
         ['status', 'done'],
-        ['ticketUrl', 'https://tickets.example/zqxTicket'],
+        ['ticketUrl', 'https://tickets.example/zq9xTicket'],
         ['public', 'on'],
         ['publicText', 'We are alerted weeks before a certificate expires.'],
       ]),
@@ -453,7 +453,7 @@ describe('no leaks', () => {
     for (const m of mock.emails)
       bodies.push([`email ${m.subject}`, `${m.subject}\n${m.text}\n${m.html}\n${JSON.stringify(m.headers)}`]);
     for (const r of hooks.received) bodies.push([`webhook ${r.json.event_type}`, r.body]);
-    expect(bodies.filter(([, body]) => /zqx/i.test(body)).map(([where]) => where)).toEqual([]);
+    expect(bodies.filter(([, body]) => /zq9x/i.test(body)).map(([where]) => where)).toEqual([]);
     // ...while the public wording did go out everywhere it should
     const rcaPage = bodies.find(([p]) => p === `/postmortems/${slug}`)![1];
     for (const text of [
@@ -470,13 +470,13 @@ describe('no leaks', () => {
     expect(rcaPage).toContain('1 of 1 done');
 
     // A change to the review after publication shows as drift; a republication says what changed.
-    const trigger = childIdBefore((await maria.get(reviewPath)).html, 'zqxFactorPublicDescription</textarea>');
+    const trigger = childIdBefore((await maria.get(reviewPath)).html, 'zq9xFactorPublicDescription</textarea>');
     await ok(
       maria.post(reviewPath, [
         ['action', 'save-factor'],
         ['childId', trigger],
         ['kind', 'trigger'],
-        ['description', 'zqxFactorPublicDescription'],
+        ['description', 'zq9xFactorPublicDescription'],
         ['public', 'on'],
         ['publicText', 'A certificate that our login service depends on expired.'],
       ]),
