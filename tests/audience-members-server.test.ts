@@ -55,6 +55,13 @@ const drained = () =>
   );
 
 describe('audience members', () => {
+  test('every page shows members the way in: the public a sign-in link, a member their own page', async () => {
+    expect((await new ViewerBrowser(server.url).get('/history')).text).toMatch(/<a href="\/access">Sign in<\/a>/);
+    const own = await member.get('/history');
+    expect(own.text).toMatch(/<a href="\/my">Your access<\/a>/);
+    expect(own.text).not.toContain('href="/access"');
+  });
+
   test('subscribe to their audience components; the public can neither see nor name them', async () => {
     expect((await new ViewerBrowser(server.url).get('/subscribe')).text).not.toContain(MARKER);
     expect((await member.get('/subscribe')).text).toContain(MARKER);

@@ -214,3 +214,9 @@ export async function whoSees(db: DbOrTx, componentIds: readonly number[]): Prom
   }
   return { public: false, audiences: seeing };
 }
+
+/** Whether any audience exists: the public footer then offers members a way to sign in. */
+export async function audiencesExist(db: DbOrTx): Promise<boolean> {
+  const [row] = await db.select({ id: audiences.id }).from(audiences).limit(1);
+  return row !== undefined;
+}
