@@ -208,7 +208,12 @@ describe('every page fits a phone, a tablet and a laptop, light and dark', () =>
     expect(audienceMade.status).toBe(303);
     const audiencePath = audienceMade.headers.get('location')!.replace(/\?.*$/, '');
     const db = (sql: string) => first(server.dbFile, sql);
-    const incident = await db(`select id from incidents where published = 1 order by id`);
+    // A public incident: one that does not touch the component just given to the audience.
+    const incident = await db(
+      `select id from incidents i where published = 1 and not exists (select 1 from incident_updates u
+         join incident_update_components c on c.update_id = u.id where u.incident_id = i.id and c.component_id = ${component})
+       order by id`,
+    );
     const maintenance = await db(`select id from maintenances order by id`);
     const review = await db(`select id from reviews order by id`);
     await publishDemoReview(base, server.dbFile, review);
