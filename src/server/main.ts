@@ -143,8 +143,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
   const live = new LiveHub();
   const retention = retentionFrom();
   const feed = new ChangeFeed(getHandle().client, Number(process.env.CANDOR_POLL_MS) || 250, retention.changeEventsMs);
-  const privateSite = new PrivateSiteGate(db);
-  await privateSite.reload();
+  const privateSite = new PrivateSiteGate(db, gate);
   let worker: OutboxWorker | null = null;
   let clock: MaintenanceClock | null = null;
   let pruner: NodeJS.Timeout | undefined;
@@ -167,14 +166,13 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
     // so an open page that fetches itself again gets the new language; pages answered in the old
     // one meanwhile are dropped again.
     const settingsChanged = events.some((e) => e.subject === 'settings');
-    // The whole-site switch may have moved (read again before anyone is told).
-    if (settingsChanged) void privateSite.reload().catch(() => undefined);
     const settled = settingsChanged
       ? readDefaultLocale()
           .then((changed) => void (changed && cache.invalidate()))
           .catch(() => undefined) // read again at the next settings change; readers still hear of this one
       : Promise.resolve();
-    // Who may be answered from the cache may have changed (audiences, the private switch).
+    // Who may be answered from the cache, and the whole-site switch, may have changed (audiences,
+    // settings): read again before anyone is told.
     const gated = events.some((e) => e.kind === 'structure')
       ? gate
           .load(db)

@@ -11,6 +11,7 @@ import { BlockList, isIP } from 'node:net';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
+import { addAllowlist } from '../domain/audiences/admission.ts';
 import { VIEWER_COOKIE } from '../domain/audiences/viewer.ts';
 import { loadSiteSettings } from '../domain/site-settings.ts';
 import { parseTrustProxy, resolveClientIp, type ProxyTrust } from '../web/client-ip.ts';
@@ -26,30 +27,11 @@ export function carriesViewerCookie(cookie: string | undefined): boolean {
   return cookie !== undefined && VIEWER_COOKIE_PATTERN.test(cookie);
 }
 
-/** Every audience's IP allowlist as one list; null when none has any. */
+/** Every audience's IP allowlist as one list (the stored form admission reads); null when none has any. */
 export function allowlistOf(lists: readonly string[]): BlockList | null {
   const list = new BlockList();
   let any = false;
-  for (const json of lists) {
-    let entries: unknown;
-    try {
-      entries = JSON.parse(json);
-    } catch {
-      continue;
-    }
-    if (!Array.isArray(entries)) continue;
-    for (const entry of entries) {
-      if (typeof entry !== 'string') continue;
-      const [address, prefix] = entry.trim().split('/');
-      const family = isIP(address);
-      if (family === 0) continue;
-      const type = family === 4 ? 'ipv4' : 'ipv6';
-      const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
-      if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) continue;
-      list.addSubnet(address, bits, type);
-      any = true;
-    }
-  }
+  for (const json of lists) any = addAllowlist(list, json) || any;
   return any ? list : null;
 }
 
@@ -75,6 +57,11 @@ export class ViewerGate {
     this.#privateSite = settings.privateSite;
     this.#allowlist = allowlistOf(lists.map((l) => l.ip_allowlist));
     this.#audiences = Boolean(Number(given?.given ?? 0));
+  }
+
+  /** Whether the whole-site switch is on, as last read. */
+  get privateSite(): boolean {
+    return this.#privateSite;
   }
 
   /** Whether some component or group is given to audiences (some reader sees what another does not). */

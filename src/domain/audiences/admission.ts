@@ -9,13 +9,23 @@ import { storedIpAllowlist } from './audience-reads.ts';
 import { validateViewerSession } from './viewer-sessions.ts';
 import { PUBLIC_VIEWER, type AccessMethod, type Viewer } from './viewer.ts';
 
-/** One allowlist as stored (a JSON array of CIDRs, audience-reads.ts) made into a BlockList. */
-function compile(json: string): BlockList {
-  const list = new BlockList();
-  for (const cidr of storedIpAllowlist(json)) {
+/**
+ * Adds an allowlist as stored (a JSON array of CIDRs, read by audience-reads.ts, which drops any
+ * entry no longer valid) to `list`; whether it held any range.
+ */
+export function addAllowlist(list: BlockList, json: string): boolean {
+  const ranges = storedIpAllowlist(json);
+  for (const cidr of ranges) {
     const [address, prefix] = cidr.split('/');
     list.addSubnet(address, Number(prefix), isIP(address) === 4 ? 'ipv4' : 'ipv6');
   }
+  return ranges.length > 0;
+}
+
+/** One allowlist as stored made into a BlockList. */
+function compile(json: string): BlockList {
+  const list = new BlockList();
+  addAllowlist(list, json);
   return list;
 }
 

@@ -2,7 +2,7 @@
 // made with a password or single sign-on ends when the audience's password or SSO rules change —
 // management raises credential_version —, one made with a sign-in link ends when its address is
 // no longer a member).
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import { audienceMembers } from '../../db/schema/index.ts';
 import type { DbOrTx } from '../../db/client.ts';
 
@@ -31,7 +31,7 @@ export async function memberAudienceIds(db: DbOrTx, email: string): Promise<Set<
     .where(
       or(
         and(eq(audienceMembers.kind, 'email'), eq(audienceMembers.value, address)),
-        and(eq(audienceMembers.kind, 'domain'), inArray(audienceMembers.value, [emailDomain(address)])),
+        and(eq(audienceMembers.kind, 'domain'), eq(audienceMembers.value, emailDomain(address))),
       ),
     );
   return new Set(rows.map((r) => r.id));

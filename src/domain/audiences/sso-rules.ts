@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { storedSsoRules } from './audience-reads.ts';
+import { emailDomain } from './grant-rule.ts';
 import { recordSignIn, recordSignInFailure } from './sign-in-audit.ts';
 import { signInViewer } from './viewer-sessions.ts';
 import type { SsoRule } from './vocabulary.ts';
@@ -37,9 +38,7 @@ export function ruleMatches(rule: SsoRule, identity: SsoIdentity): boolean {
     case 'email':
       return identity.email !== null && identity.email === value.toLowerCase();
     case 'email_domain':
-      return (
-        identity.email !== null && identity.email.slice(identity.email.lastIndexOf('@') + 1) === value.toLowerCase()
-      );
+      return identity.email !== null && emailDomain(identity.email) === value.toLowerCase();
     case 'groups':
       return identity.groups.includes(value);
   }
