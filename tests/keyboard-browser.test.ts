@@ -35,6 +35,15 @@ async function fill(page: Page, selector: string, value: string): Promise<void> 
   await page.keyboard.type(value);
 }
 
+/**
+ * Presses Enter on a submit button and waits for the answer page to load: the page before it may
+ * already show the notice being waited for (the second "Update posted" would otherwise be read
+ * off the first one's page, before the second post has landed).
+ */
+async function pressAndLoad(page: Page): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+}
+
 describe('keyboard only', () => {
   test('create the first admin, open an incident, post an update and resolve it', async () => {
     const page = await ctx.browser.newPage();
@@ -63,14 +72,14 @@ describe('keyboard only', () => {
     await fill(page, '#status', 'Identified');
     await fill(page, '#message', 'A bad deploy; rolling it back.');
     await tabTo(page, 'button[type=submit]', 'Post update');
-    await page.keyboard.press('Enter');
+    await pressAndLoad(page);
     await expect.poll(() => page.locator('.notice').innerText(), { timeout: 5000 }).toContain('Update posted');
 
     await fill(page, '#status', 'Resolved');
     await fill(page, '#message', 'Payments work again.');
     await fill(page, 'select[id^="component-"]', 'Operational');
     await tabTo(page, 'button[type=submit]', 'Post update');
-    await page.keyboard.press('Enter');
+    await pressAndLoad(page);
     await expect.poll(() => page.locator('.notice').innerText(), { timeout: 5000 }).toContain('Update posted');
 
     // What the keyboard did is what the public API reports.
