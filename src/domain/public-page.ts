@@ -2,7 +2,7 @@
 // only fields meant for readers are selected, and only what the reader's Visibility lets them see
 // (audiences/visibility.ts): the public never sees an audience's components or their incidents. Query cost is bounded by the uptime window and the
 // recent-history window, never by the whole history.
-import { and, asc, count, desc, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { incidents } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
@@ -107,31 +107,30 @@ export async function loadActiveIncidents(
 
 /**
  * Incidents that started in [from, to), grouped by the UTC day they started, newest day first: at
- * most RECENT_PER_DAY a day (the newest), with how many more the day had. Ranks are taken on
- * incidents_public_started_idx alone; only the rows shown are read.
+ * most RECENT_PER_DAY a day (the newest), with how many more the day had. Per day, the newest are
+ * read and the rest counted on incidents_public_started_idx alone (a busy week of a long history
+ * is hundreds of incidents: ranking them all cost more than the whole rest of the query); only
+ * the rows shown are read.
  */
 export async function loadIncidentDays(db: DbOrTx, from: number, to: number, v: Visibility): Promise<HistoryDay[]> {
-  // Written into the SQL: a bound JS number is a REAL, and the division would not be by day.
-  const DAY = sql.raw(String(DAY_MS));
-  const ranked = db
-    .select({
-      id: incidents.id,
-      rank: sql<number>`row_number() OVER (PARTITION BY ${incidents.startedAt} / ${DAY} ORDER BY ${incidents.startedAt} DESC, ${incidents.id} DESC)`.as(
-        'rank',
-      ),
-      total: sql<number>`count(*) OVER (PARTITION BY ${incidents.startedAt} / ${DAY})`.as('total'),
-    })
-    .from(incidents)
-    .where(and(visibleIncident(v), gte(incidents.startedAt, from), lt(incidents.startedAt, to)))
-    .as('ranked');
-  const shownRows = await db
-    .select({ incident: incidents, total: ranked.total })
-    .from(incidents)
-    .innerJoin(ranked, and(eq(ranked.id, incidents.id), lte(ranked.rank, RECENT_PER_DAY)))
-    .orderBy(desc(incidents.startedAt), desc(incidents.id));
-  const rows = shownRows.map((r) => r.incident);
-  const totalOf = new Map(shownRows.map((r) => [r.incident.id, Number(r.total)]));
-  const views = incidentsFor(v, await loadIncidentViews(db, rows));
+  const seen = visibleIncident(v);
+  const perDay: SQL[] = [];
+  for (let dayStart = startOfUtcDay(to - 1); dayStart >= from; dayStart -= DAY_MS) {
+    const inDay = and(seen, gte(incidents.startedAt, dayStart), lt(incidents.startedAt, dayStart + DAY_MS));
+    perDay.push(sql`SELECT * FROM (
+      SELECT ${incidents.id} AS id, (SELECT count(*) FROM ${incidents} WHERE ${inDay}) AS total FROM ${incidents}
+      WHERE ${inDay} ORDER BY ${incidents.startedAt} DESC, ${incidents.id} DESC LIMIT ${sql.raw(String(RECENT_PER_DAY))})`);
+  }
+  const newest = perDay.length ? await db.all<{ id: number; total: number }>(sql.join(perDay, sql` UNION ALL `)) : [];
+  const totalOf = new Map(newest.map((r) => [Number(r.id), Number(r.total)]));
+  const shownRows = totalOf.size
+    ? await db
+        .select()
+        .from(incidents)
+        .where(inArray(incidents.id, [...totalOf.keys()]))
+        .orderBy(desc(incidents.startedAt), desc(incidents.id))
+    : [];
+  const views = incidentsFor(v, await loadIncidentViews(db, shownRows));
   const days: HistoryDay[] = [];
   for (let dayStart = startOfUtcDay(to - 1); dayStart >= from; dayStart -= DAY_MS) {
     const shown = views.filter((v) => v.startedAt >= dayStart && v.startedAt < dayStart + DAY_MS);

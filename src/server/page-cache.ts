@@ -21,6 +21,8 @@ type CacheOutcome = 'hit' | 'miss' | 'shared';
 
 interface Entry {
   body: Buffer;
+  /** Whether a gzip copy is worth making (text, over 1 KB). */
+  compressible: boolean;
   gzip: Buffer | null;
   etag: string;
   storedAt: number;
@@ -61,10 +63,35 @@ function acceptsGzip(header: string | string[] | undefined): boolean {
   return typeof header === 'string' && /\bgzip\b/.test(header);
 }
 
+/**
+ * A render's outcome: `entry` can answer at once, uncompressed; `complete()` adds its gzip bytes
+ * (once, whoever asks first) and stores it in the cache.
+ */
+interface Filled {
+  entry: Entry | null;
+  page: CapturedPage;
+  complete: () => Entry | null;
+}
+
+/** A render under way (or done and compressing) that requests for its key share. */
+interface Flight {
+  result: Promise<Filled>;
+  rendered: boolean;
+}
+
+/** `entry` with its gzip copy, when it is worth one. */
+function withGzip(entry: Entry): Entry {
+  if (!entry.compressible) return entry;
+  const gzip = gzipSync(entry.body);
+  const { 'content-length': _, ...headers } = entry.plain;
+  const gzipped = { ...headers, 'content-encoding': 'gzip', 'content-length': gzip.length };
+  return { ...entry, gzip, gzipped, wire: { ...entry.wire, gzipped: wireHead(200, gzipped) } };
+}
+
 export class PageCache {
   #entries = new Map<string, Entry>();
   #searches = new Map<string, Entry>();
-  #inflight = new Map<string, Promise<{ entry: Entry | null; page: CapturedPage }>>();
+  #inflight = new Map<string, Flight>();
   #generation = 0;
   /** How answers were served since start, for the metrics. */
   readonly outcomes: Record<CacheOutcome, number> = { hit: 0, miss: 0, shared: 0 };
@@ -73,6 +100,9 @@ export class PageCache {
     this.#generation++;
     this.#entries.clear();
     this.#searches.clear();
+    // A render begun before the change still answers those who asked before it; later requests
+    // render afresh.
+    this.#inflight.clear();
   }
 
   /**
@@ -93,11 +123,17 @@ export class PageCache {
       this.outcomes.hit++;
       return this.#write(req, res, entry, 'hit');
     }
-    const { result, rendered } = this.#fill(key, extra, render, cacheControl, searched);
-    const { entry: filled, page } = await result;
-    const how = rendered ? 'miss' : 'shared';
+    const { result, how } = this.#fill(key, extra, render, cacheControl, searched);
+    const { entry: plain, page, complete } = await result;
     this.outcomes[how]++;
-    if (filled) return this.#write(req, res, filled, how);
+    if (plain) {
+      // Compressing a large page takes milliseconds: a client that takes no gzip is answered
+      // first, and the entry is completed right after.
+      if (acceptsGzip(req.headers['accept-encoding'])) return this.#write(req, res, complete()!, how);
+      this.#write(req, res, plain, how);
+      setImmediate(complete);
+      return;
+    }
     // Not cacheable (an error page, a redirect, a cookie): pass it through untouched.
     res.writeHead(page.status, { ...page.headers, ...extra, 'x-cache': how });
     res.end(req.method === 'HEAD' ? undefined : page.body);
@@ -128,7 +164,8 @@ export class PageCache {
     render: () => Promise<CapturedPage>,
     cacheControl = PUBLIC_CACHE_CONTROL,
   ): Promise<Buffer | null> {
-    const entry = this.#fresh(key, false) ?? (await this.#fill(key, extra, render, cacheControl, false).result).entry;
+    const entry =
+      this.#fresh(key, false) ?? (await this.#fill(key, extra, render, cacheControl, false).result).complete();
     return entry ? entry.body : null;
   }
 
@@ -149,27 +186,40 @@ export class PageCache {
     render: () => Promise<CapturedPage>,
     cacheControl: string,
     searched: boolean,
-  ) {
-    let pending = this.#inflight.get(key);
-    const rendered = !pending;
-    if (!pending) {
-      const generation = this.#generation;
-      pending = render()
-        .then((page) => {
-          // Anything personal says so (admin pages send no-store): never keep it for others.
-          const cacheable =
-            page.status === 200 &&
-            !page.headers['set-cookie'] &&
-            !/no-store|private/.test(String(page.headers['cache-control'] ?? ''));
-          const entry = cacheable ? this.#toEntry(page, extra, cacheControl) : null;
-          // A change may have landed while rendering: then serve it once but do not keep it.
-          if (entry && generation === this.#generation) this.#store(key, entry, searched);
-          return { entry, page };
-        })
-        .finally(() => this.#inflight.delete(key));
-      this.#inflight.set(key, pending);
-    }
-    return { result: pending, rendered };
+  ): { result: Promise<Filled>; how: CacheOutcome } {
+    const running = this.#inflight.get(key);
+    // Rendered already, its gzip copy not yet made: no render is waited for, a hit.
+    if (running) return { result: running.result, how: running.rendered ? 'hit' : 'shared' };
+    const generation = this.#generation;
+    const done = () => void (this.#inflight.get(key) === flight && this.#inflight.delete(key));
+    const flight: Flight = {
+      rendered: false,
+      result: render().then((page): Filled => {
+        flight.rendered = true;
+        // Anything personal says so (admin pages send no-store): never keep it for others.
+        const cacheable =
+          page.status === 200 &&
+          !page.headers['set-cookie'] &&
+          !/no-store|private/.test(String(page.headers['cache-control'] ?? ''));
+        const entry = cacheable ? this.#toEntry(page, extra, cacheControl) : null;
+        if (!entry) done();
+        let full: Entry | undefined;
+        const complete = () => {
+          if (!entry) return null;
+          if (full) return full;
+          full = withGzip(entry);
+          // A change may have landed meanwhile: then serve it once but do not keep it.
+          if (generation === this.#generation) this.#store(key, full, searched);
+          // Until the entry is stored, later requests share this render rather than start another.
+          done();
+          return full;
+        };
+        return { entry, page, complete };
+      }),
+    };
+    flight.result.catch(done);
+    this.#inflight.set(key, flight);
+    return { result: flight.result, how: 'miss' };
   }
 
   #toEntry(page: CapturedPage, extra: OutgoingHttpHeaders, cacheControl: string): Entry {
@@ -194,9 +244,7 @@ export class PageCache {
       .filter(Boolean)
       .join(', ');
     if (vary) headers.vary = vary;
-    const gzip = compressible && page.body.length > 1024 ? gzipSync(page.body) : null;
     const plain = { ...headers, 'content-length': page.body.length };
-    const gzipped = gzip && { ...headers, 'content-encoding': 'gzip', 'content-length': gzip.length };
     const notModified = {
       ...extra,
       etag,
@@ -206,17 +254,14 @@ export class PageCache {
     };
     return {
       body: page.body,
-      gzip,
+      compressible: compressible && page.body.length > 1024,
+      gzip: null,
       etag,
       storedAt: Date.now(),
       plain,
-      gzipped,
+      gzipped: null,
       notModified,
-      wire: {
-        plain: wireHead(200, plain),
-        gzipped: gzipped && wireHead(200, gzipped),
-        notModified: wireHead(304, notModified),
-      },
+      wire: { plain: wireHead(200, plain), gzipped: null, notModified: wireHead(304, notModified) },
     };
   }
 
