@@ -2,6 +2,7 @@
 // the connection, and reads byte for byte as node:http would write it; anything else (a miss, an
 // admin page, a malformed or unusual request) is handed to node:http with its unread bytes, in
 // order, and answered exactly as before. The metrics tell which of the two answered.
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createUserWithToken, openIncidentAs } from './support/api.ts';
 import { RawConnection } from './support/raw-http.ts';
@@ -66,6 +67,22 @@ describe('the fast front', () => {
       fresh.close();
       handed.close();
     }
+  });
+
+  test('a miss that takes no gzip is answered plain at once; the next reader gets the gzip copy of the same bytes', async () => {
+    // Not read before in this file: the first request renders it.
+    const plain = await fetch(server.url + '/history.atom', { headers: { 'accept-encoding': 'identity' } });
+    const body = Buffer.from(await plain.arrayBuffer());
+    expect(plain.headers.get('x-cache')).toBe('miss');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const connection = await RawConnection.open(port);
+    connection.write(`GET /history.atom HTTP/1.1\r\n${host}Accept-Encoding: gzip\r\n\r\n`);
+    const zipped = await connection.answer();
+    connection.close();
+    expect(zipped.headers['x-cache']).toBe('hit');
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.etag).toBe(plain.headers.get('etag'));
+    expect(gunzipSync(zipped.body).equals(body)).toBe(true);
   });
 
   test('answers a live fragment version this instance has read; a future version goes to node:http', async () => {
