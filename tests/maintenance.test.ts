@@ -166,6 +166,7 @@ describe('scheduled maintenance', () => {
         m.id,
         { title: 'x', body: 'y', scheduledFor: at(T + 8 * HOUR), scheduledUntil: at(T + 9 * HOUR) },
         staff,
+        T + 7 * HOUR,
       ),
     ).rejects.toThrow(/Only a maintenance that has not started/);
 
