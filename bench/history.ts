@@ -26,7 +26,7 @@ import { startServer, tempDbFile, type TestServer } from '../tests/support/serve
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 /** A short history that still fills every list (a page of a month, 50 in the JSON, the feed). */
 const SHORT = Number(process.env.BENCH_SHORT_INCIDENTS ?? 2_000);
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 15);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
 const YEARS = 5;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
