@@ -12,6 +12,11 @@ declare namespace App {
      * src/web/middleware/viewer.ts; never from staff identity).
      */
     viewer: import('./domain/audiences/viewer.ts').Viewer;
+    /**
+     * A member's secret feed link the request came through (`/my/<token>`, set by
+     * src/web/middleware/feed-links.ts): a feed names itself under it, not under the public path.
+     */
+    feedLink?: string;
     /** The page's settings, read once per request on first use (src/web/site-settings.ts). */
     site: () => Promise<import('./domain/site-settings.ts').SiteSettings>;
   }

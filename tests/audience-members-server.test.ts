@@ -130,6 +130,13 @@ describe('audience members', () => {
     const parsed = parseFeed(Buffer.from(await feed.arrayBuffer()));
     expect(parsed.bozo).toBe(false);
     expect(parsed.entries.some((e) => e.title.includes(MARKER))).toBe(true);
+    // It names its own link: a reader that follows rel="self" keeps the member's feed.
+    expect(parsed.self).toBe(`${server.publicUrl}/my/${secret}/history.atom`);
+    const rss = parseFeed(Buffer.from(await (await fetch(`${server.url}/my/${secret}/history.rss`)).arrayBuffer()));
+    expect(rss.self).toBe(`${server.publicUrl}/my/${secret}/history.rss`);
+    expect(parseFeed(Buffer.from(await (await fetch(`${server.url}/history.atom`)).arrayBuffer())).self).toBe(
+      `${server.publicUrl}/history.atom`,
+    );
     expect(await (await fetch(`${server.url}/history.atom`)).text()).not.toContain(MARKER);
     const json = await (await fetch(`${server.url}/my/${secret}/api/v2/summary.json`)).json();
     expect(JSON.stringify(json)).toContain(MARKER);

@@ -16,8 +16,11 @@ export function feedRoute(format: keyof typeof FORMATS): APIRoute {
   return async ({ locals }) => {
     const ctx = await messageContext();
     const feed = await loadHistoryFeed(getDb(), ctx, ctx.siteName, await visibilityOf(locals), locals.locale);
-    // The feed names itself as read: with its language when it is not the site's own.
-    const self = `${ctx.publicUrl}${path}${locals.locale === siteDefaultLocale() ? '' : `?lang=${locals.locale}`}`;
+    // The feed names itself as read: under a member's feed link when it came through one (a
+    // reader that follows its self link must not fall back to the public feed), and with its
+    // language when it is not the site's own.
+    const base = `${ctx.publicUrl}${locals.feedLink ?? ''}`;
+    const self = `${base}${path}${locals.locale === siteDefaultLocale() ? '' : `?lang=${locals.locale}`}`;
     return new Response(render(feed, self), { headers: { 'content-type': type } });
   };
 }

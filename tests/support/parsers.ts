@@ -6,7 +6,8 @@ import sys, json, feedparser
 d = feedparser.parse(sys.stdin.buffer.read())
 print(json.dumps({
   "bozo": d.bozo, "error": str(d.get("bozo_exception", "")), "version": d.version,
-  "title": d.feed.get("title"), "link": d.feed.get("link"), "id": d.feed.get("id"), "language": d.feed.get("language"),
+  "title": d.feed.get("title"), "link": d.feed.get("link"),
+  "self": next((l["href"] for l in d.feed.get("links", []) if l.get("rel") == "self"), None), "id": d.feed.get("id"), "language": d.feed.get("language"),
   "entries": [{"id": e.get("id"), "title": e.get("title"), "link": e.get("link"), "updated": e.get("updated") or e.get("published"),
                "html": (e.get("content") or [{"value": e.get("summary", "")}])[0]["value"], "tags": [t["term"] for t in e.get("tags", [])]} for e in d.entries],
 }))`;
@@ -26,6 +27,8 @@ export interface ParsedFeed {
   version: string;
   title: string;
   link: string;
+  /** The rel="self" link: where the feed says it is read from. */
+  self: string | null;
   id: string | null;
   language: string | null;
   entries: { id: string; title: string; link: string; updated: string; html: string; tags: string[] }[];

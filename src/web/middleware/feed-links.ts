@@ -37,6 +37,7 @@ export const feedLinks = defineMiddleware(async (ctx, next) => {
       'This feed link is not valid: it was revoked, or the access it was made with has ended. Sign in and make a new one at /my.',
     );
   ctx.locals.viewer = viewer;
+  ctx.locals.feedLink = FEED_PREFIX + token;
   const response = await next(target + ctx.url.search);
   response.headers.set('cache-control', 'private, no-store');
   response.headers.set('referrer-policy', 'no-referrer');
