@@ -395,6 +395,26 @@ describe("an audience's readers", () => {
     const outside = await get('/', { 'x-forwarded-for': '192.0.2.9' });
     expect(outside.headers.get('cache-control')).toMatch(/^public/);
     expect(outside.text).not.toContain(M);
+    // With `/` now cached for the public: the fast front answers an address outside every
+    // allowlist itself, and leaves one inside (also when it is only the peer) to node:http.
+    const port = Number(new URL(server.url).port);
+    const raw = async (forwardedFor: string) => {
+      const before = await metric('candor_fast_front_answers_total');
+      const connection = await RawConnection.open(port);
+      connection.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Forwarded-For: ${forwardedFor}\r\n\r\n`);
+      const answer = await connection.answer();
+      connection.close();
+      return { answer, fast: (await metric('candor_fast_front_answers_total')) - before };
+    };
+    const public1 = await raw('192.0.2.9');
+    expect(public1.answer.headers['x-cache']).toBe('hit');
+    expect(public1.fast).toBe(1);
+    const office = await raw('10.77.3.4');
+    expect(office.answer.headers['cache-control']).toBe('private, no-store');
+    expect(office.fast).toBe(0);
+    // What the client wrote before our proxy's hop is not believed (TRUST_PROXY=1).
+    const forged = await raw('10.77.3.4, 192.0.2.9');
+    expect(forged.answer.headers['x-cache']).toBe('hit');
 
     expect((await api(server.url, token, 'PATCH', '/api/v1/settings', { privateSite: true })).status).toBe(200);
     // Whatever a page then answers the public (itself, or a way to sign in), no cache keeps it.

@@ -8,13 +8,14 @@ describe('request heads', () => {
   test('a plain GET and HEAD, one after another in one buffer', () => {
     const first =
       'GET /history?month=2026-11 HTTP/1.1\r\nHost: status.example.com\r\nAccept-Encoding: gzip, br\r\n' +
-      'Cookie: candor_lang=de\r\nIf-None-Match: "abc"\r\nUser-Agent: test\r\n\r\n';
+      'Cookie: candor_lang=de\r\nIf-None-Match: "abc"\r\nUser-Agent: test\r\nX-Forwarded-For: 203.0.113.9, 10.0.0.1\r\n\r\n';
     const second = 'HEAD / HTTP/1.1\r\nhost: status.example.com\r\nconnection: close\r\n\r\n';
     expect(read(first + second)).toEqual({
       method: 'GET',
       target: '/history?month=2026-11',
       host: 'status.example.com',
       cookie: 'candor_lang=de',
+      forwardedFor: '203.0.113.9, 10.0.0.1',
       acceptEncoding: 'gzip, br',
       ifNoneMatch: '"abc"',
       close: false,
@@ -35,6 +36,10 @@ describe('request heads', () => {
     ['an asterisk target', 'GET * HTTP/1.1\r\nHost: a\r\n\r\n'],
     ['no Host', 'GET / HTTP/1.1\r\nAccept: */*\r\n\r\n'],
     ['two Hosts', 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n'],
+    [
+      'two X-Forwarded-For headers',
+      'GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 1.2.3.4\r\nX-Forwarded-For: 5.6.7.8\r\n\r\n',
+    ],
     ['two Cookie headers', 'GET / HTTP/1.1\r\nHost: a\r\nCookie: x=1\r\nCookie: y=2\r\n\r\n'],
     ['a body length', 'GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello'],
     ['a transfer coding', 'GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],

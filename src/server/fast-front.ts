@@ -23,8 +23,11 @@ export interface StreamAnswer {
 
 export interface FastFrontOptions {
   http: HttpServer;
-  /** The answer for a plain read, or null to let node:http answer it (and the rest of the connection). */
-  answer: (head: RequestHead) => WireAnswer | StreamAnswer | null;
+  /**
+   * The answer for a plain read from `peer` (the socket's remote address), or null to let
+   * node:http answer it (and the rest of the connection).
+   */
+  answer: (head: RequestHead, peer: string | undefined) => WireAnswer | StreamAnswer | null;
   /** How long an idle connection is kept, as node:http's keepAliveTimeout. */
   keepAliveMs: number;
   /** Called after each answer written here (metrics, debug logs). */
@@ -63,9 +66,9 @@ export class FastFront {
   }
 
   /** The caller's answer; a request it cannot judge (it threw) is node:http's, whose handler reports errors. */
-  #answer(head: RequestHead): WireAnswer | StreamAnswer | null {
+  #answer(head: RequestHead, peer: string | undefined): WireAnswer | StreamAnswer | null {
     try {
-      return this.#options.answer(head);
+      return this.#options.answer(head, peer);
     } catch {
       return null;
     }
@@ -126,7 +129,7 @@ export class FastFront {
           pending = buf.subarray(at);
           break;
         }
-        const answer = head === 'unsupported' ? null : this.#answer(head);
+        const answer = head === 'unsupported' ? null : this.#answer(head, socket.remoteAddress);
         if (head === 'unsupported' || !answer) {
           socket.uncork();
           handOff(buf.subarray(at));

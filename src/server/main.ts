@@ -472,7 +472,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
 
   // A fresh cached answer to a plain read is written by the fast front (fast-front.ts) before
   // node:http sees the connection; the rules are handle()'s: the Host check, then the cache key.
-  const fastAnswer = (head: RequestHead): WireAnswer | StreamAnswer | null => {
+  const fastAnswer = (head: RequestHead, peer: string | undefined): WireAnswer | StreamAnswer | null => {
     if (shuttingDown) return null;
     const q = head.target.indexOf('?');
     const pathname = q === -1 ? head.target : head.target.slice(0, q);
@@ -483,8 +483,8 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       const headers = security.for(pathname);
       return { stream: (socket, dateLine) => live.connectSocket(socket, headers, dateLine, fragments.state) };
     }
-    // A viewer's request (or one whose answer hangs on the client's address) is node:http's.
-    if (!gate.fastMay(head.cookie)) return null;
+    // A viewer's request (a viewer cookie, or an address in an audience's allowlist) is node:http's.
+    if (!gate.fastMay(head.cookie, head.forwardedFor, peer)) return null;
     const query = q === -1 ? '' : head.target.slice(q + 1);
     const path = routedPath(pathname);
     if (path.startsWith(LIVE_PREFIX)) {

@@ -14,6 +14,8 @@ export interface RequestHead {
   target: string;
   host: string;
   cookie: string | undefined;
+  /** The proxies' X-Forwarded-For (one line: a repeated one goes to node:http, which joins them). */
+  forwardedFor: string | undefined;
   acceptEncoding: string | undefined;
   ifNoneMatch: string | undefined;
   /** The client asked to close the connection after this answer. */
@@ -28,7 +30,7 @@ const CR = 13;
 const LF = 10;
 
 /** Header names this reader needs, or must see to know the request is not its kind. */
-const SINGLE = new Set(['host', 'cookie', 'accept-encoding', 'if-none-match', 'connection']);
+const SINGLE = new Set(['host', 'cookie', 'accept-encoding', 'if-none-match', 'connection', 'x-forwarded-for']);
 /** A request with any of these is not a plain read: node:http decides what it means. */
 const NOT_PLAIN = new Set(['content-length', 'transfer-encoding', 'upgrade', 'expect', 'http2-settings']);
 
@@ -86,6 +88,7 @@ export function readRequestHead(buf: Buffer, start = 0): HeadReading {
     target: request[2],
     host,
     cookie: seen.get('cookie'),
+    forwardedFor: seen.get('x-forwarded-for'),
     acceptEncoding: seen.get('accept-encoding'),
     ifNoneMatch: seen.get('if-none-match'),
     close: connection === 'close',

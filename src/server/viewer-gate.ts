@@ -70,25 +70,27 @@ export class ViewerGate {
   }
 
   /**
-   * Whether the fast front may answer from the cache with only the request head: not when the
-   * answer could depend on the client's address (it does not read it) or the request is a viewer's.
+   * Whether the shared cache may answer (and store) a request: not a viewer's, with the viewer
+   * cookie or from an address in an audience's allowlist (as TRUST_PROXY resolves it from the
+   * socket's peer and X-Forwarded-For), and nothing on a private site. The fast front asks with
+   * what it read of the head; node:http with the parsed request.
    */
-  fastMay(cookie: string | undefined): boolean {
-    return !this.#privateSite && this.#allowlist === null && !carriesViewerCookie(cookie);
-  }
-
-  /** Whether the shared cache may answer (and store) this request. */
-  sharedMay(req: IncomingMessage): boolean {
-    if (this.#privateSite || carriesViewerCookie(req.headers.cookie)) return false;
+  fastMay(cookie: string | undefined, forwardedFor: string | undefined, peer: string | undefined): boolean {
+    if (this.#privateSite || carriesViewerCookie(cookie)) return false;
     if (this.#allowlist === null) return true;
-    const forwarded = req.headers['x-forwarded-for'];
-    const address = resolveClientIp(
-      typeof forwarded === 'string' ? forwarded : null,
-      req.socket.remoteAddress ?? null,
-      this.#trust,
-    );
+    const address = resolveClientIp(forwardedFor ?? null, peer ?? null, this.#trust);
     const family = isIP(address);
     return family === 0 || !this.#allowlist.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  }
+
+  /** fastMay for a request node:http parsed (a repeated X-Forwarded-For arrives joined). */
+  sharedMay(req: IncomingMessage): boolean {
+    const forwarded = req.headers['x-forwarded-for'];
+    return this.fastMay(
+      req.headers.cookie,
+      typeof forwarded === 'string' ? forwarded : undefined,
+      req.socket.remoteAddress,
+    );
   }
 }
 
