@@ -484,7 +484,7 @@ export async function startCandor(options: StartOptions = {}): Promise<CandorSer
       return { stream: (socket, dateLine) => live.connectSocket(socket, headers, dateLine, fragments.state) };
     }
     // A viewer's request (a viewer cookie, or an address in an audience's allowlist) is node:http's.
-    if (!gate.fastMay(head.cookie, head.forwardedFor, peer)) return null;
+    if (!gate.sharedMayFor(head.cookie, head.forwardedFor, peer)) return null;
     const query = q === -1 ? '' : head.target.slice(q + 1);
     const path = routedPath(pathname);
     if (path.startsWith(LIVE_PREFIX)) {

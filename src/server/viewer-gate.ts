@@ -75,7 +75,7 @@ export class ViewerGate {
    * socket's peer and X-Forwarded-For), and nothing on a private site. The fast front asks with
    * what it read of the head; node:http with the parsed request.
    */
-  fastMay(cookie: string | undefined, forwardedFor: string | undefined, peer: string | undefined): boolean {
+  sharedMayFor(cookie: string | undefined, forwardedFor: string | undefined, peer: string | undefined): boolean {
     if (this.#privateSite || carriesViewerCookie(cookie)) return false;
     if (this.#allowlist === null) return true;
     const address = resolveClientIp(forwardedFor ?? null, peer ?? null, this.#trust);
@@ -83,10 +83,10 @@ export class ViewerGate {
     return family === 0 || !this.#allowlist.check(address, family === 4 ? 'ipv4' : 'ipv6');
   }
 
-  /** fastMay for a request node:http parsed (a repeated X-Forwarded-For arrives joined). */
+  /** sharedMayFor a request node:http parsed (a repeated X-Forwarded-For arrives joined). */
   sharedMay(req: IncomingMessage): boolean {
     const forwarded = req.headers['x-forwarded-for'];
-    return this.fastMay(
+    return this.sharedMayFor(
       req.headers.cookie,
       typeof forwarded === 'string' ? forwarded : undefined,
       req.socket.remoteAddress,
