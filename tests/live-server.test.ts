@@ -48,13 +48,15 @@ describe('live fragments', () => {
   test('the stream names the current fragments; a change moves only the URLs of what changed', async () => {
     // The component made in beforeAll may still be on its way to readers (the version document
     // moves before the stream tells): open the stream again until both name the same fragments.
-    let events = await openEvents(server.url);
-    let hello = JSON.parse((await events.until(/event: hello\ndata: (.*)\n/))[1]) as LiveState;
+    const open = async () => {
+      const stream = await openEvents(server.url);
+      return { stream, hello: JSON.parse((await stream.until(/event: hello\ndata: (.*)\n/))[1]) as LiveState };
+    };
+    let { stream: events, hello } = await open();
     for (let tries = 0; tries < 20 && !isDeepStrictEqual(hello, await version(server)); tries++) {
       events.close();
       await new Promise((ok) => setTimeout(ok, 50));
-      events = await openEvents(server.url);
-      hello = JSON.parse((await events.until(/event: hello\ndata: (.*)\n/))[1]) as LiveState;
+      ({ stream: events, hello } = await open());
     }
     expect(hello).toEqual(await version(server));
 

@@ -2,7 +2,7 @@
 // only fields meant for readers are selected, and only what the reader's Visibility lets them see
 // (audiences/visibility.ts): the public never sees an audience's components or their incidents. Query cost is bounded by the uptime window and the
 // recent-history window, never by the whole history.
-import { and, asc, count, desc, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { incidents } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
@@ -114,13 +114,14 @@ export async function loadActiveIncidents(
  */
 export async function loadIncidentDays(db: DbOrTx, from: number, to: number, v: Visibility): Promise<HistoryDay[]> {
   const seen = visibleIncident(v);
-  const perDay: SQL[] = [];
-  for (let dayStart = startOfUtcDay(to - 1); dayStart >= from; dayStart -= DAY_MS) {
+  const dayStarts: number[] = [];
+  for (let dayStart = startOfUtcDay(to - 1); dayStart >= from; dayStart -= DAY_MS) dayStarts.push(dayStart);
+  const perDay = dayStarts.map((dayStart) => {
     const inDay = and(seen, gte(incidents.startedAt, dayStart), lt(incidents.startedAt, dayStart + DAY_MS));
-    perDay.push(sql`SELECT * FROM (
+    return sql`SELECT * FROM (
       SELECT ${incidents.id} AS id, (SELECT count(*) FROM ${incidents} WHERE ${inDay}) AS total FROM ${incidents}
-      WHERE ${inDay} ORDER BY ${incidents.startedAt} DESC, ${incidents.id} DESC LIMIT ${sql.raw(String(RECENT_PER_DAY))})`);
-  }
+      WHERE ${inDay} ORDER BY ${incidents.startedAt} DESC, ${incidents.id} DESC LIMIT ${sql.raw(String(RECENT_PER_DAY))})`;
+  });
   const newest = perDay.length ? await db.all<{ id: number; total: number }>(sql.join(perDay, sql` UNION ALL `)) : [];
   const totalOf = new Map(newest.map((r) => [Number(r.id), Number(r.total)]));
   const shownRows = totalOf.size
@@ -131,16 +132,14 @@ export async function loadIncidentDays(db: DbOrTx, from: number, to: number, v: 
         .orderBy(desc(incidents.startedAt), desc(incidents.id))
     : [];
   const views = incidentsFor(v, await loadIncidentViews(db, shownRows));
-  const days: HistoryDay[] = [];
-  for (let dayStart = startOfUtcDay(to - 1); dayStart >= from; dayStart -= DAY_MS) {
+  return dayStarts.map((dayStart) => {
     const shown = views.filter((v) => v.startedAt >= dayStart && v.startedAt < dayStart + DAY_MS);
-    days.push({
+    return {
       date: new Date(dayStart).toISOString().slice(0, 10),
       incidents: shown,
       more: shown.length ? totalOf.get(shown[0].id)! - shown.length : 0,
-    });
-  }
-  return days;
+    };
+  });
 }
 
 /** The status page as `v`'s reader sees it: the overall status too is worked out from what they see. */
