@@ -1,11 +1,9 @@
 // Atom and RSS feeds of the page's history: one entry per incident and per maintenance window
 // (every update inside, newest first) and one per published post-mortem. Entry ids are stable,
 // so a reader shows an incident's new update as a change to the same entry rather than a new one.
-import { desc } from 'drizzle-orm';
-import { incidents as incidentsTable } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { escapeXml, formatInZone, isoTime } from './format.ts';
-import { affectedComponentsOf, loadIncidentViews, type IncidentView } from './incidents.ts';
+import { affectedComponentsOf, loadIncidentList, type IncidentView } from './incidents.ts';
 import { visibleIncident, type Visibility } from './audiences/visibility.ts';
 import { incidentsFor } from './audiences/visible-views.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -112,14 +110,8 @@ export async function loadHistoryFeed(
   locale: Locale = 'en',
 ): Promise<Feed> {
   const linkLocale = locale === siteDefaultLocale() ? undefined : locale;
-  const rows = await db
-    .select()
-    .from(incidentsTable)
-    .where(visibleIncident(v))
-    .orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id))
-    .limit(FEED_LIMIT);
   const [views, postmortems, windows] = await Promise.all([
-    loadIncidentViews(db, rows).then((list) => incidentsFor(v, list)),
+    loadIncidentList(db, visibleIncident(v), 'createdAt', { limit: FEED_LIMIT }).then((list) => incidentsFor(v, list)),
     listPostmortems(db, v),
     loadRecentMaintenance(db, FEED_LIMIT, v),
   ]);

@@ -20,9 +20,37 @@ function perLocale<F>(make: (tag: string) => F): (locale: Locale) => F {
   };
 }
 
-const utcFormat = perLocale(
-  (tag) =>
-    new Intl.DateTimeFormat(tag, {
+/** Entries a time memo holds before it starts over: a few pages' worth of times, about 1 MB. */
+const TIME_MEMO_LIMIT = 10_000;
+
+/**
+ * `format` remembered by time. Formatting costs half a microsecond (toISOString) to several
+ * (Intl), a list of 50 incidents formats about a thousand times, and a render after a change
+ * formats mostly the times the last one did.
+ */
+function memoByTime(format: (ms: number) => string): (ms: number) => string {
+  let memo = new Map<number, string>();
+  return (ms) => {
+    let text = memo.get(ms);
+    if (text === undefined) {
+      text = format(ms);
+      if (memo.size >= TIME_MEMO_LIMIT) memo = new Map();
+      memo.set(ms, text);
+    }
+    return text;
+  };
+}
+
+/** An Intl format, remembered by time. */
+function intlFormat(tag: string, options: Intl.DateTimeFormatOptions, suffix = ''): (ms: number) => string {
+  const format = new Intl.DateTimeFormat(tag, options);
+  return memoByTime((ms) => format.format(new Date(ms)) + suffix);
+}
+
+const utcFormat = perLocale((tag) =>
+  intlFormat(
+    tag,
+    {
       day: 'numeric',
       month: 'short',
       year: 'numeric',
@@ -30,14 +58,16 @@ const utcFormat = perLocale(
       minute: '2-digit',
       timeZone: 'UTC',
       hourCycle: 'h23',
-    }),
+    },
+    ' UTC',
+  ),
 );
 
 export function formatUtc(ms: number, locale: Locale = 'en'): string {
-  return `${utcFormat(locale).format(new Date(ms))} UTC`;
+  return utcFormat(locale)(ms);
 }
 
-const ZONE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+const ZONE_FORMATS = new Map<string, (ms: number) => string>();
 
 /**
  * A time in the page's display zone (a setting), with the zone's short name: "3 Nov 2026, 15:05
@@ -48,7 +78,7 @@ export function formatInZone(ms: number, zone: string, locale: Locale = 'en'): s
   const key = `${locale}|${zone}`;
   let format = ZONE_FORMATS.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+    format = intlFormat(INTL_LOCALE[locale], {
       day: 'numeric',
       month: 'short',
       year: 'numeric',
@@ -60,11 +90,11 @@ export function formatInZone(ms: number, zone: string, locale: Locale = 'en'): s
     });
     ZONE_FORMATS.set(key, format);
   }
-  return format.format(new Date(ms));
+  return format(ms);
 }
 
-const utcDayFormat = perLocale(
-  (tag) => new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }),
+const utcDayFormat = perLocale((tag) =>
+  intlFormat(tag, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }),
 );
 
 /** "14:05": the UTC clock time, as RCAs and the timeline picture write it. */
@@ -74,16 +104,14 @@ export function formatUtcClock(ms: number): string {
 
 /** "3 Nov 2026": the UTC day, for due dates and prose. */
 export function formatUtcDay(ms: number, locale: Locale = 'en'): string {
-  return utcDayFormat(locale).format(new Date(ms));
+  return utcDayFormat(locale)(ms);
 }
 
-export function isoTime(ms: number): string {
-  return new Date(ms).toISOString();
-}
+export const isoTime = memoByTime((ms) => new Date(ms).toISOString());
 
 /** An ISO time for JSON, or null for "not yet". */
 export function isoOrNull(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
+  return ms === null ? null : isoTime(ms);
 }
 
 /** Escapes text for XML (SVG, Atom, RSS). */

@@ -1,5 +1,5 @@
 // Incidents and their updates: the one path used by the admin forms, the API and the demo seed.
-import { count, desc, eq, sql } from 'drizzle-orm';
+import { count, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { incidents, incidentUpdateComponents, incidentUpdates } from '../db/schema/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
@@ -10,7 +10,8 @@ import { ConflictError, NotFoundError, oneOf, parseInput } from './errors.ts';
 import { idKeySchema, timeInput } from './input.ts';
 import { notifyIncident } from './notify/events.ts';
 import { INCIDENT_IMPACTS, INCIDENT_STATUSES, type ComponentState, type IncidentStatus } from './status.ts';
-import type { AffectedComponent, Author, Incident, IncidentUpdateView, IncidentView } from './incident-types.ts';
+import type { AffectedComponent, Author, Incident, IncidentView } from './incident-types.ts';
+import { loadIncidentViews } from './incident-reads.ts';
 
 export type {
   AffectedComponent,
@@ -49,6 +50,7 @@ export const createIncidentSchema = z.object({
 });
 
 export { publicIncident } from './public-incident.ts';
+export { loadIncidentList, loadIncidentViews, type IncidentOrder } from './incident-reads.ts';
 
 export const postUpdateSchema = z.object({
   status: oneOf(INCIDENT_STATUSES),
@@ -241,70 +243,6 @@ export async function postIncidentUpdateIn(
     await notifyIncident(tx, view, kind, updateId, now);
   }
   return view;
-}
-
-type UpdateRow = [
-  number,
-  number,
-  IncidentStatus,
-  string,
-  number,
-  number,
-  number | null,
-  string,
-  number | null,
-  AffectedRow[],
-];
-type AffectedRow = [number, ComponentState, ComponentState, string | null];
-
-/**
- * Loads incidents with their updates (newest first) and affected components in one query that
- * answers one row of JSON: lists of 50 incidents cost about what one does, not 50 rows of updates
- * and 100 of components through the driver.
- */
-export async function loadIncidentViews(db: DbOrTx, rows: Incident[]): Promise<IncidentView[]> {
-  if (rows.length === 0) return [];
-  const ids = sql.join(
-    rows.map((r) => sql`${r.id}`),
-    sql`, `,
-  );
-  const [{ updates }] = await db.all<{ updates: string }>(sql`
-    SELECT json_group_array(json_array(u.id, u.incident_id, u.status, u.body, u.created_at, u.display_at,
-      u.author_id, u.author_name, u.edited_at, json((
-        SELECT json_group_array(json_array(a.component_id, a.old_status, a.new_status, c.name))
-        FROM incident_update_components a LEFT JOIN components c ON c.id = a.component_id
-        WHERE a.update_id = u.id)))) AS updates
-    FROM incident_updates u WHERE u.incident_id IN (${ids})`);
-  // Sorted here: a libSQL server (sqld) does not parse ORDER BY inside an aggregate.
-  const parsed = (JSON.parse(updates) as UpdateRow[]).sort((a, b) => b[5] - a[5] || b[0] - a[0]);
-  const updatesByIncident = new Map<number, IncidentUpdateView[]>();
-  for (const [id, incidentId, status, body, createdAt, displayAt, authorId, authorName, editedAt, affected] of parsed) {
-    const list = updatesByIncident.get(incidentId) ?? [];
-    list.push({
-      id,
-      incidentId,
-      status,
-      body,
-      createdAt,
-      displayAt,
-      authorId,
-      authorName,
-      editedAt,
-      affected: affected.map(([componentId, oldStatus, newStatus, name]) => ({
-        componentId,
-        name: name ?? `Component ${componentId}`,
-        oldStatus,
-        newStatus,
-      })),
-    });
-    updatesByIncident.set(incidentId, list);
-  }
-  return rows.map((r) => ({
-    ...r,
-    impact: r.impact,
-    status: r.status,
-    updates: updatesByIncident.get(r.id) ?? [],
-  }));
 }
 
 export async function getIncident(db: DbOrTx, id: number): Promise<IncidentView> {

@@ -1,11 +1,12 @@
 // What the Statuspage formats say about an incident's post-mortem: Candor's published RCA that
 // covers it (its public summary, when it was first and last published). Reads the tables
 // directly, so the modules that announce incidents can use it without importing the RCA workflow.
-import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { postmortemRevisions, reviewIncidents, reviews } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { reviewsSeen } from './audiences/visible-postmortems.ts';
 import type { Visibility } from './audiences/visibility.ts';
+import { inIds } from '../db/id-list.ts';
 
 export interface PostmortemFacts {
   slug: string;
@@ -34,7 +35,7 @@ export async function postmortemFactsFor(
     .from(reviewIncidents)
     .innerJoin(reviews, eq(reviews.id, reviewIncidents.reviewId))
     .innerJoin(postmortemRevisions, eq(postmortemRevisions.reviewId, reviews.id))
-    .where(and(inArray(reviewIncidents.incidentId, incidentIds), isNotNull(reviews.slug)))
+    .where(and(inIds(reviewIncidents.incidentId, incidentIds), isNotNull(reviews.slug)))
     .orderBy(asc(postmortemRevisions.publishedAt), asc(postmortemRevisions.revision));
   // A post-mortem also covering an incident this reader does not see is not theirs to read.
   const seen = await reviewsSeen(db, v, [...new Set(rows.map((r) => r.reviewId))]);

@@ -2,11 +2,11 @@
 // only fields meant for readers are selected, and only what the reader's Visibility lets them see
 // (audiences/visibility.ts): the public never sees an audience's components or their incidents. Query cost is bounded by the uptime window and the
 // recent-history window, never by the whole history.
-import { and, asc, count, desc, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, gte, isNull, lt, sql } from 'drizzle-orm';
 import { incidents } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { listComponents, listGroups, type Component, type ComponentGroup } from './components.ts';
-import { loadIncidentViews, type IncidentView } from './incidents.ts';
+import { loadIncidentList, type IncidentView } from './incidents.ts';
 import {
   componentVisible,
   hidesAnything,
@@ -27,6 +27,7 @@ import { NotFoundError } from './errors.ts';
 import { historyCondition, isFiltered, NO_FILTER, type HistoryFilter } from './history-filter.ts';
 import { DAY_MS, startOfUtcDay, type Uptime } from './uptime.ts';
 import { loadUptimes } from './uptime-rollups.ts';
+import { inIds } from '../db/id-list.ts';
 
 export const RECENT_HISTORY_DAYS = 7;
 /** Incidents shown per day on the status page; the rest of a busy day is a link to its month. */
@@ -97,12 +98,10 @@ export async function loadActiveIncidents(
   options: { includeDrafts?: boolean } = {},
 ): Promise<IncidentView[]> {
   const open = isNull(incidents.resolvedAt);
-  const rows = await db
-    .select()
-    .from(incidents)
-    .where(options.includeDrafts ? open : and(open, visibleIncident(v)))
-    .orderBy(desc(incidents.startedAt));
-  return incidentsFor(v, await loadIncidentViews(db, rows));
+  return incidentsFor(
+    v,
+    await loadIncidentList(db, options.includeDrafts ? open : and(open, visibleIncident(v)), 'startedAt'),
+  );
 }
 
 /**
@@ -124,14 +123,9 @@ export async function loadIncidentDays(db: DbOrTx, from: number, to: number, v: 
   });
   const newest = perDay.length ? await db.all<{ id: number; total: number }>(sql.join(perDay, sql` UNION ALL `)) : [];
   const totalOf = new Map(newest.map((r) => [Number(r.id), Number(r.total)]));
-  const shownRows = totalOf.size
-    ? await db
-        .select()
-        .from(incidents)
-        .where(inArray(incidents.id, [...totalOf.keys()]))
-        .orderBy(desc(incidents.startedAt), desc(incidents.id))
+  const views = totalOf.size
+    ? incidentsFor(v, await loadIncidentList(db, inIds(incidents.id, totalOf.keys()), 'startedAt'))
     : [];
-  const views = incidentsFor(v, await loadIncidentViews(db, shownRows));
   return dayStarts.map((dayStart) => {
     const shown = views.filter((v) => v.startedAt >= dayStart && v.startedAt < dayStart + DAY_MS);
     return {
@@ -229,15 +223,9 @@ export async function loadHistoryMonth(
     lt(incidents.startedAt, to),
     historyCondition(filter),
   );
-  const [[{ total }], rows, [oldest], maintenance] = await Promise.all([
+  const [[{ total }], views, [oldest], maintenance] = await Promise.all([
     db.select({ total: count() }).from(incidents).where(inMonth),
-    db
-      .select()
-      .from(incidents)
-      .where(inMonth)
-      .orderBy(desc(incidents.startedAt), desc(incidents.id))
-      .limit(HISTORY_PAGE_SIZE)
-      .offset((page - 1) * HISTORY_PAGE_SIZE),
+    loadIncidentList(db, inMonth, 'startedAt', historyPage(page)),
     db
       .select({ startedAt: incidents.startedAt })
       .from(incidents)
@@ -253,7 +241,7 @@ export async function loadHistoryMonth(
     month,
     label: new Date(from).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
     filter,
-    incidents: incidentsFor(v, await loadIncidentViews(db, rows)),
+    incidents: incidentsFor(v, views),
     // Maintenance is not an incident: a filtered view lists incidents only.
     maintenance: isFiltered(filter) ? [] : maintenance.filter((m) => m.status !== 'scheduled'),
     newer: month < current ? shiftMonth(month, 1) : null,
@@ -262,6 +250,11 @@ export async function loadHistoryMonth(
     pages,
     total,
   };
+}
+
+/** Page `page` (from 1) of a history list. */
+function historyPage(page: number) {
+  return { limit: HISTORY_PAGE_SIZE, offset: (page - 1) * HISTORY_PAGE_SIZE };
 }
 
 /** How many pages `total` incidents make; a page past the last is a NotFoundError naming `what`. */
@@ -290,22 +283,16 @@ async function loadHistorySearch(
   const visible =
     filter.componentId !== null ? and(sql`+${incidents.published} = 1`, incidentTouchesVisible(v)) : visibleIncident(v);
   const matching = and(visible, historyCondition(filter));
-  const [[{ total }], rows] = await Promise.all([
+  const [[{ total }], views] = await Promise.all([
     db.select({ total: count() }).from(incidents).where(matching),
-    db
-      .select()
-      .from(incidents)
-      .where(matching)
-      .orderBy(desc(incidents.startedAt), desc(incidents.id))
-      .limit(HISTORY_PAGE_SIZE)
-      .offset((page - 1) * HISTORY_PAGE_SIZE),
+    loadIncidentList(db, matching, 'startedAt', historyPage(page)),
   ]);
   const pages = pageCount(total, page, 'The incident history matching this filter');
   return {
     month: null,
     label: 'all months',
     filter,
-    incidents: incidentsFor(v, await loadIncidentViews(db, rows)),
+    incidents: incidentsFor(v, views),
     maintenance: [],
     newer: null,
     older: null,

@@ -9,7 +9,7 @@ import {
 } from '../db/schema/index.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { componentsById, loadComponentRecords, qualifiedName, type ComponentRecord } from './component-records.ts';
-import { loadIncidentViews } from './incidents.ts';
+import { loadIncidentList } from './incidents.ts';
 import { hidesAnything, visibleIncident, visibleMaintenance, type Visibility } from './audiences/visibility.ts';
 import { componentRecordsFor, incidentsFor } from './audiences/visible-views.ts';
 import {
@@ -245,13 +245,8 @@ export async function loadIncidentsJson(
   v: Visibility,
 ) {
   const seen = visibleIncident(v);
-  const rows = await db
-    .select()
-    .from(incidentsTable)
-    .where(which === 'unresolved' ? and(isNull(incidentsTable.resolvedAt), seen) : seen)
-    .orderBy(desc(incidentsTable.createdAt), desc(incidentsTable.id))
-    .limit(INCIDENT_LIST_LIMIT);
-  const views = incidentsFor(v, await loadIncidentViews(db, rows));
+  const where = which === 'unresolved' ? and(isNull(incidentsTable.resolvedAt), seen) : seen;
+  const views = incidentsFor(v, await loadIncidentList(db, where, 'createdAt', { limit: INCIDENT_LIST_LIMIT }));
   const context = await loadIncidentContext(
     db,
     views.map((i) => i.id),

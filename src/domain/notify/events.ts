@@ -18,6 +18,7 @@ import {
 } from '../status.ts';
 import type { BroadcastKind } from './kinds.ts';
 import { enqueueForReaders } from './reader-classes.ts';
+import { inIds } from '../../db/id-list.ts';
 
 export type PageSnapshot = OverallStatus;
 
@@ -144,7 +145,7 @@ export async function announcedUpdateIds(
   if (subjectIds.length === 0) return new Set();
   const subject =
     kind === 'incident'
-      ? inArray(notifications.incidentId, subjectIds)
+      ? inIds(notifications.incidentId, subjectIds)
       : inArray(sql`json_extract(${notifications.payload}, '$.maintenance.id')`, subjectIds);
   const rows = await db
     .select({ updateId: sql<number | null>`json_extract(${notifications.payload}, '$.updateId')` })

@@ -13,6 +13,7 @@ import { isOpenAction, type ActionCategory, type ActionStatus, type Effect, type
 import { hidesAnything, type Visibility } from '../audiences/visibility.ts';
 import { postmortemComponentsFor } from '../audiences/visible-views.ts';
 import { reviewsSeen } from '../audiences/visible-postmortems.ts';
+import { inIds } from '../../db/id-list.ts';
 
 export interface PublicTimelineEntry {
   at: number;
@@ -302,7 +303,7 @@ export async function postmortemSlugsFor(
     .select({ incidentId: reviewIncidents.incidentId, reviewId: reviews.id, slug: reviews.slug })
     .from(reviewIncidents)
     .innerJoin(reviews, eq(reviews.id, reviewIncidents.reviewId))
-    .where(and(inArray(reviewIncidents.incidentId, incidentIds), isNotNull(reviews.slug)));
+    .where(and(inIds(reviewIncidents.incidentId, incidentIds), isNotNull(reviews.slug)));
   const seen = await reviewsSeen(db, v, [...new Set(rows.map((r) => r.reviewId))]);
   return new Map(rows.filter((r) => seen.has(r.reviewId)).map((r) => [r.incidentId, r.slug!]));
 }
