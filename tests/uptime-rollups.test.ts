@@ -1,9 +1,12 @@
 // Uptime from the daily rollups equals uptime computed from the raw history (computeUptime, the
 // reference): as changes are written through the domain, when one is dated before the last
 // folded change, and after history is written straight into the table and caught up at start.
-import { createClient } from '@libsql/client';
+// A reader keeps the rollups it read until a write, through any handle, moves their version.
+import { createClient, type InStatement } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
 import { beforeEach, describe, expect, test } from 'vitest';
 import type { Db } from '../src/db/client.ts';
+import * as schema from '../src/db/schema/index.ts';
 import { createComponent, setComponentStatus } from '../src/domain/components.ts';
 import { COMPONENT_STATES, type ComponentState } from '../src/domain/status.ts';
 import { computeUptime, DAY_MS, uptimeWindowStart } from '../src/domain/uptime.ts';
@@ -87,5 +90,46 @@ describe('uptime rollups', () => {
     expect((await loadUptimes(db, [a.id], now)).get(a.id)!.days.some((d) => d.worst === 'major_outage')).toBe(true);
     // Nothing new: nothing to do.
     expect(await catchUpUptimeRollups(db)).toEqual({ components: 0, changes: 0 });
+  });
+
+  test('a read keeps the rollups until a write through any handle moves their version', async () => {
+    const a = await createComponent(db, { name: 'API' }, { now: now - 10 * DAY_MS });
+    await setComponentStatus(db, a.id, { status: 'major_outage' }, now - 2 * DAY_MS);
+    // Another instance: its own client on the same file, counting the rollup reads it makes.
+    const client = createClient({ url: `file:${file}` });
+    let rollupReads = 0;
+    const counting = new Proxy(client, {
+      get(target, name) {
+        if (name === 'execute')
+          return (stmt: InStatement) => {
+            if ((typeof stmt === 'string' ? stmt : stmt.sql).includes('component_uptime_days')) rollupReads++;
+            return target.execute(stmt);
+          };
+        const value: unknown = Reflect.get(target, name);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const other = drizzle(counting, { schema });
+    const rawUptime = async (at: number) =>
+      computeUptime((await statusHistorySince(db, uptimeWindowStart(at), [a.id])).get(a.id) ?? [], at);
+    try {
+      expect((await loadUptimes(other, [a.id], now)).get(a.id)).toEqual(await rawUptime(now));
+      // Later the same day: the open interval is longer, the rollups are the ones already read.
+      expect((await loadUptimes(other, [a.id], now + HOUR)).get(a.id)).toEqual(await rawUptime(now + HOUR));
+      expect(rollupReads).toBe(1);
+      // A write through the other handle (another instance) is seen on the next read.
+      await setComponentStatus(db, a.id, { status: 'operational' }, now - DAY_MS);
+      expect((await loadUptimes(other, [a.id], now + HOUR)).get(a.id)).toEqual(await rawUptime(now + HOUR));
+      expect(rollupReads).toBe(2);
+      // So is a back-dated change, which rebuilds the component's rollups.
+      await setComponentStatus(db, a.id, { status: 'partial_outage' }, now - 5 * DAY_MS);
+      expect((await loadUptimes(other, [a.id], now + HOUR)).get(a.id)).toEqual(await rawUptime(now + HOUR));
+      expect(rollupReads).toBe(3);
+      // The next day's window is read afresh.
+      expect((await loadUptimes(other, [a.id], now + DAY_MS)).get(a.id)).toEqual(await rawUptime(now + DAY_MS));
+      expect(rollupReads).toBe(4);
+    } finally {
+      client.close();
+    }
   });
 });

@@ -109,6 +109,9 @@ export function formatUtcDay(ms: number, locale: Locale = 'en'): string {
 
 export const isoTime = memoByTime((ms) => new Date(ms).toISOString());
 
+/** "2026-11-03": the UTC day, as dates in URLs, JSON and the uptime bars write it. */
+export const isoDay = memoByTime((ms) => new Date(ms).toISOString().slice(0, 10));
+
 /** An ISO time for JSON, or null for "not yet". */
 export function isoOrNull(ms: number | null): string | null {
   return ms === null ? null : isoTime(ms);

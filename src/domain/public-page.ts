@@ -24,6 +24,7 @@ import {
 } from './maintenance.ts';
 import { overallStatus, worstComponentState, type ComponentState, type OverallStatus } from './status.ts';
 import { NotFoundError } from './errors.ts';
+import { isoDay } from './format.ts';
 import { historyCondition, isFiltered, NO_FILTER, type HistoryFilter } from './history-filter.ts';
 import { DAY_MS, startOfUtcDay, type Uptime } from './uptime.ts';
 import { loadUptimes } from './uptime-rollups.ts';
@@ -129,7 +130,7 @@ export async function loadIncidentDays(db: DbOrTx, from: number, to: number, v: 
   return dayStarts.map((dayStart) => {
     const shown = views.filter((v) => v.startedAt >= dayStart && v.startedAt < dayStart + DAY_MS);
     return {
-      date: new Date(dayStart).toISOString().slice(0, 10),
+      date: isoDay(dayStart),
       incidents: shown,
       more: shown.length ? totalOf.get(shown[0].id)! - shown.length : 0,
     };

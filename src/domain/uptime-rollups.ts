@@ -2,10 +2,16 @@
 // folded from component_status_changes. A write folds the change it makes in its own transaction;
 // at start, catchUpUptimeRollups folds whatever was written around the writes (a database from an
 // earlier version, history inserted straight into the tables, an import). The public bars then
-// read 90 days x components rows, never the raw history.
+// read 90 days x components rows, never the raw history, and only when a write has moved the
+// rollups' version since the last read.
 import { and, asc, eq, gt, gte, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { componentStatusChanges, componentUptimeDays, componentUptimeMarks } from '../db/schema/index.ts';
+import {
+  componentStatusChanges,
+  componentUptimeDays,
+  componentUptimeMarks,
+  uptimeRollupVersion,
+} from '../db/schema/index.ts';
 import { COMPONENT_STATES, type ComponentState } from './status.ts';
 import {
   addToWindow,
@@ -89,7 +95,16 @@ function foldIntervals(from: Mark | null, changes: Change[], days: Map<number, S
   return last;
 }
 
+/** Moves the rollups' version, in the transaction that writes them, so every reader reads them again. */
+async function moveVersion(tx: DbOrTx): Promise<void> {
+  await tx
+    .insert(uptimeRollupVersion)
+    .values({ id: 1, version: 1 })
+    .onConflictDoUpdate({ target: uptimeRollupVersion.id, set: { version: sql`${uptimeRollupVersion.version} + 1` } });
+}
+
 async function writeFold(tx: DbOrTx, componentId: number, days: Map<number, StateDurations>, mark: Mark) {
+  await moveVersion(tx);
   const rows = [...days].map(([day, durations]) => ({ componentId, day, ...durations }));
   const added = Object.fromEntries(
     COMPONENT_STATES.map((s) => [s, sql`${componentUptimeDays[s]} + excluded.${sql.identifier(`${s}_ms`)}`]),
@@ -123,6 +138,7 @@ function changesOf(tx: DbOrTx, componentId: number, since?: SQL): Promise<Change
 async function rebuildComponent(tx: DbOrTx, componentId: number): Promise<number> {
   await tx.delete(componentUptimeDays).where(eq(componentUptimeDays.componentId, componentId));
   await tx.delete(componentUptimeMarks).where(eq(componentUptimeMarks.componentId, componentId));
+  await moveVersion(tx);
   const changes = await changesOf(tx, componentId);
   const days = new Map<number, StateDurations>();
   const mark = foldIntervals(null, changes, days);
@@ -187,31 +203,43 @@ export async function catchUpUptimeRollups(db: Db): Promise<{ components: number
   return { components: stale.length, changes };
 }
 
+/** The rollups of one window as read at one version: each component's days and its mark. */
+interface RollupRead {
+  version: number;
+  windowStart: number;
+  days: Map<number, StateDurations[]>;
+  marks: Map<number, Mark>;
+}
+
 /**
- * Each component's 90-day uptime from the rollups plus the open interval since its last change.
- * A component whose mark is missing or lies after `now` (a clock set back, a test's fixed time)
- * is computed from its raw history in the window instead, which gives the same figures.
+ * The last read per database handle. Reading 90 days of every component is most of what the bars
+ * cost once the window is busy; the version (one row) says whether anything was written since.
  */
-export async function loadUptimes(db: DbOrTx, componentIds: number[], now: number): Promise<Map<number, Uptime>> {
-  const windowStart = uptimeWindowStart(now);
-  // One row of JSON instead of a row per component and day: the driver's per-row cost is most of it.
+const lastReads = new WeakMap<DbOrTx, RollupRead>();
+
+/** The window's rollups and every mark, read again only when the version moved or the day turned. */
+async function readRollups(db: DbOrTx, windowStart: number): Promise<RollupRead> {
+  const [current] = await db.select({ version: uptimeRollupVersion.version }).from(uptimeRollupVersion);
+  const last = lastReads.get(db);
+  if (last && last.version === (current?.version ?? 0) && last.windowStart === windowStart) return last;
+  // Version, days and marks in one statement, so they are of one moment. One row of JSON instead
+  // of a row per component and day: the driver's per-row cost is most of it.
   const columns = sql.join(
     COMPONENT_STATES.map((s) => sql.identifier(`${s}_ms`)),
     sql`, `,
   );
-  const [[{ days }], marks] = await Promise.all([
-    db.all<{ days: string }>(sql`
-      SELECT json_group_array(json_array(component_id, day, ${columns})) AS days
-      FROM component_uptime_days WHERE day >= ${windowStart}`),
-    db.select().from(componentUptimeMarks),
-  ]);
-  const markOf = new Map(marks.map((m) => [m.componentId, m]));
-  const perComponent = new Map<number, StateDurations[]>();
-  for (const [componentId, dayStart, ...ms] of JSON.parse(days) as number[][]) {
-    let perDay = perComponent.get(componentId);
+  const [row] = await db.all<{ version: number | null; days: string; marks: string }>(sql`
+    SELECT (SELECT version FROM ${uptimeRollupVersion}) AS version,
+      (SELECT json_group_array(json_array(component_id, day, ${columns}))
+        FROM ${componentUptimeDays} WHERE day >= ${windowStart}) AS days,
+      (SELECT json_group_array(json_array(component_id, change_id, change_count, changed_at, status))
+        FROM ${componentUptimeMarks}) AS marks`);
+  const days = new Map<number, StateDurations[]>();
+  for (const [componentId, dayStart, ...ms] of JSON.parse(row.days) as number[][]) {
+    let perDay = days.get(componentId);
     if (!perDay) {
       perDay = Array.from({ length: UPTIME_DAYS }, () => ({}));
-      perComponent.set(componentId, perDay);
+      days.set(componentId, perDay);
     }
     const day = perDay[(dayStart - windowStart) / DAY_MS];
     if (!day) continue; // after today: only a mark in the future folds that far, read raw below
@@ -219,15 +247,39 @@ export async function loadUptimes(db: DbOrTx, componentIds: number[], now: numbe
       if (ms[i] > 0) day[status] = ms[i];
     });
   }
+  const marks = new Map<number, Mark>();
+  for (const [componentId, changeId, changeCount, changedAt, status] of JSON.parse(row.marks) as [
+    number,
+    number,
+    number,
+    number,
+    ComponentState,
+  ][]) {
+    marks.set(componentId, { changeId, changeCount, changedAt, status });
+  }
+  const read = { version: Number(row.version ?? 0), windowStart, days, marks };
+  lastReads.set(db, read);
+  return read;
+}
+
+/**
+ * Each component's 90-day uptime from the rollups plus the open interval since its last change.
+ * A component whose mark is missing or lies after `now` (a clock set back, a test's fixed time)
+ * is computed from its raw history in the window instead, which gives the same figures.
+ */
+export async function loadUptimes(db: DbOrTx, componentIds: number[], now: number): Promise<Map<number, Uptime>> {
+  const windowStart = uptimeWindowStart(now);
+  const rollups = await readRollups(db, windowStart);
   const result = new Map<number, Uptime>();
   const raw: number[] = [];
   for (const id of componentIds) {
-    const mark = markOf.get(id);
+    const mark = rollups.marks.get(id);
     if (!mark || mark.changedAt > now) {
       raw.push(id);
       continue;
     }
-    const perDay = perComponent.get(id) ?? Array.from({ length: UPTIME_DAYS }, () => ({}));
+    // A copy: the open interval is this read's own (addToWindow replaces the days it adds to).
+    const perDay = rollups.days.get(id)?.slice() ?? Array.from({ length: UPTIME_DAYS }, () => ({}));
     addToWindow(perDay, windowStart, mark.status, mark.changedAt, now);
     result.set(id, uptimeFromDurations(windowStart, perDay));
   }

@@ -1,5 +1,6 @@
 // Uptime from a component's status history: per-day bars and a percentage over the window.
 import { COMPONENT_STATES, UPTIME_WEIGHTS, worstComponentState, type ComponentState } from './status.ts';
+import { isoDay } from './format.ts';
 
 export const DAY_MS = 86_400_000;
 export const UPTIME_DAYS = 90;
@@ -60,8 +61,9 @@ export function addToWindow(
 ): void {
   const end = Math.min(to, windowStart + perDay.length * DAY_MS);
   splitByDay(Math.max(from, windowStart), end, (dayStart, ms) => {
-    const day = perDay[(dayStart - windowStart) / DAY_MS];
-    day[status] = (day[status] ?? 0) + ms;
+    const i = (dayStart - windowStart) / DAY_MS;
+    // A new object: the days may be shared with other reads (the rollups a process keeps).
+    perDay[i] = { ...perDay[i], [status]: (perDay[i][status] ?? 0) + ms };
   });
 }
 
@@ -74,7 +76,7 @@ export function uptimeFromDurations(windowStart: number, perDay: StateDurations[
   let down = 0;
   const days = perDay.map((durations, d): UptimeDay => {
     const day: UptimeDay = {
-      date: new Date(windowStart + d * DAY_MS).toISOString().slice(0, 10),
+      date: isoDay(windowStart + d * DAY_MS),
       worst: null,
       durations: {},
       downtimeMs: 0,

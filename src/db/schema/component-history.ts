@@ -54,3 +54,10 @@ export const componentUptimeMarks = sqliteTable('component_uptime_marks', {
   changedAt: integer('changed_at').notNull(),
   status: text('status', { enum: COMPONENT_STATES }).notNull(),
 });
+
+// One row counting the writes to the rollups above: readers keep the rollups they read until it
+// moves, in every instance, since it moves in the transaction that writes them.
+export const uptimeRollupVersion = sqliteTable('uptime_rollup_version', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull(),
+});
