@@ -1,5 +1,5 @@
 // The status badge: a small flat SVG (label | value) to put in a README, a wiki or a dashboard.
-import { escapeXml } from './format.ts';
+import { escapeMarkup } from './format.ts';
 import { COMPONENT_INDICATOR, COMPONENT_STATE_LABELS, type ComponentState, type Indicator } from './status.ts';
 
 // Colours with at least 4.5:1 contrast against white text.
@@ -24,12 +24,12 @@ export function renderBadge(label: string, value: string, indicator: Indicator):
   const vw = textWidth(value) + 12;
   const w = lw + vw;
   const colour = INDICATOR_COLOURS[indicator];
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" aria-label="${escapeXml(`${label}: ${value}`)}" data-indicator="${indicator}">
-<title>${escapeXml(`${label}: ${value}`)}</title>
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" aria-label="${escapeMarkup(`${label}: ${value}`)}" data-indicator="${indicator}">
+<title>${escapeMarkup(`${label}: ${value}`)}</title>
 <clipPath id="r"><rect width="${w}" height="20" rx="3"/></clipPath>
 <g clip-path="url(#r)"><rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${vw}" height="20" fill="${colour}"/></g>
 <g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">
-<text x="${lw / 2}" y="14">${escapeXml(label)}</text><text x="${lw + vw / 2}" y="14">${escapeXml(value)}</text>
+<text x="${lw / 2}" y="14">${escapeMarkup(label)}</text><text x="${lw + vw / 2}" y="14">${escapeMarkup(value)}</text>
 </g></svg>`;
 }
 

@@ -2,7 +2,7 @@
 // (every update inside, newest first) and one per published post-mortem. Entry ids are stable,
 // so a reader shows an incident's new update as a change to the same entry rather than a new one.
 import type { DbOrTx } from '../db/client.ts';
-import { escapeXml, formatInZone, isoTime } from './format.ts';
+import { escapeMarkup, formatInZone, isoTime } from './format.ts';
 import { affectedComponentsOf, loadIncidentList, type IncidentView } from './incidents.ts';
 import { visibleIncident, type Visibility } from './audiences/visibility.ts';
 import { incidentsFor } from './audiences/visible-views.ts';
@@ -47,7 +47,7 @@ const tagId = (ctx: MessageContext, what: string) => `tag:${new URL(ctx.publicUr
 
 function incidentHtml(ctx: MessageContext, incident: IncidentView, locale: Locale): string {
   const affected = affectedComponentsOf(incident);
-  const status = escapeXml(incidentStatusLabel(locale, incident.status));
+  const status = escapeMarkup(incidentStatusLabel(locale, incident.status));
   const line = t(locale, 'incident.stateLine', {
     status: '\u0000',
     impact: impactLabel(locale, incident.impact),
@@ -57,15 +57,15 @@ function incidentHtml(ctx: MessageContext, incident: IncidentView, locale: Local
     incident.resolvedAt !== null
       ? t(locale, 'incident.resolvedAt', { time: formatInZone(incident.resolvedAt, ctx.timeZone, locale) })
       : '';
-  const head = `<p>${escapeXml(line + resolved).replace('\u0000', `<strong>${status}</strong>`)}</p>`;
+  const head = `<p>${escapeMarkup(line + resolved).replace('\u0000', `<strong>${status}</strong>`)}</p>`;
   const list = affected.map((a) => `${a.name} (${componentStateLabel(locale, a.newStatus)})`).join(', ');
-  const components = affected.length ? `<p>${escapeXml(t(locale, 'feed.affected', { list }))}</p>` : '';
+  const components = affected.length ? `<p>${escapeMarkup(t(locale, 'feed.affected', { list }))}</p>` : '';
   const updates = incident.updates
     .map(
       (u) =>
-        `<h3>${escapeXml(incidentStatusLabel(locale, u.status))} — ${escapeXml(formatInZone(u.displayAt, ctx.timeZone, locale))}</h3>${renderMarkdown(u.body)}${
+        `<h3>${escapeMarkup(incidentStatusLabel(locale, u.status))} — ${escapeMarkup(formatInZone(u.displayAt, ctx.timeZone, locale))}</h3>${renderMarkdown(u.body)}${
           u.editedAt !== null
-            ? `<p><em>${escapeXml(t(locale, 'feed.edited', { time: formatInZone(u.editedAt, ctx.timeZone, locale) }))}</em></p>`
+            ? `<p><em>${escapeMarkup(t(locale, 'feed.edited', { time: formatInZone(u.editedAt, ctx.timeZone, locale) }))}</em></p>`
             : ''
         }`,
     )
@@ -75,27 +75,27 @@ function incidentHtml(ctx: MessageContext, incident: IncidentView, locale: Local
 
 function maintenanceHtml(ctx: MessageContext, m: MaintenanceView, locale: Locale): string {
   const list = m.components.map((c) => c.name).join(', ');
-  const components = m.components.length ? `<p>${escapeXml(t(locale, 'feed.affected', { list }))}</p>` : '';
+  const components = m.components.length ? `<p>${escapeMarkup(t(locale, 'feed.affected', { list }))}</p>` : '';
   const updates = m.updates
     .map(
       (u) =>
-        `<h3>${escapeXml(maintenanceStatusLabel(locale, u.status))} — ${escapeXml(formatInZone(u.createdAt, ctx.timeZone, locale))}</h3>${renderMarkdown(u.body)}`,
+        `<h3>${escapeMarkup(maintenanceStatusLabel(locale, u.status))} — ${escapeMarkup(formatInZone(u.createdAt, ctx.timeZone, locale))}</h3>${renderMarkdown(u.body)}`,
     )
     .join('');
   const window = t(locale, 'feed.window', {
     from: formatInZone(m.scheduledFor, ctx.timeZone, locale),
     until: formatInZone(m.scheduledUntil, ctx.timeZone, locale),
   });
-  return `<p><strong>${escapeXml(maintenanceStatusLabel(locale, m.status))}</strong> · ${escapeXml(window)}</p>${components}${updates}`;
+  return `<p><strong>${escapeMarkup(maintenanceStatusLabel(locale, m.status))}</strong> · ${escapeMarkup(window)}</p>${components}${updates}`;
 }
 
 function postmortemHtml(ctx: MessageContext, pm: PostmortemView, locale: Locale, link: string): string {
   const note =
     pm.revisions.length > 1
-      ? `<p><strong>${escapeXml(t(locale, 'feed.reportUpdated', { time: formatInZone(pm.revisions[0].publishedAt, ctx.timeZone, locale) }))}</strong> ${escapeXml(pm.revisions[0].changeNote)}</p>`
+      ? `<p><strong>${escapeMarkup(t(locale, 'feed.reportUpdated', { time: formatInZone(pm.revisions[0].publishedAt, ctx.timeZone, locale) }))}</strong> ${escapeMarkup(pm.revisions[0].changeNote)}</p>`
       : '';
   const tally = t(locale, 'feed.commitments', { done: pm.tally.done, total: pm.tally.total });
-  return `${note}${renderMarkdown(pm.content.summary)}<p>${escapeXml(tally)}</p><p><a href="${escapeXml(link)}">${escapeXml(t(locale, 'feed.readReport'))}</a></p>`;
+  return `${note}${renderMarkdown(pm.content.summary)}<p>${escapeMarkup(tally)}</p><p><a href="${escapeMarkup(link)}">${escapeMarkup(t(locale, 'feed.readReport'))}</a></p>`;
 }
 
 /**
@@ -162,25 +162,25 @@ export function renderAtom(feed: Feed, selfUrl: string): string {
   const entries = feed.entries
     .map(
       (e) => `<entry>
-<id>${escapeXml(e.id)}</id>
-<title>${escapeXml(e.title)}</title>
-<link rel="alternate" type="text/html" href="${escapeXml(e.link)}"/>
+<id>${escapeMarkup(e.id)}</id>
+<title>${escapeMarkup(e.title)}</title>
+<link rel="alternate" type="text/html" href="${escapeMarkup(e.link)}"/>
 <published>${isoTime(e.published)}</published>
 <updated>${isoTime(e.updated)}</updated>
 <category term="${e.category}"/>
-<content type="html">${escapeXml(e.html)}</content>
+<content type="html">${escapeMarkup(e.html)}</content>
 </entry>`,
     )
     .join('\n');
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${feed.language}">
-<id>${escapeXml(feed.id)}</id>
-<title>${escapeXml(feed.title)}</title>
-<subtitle>${escapeXml(feed.description)}</subtitle>
-<link rel="self" type="application/atom+xml" href="${escapeXml(selfUrl)}"/>
-<link rel="alternate" type="text/html" href="${escapeXml(feed.link)}"/>
+<id>${escapeMarkup(feed.id)}</id>
+<title>${escapeMarkup(feed.title)}</title>
+<subtitle>${escapeMarkup(feed.description)}</subtitle>
+<link rel="self" type="application/atom+xml" href="${escapeMarkup(selfUrl)}"/>
+<link rel="alternate" type="text/html" href="${escapeMarkup(feed.link)}"/>
 <updated>${isoTime(feed.updated)}</updated>
-<author><name>${escapeXml(feed.title)}</name></author>
+<author><name>${escapeMarkup(feed.title)}</name></author>
 ${entries}
 </feed>
 `;
@@ -190,23 +190,23 @@ export function renderRss(feed: Feed, selfUrl: string): string {
   const items = feed.entries
     .map(
       (e) => `<item>
-<title>${escapeXml(e.title)}</title>
-<link>${escapeXml(e.link)}</link>
-<guid isPermaLink="false">${escapeXml(e.id)}</guid>
+<title>${escapeMarkup(e.title)}</title>
+<link>${escapeMarkup(e.link)}</link>
+<guid isPermaLink="false">${escapeMarkup(e.id)}</guid>
 <pubDate>${new Date(e.published).toUTCString()}</pubDate>
 <category>${e.category}</category>
-<description>${escapeXml(e.html)}</description>
+<description>${escapeMarkup(e.html)}</description>
 </item>`,
     )
     .join('\n');
   return `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
 <channel>
-<title>${escapeXml(feed.title)}</title>
-<link>${escapeXml(feed.link)}</link>
-<description>${escapeXml(feed.description)}</description>
+<title>${escapeMarkup(feed.title)}</title>
+<link>${escapeMarkup(feed.link)}</link>
+<description>${escapeMarkup(feed.description)}</description>
 <language>${feed.language}</language>
-<atom:link rel="self" type="application/rss+xml" href="${escapeXml(selfUrl)}"/>
+<atom:link rel="self" type="application/rss+xml" href="${escapeMarkup(selfUrl)}"/>
 <lastBuildDate>${new Date(feed.updated).toUTCString()}</lastBuildDate>
 ${items}
 </channel>

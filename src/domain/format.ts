@@ -117,9 +117,20 @@ export function isoOrNull(ms: number | null): string | null {
   return ms === null ? null : isoTime(ms);
 }
 
-/** Escapes text for XML (SVG, Atom, RSS). */
-export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+const MARKUP_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * Escapes text for HTML and XML alike (email, chat cards, SVG, Atom, RSS); both read the numeric
+ * &#39;. Feeds escape every entry's whole text, so the entities are looked up, not rebuilt per match.
+ */
+export function escapeMarkup(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => MARKUP_ENTITIES[c]);
 }
 
 const durationFormat = perLocale((tag) => new Intl.DurationFormat(tag, { style: 'short' }));

@@ -2,7 +2,7 @@
 // MessageFormat (intl-messageformat), so plurals and numbers follow each language's own rules.
 // Messages are compiled once per locale and key, on first use.
 import { IntlMessageFormat } from 'intl-messageformat';
-import { INTL_LOCALE } from '../domain/format.ts';
+import { escapeMarkup, INTL_LOCALE } from '../domain/format.ts';
 import type { Locale } from '../domain/locales.ts';
 import { CATALOGUES, type MessageKey } from './catalogues.ts';
 
@@ -33,9 +33,6 @@ export function t(locale: Locale, key: MessageKey, params?: MessageParams): stri
 // A private-use character no message or parameter holds, marking where a text parameter goes back in.
 const PLACEHOLDER = /\uE000(\d+)\uE000/g;
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 /**
  * A message with links or emphasis in it, as HTML: `[[text]]` in the message becomes
  * `<a href="…">text</a>` with the hrefs given in order, `**text**` becomes <strong> and a backticked
@@ -52,11 +49,11 @@ export function tHtml(locale: Locale, key: MessageKey, params: MessageParams = {
     else placed[name] = `\uE000${texts.push(value) - 1}\uE000`;
   }
   let link = 0;
-  return escapeHtml(t(locale, key, placed))
-    .replace(/\[\[(.+?)\]\]/g, (_, text: string) => `<a href="${escapeHtml(hrefs[link++] ?? '#')}">${text}</a>`)
+  return escapeMarkup(t(locale, key, placed))
+    .replace(/\[\[(.+?)\]\]/g, (_, text: string) => `<a href="${escapeMarkup(hrefs[link++] ?? '#')}">${text}</a>`)
     .replace(/\*\*(.+?)\*\*/g, (_, text: string) => `<strong>${text}</strong>`)
     .replace(/`(.+?)`/g, (_, text: string) => `<code>${text}</code>`)
-    .replace(PLACEHOLDER, (_, i: string) => escapeHtml(texts[Number(i)]));
+    .replace(PLACEHOLDER, (_, i: string) => escapeMarkup(texts[Number(i)]));
 }
 
 /**

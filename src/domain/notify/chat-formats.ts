@@ -3,6 +3,7 @@
 // Adaptive Card sent as a Workflows message attachment, Discord embeds (title 256, description
 // 4096, footer 2048, 6000 in all) and Google Chat cardsV2. Text from staff is escaped for each
 // platform's markup, so an update cannot ping a channel (@everyone, <!channel>) or forge a link.
+import { escapeMarkup } from '../format.ts';
 import type { ChatPlatform } from './kinds.ts';
 import type { ChatMessage, ChatTone } from './chat-message.ts';
 
@@ -135,8 +136,6 @@ export function discordPayload(m: ChatMessage) {
 }
 
 // Google Chat card text takes a small HTML subset: escape everything, then add our own links.
-const htmlEscape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function googleChatPayload(m: ChatMessage) {
   const buttons = [...(m.action ? [m.action] : []), ...m.links].map((l) => ({
@@ -153,7 +152,7 @@ export function googleChatPayload(m: ChatMessage) {
           sections: [
             {
               // Escaped first, so the budget counts the bytes actually sent.
-              widgets: fitParagraphs(m.paragraphs.map(htmlEscape), CARD_TEXT_LIMIT, CARD_TOTAL_BYTES).map((p) => ({
+              widgets: fitParagraphs(m.paragraphs.map(escapeMarkup), CARD_TEXT_LIMIT, CARD_TOTAL_BYTES).map((p) => ({
                 textParagraph: { text: p.replace(/\n/g, '<br>') },
               })),
             },

@@ -5,7 +5,7 @@
 import { siteDefaultLocale } from '../../i18n/site-locale.ts';
 import { t, type MessageKey } from '../../i18n/t.ts';
 import { componentStateLabel, impactLabel, incidentStatusLabel, maintenanceStatusLabel } from '../../i18n/labels.ts';
-import { formatInZone, formatUtcDay } from '../format.ts';
+import { escapeMarkup, formatInZone, formatUtcDay } from '../format.ts';
 import type { Locale } from '../locales.ts';
 import { renderMarkdown } from '../markdown.ts';
 import type { IncidentStatus, MaintenanceStatus } from '../status.ts';
@@ -41,9 +41,6 @@ export interface EmailSource {
   /** The subscriber's language (English when not known). */
   locale?: Locale;
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** What a message says, before it is laid out for a channel (email here, chat in chat-message.ts). */
 export interface Parts {
@@ -81,13 +78,13 @@ function page(
   const body = parts.action ? [...parts.text, labelled(locale, parts.action.label, parts.action.url)] : parts.text;
   const text = [...body, ...(footerText.length ? ['--', footerText.join('\n')] : [])].join('\n\n') + '\n';
   const footerHtml = parts.listMember
-    ? `<p style="color:#555;font-size:13px;border-top:1px solid #ddd;padding-top:12px">${escapeHtml(because)}
-<a href="${escapeHtml(links.manage)}">${escapeHtml(choose)}</a> · <a href="${escapeHtml(links.unsubscribe)}">${escapeHtml(unsubscribe)}</a></p>`
+    ? `<p style="color:#555;font-size:13px;border-top:1px solid #ddd;padding-top:12px">${escapeMarkup(because)}
+<a href="${escapeMarkup(links.manage)}">${escapeMarkup(choose)}</a> · <a href="${escapeMarkup(links.unsubscribe)}">${escapeMarkup(unsubscribe)}</a></p>`
     : '';
-  const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(parts.subject)}</title></head>
+  const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeMarkup(parts.subject)}</title></head>
 <body style="margin:0;padding:24px;font-family:system-ui,-apple-system,Segoe UI,sans-serif;color:#1a1a1a;line-height:1.5">
 <div style="max-width:600px;margin:0 auto">
-<p style="font-weight:600;color:#444">${escapeHtml(t(locale, 'email.heading', { site: ctx.siteName }))}</p>
+<p style="font-weight:600;color:#444">${escapeMarkup(t(locale, 'email.heading', { site: ctx.siteName }))}</p>
 ${parts.html}
 ${footerHtml}
 </div></body></html>`;
@@ -184,15 +181,15 @@ function buildIncidentParts(
       ? [`${labelled(locale, affectedLabel, '').trimEnd()}\n${affected.map((a) => `- ${a}`).join('\n')}`]
       : []),
   ];
-  const html = `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(incident.title)}</h1>
-${correction ? `<p style="margin:0 0 16px">${escapeHtml(correction)}</p>` : ''}
-<p style="margin:0 0 16px"><strong>${escapeHtml(labelled(locale, currentState, '').trimEnd())}</strong> ${escapeHtml(state)}</p>
+  const html = `<h1 style="font-size:20px;margin:0 0 8px">${escapeMarkup(incident.title)}</h1>
+${correction ? `<p style="margin:0 0 16px">${escapeMarkup(correction)}</p>` : ''}
+<p style="margin:0 0 16px"><strong>${escapeMarkup(labelled(locale, currentState, '').trimEnd())}</strong> ${escapeMarkup(state)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
-<p style="margin:0"><strong>${escapeHtml(incidentStatusLabel(locale, update.status))}</strong> — ${escapeHtml(formatInZone(update.displayAt, ctx.timeZone, locale))}</p>
+<p style="margin:0"><strong>${escapeMarkup(incidentStatusLabel(locale, update.status))}</strong> — ${escapeMarkup(formatInZone(update.displayAt, ctx.timeZone, locale))}</p>
 ${renderMarkdown(update.body)}
 </div>
-${affected.length ? `<p style="margin:0"><strong>${escapeHtml(affectedLabel)}</strong></p><ul>${affected.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>` : ''}
-<p><a href="${escapeHtml(link)}">${escapeHtml(t(locale, 'email.followIncidentOnPage'))}</a></p>`;
+${affected.length ? `<p style="margin:0"><strong>${escapeMarkup(affectedLabel)}</strong></p><ul>${affected.map((a) => `<li>${escapeMarkup(a)}</li>`).join('')}</ul>` : ''}
+<p><a href="${escapeMarkup(link)}">${escapeMarkup(t(locale, 'email.followIncidentOnPage'))}</a></p>`;
   return { subject, text, html, listMember: true, action: { label: t(locale, 'email.followIncident'), url: link } };
 }
 
@@ -219,11 +216,11 @@ function postmortemParts(
     subject,
     text: [postmortem.title, intro, postmortem.summary, tally],
     action: { label: read, url: link },
-    html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(postmortem.title)}</h1>
-<p>${escapeHtml(intro)}</p>
+    html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeMarkup(postmortem.title)}</h1>
+<p>${escapeMarkup(intro)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">${renderMarkdown(postmortem.summary)}</div>
-<p>${escapeHtml(tally)}</p>
-<p><a href="${escapeHtml(link)}">${escapeHtml(read)}</a></p>`,
+<p>${escapeMarkup(tally)}</p>
+<p><a href="${escapeMarkup(link)}">${escapeMarkup(read)}</a></p>`,
     listMember: true,
   };
 }
@@ -257,13 +254,13 @@ function maintenanceParts(
       ...(affected.length ? [labelled(locale, affectedLabel, affected.join(', '))] : []),
     ],
     action: { label: details, url: link },
-    html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(m.title)}</h1>
-<p style="margin:0 0 16px"><strong>${escapeHtml(status)}</strong> · ${escapeHtml(window)}</p>
+    html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeMarkup(m.title)}</h1>
+<p style="margin:0 0 16px"><strong>${escapeMarkup(status)}</strong> · ${escapeMarkup(window)}</p>
 <div style="border-left:4px solid #888;padding-left:12px;margin:0 0 16px">
-${update ? `<p style="margin:0"><strong>${escapeHtml(maintenanceStatusLabel(locale, update.status))}</strong> — ${escapeHtml(formatInZone(update.createdAt, ctx.timeZone, locale))}</p>${renderMarkdown(update.body)}` : renderMarkdown(m.body)}
+${update ? `<p style="margin:0"><strong>${escapeMarkup(maintenanceStatusLabel(locale, update.status))}</strong> — ${escapeMarkup(formatInZone(update.createdAt, ctx.timeZone, locale))}</p>${renderMarkdown(update.body)}` : renderMarkdown(m.body)}
 </div>
-${affected.length ? `<p><strong>${escapeHtml(labelled(locale, affectedLabel, '').trimEnd())}</strong> ${escapeHtml(affected.join(', '))}</p>` : ''}
-<p><a href="${escapeHtml(link)}">${escapeHtml(t(locale, 'email.detailsOnPage'))}</a></p>`,
+${affected.length ? `<p><strong>${escapeMarkup(labelled(locale, affectedLabel, '').trimEnd())}</strong> ${escapeMarkup(affected.join(', '))}</p>` : ''}
+<p><a href="${escapeMarkup(link)}">${escapeMarkup(t(locale, 'email.detailsOnPage'))}</a></p>`,
     listMember: true,
   };
 }
@@ -302,12 +299,12 @@ function commitmentParts(
     subject,
     text: [`${news} — ${postmortem.title}`, `“${commitment.text}”`, detail, tally],
     action: { label: see, url: link },
-    html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(news)}</h1>
-<p style="margin:0 0 8px">${escapeHtml(postmortem.title)}</p>
-<blockquote style="border-left:4px solid #888;margin:0 0 16px;padding-left:12px">${escapeHtml(commitment.text)}</blockquote>
-<p>${escapeHtml(detail)}</p>
-<p>${escapeHtml(tally)}</p>
-<p><a href="${escapeHtml(link)}">${escapeHtml(see)}</a></p>`,
+    html: `<h1 style="font-size:20px;margin:0 0 8px">${escapeMarkup(news)}</h1>
+<p style="margin:0 0 8px">${escapeMarkup(postmortem.title)}</p>
+<blockquote style="border-left:4px solid #888;margin:0 0 16px;padding-left:12px">${escapeMarkup(commitment.text)}</blockquote>
+<p>${escapeMarkup(detail)}</p>
+<p>${escapeMarkup(tally)}</p>
+<p><a href="${escapeMarkup(link)}">${escapeMarkup(see)}</a></p>`,
     listMember: true,
   };
 }
@@ -365,9 +362,9 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
       parts = {
         subject: t(locale, 'email.confirmSubject', { site: ctx.siteName }),
         text: [asked, labelled(locale, action, link), expires],
-        html: `<p>${escapeHtml(asked)}</p>
-<p><a href="${escapeHtml(link)}" style="${BUTTON}">${escapeHtml(action)}</a></p>
-<p>${escapeHtml(expires)}</p>`,
+        html: `<p>${escapeMarkup(asked)}</p>
+<p><a href="${escapeMarkup(link)}" style="${BUTTON}">${escapeMarkup(action)}</a></p>
+<p>${escapeMarkup(expires)}</p>`,
         listMember: false,
       };
       break;
@@ -390,9 +387,9 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
           `${action}: ${link}`,
           `The link works once, until ${formatInZone(p.expiresAt, ctx.timeZone)}. If you did not expect this, ignore this email.`,
         ],
-        html: `<p>${escapeHtml(lead)}</p>
-<p><a href="${escapeHtml(link)}" style="${BUTTON}">${escapeHtml(action)}</a></p>
-<p>The link works once, until ${escapeHtml(formatInZone(p.expiresAt, ctx.timeZone))}. If you did not expect this, ignore this email.</p>`,
+        html: `<p>${escapeMarkup(lead)}</p>
+<p><a href="${escapeMarkup(link)}" style="${BUTTON}">${escapeMarkup(action)}</a></p>
+<p>The link works once, until ${escapeMarkup(formatInZone(p.expiresAt, ctx.timeZone))}. If you did not expect this, ignore this email.</p>`,
         listMember: false,
       };
       break;
@@ -406,9 +403,9 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
       parts = {
         subject: t(locale, 'email.accessSubject', { site: ctx.siteName }),
         text: [asked, labelled(locale, action, link), expires],
-        html: `<p>${escapeHtml(asked)}</p>
-<p><a href="${escapeHtml(link)}" style="${BUTTON}">${escapeHtml(action)}</a></p>
-<p>${escapeHtml(expires)}</p>`,
+        html: `<p>${escapeMarkup(asked)}</p>
+<p><a href="${escapeMarkup(link)}" style="${BUTTON}">${escapeMarkup(action)}</a></p>
+<p>${escapeMarkup(expires)}</p>`,
         listMember: false,
       };
       break;
@@ -418,8 +415,8 @@ export function renderEmail(ctx: MessageContext, source: EmailSource): EmailMess
       parts = {
         subject: t(locale, 'email.alreadySubject', { site: ctx.siteName }),
         text: [body, labelled(locale, t(locale, 'email.alreadyManage'), links.manage)],
-        html: `<p>${escapeHtml(body)}</p>
-<p><a href="${escapeHtml(links.manage)}">${escapeHtml(t(locale, 'email.manageLink'))}</a></p>`,
+        html: `<p>${escapeMarkup(body)}</p>
+<p><a href="${escapeMarkup(links.manage)}">${escapeMarkup(t(locale, 'email.manageLink'))}</a></p>`,
         listMember: true,
       };
       break;

@@ -2,7 +2,7 @@
 // (and shaped, for readers who cannot tell the colours apart) by their effect on restoring
 // service, over bands marking the detection, response and remediation phases. Rendered on the
 // server as plain SVG: it needs no JavaScript and prints as it shows.
-import { escapeXml, formatUtcClock, formatUtcDay } from '../format.ts';
+import { escapeMarkup, formatUtcClock, formatUtcDay } from '../format.ts';
 import { INCIDENT_STATUS_LABELS } from '../status.ts';
 import type { Phase } from './metrics.ts';
 import type { ReviewView } from './reviews.ts';
@@ -120,17 +120,17 @@ export function renderTimelineSvg(
     const label = lanes[i];
     const w = Math.max(x(p.to) - x1, 1);
     parts.push(
-      `<g><title>${escapeXml(words.phaseTip(phaseName(p), formatUtcClock(p.from), formatUtcClock(p.to)))}</title>` +
+      `<g><title>${escapeMarkup(words.phaseTip(phaseName(p), formatUtcClock(p.from), formatUtcClock(p.to)))}</title>` +
         `<rect x="${x1.toFixed(1)}" y="${top - 6}" width="${w.toFixed(1)}" height="${axisY - top + 6}" fill="${PHASE_COLOURS[p.name]}" fill-opacity="0.12"/>` +
         `<rect x="${x1.toFixed(1)}" y="${top - 6}" width="${w.toFixed(1)}" height="4" fill="${PHASE_COLOURS[p.name]}"/>` +
-        `<text x="${label.x.toFixed(1)}" y="${10 + PHASE_LANE * (label.lane + 1) - 4}" font-size="11"${label.end ? ' text-anchor="end"' : ''} fill="currentColor">${escapeXml(phaseName(p))}</text></g>`,
+        `<text x="${label.x.toFixed(1)}" y="${10 + PHASE_LANE * (label.lane + 1) - 4}" font-size="11"${label.end ? ' text-anchor="end"' : ''} fill="currentColor">${escapeMarkup(phaseName(p))}</text></g>`,
     );
   });
   const span = (to - from) / 60_000;
   const step = (TICK_MINUTES.find((m) => span / m <= 8) ?? 10080) * 60_000;
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
     const tx = x(t).toFixed(1);
-    const label = multiDay && t % 86_400_000 === 0 ? escapeXml(words.day(t)) : formatUtcClock(t);
+    const label = multiDay && t % 86_400_000 === 0 ? escapeMarkup(words.day(t)) : formatUtcClock(t);
     parts.push(
       `<line x1="${tx}" y1="${top - 2}" x2="${tx}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.15"/>`,
     );
@@ -151,8 +151,8 @@ export function renderTimelineSvg(
         ? `<rect x="${x(e.at).toFixed(1)}" y="${y - 4}" width="${Math.max(x(e.endAt) - x(e.at), 2).toFixed(1)}" height="8" rx="2" fill="${EFFECT_COLOURS[e.effect]}" fill-opacity="0.55"/>`
         : '';
     parts.push(
-      `<g data-effect="${e.effect}"><title>${escapeXml(tip)}</title>` +
-        `<text x="${LABEL_WIDTH}" y="${y + 4}" font-size="12" text-anchor="end" fill="currentColor">${escapeXml(short)}</text>` +
+      `<g data-effect="${e.effect}"><title>${escapeMarkup(tip)}</title>` +
+        `<text x="${LABEL_WIDTH}" y="${y + 4}" font-size="12" text-anchor="end" fill="currentColor">${escapeMarkup(short)}</text>` +
         `<line x1="${PLOT_LEFT}" y1="${y}" x2="${PLOT_RIGHT}" y2="${y}" stroke="currentColor" stroke-opacity="0.06"/>` +
         bar +
         marker(e.effect, Number(x(e.at).toFixed(1)), y) +
@@ -163,7 +163,7 @@ export function renderTimelineSvg(
   const legend = (['positive', 'negative', 'neutral'] as const)
     .map((effect, i) => {
       const lx = PLOT_LEFT + i * 150;
-      return `${marker(effect, lx, legendY - 4)}<text x="${lx + 10}" y="${legendY}" font-size="11" fill="currentColor">${escapeXml(words.effect[effect])}</text>`;
+      return `${marker(effect, lx, legendY - 4)}<text x="${lx + 10}" y="${legendY}" font-size="11" fill="currentColor">${escapeMarkup(words.effect[effect])}</text>`;
     })
     .join('');
   const desc = words.description(
@@ -174,7 +174,7 @@ export function renderTimelineSvg(
   );
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="tl-title tl-desc" class="timeline-svg" font-family="system-ui, sans-serif">` +
-    `<title id="tl-title">${escapeXml(title)}</title><desc id="tl-desc">${escapeXml(desc)}</desc>` +
+    `<title id="tl-title">${escapeMarkup(title)}</title><desc id="tl-desc">${escapeMarkup(desc)}</desc>` +
     parts.join('') +
     legend +
     `</svg>`
