@@ -91,12 +91,7 @@ async function readIncidents(db: DbOrTx, picked: SQLWrapper): Promise<Read> {
 }
 
 function withUpdates(rows: Incident[], updates: Read['updates']): IncidentView[] {
-  return rows.map((r) => ({
-    ...r,
-    impact: r.impact,
-    status: r.status,
-    updates: updates.get(r.id) ?? [],
-  }));
+  return rows.map((r) => ({ ...r, updates: updates.get(r.id) ?? [] }));
 }
 
 /** Views of incident rows already read, in their order. */

@@ -1,6 +1,7 @@
 // Reading admin form posts into the same plain objects the API sends, so both go through the
 // same domain validation.
 import { fieldError, InputError } from '../domain/errors.ts';
+import { isoDay } from '../domain/format.ts';
 import { canonicalId } from '../domain/input.ts';
 import { parseFormBody } from './request-body.ts';
 
@@ -78,7 +79,7 @@ export function utcInputValue(ms: number | null | undefined): string {
 }
 
 export function utcDateInputValue(ms: number | null | undefined): string {
-  return ms === null || ms === undefined ? '' : new Date(ms).toISOString().slice(0, 10);
+  return ms === null || ms === undefined ? '' : isoDay(ms);
 }
 
 /** Every field of a form as strings (checkboxes as "on"), to re-fill it after an error. */

@@ -10,7 +10,7 @@ import type { Db, DbOrTx } from '#db/client.ts';
 import { can, isRole } from '../auth/roles.ts';
 import { recordChange } from '../changes.ts';
 import { fieldError, ConflictError, ForbiddenError, InputError, NotFoundError, parseInput } from '../errors.ts';
-import { countOf } from '../format.ts';
+import { countOf, isoDay } from '../format.ts';
 import { idSchema } from '../input.ts';
 import type { Author } from '../incidents.ts';
 import { pageSnapshot, type PostmortemPayload } from '../notify/events.ts';
@@ -309,7 +309,7 @@ const publishSchema = z.object({
 });
 
 function slugify(title: string, startedAt: number | null, id: number): string {
-  const day = new Date(startedAt ?? Date.now()).toISOString().slice(0, 10);
+  const day = isoDay(startedAt ?? Date.now());
   const words = title
     .toLowerCase()
     .normalize('NFKD')
