@@ -5,8 +5,11 @@
 // in BENCH_RUNS rounds (default 3) interleaved so a noisy moment hits all three alike. Prints the
 // median and the spread of the rounds, and the ratios of the medians. The compressible answers are
 // measured a second time as browsers ask for them (gzip), nginx serving the same .gz with gzip_static.
+// A bare node:net server writing Candor's own answers from memory (node-floor.ts) runs in the same
+// rounds: what a Node process can do at most, so a gap to nginx reads as Candor's or as Node's.
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +49,7 @@ function wrk(url: string, gzip: boolean): number {
 const PATHS = ['/', '/api/v2/summary.json', '/badge.svg', '/history.atom'];
 /** Browsers ask for gzip: these are measured that way too (nginx serves the same .gz with gzip_static). */
 const GZIPPED = ['/', '/api/v2/summary.json', '/history.atom'];
+const VARIANTS = [...PATHS.map((path) => ({ path, gzip: false })), ...GZIPPED.map((path) => ({ path, gzip: true }))];
 
 /** An answer's bytes as sent (fetch would decompress them). */
 function rawGet(url: string, headers: Record<string, string>): Promise<{ encoding?: string; body: Buffer }> {
@@ -59,6 +63,26 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ encodin
       .on('error', fail);
   });
 }
+/** The whole answer to a keep-alive GET as it came off the wire: status line, headers and body. */
+function rawAnswer(url: string, path: string, headers: Record<string, string>): Promise<Buffer> {
+  const { hostname, port, host } = new URL(url);
+  return new Promise((ok, fail) => {
+    const socket = net.connect(Number(port), hostname);
+    const lines = Object.entries({ host, ...headers }).map(([name, value]) => `${name}: ${value}\r\n`);
+    socket.write(`GET ${path} HTTP/1.1\r\n${lines.join('')}\r\n`);
+    let got = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      got = Buffer.concat([got, chunk]);
+      const end = got.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: (\d+)/i.exec(got.toString('latin1', 0, end));
+      if (end === -1 || !length || got.length < end + 4 + Number(length[1])) return;
+      socket.destroy();
+      ok(got.subarray(0, end + 4 + Number(length[1])));
+    });
+    socket.on('error', fail);
+  });
+}
+
 const candor = await startServer({ env: { CANDOR_POLL_MS: '250' } });
 const candor2 = await startServer({ dbFile: candor.dbFile, env: { CANDOR_POLL_MS: '250', CANDOR_PROCESSES: '2' } });
 const bodies = new Map<string, Buffer>();
@@ -89,6 +113,23 @@ http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
   server { listen 127.0.0.1:${nginxPort}; root ${dir}/www; index index.html; } }`,
 );
 mkdirSync(join(dir, 'tmp'));
+
+// The floor serves, for each path and encoding, the exact answer Candor's one process sent.
+const floorAnswers: Record<string, string> = {};
+for (const [i, { path, gzip }] of VARIANTS.entries()) {
+  const file = join(dir, `floor-${i}`);
+  writeFileSync(file, await rawAnswer(candor.url, path, gzip ? { 'accept-encoding': 'gzip' } : {}));
+  floorAnswers[`${path} ${gzip ? 'gzip' : 'plain'}`] = file;
+}
+writeFileSync(join(dir, 'floor.json'), JSON.stringify(floorAnswers));
+const floorPort = await freePort();
+const floor = spawn(
+  process.execPath,
+  [new URL('./node-floor.ts', import.meta.url).pathname, join(dir, 'floor.json'), String(floorPort)],
+  { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+);
+await new Promise((ok) => floor.once('message', ok));
+
 const nginxBin = which('nginx') ? 'nginx' : '/usr/sbin/nginx';
 const nginx = spawn(nginxBin, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'inherit' });
 await new Promise((ok) => setTimeout(ok, 500));
@@ -97,10 +138,9 @@ const rps = (values: number[]) => `${median(values).toFixed(0)} req/s (${values.
 
 try {
   console.log(
-    `wrk ${CONNECTIONS} connections, ${DURATION} s each, ${RUNS} rounds; nginx 1 worker, Candor 1 and 2 processes`,
+    `wrk ${CONNECTIONS} connections, ${DURATION} s each, ${RUNS} rounds; nginx 1 worker, the node:net floor, Candor 1 and 2 processes`,
   );
-  const variants = [...PATHS.map((path) => ({ path, gzip: false })), ...GZIPPED.map((path) => ({ path, gzip: true }))];
-  for (const { path, gzip } of variants) {
+  for (const { path, gzip } of VARIANTS) {
     const body = (gzip ? gzips : bodies).get(path)!;
     const asked: Record<string, string> = gzip ? { 'accept-encoding': 'gzip' } : {};
     const nginxBody = (await rawGet(`http://127.0.0.1:${nginxPort}${fileOf(path)}`, asked)).body;
@@ -110,18 +150,23 @@ try {
     const two = await fetch(candor2.url + path);
     if (two.status !== 200 || two.headers.get('x-cache') === null)
       throw new Error(`the two-process Candor did not answer ${path} from its cache`);
+    const floorBody = await rawGet(`http://127.0.0.1:${floorPort}${path}`, asked);
+    if (!floorBody.body.equals(body)) throw new Error(`the Node floor does not serve the same bytes for ${path}`);
     const nginxRps: number[] = [];
+    const floorRps: number[] = [];
     const oneRps: number[] = [];
     const twoRps: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       nginxRps.push(wrk(`http://127.0.0.1:${nginxPort}${fileOf(path)}`, gzip));
+      floorRps.push(wrk(`http://127.0.0.1:${floorPort}${path}`, gzip));
       oneRps.push(wrk(candor.url + path, gzip));
       twoRps.push(wrk(candor2.url + path, gzip));
     }
     console.log(`${path}${gzip ? ', gzip' : ''} (${body.length} bytes)`);
     console.log(`  nginx ${rps(nginxRps)}`);
+    console.log(`  node:net floor ${rps(floorRps)}: ratio ${(median(floorRps) / median(nginxRps)).toFixed(2)}x`);
     console.log(
-      `  candor, 1 process ${rps(oneRps)}: ratio ${(median(oneRps) / median(nginxRps)).toFixed(2)}x (target >= 0.90x)`,
+      `  candor, 1 process ${rps(oneRps)}: ratio ${(median(oneRps) / median(nginxRps)).toFixed(2)}x (target >= 0.90x), ${(median(oneRps) / median(floorRps)).toFixed(2)}x the floor`,
     );
     console.log(
       `  candor, 2 processes ${rps(twoRps)}: ratio ${(median(twoRps) / median(nginxRps)).toFixed(2)}x, ${(median(twoRps) / median(oneRps)).toFixed(2)}x one process`,
@@ -129,6 +174,7 @@ try {
   }
 } finally {
   nginx.kill('SIGTERM');
+  floor.kill('SIGTERM');
   await candor2.stop();
   await candor.stop();
 }
