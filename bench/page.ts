@@ -10,7 +10,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../tests/support/ports.ts';
@@ -37,13 +37,28 @@ for (const tool of ['wrk', 'nginx']) {
   }
 }
 
-function wrk(url: string, gzip: boolean): number {
+const TICK_MICROS = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/** The CPU time (user and system) process `pid` has used, in µs. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
+}
+
+/**
+ * Requests per second wrk reached against `url`, and the CPU the server process `pid` spent per
+ * answer meanwhile: the second does not depend on how the two cores were shared with wrk.
+ */
+function wrk(url: string, gzip: boolean, pid?: number): { rps: number; cpu: number } {
   const args = ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, ...(gzip ? ['-H', 'Accept-Encoding: gzip'] : []), url];
+  const before = pid === undefined ? 0 : cpuMicros(pid);
   const out = execFileSync('wrk', args, { encoding: 'utf8' });
+  const used = pid === undefined ? NaN : cpuMicros(pid) - before;
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  if (!rps) throw new Error(`could not read wrk output:\n${out}`);
+  const requests = /(\d+) requests in/.exec(out);
+  if (!rps || !requests) throw new Error(`could not read wrk output:\n${out}`);
   if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`wrk saw errors:\n${out}`);
-  return Number(rps[1]);
+  return { rps: Number(rps[1]), cpu: used / Number(requests[1]) };
 }
 
 const PATHS = ['/', '/api/v2/summary.json', '/badge.svg', '/history.atom'];
@@ -133,7 +148,11 @@ await new Promise((ok) => floor.once('message', ok));
 const nginxBin = which('nginx') ? 'nginx' : '/usr/sbin/nginx';
 const nginx = spawn(nginxBin, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'inherit' });
 await new Promise((ok) => setTimeout(ok, 500));
+// The one worker answers; the master only watches it.
+const nginxWorker = Number(readFileSync(`/proc/${nginx.pid}/task/${nginx.pid}/children`, 'utf8').trim().split(' ')[0]);
 
+type Wrk = ReturnType<typeof wrk>;
+const cpu = (runs: Wrk[]) => `${median(runs.map((w) => w.cpu)).toFixed(1)} µs of CPU per answer`;
 const rps = (values: number[]) => `${median(values).toFixed(0)} req/s (${values.map((v) => v.toFixed(0)).join(', ')})`;
 
 try {
@@ -152,21 +171,23 @@ try {
       throw new Error(`the two-process Candor did not answer ${path} from its cache`);
     const floorBody = await rawGet(`http://127.0.0.1:${floorPort}${path}`, asked);
     if (!floorBody.body.equals(body)) throw new Error(`the Node floor does not serve the same bytes for ${path}`);
-    const nginxRps: number[] = [];
-    const floorRps: number[] = [];
-    const oneRps: number[] = [];
-    const twoRps: number[] = [];
+    const runs = { nginx: [], floor: [], one: [], two: [] } as Record<'nginx' | 'floor' | 'one' | 'two', Wrk[]>;
     for (let run = 0; run < RUNS; run++) {
-      nginxRps.push(wrk(`http://127.0.0.1:${nginxPort}${fileOf(path)}`, gzip));
-      floorRps.push(wrk(`http://127.0.0.1:${floorPort}${path}`, gzip));
-      oneRps.push(wrk(candor.url + path, gzip));
-      twoRps.push(wrk(candor2.url + path, gzip));
+      runs.nginx.push(wrk(`http://127.0.0.1:${nginxPort}${fileOf(path)}`, gzip, nginxWorker));
+      runs.floor.push(wrk(`http://127.0.0.1:${floorPort}${path}`, gzip, floor.pid));
+      runs.one.push(wrk(candor.url + path, gzip, candor.pid));
+      runs.two.push(wrk(candor2.url + path, gzip));
     }
+    const [nginxRps, floorRps, oneRps, twoRps] = [runs.nginx, runs.floor, runs.one, runs.two].map((r) =>
+      r.map((w) => w.rps),
+    );
     console.log(`${path}${gzip ? ', gzip' : ''} (${body.length} bytes)`);
-    console.log(`  nginx ${rps(nginxRps)}`);
-    console.log(`  node:net floor ${rps(floorRps)}: ratio ${(median(floorRps) / median(nginxRps)).toFixed(2)}x`);
+    console.log(`  nginx ${rps(nginxRps)}; ${cpu(runs.nginx)}`);
     console.log(
-      `  candor, 1 process ${rps(oneRps)}: ratio ${(median(oneRps) / median(nginxRps)).toFixed(2)}x (target >= 0.90x), ${(median(oneRps) / median(floorRps)).toFixed(2)}x the floor`,
+      `  node:net floor ${rps(floorRps)}: ratio ${(median(floorRps) / median(nginxRps)).toFixed(2)}x; ${cpu(runs.floor)}`,
+    );
+    console.log(
+      `  candor, 1 process ${rps(oneRps)}: ratio ${(median(oneRps) / median(nginxRps)).toFixed(2)}x (target >= 0.90x), ${(median(oneRps) / median(floorRps)).toFixed(2)}x the floor; ${cpu(runs.one)}`,
     );
     console.log(
       `  candor, 2 processes ${rps(twoRps)}: ratio ${(median(twoRps) / median(nginxRps)).toFixed(2)}x, ${(median(twoRps) / median(oneRps)).toFixed(2)}x one process`,

@@ -24,6 +24,16 @@ describe('request heads', () => {
     expect(read(first + second, first.length)).toMatchObject({ method: 'HEAD', target: '/', close: true });
   });
 
+  test('header names in any case, values trimmed, and only whole names count', () => {
+    const head =
+      'GET / HTTP/1.1\r\nX-Host: wrong\r\nhOsT:\t a.example \t\r\nReferer: http://b/?x\r\nhost-ish: c\r\n' +
+      'X-Cookie: no\r\nACCEPT-ENCODING: br\r\n\r\n';
+    expect(read(head)).toMatchObject({ host: 'a.example', cookie: undefined, acceptEncoding: 'br' });
+    // A name that only ends in "host", or "host:" inside a value, is not a Host line.
+    expect(read('GET / HTTP/1.1\r\nX-Host: a\r\nReferer: /?\r\n\r\n')).toBe('unsupported');
+    expect(read('GET / HTTP/1.1\r\nReferer: /?host:a\r\n\r\n')).toBe('unsupported');
+  });
+
   test('a head still arriving is incomplete, until it is too long to be one', () => {
     expect(read('GET / HTTP/1.1\r\nHost: a\r\n')).toBe('incomplete');
     expect(read('GET / HTTP/1.1\r\nHost: a\r\nX: ' + 'y'.repeat(MAX_HEAD_BYTES))).toBe('unsupported');
@@ -53,6 +63,8 @@ describe('request heads', () => {
     ['bare LFs only', 'GET / HTTP/1.1\nHost: a\n\n'],
     ['a bare CR', 'GET / HTTP/1.1\r\nHost: a\rX: b\r\n\r\n'],
     ['a control character in a value', 'GET / HTTP/1.1\r\nHost: a\r\nX: b\x00c\r\n\r\n'],
+    ['a vertical tab ending a value', 'GET / HTTP/1.1\r\nHost: a\x0b\r\n\r\n'],
+    ['a header name with a byte outside tokens', 'GET / HTTP/1.1\r\nHost: a\r\nX(1): b\r\n\r\n'],
     ['a byte over 0x7e in a value', 'GET / HTTP/1.1\r\nHost: a\r\nX: caf\xe9\r\n\r\n'],
     ['a byte over 0x7e in the target', 'GET /caf\xe9 HTTP/1.1\r\nHost: a\r\n\r\n'],
     ['two spaces in the request line', 'GET  / HTTP/1.1\r\nHost: a\r\n\r\n'],

@@ -29,17 +29,40 @@ export type HeadReading = RequestHead | 'incomplete' | 'unsupported';
 const CR = 13;
 const LF = 10;
 
-/** Header names this reader needs, or must see to know the request is not its kind. */
-const SINGLE = new Set(['host', 'cookie', 'accept-encoding', 'if-none-match', 'connection', 'x-forwarded-for']);
+/**
+ * Header names this reader needs, each at most once, or must see to know the request is not its
+ * kind; readRequestHead takes their values in this order.
+ */
+const SINGLE = ['host', 'cookie', 'accept-encoding', 'if-none-match', 'connection', 'x-forwarded-for'] as const;
 /** A request with any of these is not a plain read: node:http decides what it means. */
-const NOT_PLAIN = new Set(['content-length', 'transfer-encoding', 'upgrade', 'expect', 'http2-settings']);
+const NOT_PLAIN = ['content-length', 'transfer-encoding', 'upgrade', 'expect', 'http2-settings'];
 
-/** RFC 9110 token characters, for header names. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Visible ASCII, space and tab: anything else in a value (obs-text, controls) goes to node:http. */
-const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
-/** An origin-form target of visible ASCII. */
-const TARGET = /^\/[\x21-\x7e]*$/;
+/**
+ * A whole head this reader takes: the request line with an origin-form target of visible ASCII,
+ * then header lines of an RFC 9110 token, a colon and a value of visible ASCII, space and tab.
+ * A CR or LF anywhere else (bare, or folding a line), an empty name, a space before the colon or
+ * any other byte fails it. Each line starts with CRLF and neither part can hold one, so the match
+ * never backtracks.
+ */
+const PLAIN_HEAD = /^(GET|HEAD) (\/[\x21-\x7e]*) HTTP\/1\.1(?:\r\n[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e]*)*$/;
+
+/** Where each header line with a name starts ("\r\nname:"), in a head already lowercased. */
+const lineOf = (name: string) => `\r\n${name}:`;
+const SINGLE_LINES = SINGLE.map(lineOf);
+const NOT_PLAIN_LINES = NOT_PLAIN.map(lineOf);
+
+/**
+ * The value of the one header `line` (one of SINGLE_LINES) in `head`, undefined when there is none,
+ * null when there are two. The head matched PLAIN_HEAD, so a line's name cannot hold a colon or a
+ * CRLF and a value cannot hold a CRLF: "\r\nname:" found is that header's line.
+ */
+function single(head: string, lower: string, line: string): string | undefined | null {
+  const at = lower.indexOf(line);
+  if (at === -1) return undefined;
+  if (lower.indexOf(line, at + line.length) !== -1) return null;
+  const end = head.indexOf('\r\n', at + line.length);
+  return head.slice(at + line.length, end === -1 ? head.length : end).trim();
+}
 
 /** Reads the request head that starts at `start` in `buf`. */
 export function readRequestHead(buf: Buffer, start = 0): HeadReading {
@@ -53,44 +76,30 @@ export function readRequestHead(buf: Buffer, start = 0): HeadReading {
   }
   const length = end + 4 - start;
   if (length > MAX_HEAD_BYTES) return 'unsupported';
-  // Bare LFs (or CRs) would make lines this reader and a proxy in front might split differently.
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c === LF && buf[i - 1] !== CR) return 'unsupported';
-    if (c === CR && buf[i + 1] !== LF) return 'unsupported';
+  const head = buf.toString('latin1', start, end);
+  const request = PLAIN_HEAD.exec(head);
+  if (!request) return 'unsupported';
+  // Plain ASCII (the match says so): lowercasing keeps every offset.
+  const lower = head.toLowerCase();
+  for (const line of NOT_PLAIN_LINES) if (lower.includes(line)) return 'unsupported';
+  const values: (string | undefined)[] = [];
+  for (const line of SINGLE_LINES) {
+    const value = single(head, lower, line);
+    if (value === null) return 'unsupported';
+    values.push(value);
   }
-  const lines = buf.toString('latin1', start, end).split('\r\n');
-  const request = /^(GET|HEAD) (\S+) HTTP\/1\.1$/.exec(lines[0]);
-  if (!request || !TARGET.test(request[2])) return 'unsupported';
-  const seen = new Map<string, string>();
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    const colon = line.indexOf(':');
-    // No obs-fold (a line starting with white space), no empty name, no space before the colon.
-    if (colon <= 0) return 'unsupported';
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) return 'unsupported';
-    const value = line.slice(colon + 1).trim();
-    if (!FIELD_VALUE.test(value)) return 'unsupported';
-    const lower = name.toLowerCase();
-    if (NOT_PLAIN.has(lower)) return 'unsupported';
-    if (SINGLE.has(lower)) {
-      if (seen.has(lower)) return 'unsupported';
-      seen.set(lower, value);
-    }
-  }
-  const host = seen.get('host');
+  const [host, cookie, acceptEncoding, ifNoneMatch, connectionValue, forwardedFor] = values;
   if (host === undefined) return 'unsupported';
-  const connection = seen.get('connection')?.toLowerCase();
+  const connection = connectionValue?.toLowerCase();
   if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') return 'unsupported';
   return {
     method: request[1] as 'GET' | 'HEAD',
     target: request[2],
     host,
-    cookie: seen.get('cookie'),
-    forwardedFor: seen.get('x-forwarded-for'),
-    acceptEncoding: seen.get('accept-encoding'),
-    ifNoneMatch: seen.get('if-none-match'),
+    cookie,
+    forwardedFor,
+    acceptEncoding,
+    ifNoneMatch,
     close: connection === 'close',
     length,
   };
