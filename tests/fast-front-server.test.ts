@@ -2,9 +2,11 @@
 // the connection, and reads byte for byte as node:http would write it; anything else (a miss, an
 // admin page, a malformed or unusual request) is handed to node:http with its unread bytes, in
 // order, and answered exactly as before. The metrics tell which of the two answered.
+import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createUserWithToken, openIncidentAs } from './support/api.ts';
+import { launchBrowser } from './support/browser.ts';
 import { RawConnection } from './support/raw-http.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
@@ -205,6 +207,36 @@ describe('the fast front', () => {
     fresh.close();
     handed.close();
     await expect.poll(() => metric('candor_live_viewers'), { timeout: 2000 }).toBe(viewers - 2);
+  });
+
+  test('reads the requests of clients nobody here wrote: Python and Chromium', async () => {
+    const path = '/api/v2/summary.json';
+    await warm(path);
+    let before = await fastAnswers();
+    // Python's standard library asks with Connection: close and Accept-Encoding: identity.
+    const python = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).headers["x-cache"])',
+        server.url + path,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(python.stdout.trim(), python.stderr).toBe('hit');
+    expect(await fastAnswers()).toBe(before + 1);
+    // Chromium navigating: client hints, Upgrade-Insecure-Requests, Accept-Language, br and zstd.
+    before = await fastAnswers();
+    const browser = await launchBrowser();
+    try {
+      const response = await (await browser.newPage()).goto(server.url + path);
+      expect(response?.headers()['x-cache']).toBe('hit');
+      expect(response?.headers()['content-encoding']).toBe('gzip');
+      // Its favicon request, if any, is not a cached read: node:http answers that one.
+      expect(await fastAnswers()).toBe(before + 1);
+    } finally {
+      await browser.close();
+    }
   });
 
   test('stopping ends connections the fast front still reads, and the server stops', async () => {
