@@ -89,8 +89,11 @@ function rawAnswer(url: string, path: string, headers: Record<string, string>): 
     socket.on('data', (chunk: Buffer) => {
       got = Buffer.concat([got, chunk]);
       const end = got.indexOf('\r\n\r\n');
+      if (end === -1) return;
       const length = /\r\ncontent-length: (\d+)/i.exec(got.toString('latin1', 0, end));
-      if (end === -1 || !length || got.length < end + 4 + Number(length[1])) return;
+      // Cached answers always carry their length; anything else is not what the floor can replay.
+      if (!length) return fail(new Error(`Candor answered ${path} without a Content-Length`));
+      if (got.length < end + 4 + Number(length[1])) return;
       socket.destroy();
       ok(got.subarray(0, end + 4 + Number(length[1])));
     });
