@@ -9,11 +9,11 @@
 // rounds: what a Node process can do at most, so a gap to nginx reads as Candor's or as Node's.
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../tests/support/ports.ts';
+import { RawConnection } from '../tests/support/raw-http.ts';
 import { startServer } from '../tests/support/server.ts';
 import { median } from './stats.ts';
 
@@ -79,26 +79,17 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ encodin
   });
 }
 /** The whole answer to a keep-alive GET as it came off the wire: status line, headers and body. */
-function rawAnswer(url: string, path: string, headers: Record<string, string>): Promise<Buffer> {
-  const { hostname, port, host } = new URL(url);
-  return new Promise((ok, fail) => {
-    const socket = net.connect(Number(port), hostname);
-    const lines = Object.entries({ host, ...headers }).map(([name, value]) => `${name}: ${value}\r\n`);
-    socket.write(`GET ${path} HTTP/1.1\r\n${lines.join('')}\r\n`);
-    let got = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      got = Buffer.concat([got, chunk]);
-      const end = got.indexOf('\r\n\r\n');
-      if (end === -1) return;
-      const length = /\r\ncontent-length: (\d+)/i.exec(got.toString('latin1', 0, end));
-      // Cached answers always carry their length; anything else is not what the floor can replay.
-      if (!length) return fail(new Error(`Candor answered ${path} without a Content-Length`));
-      if (got.length < end + 4 + Number(length[1])) return;
-      socket.destroy();
-      ok(got.subarray(0, end + 4 + Number(length[1])));
-    });
-    socket.on('error', fail);
-  });
+async function rawAnswer(url: string, path: string, headers: Record<string, string>): Promise<Buffer> {
+  const { port, host } = new URL(url);
+  const connection = await RawConnection.open(Number(port));
+  const lines = Object.entries({ host, ...headers }).map(([name, value]) => `${name}: ${value}\r\n`);
+  connection.write(`GET ${path} HTTP/1.1\r\n${lines.join('')}\r\n`);
+  const answer = await connection.answer();
+  connection.close();
+  // Cached answers always carry their length; a chunked one is not what the floor can replay.
+  if (answer.headers['content-length'] === undefined)
+    throw new Error(`Candor answered ${path} without a Content-Length`);
+  return Buffer.concat([Buffer.from(`${answer.head}\r\n\r\n`, 'latin1'), answer.body]);
 }
 
 const candor = await startServer({ env: { CANDOR_POLL_MS: '250' } });
