@@ -3,6 +3,7 @@
 // "0x10" or "1e3" name no record instead of the record they happen to equal. Numbers and times
 // refuse the wrong JSON types: plain z.coerce would read true as 1 and null as 1970.
 import { z } from 'zod';
+import { isoDay } from './format.ts';
 
 export const CANONICAL_ID = /^[1-9][0-9]*$/;
 
@@ -77,7 +78,7 @@ function dayMs(text: string): number | null {
   if (!m) return null;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   // 2026-02-30 would roll over to March: a day that does not exist is refused.
-  return new Date(ms).toISOString().slice(0, 10) === `${m[1]}-${m[2]}-${m[3]}` ? ms : null;
+  return isoDay(ms) === `${m[1]}-${m[2]}-${m[3]}` ? ms : null;
 }
 
 /** A date and time: ISO 8601 text or milliseconds since 1970. Booleans, null, lists and objects are refused. */

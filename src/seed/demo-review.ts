@@ -2,6 +2,7 @@
 // timeline, factors, action items with one commitment slipping) waiting for an owner, so the demo
 // shows the review, its figures and picture, and the path to a published RCA.
 import type { Db } from '../db/client.ts';
+import { isoDay } from '../domain/format.ts';
 import { saveActionItem } from '../domain/rca/commitments.ts';
 import { requestReview, saveFactor, saveTimelineEntry, updateReview } from '../domain/rca/reviews.ts';
 
@@ -123,7 +124,7 @@ export async function seedDemoReview(db: Db, incidentId: number, incidentStart: 
     },
   ] as const;
   for (const factor of factors) await saveFactor(db, review.id, null, factor, STAFF, incidentStart + 123 * MIN);
-  const day = (offset: number) => new Date(now + offset * DAY).toISOString().slice(0, 10);
+  const day = (offset: number) => isoDay(now + offset * DAY);
   const actions = [
     {
       title: 'Block drains when the redundant peer is degraded',

@@ -136,7 +136,6 @@ export function discordPayload(m: ChatMessage) {
 }
 
 // Google Chat card text takes a small HTML subset: escape everything, then add our own links.
-
 export function googleChatPayload(m: ChatMessage) {
   const buttons = [...(m.action ? [m.action] : []), ...m.links].map((l) => ({
     text: l.label,
